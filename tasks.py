@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""One entry point for the course's chores, with nothing but Python 3.10+ and git needed.
+
+    python3 tasks.py course      set up .venv and open the course in JupyterLab
+    python3 tasks.py test        set up .venv (and Chromium where possible) and run every test
+    python3 tasks.py exercises   regenerate exercises/ from solutions/ with nbgrader
+    python3 tasks.py data        rebuild the shipped CSV extracts from ../shared/data
+    python3 tasks.py bench       run the benchmarks and print their figures
+
+Arguments after ``test`` go to pytest, e.g. ``python3 tasks.py test -k cases``.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def run(*cmd: str | Path, env: dict | None = None) -> None:
+    """Run a command from the project root, stopping with its exit code if it fails."""
+    printable = " ".join(str(c) for c in cmd)
+    print(f"$ {printable}", flush=True)
+    code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
+    if code != 0:
+        sys.exit(code)
+
+
+def ensure_venv(extras: str) -> None:
+    """Create .venv and install the package with ``extras``; skip the install when nothing changed."""
+    if not PYTHON.exists():
+        venv.create(VENV, with_pip=True)
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    stamp = VENV / f".installed-{extras.replace(',', '-')}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]")
+    stamp.write_text(digest)
+
+
+def venv_env() -> dict:
+    """The environment with the venv's bin/ first on PATH (nbgrader shells out to alembic)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(VENV)
+    return env
+
+
+def ensure_chromium() -> None:
+    """Install Debian's Chromium for the browser tests when we are root on a Debian-like machine."""
+    if CHROMIUM.exists():
+        return
+    can_apt = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
+    if not can_apt:
+        print("Chromium is not installed and apt-get is unavailable (or not root): "
+              "browser tests will be skipped. Install the 'chromium' package to run them.")
+        return
+    apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run("apt-get", "update", "-qq", env=apt_env)
+    run("apt-get", "install", "-y", "-qq", "chromium", "chromium-driver", env=apt_env)
+
+
+def course(args: list[str]) -> None:
+    ensure_venv("course")
+    run(BIN / "jupyter", "lab", "course/00-welcome.ipynb", *args, env=venv_env())
+
+
+def test(args: list[str]) -> None:
+    ensure_venv("course,test")
+    ensure_chromium()
+    run(PYTHON, "-m", "pytest", *args, env=venv_env())
+
+
+def exercises(args: list[str]) -> None:
+    ensure_venv("course,test")
+    run(PYTHON, "scripts/generate_exercises.py", *args, env=venv_env())
+
+
+def data(args: list[str]) -> None:
+    ensure_venv("course,test")
+    run(PYTHON, "scripts/build_data.py", *args, env=venv_env())
+
+
+def bench(args: list[str]) -> None:
+    ensure_venv("course,test")
+    ensure_chromium()
+    for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        run(PYTHON, script, *args, env=venv_env())
+
+
+COMMANDS = {"course": course, "test": test, "exercises": exercises, "data": data, "bench": bench}
+
+
+def main(argv: list[str]) -> None:
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__)
+        choices = ", ".join(COMMANDS)
+        sys.exit(f"tasks.py: say which task to run; one of: {choices}")
+    COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
