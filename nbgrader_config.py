@@ -1,0 +1,54 @@
+"""nbgrader configuration for the alliancekit exercises (works from the command line, no JupyterHub).
+
+Run every ``nbgrader`` command from the repository root (the course root), for example::
+
+    nbgrader generate_assignment ex01-theory --force
+    nbgrader autograde ex01-theory          # or, more robustly: alliancekit-grade ex01-theory
+
+Layout (nbgrader's own names in brackets):
+
+    solutions/<assignment>/<assignment>.ipynb        the one source of truth  [source]
+    exercises/<assignment>/<assignment>.ipynb        student versions, generated  [release]
+    submitted/<student>/<assignment>/...             collected submissions  [submitted]
+    autograded/, feedback/, gradebook.db             created by grading; kept out of git
+
+See INSTRUCTORS.md for the whole workflow.
+"""
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+# The course root is the folder that holds this file, whatever the current directory.
+c.CourseDirectory.root = str(Path(__file__).resolve().parent)
+c.CourseDirectory.course_id = "alliancekit"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+
+# The seven exercise sets, one per lesson 01-07.
+ASSIGNMENTS = [
+    "ex01-theory",
+    "ex02-patterns",
+    "ex03-europe",
+    "ex04-little-entente",
+    "ex05-erosion",
+    "ex06-small-powers",
+    "ex07-managing",
+]
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py", "*.md", ".DS_Store",
+]
+
+# Student versions: strip solutions and hidden tests; keep read-only cells read-only.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
+c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
+c.GenerateAssignment.create_assignment = True
+
+# Autograding: a per-cell time limit, a bounded output, and deleted grade cells put back
+# (nbgrader issues #1682 and #1941) so that a damaged submission is still graded.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+c.OverwriteCells.add_missing_cells = True
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 50
