@@ -1,4 +1,4 @@
-"""nbgrader configuration for the alliancekit exercises (works from the command line, no JupyterHub).
+"""nbgrader configuration for the alliancekit exercises (command line; no JupyterHub needed).
 
 Run every ``nbgrader`` command from the repository root (the course root), for example::
 

@@ -41,7 +41,7 @@ from altair.vegalite.v5.display import mimetype_renderer, svg_renderer
 
 __all__ = [
     "PALETTE", "THEME", "RENDERER", "SVG_MIMETYPE", "VEGALITE_MIMETYPE",
-    "render", "mimebundle", "to_svg", "describe", "data_table", "DataTable", "chart_frame",
+    "render", "mimebundle", "sized", "to_svg", "describe", "data_table", "DataTable", "chart_frame",
     "survival_table", "survival_curve", "membership_timeline", "timeline", "capabilities_chart",
     "side_totals", "network_chart", "triad_chart", "margin_chart", "margin_components_chart",
     "fan_chart", "gap_chart", "dissolution_chart", "portfolio_chart", "scorecard_chart",
@@ -146,14 +146,14 @@ def mimebundle(chart, svg: bool = True, validate: bool = True) -> dict:
         redraw after a control change.
     validate : bool
         Validate the spec against the Vega-Lite schema (a few ms). The builders here are validated
-        by the tests, so explorers skip it on redraws.
+        by the tests, so explorers skip it on redraws and use `fast_spec`.
 
     Returns
     -------
     dict
         mimetype -> data, ready for ``IPython.display.display(bundle, raw=True)``.
     """
-    spec = chart.to_dict(validate=validate)
+    spec = chart.to_dict() if validate else fast_spec(chart)
     bundle, _ = mimetype_renderer(spec)
     bundle = dict(bundle)
     if svg:
@@ -301,9 +301,39 @@ def _require(frame, columns, name="frame") -> None:
         raise ValueError(f"{name} lacks column(s) {missing}; it has {list(frame.columns)}")
 
 
+def _records(frame: pd.DataFrame) -> alt.InlineData:
+    """Small auxiliary data inline, without altair's DataFrame sanitising (dates as ISO text)."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return alt.InlineData(values=out.to_dict("records"))
+
+
+#: One empty datum, for marks placed by ``alt.XDatum``/``alt.YDatum`` (reference rules).
+_ONE = alt.InlineData(values=[{}])
+
+
+def _tt(*fields) -> list:
+    """Tooltips with explicit types (a bare string makes altair infer the type: slow)."""
+    return [alt.Tooltip(f[0], format=f[1]) if isinstance(f, tuple) else alt.Tooltip(f)
+            for f in fields]
+
+
 def _finish(chart, title: str, description: str, subtitle: str | None = None):
     t = alt.Title(title, subtitle=subtitle) if subtitle else title
-    return chart.properties(title=t, description=description)
+    chart.title = t          # plain attributes: .properties() re-validates (about 4 ms)
+    chart.description = description
+    return chart
+
+
+def sized(chart, width=None, height=None):
+    """Set a chart's width and/or height in place (pixels or ``alt.Step``) and return it."""
+    if width is not None:
+        chart.width = width
+    if height is not None:
+        chart.height = height
+    return chart
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,29 +414,29 @@ def survival_curve(table: pd.DataFrame, title: str = "How long alliances last",
     _require(table, ["group", "years", "survival", "at_risk", "ended", "censored"], "table")
     groups = list(dict.fromkeys(table["group"]))
     colour = alt.Color("group:N", title=None, sort=groups)
-    base = alt.Chart(table)
+    base = alt.Chart()
     line = base.mark_line(interpolate="step-after").encode(
         x=alt.X("years:Q", title="Years since the alliance began"),
         y=alt.Y("survival:Q", title="Share still in force", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
         color=colour,
         strokeDash=alt.StrokeDash("group:N", sort=groups, legend=None),
-        tooltip=["group", "years", alt.Tooltip("survival:Q", format=".0%"), "at_risk"],
+        tooltip=_tt("group:N", "years:Q", ("survival:Q", ".0%"), "at_risk:Q"),
     )
     ticks = base.transform_filter("datum.censored > 0").mark_tick(
-        thickness=1.5, size=9, opacity=0.8).encode(x="years:Q", y="survival:Q", color=colour)
+        thickness=1.5, size=9, opacity=0.8).encode(x=alt.X("years:Q"), y=alt.Y("survival:Q"), color=colour)
     parts = []
     for g in groups:
         rows = table[table["group"] == g]
         n = int(rows["at_risk"].iloc[0])
         half = rows[rows["survival"] <= 0.5]
-        median = f"half had ended after {half['years'].iloc[0]:g} years" if len(half) else \
+        median = f"half had ended within {half['years'].iloc[0]:.1f} years" if len(half) else \
             "more than half were still in force at the end of the data"
         parts.append(f"{g}: {n} alliances, {median}")
     description = ("Step line of the share of alliances still in force against years since they "
                    "began (Kaplan-Meier estimate); small ticks mark alliances still in force when "
                    "the data end (censored). " + "; ".join(parts) + ".")
-    return _finish(alt.layer(line, ticks), title, description, subtitle)
+    return _finish(alt.layer(line, ticks, data=table), title, description, subtitle)
 
 
 def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
@@ -456,17 +486,17 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
         rows.append(pd.DataFrame({"alliance": alliance, "date": [t1], "members": [last],
                                   "change": ["end"], "states": [""]}))
     data = pd.concat(rows, ignore_index=True)
-    base = alt.Chart(data)
+    base = alt.Chart()
     colour = alt.Color("alliance:N", title=None)
     line = base.mark_line(interpolate="step-after").encode(
         x=alt.X("date:T", title=None), y=alt.Y("members:Q", title="Member states"),
         color=colour, strokeDash=alt.StrokeDash("alliance:N", legend=None))
     marks = base.transform_filter("datum.change == 'joined' || datum.change == 'left'").mark_point(
-    ).encode(x="date:T", y="members:Q", color=colour,
+    ).encode(x=alt.X("date:T"), y=alt.Y("members:Q"), color=colour,
              shape=alt.Shape("change:N", title=None,
                              scale=alt.Scale(domain=["joined", "left"],
                                              range=["circle", "triangle-down"])),
-             tooltip=["alliance", alt.Tooltip("date:T"), "change", "states", "members"])
+             tooltip=_tt("alliance:N", "date:T", "change:N", "states:N", "members:Q"))
     exits = data[data["change"] == "left"]
     exit_text = "; ".join(f"{r.alliance} lost {r.states} ({r.date.year})"
                           for r in exits.itertuples()) or "no member left in this period"
@@ -476,7 +506,7 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
     description = (f"Step lines of the number of member states of each alliance from {t0.year} "
                    f"to {t1.year}; circles mark joins and downward triangles exits. {counts}. "
                    f"Exits: {exit_text}.")
-    return _finish(alt.layer(line, marks), title, description, subtitle)
+    return _finish(alt.layer(line, marks, data=data), title, description, subtitle)
 
 
 def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
@@ -509,22 +539,24 @@ def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
         data["group"] = "span"
     order = data["label"].tolist()
     bars = alt.Chart(data).mark_bar(height=12).encode(
-        x=alt.X("start:T", title=None), x2="end:T",
+        x=alt.X("start:T", title=None), x2=alt.X2("end"),
         y=alt.Y("label:N", title=None, sort=order), color=alt.Color("group:N", title=None),
-        opacity=alt.condition("datum.running", alt.value(0.55), alt.value(1.0)),
-        tooltip=["label", alt.Tooltip("start:T"), alt.Tooltip("end:T"), "running"])
+        opacity=alt.Opacity("running:N", legend=None,
+                            scale=alt.Scale(domain=[False, True], range=[1.0, 0.55])),
+        tooltip=_tt("label:N", "start:T", "end:T", "running:N"))
     layers = [bars]
     if events is not None and len(events):
         _require(events, ["label", "date", "text"], "events")
         ev = events.copy()
         ev["date"] = pd.to_datetime(ev["date"].astype(str).str.slice(0, 10))
-        layers.append(alt.Chart(ev).mark_point(shape="diamond", color="black", size=80).encode(
-            x="date:T", y=alt.Y("label:N", sort=order), tooltip=["label", "date:T", "text"]))
+        layers.append(alt.Chart(_records(ev)).mark_point(shape="diamond", color="black", size=80).encode(
+            x=alt.X("date:T"), y=alt.Y("label:N", sort=order),
+            tooltip=_tt("label:N", "date:T", "text:N")))
     description = (f"Bars show when each of {len(data)} items was in force, from start to end; "
                    f"faded bars are still running. " + "; ".join(
                        f"{r.label} {r.start.year}-{'' if r.running else r.end.year}"
                        for r in data.itertuples()) + ".")
-    return _finish(alt.layer(*layers).properties(height=max(60, 18 * len(data))), title,
+    return _finish(sized(alt.layer(*layers), height=max(60, 18 * len(data))), title,
                    description, subtitle)
 
 
@@ -581,20 +613,21 @@ def capabilities_chart(totals: pd.DataFrame, title: str = "Capabilities (CINC)",
     """
     _require(totals, ["side", "year", "cinc"], "totals")
     sides = list(dict.fromkeys(totals["side"]))
-    base = alt.Chart(totals)
+    base = alt.Chart()
     line = base.mark_line(point=True).encode(
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
         y=alt.Y("cinc:Q", title="Share of world capabilities (CINC)", axis=alt.Axis(format="%")),
         color=alt.Color("side:N", title=None, sort=sides),
         strokeDash=alt.StrokeDash("side:N", sort=sides, legend=None),
-        tooltip=["side", "year", alt.Tooltip("cinc:Q", format=".2%")]
-                + (["states"] if "states" in totals.columns else []))
+        tooltip=_tt("side:N", "year:Q", ("cinc:Q", ".2%"),
+                    *(["states:N"] if "states" in totals.columns else [])))
     layers = [line]
     if events is not None and len(events):
         _require(events, ["year", "text"], "events")
-        rule = alt.Chart(events).mark_rule(color="#666666", strokeDash=[2, 2]).encode(x="year:Q")
-        label = alt.Chart(events).mark_text(align="left", dx=3, dy=-4, color="#444444").encode(
-            x="year:Q", y=alt.value(8), text="text:N")
+        rule = alt.Chart(_records(events)).mark_rule(color="#666666", strokeDash=[2, 2]).encode(
+            x=alt.X("year:Q"))
+        label = alt.Chart(_records(events)).mark_text(align="left", dx=3, dy=-4, color="#444444").encode(
+            x=alt.X("year:Q"), y=alt.YValue(8), text=alt.Text("text:N"))
         layers += [rule, label]
     first, last = int(totals["year"].min()), int(totals["year"].max())
     words = []
@@ -604,7 +637,7 @@ def capabilities_chart(totals: pd.DataFrame, title: str = "Capabilities (CINC)",
                      f"{g['cinc'].iloc[-1]:.1%} in {int(g['year'].iloc[-1])}")
     description = (f"Lines of each side's share of world material capabilities (CINC) from {first} "
                    f"to {last}: " + "; ".join(words) + ".")
-    return _finish(alt.layer(*layers), title, description, subtitle)
+    return _finish(alt.layer(*layers, data=totals), title, description, subtitle)
 
 
 # --------------------------------------------------------------------------------------------
@@ -653,23 +686,24 @@ def network_chart(positions: pd.DataFrame, edges: pd.DataFrame, title: str = "Si
                                          range=[ALLIED, HOSTILE]))
     lines = alt.Chart(e).mark_rule(strokeWidth=3).encode(
         x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
-        x2="x2:Q", y2="y2:Q", color=relation,
+        x2=alt.X2("x2"), y2=alt.Y2("y2"), color=relation,
         strokeDash=alt.StrokeDash("relation:N", legend=None,
                                   scale=alt.Scale(domain=["allied (+)", "hostile (−)"],
                                                   range=[[1, 0], [6, 4]])),
-        tooltip=["from", "to", "relation"])
-    nodes = alt.Chart(pos[["node", "x", "y", "label"]].astype({"node": str})).mark_circle(
+        tooltip=_tt("from:N", "to:N", "relation:N"))
+    node_data = _records(pos[["node", "x", "y", "label"]].astype({"node": str}))
+    nodes = alt.Chart(node_data).mark_circle(
         size=900, color="white", stroke="#333333", strokeWidth=1.5, opacity=1).encode(
-        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), tooltip=["label"])
-    labels = alt.Chart(pos[["node", "x", "y", "label"]].astype({"node": str})).mark_text(
-        fontWeight="bold").encode(x="x:Q", y="y:Q", text="label:N")
+        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), tooltip=_tt("label:N"))
+    labels = alt.Chart(node_data).mark_text(
+        fontWeight="bold").encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("label:N"))
     n_plus, n_minus = int((e["sign"] > 0).sum()), int((e["sign"] < 0).sum())
     allied = ", ".join(f"{a}-{b}" for a, b, s in zip(e["from"], e["to"], e["sign"]) if s > 0)
     hostile = ", ".join(f"{a}-{b}" for a, b, s in zip(e["from"], e["to"], e["sign"]) if s < 0)
     description = (f"Network of {len(pos)} states drawn on a circle: {n_plus} allied pairs "
                    f"(solid blue lines: {allied or 'none'}) and {n_minus} hostile pairs (dashed "
                    f"vermillion lines: {hostile or 'none'}).")
-    chart = alt.layer(lines, nodes, labels).properties(width=size, height=size)
+    chart = sized(alt.layer(lines, nodes, labels), width=size, height=size)
     return _finish(chart, title, description, subtitle)
 
 
@@ -699,8 +733,8 @@ def triad_chart(triads: pd.DataFrame, title: str = "Triads", subtitle: str | Non
         shape=alt.Shape("status:N", legend=None,
                         scale=alt.Scale(domain=["balanced", "unbalanced"],
                                         range=["circle", "cross"])),
-        tooltip=["label", "signs", "status"]).properties(width=120,
-                                                         height=max(40, 16 * len(data)))
+        tooltip=_tt("label:N", "signs:N", "status:N"))
+    sized(chart, width=120, height=max(40, 16 * len(data)))
     unbalanced = data.loc[~data["balanced"], "label"].tolist()
     description = (f"{len(data)} closed triads, {len(data) - len(unbalanced)} balanced and "
                    f"{len(unbalanced)} unbalanced" + (f" ({', '.join(unbalanced)})"
@@ -737,19 +771,20 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     long = frame.melt(id_vars=["year"], value_vars=parts, var_name="part", value_name="value")
     long["part"] = long["part"].map(names)
     order = [names[p] for p in parts]
-    base = alt.Chart(long)
+    base = alt.Chart()
     lines = base.mark_line().encode(
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
         y=alt.Y("value:Q", title="Value (share of the largest benefit)"),
         color=alt.Color("part:N", title=None, sort=order),
         strokeDash=alt.StrokeDash("part:N", sort=order, legend=None),
-        size=alt.condition("datum.part == 'margin'", alt.value(3.5), alt.value(1.5)),
-        tooltip=["year", "part", alt.Tooltip("value:Q", format=".3f")])
-    zero = alt.Chart(pd.DataFrame({"value": [0.0]})).mark_rule(color="black").encode(y="value:Q")
+        size=alt.Size("part:N", legend=None, sort=order,
+                      scale=alt.Scale(domain=order, range=[3.5, 1.5, 1.5, 1.5, 1.5])),
+        tooltip=_tt("year:Q", "part:N", ("value:Q", ".3f")))
+    zero = alt.Chart(_ONE).mark_rule(color="black").encode(y=alt.YDatum(0))
     layers = [zero, lines]
     if highlight_year is not None:
-        layers.append(alt.Chart(pd.DataFrame({"year": [int(highlight_year)]})).mark_rule(
-            color="#666666", strokeDash=[3, 3]).encode(x="year:Q"))
+        layers.append(alt.Chart(_ONE).mark_rule(color="#666666", strokeDash=[3, 3]).encode(
+            x=alt.XDatum(int(highlight_year))))
     leave = frame.loc[~frame["stays"].astype(bool), "year"]
     first, last = int(frame["year"].min()), int(frame["year"].max())
     verdict = (f"the margin is negative (the member is better off outside) in "
@@ -758,7 +793,7 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     description = (f"Lines of the commitment margin and its four terms from {first} to {last}; "
                    f"{verdict}. Margin ranges from {frame['margin'].min():.2f} to "
                    f"{frame['margin'].max():.2f}.")
-    return _finish(alt.layer(*layers), title, description, subtitle)
+    return _finish(alt.layer(*layers, data=long), title, description, subtitle)
 
 
 def margin_components_chart(parts: pd.DataFrame, title: str = "Stay or leave?",
@@ -790,14 +825,14 @@ def margin_components_chart(parts: pd.DataFrame, title: str = "Stay or leave?",
         color=alt.Color("kind:N", title=None,
                         scale=alt.Scale(domain=["gain", "cost", "stay", "leave"],
                                         range=[ALLIED, PALETTE[1], PALETTE[2], HOSTILE])),
-        tooltip=["term", alt.Tooltip("value:Q", format=".3f")])
-    zero = alt.Chart(pd.DataFrame({"value": [0.0]})).mark_rule(color="black").encode(x="value:Q")
+        tooltip=_tt("term:N", ("value:Q", ".3f")))
+    zero = alt.Chart(_ONE).mark_rule(color="black").encode(x=alt.XDatum(0))
     verdict = "stays" if row["margin"] >= 0 else "leaves"
     description = ("Bars of the commitment margin's terms: security benefit "
                    f"{row['benefit']:.3f}, autonomy cost {row['autonomy_cost']:.3f}, entrapment "
                    f"risk {row['entrapment']:.3f}, outside option {row['outside']:.3f}; margin "
                    f"{row['margin']:.3f}, so the member {verdict}.")
-    return _finish(alt.layer(zero, bars).properties(height=160), title, description, subtitle)
+    return _finish(sized(alt.layer(zero, bars), height=160), title, description, subtitle)
 
 
 # --------------------------------------------------------------------------------------------
@@ -822,32 +857,32 @@ def fan_chart(fan: pd.DataFrame, title: str = "Futures of cohesion", subtitle: s
     altair.LayerChart
     """
     _require(fan, ["year", "q5", "q25", "q50", "q75", "q95"], "fan")
-    base = alt.Chart(fan)
+    base = alt.Chart()
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"))
     outer = base.mark_area(opacity=0.25, color=ALLIED).encode(
-        x=x, y=alt.Y("q5:Q", title=y_title, scale=alt.Scale(domain=[0, 1])), y2="q95:Q")
-    inner = base.mark_area(opacity=0.45, color=ALLIED).encode(x="year:Q", y="q25:Q", y2="q75:Q")
+        x=x, y=alt.Y("q5:Q", title=y_title, scale=alt.Scale(domain=[0, 1])), y2=alt.Y2("q95"))
+    inner = base.mark_area(opacity=0.45, color=ALLIED).encode(
+        x=alt.X("year:Q"), y=alt.Y("q25:Q"), y2=alt.Y2("q75"))
     median = base.mark_line(color="#003a5d").encode(
-        x="year:Q", y="q50:Q",
-        tooltip=["year", alt.Tooltip("q5:Q", format=".2f"), alt.Tooltip("q50:Q", format=".2f"),
-                 alt.Tooltip("q95:Q", format=".2f")])
+        x=alt.X("year:Q"), y=alt.Y("q50:Q"),
+        tooltip=_tt("year:Q", ("q5:Q", ".2f"), ("q50:Q", ".2f"), ("q95:Q", ".2f")))
     layers = [outer, inner, median]
     if threshold is not None:
-        layers.append(alt.Chart(pd.DataFrame({"level": [float(threshold)]})).mark_rule(
-            color=HOSTILE, strokeDash=[4, 3]).encode(y="level:Q"))
+        layers.append(alt.Chart(_ONE).mark_rule(color=HOSTILE, strokeDash=[4, 3]).encode(
+            y=alt.YDatum(float(threshold))))
     if shocks is not None and len(shocks):
         text = "text" if "text" in shocks.columns else "mechanism"
         _require(shocks, ["year", text], "shocks")
         s = shocks[["year", text]].rename(columns={text: "text"})
-        layers.append(alt.Chart(s).mark_rule(color="#666666", strokeDash=[2, 2]).encode(
-            x="year:Q", tooltip=["year", "text"]))
+        layers.append(alt.Chart(_records(s)).mark_rule(color="#666666", strokeDash=[2, 2]).encode(
+            x=alt.X("year:Q"), tooltip=_tt("year:Q", "text:N")))
     first, last = fan.iloc[0], fan.iloc[-1]
     description = (f"Fan chart of {y_title.lower()} across simulated futures from "
                    f"{int(first['year'])} to {int(last['year'])}: the dark line is the median, "
                    f"the inner band holds half the runs and the outer band 90 %. The median moves "
                    f"from {first['q50']:.2f} to {last['q50']:.2f}; by {int(last['year'])} the "
                    f"90 % band spans {last['q5']:.2f} to {last['q95']:.2f}.")
-    return _finish(alt.layer(*layers), title, description, subtitle)
+    return _finish(alt.layer(*layers, data=fan), title, description, subtitle)
 
 
 def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
@@ -870,14 +905,14 @@ def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
                          "actual": cohesion_fan["q50"].to_numpy(),
                          "professed": professed_fan["q50"].to_numpy()})
     wide["gap"] = wide["professed"] - wide["actual"]
-    base = alt.Chart(wide)
+    base = alt.Chart()
     band = base.mark_area(opacity=0.3, color=HOSTILE).encode(
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
         y=alt.Y("actual:Q", title="Median cohesion", scale=alt.Scale(domain=[0, 1])),
-        y2="professed:Q", tooltip=["year", alt.Tooltip("gap:Q", format=".2f")])
+        y2=alt.Y2("professed"), tooltip=_tt("year:Q", ("gap:Q", ".2f")))
     lines = base.transform_fold(["professed", "actual"], as_=["series", "value"]).mark_line(
     ).encode(
-        x="year:Q", y="value:Q",
+        x=alt.X("year:Q"), y=alt.Y("value:Q"),
         color=alt.Color("series:N", title=None, sort=["professed", "actual"],
                         scale=alt.Scale(domain=["professed", "actual"],
                                         range=[PALETTE[1], "#003a5d"])),
@@ -887,7 +922,7 @@ def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
                    "cohesion, with the gap between them shaded. The gap is largest in "
                    f"{int(worst['year'])} ({worst['gap']:.2f}: professed {worst['professed']:.2f},"
                    f" actual {worst['actual']:.2f}).")
-    return _finish(alt.layer(band, lines), title, description, subtitle)
+    return _finish(alt.layer(band, lines, data=wide), title, description, subtitle)
 
 
 def dissolution_chart(probability: pd.DataFrame, title: str = "Chance the alliance has dissolved",
@@ -905,7 +940,8 @@ def dissolution_chart(probability: pd.DataFrame, title: str = "Chance the allian
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
         y=alt.Y("probability:Q", title="Share of runs dissolved", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
-        tooltip=["year", alt.Tooltip("probability:Q", format=".0%")]).properties(height=120)
+        tooltip=_tt("year:Q", ("probability:Q", ".0%")))
+    sized(chart, height=120)
     last = probability.iloc[-1]
     description = (f"Area of the share of simulated runs in which the alliance has dissolved, "
                    f"by year; {last['probability']:.0%} by {int(last['year'])}.")
@@ -940,8 +976,9 @@ def portfolio_chart(strategies: pd.DataFrame, title: str = "Security, cost and n
         color=alt.Color("measure:N", title=None, sort=["security", "cost", "net"],
                         scale=alt.Scale(domain=["security", "cost", "net"],
                                         range=[ALLIED, PALETTE[1], PALETTE[2]])),
-        tooltip=["strategy", "measure", alt.Tooltip("value:Q", format=".3f"), "rank"],
-    ).properties(height=alt.Step(12))
+        tooltip=_tt("strategy:N", "measure:N", ("value:Q", ".3f"), "rank:Q"),
+    )
+    sized(chart, height=alt.Step(12))
     best = strategies.sort_values("rank").iloc[0]
     description = ("Grouped bars of expected security, cost and net value for each strategy. "
                    + "; ".join(f"{r.strategy}: net {r.net:.2f} (security {r.security:.2f}, cost "
@@ -975,8 +1012,69 @@ def scorecard_chart(items: pd.DataFrame, title: str = "Assessment scorecard",
         color=alt.Color("role:N", title=None,
                         scale=alt.Scale(domain=["holds together", "erodes"],
                                         range=[ALLIED, HOSTILE])),
-        tooltip=["item", "role", alt.Tooltip("score:Q", format=".2f")],
-    ).properties(height=alt.Step(18), width=260)
+        tooltip=_tt("item:N", "role:N", ("score:Q", ".2f")),
+    )
+    sized(chart, width=260, height=alt.Step(18))
     description = ("Bars of the scorecard: " + "; ".join(
         f"{r.item} {r.score:.2f} ({r.role})" for r in items.itertuples()) + ".")
     return _finish(chart, title, description, subtitle)
+
+
+# --------------------------------------------------------------------------------------------
+# fast Vega-Lite dicts for explorer redraws
+# --------------------------------------------------------------------------------------------
+def _values(data) -> list:
+    if isinstance(data, pd.DataFrame):
+        out = data
+        dates = [c for c in out.columns if pd.api.types.is_datetime64_any_dtype(out[c])]
+        if dates:
+            out = out.copy()
+            for col in dates:
+                out[col] = out[col].dt.strftime("%Y-%m-%d")
+        records = out.to_dict("records")
+        for row in records:      # JSON has no NaN: Vega-Lite reads null as missing
+            for k, v in row.items():
+                if isinstance(v, float) and v != v:
+                    row[k] = None
+        return records
+    return list(data.values)
+
+
+def fast_spec(chart) -> dict:
+    """The chart's Vega-Lite dict, built without letting altair copy and sanitise its data.
+
+    Every DataFrame or inline dataset in the chart is swapped for a named dataset while altair
+    writes the rest of the spec, then put back; the values go in the spec's top-level ``datasets``.
+    The result draws the same chart as ``chart.to_dict()`` (the tests check this) in about half
+    the time, which keeps explorer redraws within budget. No schema validation.
+
+    Parameters
+    ----------
+    chart : altair chart
+
+    Returns
+    -------
+    dict
+    """
+    swapped = []
+    stack = [chart]
+    while stack:
+        item = stack.pop()
+        data = getattr(item, "_kwds", {}).get("data", alt.Undefined)
+        if isinstance(data, (pd.DataFrame, alt.InlineData)):
+            name = f"ak{len(swapped)}"
+            swapped.append((item, data, name))
+            item._kwds["data"] = alt.NamedData(name=name)
+        for attr in ("layer", "hconcat", "vconcat", "concat"):
+            parts = getattr(item, "_kwds", {}).get(attr, alt.Undefined)
+            if parts is not alt.Undefined and parts:
+                stack.extend(parts)
+    try:
+        spec = chart.to_dict(validate=False)
+    finally:
+        for item, data, _ in swapped:
+            item._kwds["data"] = data
+    datasets = spec.setdefault("datasets", {})
+    for _, data, name in swapped:
+        datasets[name] = _values(data)
+    return spec

@@ -10,8 +10,8 @@ Each visible test cell of an exercise notebook wraps its assertions in :func:`ch
 
 Run the cell and you see ``✅ Q1: correct, all visible checks pass.`` or ``❌ Q1: not yet: margin
 should be a single number (a float)``. The failure is still raised (as the original
-``AssertionError``), so nbgrader scores the cell as failed when an instructor autogrades it: the same
-cell serves self-learners and graded classes. No nbgrader server is needed.
+``AssertionError``), so nbgrader scores the cell as failed when an instructor autogrades it: the
+same cell serves self-learners and graded classes. No nbgrader server is needed.
 
 For multiple-choice and short numeric answers the visible test compares a *digest* of the answer
 (:func:`digest`), so the expected answer is not printed in the student's notebook. An instructor who
@@ -91,11 +91,13 @@ def check(question: str, test: Callable[[], object] | None = None):
     ✅ Q0: correct, all visible checks pass.
     """
     if not isinstance(question, str) or not question.strip():
-        raise ValueError(f"check: question must be a non-empty label such as 'Q1', got {question!r}")
+        raise ValueError(
+            f"check: question must be a non-empty label such as 'Q1', got {question!r}")
     if test is None:
         return _checking(question)
     if not callable(test):
-        raise ValueError(f"check: test must be a function of no arguments, got {type(test).__name__}")
+        raise ValueError(
+            f"check: test must be a function of no arguments, got {type(test).__name__}")
     with _checking(question):
         test()
     return None
@@ -155,7 +157,7 @@ def digest(value: object, decimals: int | None = None) -> str:
 
 
 def matches(value: object, expected_digest: str, decimals: int | None = None) -> bool:
-    """Whether ``digest(value, decimals)`` equals ``expected_digest`` (a wrong type is just False)."""
+    """Whether ``digest(value, decimals)`` equals ``expected_digest`` (False for a wrong type)."""
     try:
         return digest(value, decimals) == expected_digest
     except ValueError:

@@ -5,9 +5,9 @@ alliance than outside it, year by year. The *cohesion dynamics* follow one allia
 number between 0 and 1 that drifts toward what its drivers support, is eroded by shocks, and can
 tip once members begin to doubt one another. Nothing here draws; `alliancekit.charts` does that.
 
-Every coded input lies in [0, 1] and is read from a CSV file in ``alliancekit/data/`` where each value
-carries a one-line justification and a source key (see ``data/README.md``). The defaults below are
-starting points for a student to argue with, not estimates.
+Every coded input lies in [0, 1] and is read from a CSV file in ``alliancekit/data/`` where each
+value carries a one-line justification and a source key (see ``data/README.md``). The defaults
+below are starting points for a student to argue with, not estimates.
 
 1. Member calculus (rational choice)
 ------------------------------------
@@ -76,25 +76,27 @@ changed since. With the defaults above, ``member_calculus("triple_alliance", 325
 ---------------------------------------------
 Sources: the mechanisms of Owusu & Bruce-Ghartey (2026): leadership, domestic politics, power
 asymmetry, external shocks, and perception; Snyder (1997) on the alliance security dilemma for the
-doubt feedback; Walt (1987) on shared threat; Keohane (1984) on institutions; Wendt (1992) on trust and
-identity. The form is MODEL.md, section 2, with the changes marked (*).
+doubt feedback; Walt (1987) on shared threat; Keohane (1984) on institutions; Wendt (1992) on trust
+and identity. The form is MODEL.md, section 2, with the changes marked (*).
 
 Drivers, each in [0, 1] and coded per scenario and year: shared threat T, interest alignment A,
 institutionalisation I, trust and identity R hold the alliance together; power asymmetry S,
-leadership volatility L, domestic opposition H and external shock X erode it. S is computed from the
-members' CINC shares as a normalised Herfindahl index (0 when all members are equal, 1 when one holds
-everything; `asymmetry`). State in year t: actual cohesion C_t, doubt D_t, professed cohesion P_t.
-Drivers dated year t act *during* year t, so an event of 1938 moves C in 1938 (*)::
+leadership volatility L, domestic opposition H and external shock X erode it. S is computed from
+the members' CINC shares as a normalised Herfindahl index (0 when all members are equal, 1 when one
+holds everything; `asymmetry`). State in year t: actual cohesion C_t, doubt D_t, professed
+cohesion P_t. Drivers dated year t act *during* year t, so an event of 1938 moves C in 1938 (*)::
 
     C*_t = σ(β0 + βT·T_t + βA·A_t + βI·I_t + βR·R_t − βS·S_t − βL·L_t − βH·H_t − βX·X_t)
-    C_t  = clip(C_{t−1} + α·(C*_t − C_{t−1}) − γ·D_{t−1}·C_{t−1} + σ_C·ε_t, 0, 1)
-    D_t  = clip(D_{t−1} + δ·max(0, θ − C_{t−1}) + η·X_t + Z_t − ρ·D_{t−1}, 0, 1)
+    C_t  = clip(C_{t−1} + α·(C*_t − C_{t−1}) − γ·D_{t−1}·C_{t−1} + ε_t, 0, 1)
+    D_t  = clip(D_{t−1} + δ·max(0, θ − C_{t−1}) + η·ΔX_t + Z_t − ρ·D_{t−1}, 0, 1)
     P_t  = P_{t−1} + λ·(C_{t−1} − P_{t−1})                    professed cohesion lags (λ < α)
     G_t  = P_t − C_t                                          the illusion gap
     dissolved from the year C has stayed below C_min for k consecutive years (absorbing)
 
-with σ the logistic function and ε_t standard normal noise. Starting values: C_0 = P_0 = C*_0 and
-D_0 = 0 unless given. Z_t is a doubt pulse (*): an event of the ``signalling_perception`` mechanism
+with σ the logistic function and ε_t yearly noise, uniform on [−√3·σ_C, √3·σ_C] (mean 0, standard
+deviation σ_C) (*). Starting values: C_0 = P_0 = C*_0 and
+D_0 = 0 unless given. ΔX_t is the rise of X above its coded baseline from dated shocks (*), and
+Z_t is a doubt pulse (*): an event of the ``signalling_perception`` mechanism
 (a move the partners read as hedging) adds ``shock_size`` straight to doubt. The other mechanisms
 raise their driver by ``shock_size`` (capped at 1) for ``shock_years`` years from the event's year:
 ``leadership`` → L, ``domestic_politics`` → H, ``power_asymmetry`` → S, ``external_shock`` → X.
@@ -105,12 +107,20 @@ Changes from MODEL.md, and why (*):
   make the map monotone: C_t rises with C_{t−1} and C*_t and falls with D_{t−1}, and D_t does the
   reverse. By induction a higher erosion driver (or a doubt pulse) can never raise C, in the step
   where it lands or later, on the same noise path. The property test relies on this proof.
+- Uniform rather than normal noise: a year's luck is bounded (never more than √3·σ_C), and
+  uniform numbers are several times cheaper to draw, which matters for the explorer.
+- Doubt feeds on shocks ΔX, not on the steady level of X. The baseline X (a decade of steady
+  outside pressure, say) already lowers C*; letting it also pour doubt in every year would count it
+  twice, and would make doubt settle at η·X/ρ whatever happened.
 - The doubt pulse Z gives perception its own channel; in MODEL.md doubt only fed on low cohesion
   and shocks.
 - Each run draws its own uncertainty: each driver is shifted by N(0, ``driver_sd``) inside the
-  logistic (coding uncertainty), and with ``param_spread`` > 0 the rates α, γ, δ, η, ρ, λ are scaled
-  by exp(N(0, ``param_spread``)) and truncated to their allowed ranges (α + γ ≤ 1 kept). The noise
-  ε adds year-to-year luck. A seed fixes all of it.
+  logistic (coding uncertainty; the eight shifts are drawn as their sum, one normal per run of
+  standard deviation driver_sd·‖β‖, which has exactly the same distribution), and with
+  ``param_spread`` > 0 the rates α, γ, δ, η, ρ, λ are scaled by exp(N(0, ``param_spread``)) and
+  truncated to their allowed ranges (α + γ ≤ 1 kept). The noise ε adds year-to-year luck. A seed
+  fixes all of it; the three kinds of draw come from separate streams, so switching one off (say
+  ``noise=0``) leaves the others unchanged.
 
 Tipping point. When C < θ, doubt grows by δ·(θ − C) a year, and doubt lowers C by γ·D·C. When γ·δ
 is large relative to α·ρ a second, low equilibrium appears (with doubt near 1 it sits at about
@@ -121,8 +131,26 @@ Default rates (`CohesionParams`): α = 0.25 (cohesion closes a quarter of its ga
 half-life of about 2.4 years), γ = 0.4, δ = 1.0, θ = 0.5, η = 0.5, ρ = 0.15 (doubt fades slowly, a
 half-life of about 4 years), λ = 0.1 (rhetoric adjusts at well under half that speed),
 C_min = 0.25, k = 2 years, σ_C = 0.03, driver_sd = 0.05; β0 = −1, βT = βA = 2, βI = 1, βR = 1.5,
-βS = 1.5, βL = βH = 1, βX = 2. With these, a member-free alliance with T = A = 0.5 and nothing eroding
-sits at C* ≈ 0.9; the defaults are bistable for C* up to about 0.85, which is the lesson's point.
+βS = 1.5, βL = βH = 1, βX = 2. With these, an alliance with T = A = I = R = 0.5 and nothing eroding
+sits at C* ≈ 0.9. The defaults are bistable for C* up to about 0.91: a low state (C ≈ 0.3, doubt
+at 1) exists beside the healthy one, so a large enough shock can tip the alliance for good. That
+is the lesson's point; lower γ or δ to remove it.
+
+What the two scenarios give with the defaults (``simulate(name, runs=1000, seed=1)``; the dated
+shocks are the events table's, each of size 0.5 for one year):
+
+- Little Entente 1920-1938: median cohesion about 0.9 until 1926; it sags after Italy's treaty with
+  Hungary (1927) and the Yugoslav dictatorship and the Depression (1929) to about 0.53 in 1931-32,
+  then tips in 1933-34 (Hitler, the Four-Power Pact) with doubt at its ceiling, and ends at about
+  0.13 in 1938. Runs dissolved: about 5% by 1935, 30% by 1936, 60% by 1937, 70% by 1938. History:
+  the bloc was hollow after Yugoslavia's separate pacts of 1937 and finished by Munich (1938). The
+  model tips three to four years before the break became visible, while the professed cohesion
+  stays high (an illusion gap of about 0.44 in 1938).
+- ECOWAS 2010-2030: median about 0.66-0.74 until 2019; the coups from 2020 pull it to about 0.35 in
+  2023 and 0.25 in 2024. Runs dissolved: about 2% by 2024, 40% by 2025 (the year the Sahel exits
+  took effect), 80% by 2030. The model knows one alliance, not a split: it reads the exit of three
+  members as the failure of the whole, and since doubt stays at its ceiling the remaining twelve
+  never recover in it, whereas in fact they carried on. That limit is worth a class discussion.
 
 For the explorer (entry points)
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -137,6 +165,8 @@ Keyword overrides are any `CohesionParams` field (``alpha``, ``gamma``, ``noise`
 name (``T``, ``A``, ``I``, ``R``, ``S``, ``L``, ``H``, ``X``) whose value replaces that driver's
 baseline in every year. ``shocks=False`` switches the dated events off. `simulate_paths` returns
 the same run as arrays (runs × years) without building a DataFrame, for speed.
+`parameter_ranges` gives each slider's range, default and meaning; `scenario(name)` gives the
+coded drivers, the dated shocks (with descriptions, for annotations) and the coding's sources.
 
 References
 ----------
@@ -152,7 +182,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 
@@ -161,8 +191,8 @@ import numpy as np
 __all__ = [
     "MemberMargin", "commitment_margin", "obligation_depth", "member_calculus",
     "asymmetry", "CohesionParams", "Paths", "Scenario", "simulate_paths", "simulate", "fan",
-    "dissolution_probability", "scenario", "scenario_names", "DRIVERS", "MECHANISM_DRIVER",
-    "DEPTH",
+    "dissolution_probability", "scenario", "scenario_names", "parameter_ranges", "member_inputs",
+    "DRIVERS", "DRIVER_NAMES", "MECHANISM_DRIVER", "DEPTH", "UnknownScenarioError",
 ]
 
 #: Default reliability of a partner's promise (Leeds, Long & Mitchell 2000).
@@ -177,7 +207,7 @@ DEPTH = {"defense": 1.0, "offense": 1.0, "neutrality": 0.5, "nonaggression": 0.2
 #: Driver names in the order used by the arrays: four that hold, four that erode.
 DRIVERS = ("T", "A", "I", "R", "S", "L", "H", "X")
 _HOLDING = ("T", "A", "I", "R")
-_DRIVER_NAMES = {
+DRIVER_NAMES = _DRIVER_NAMES = {
     "T": "shared threat", "A": "interest alignment", "I": "institutionalisation",
     "R": "trust and identity", "S": "power asymmetry", "L": "leadership volatility",
     "H": "domestic opposition", "X": "external shock",
@@ -617,7 +647,7 @@ _PARAM_RANGES = {
     "gamma": (0.0, 1.0, False, "how strongly doubt erodes cohesion, per year"),
     "delta": (0.0, 10.0, False, "how fast doubt grows while cohesion is below theta"),
     "theta": (0.0, 1.0, False, "cohesion below which members start to doubt"),
-    "eta": (0.0, 10.0, False, "doubt added per unit of external shock X"),
+    "eta": (0.0, 10.0, False, "doubt added per unit of external shock (X above its baseline)"),
     "rho": (0.0, 1.0, False, "share of doubt that fades each year"),
     "lam": (0.0, 1.0, True, "speed at which professed cohesion follows actual cohesion"),
     "c_min": (0.0, 1.0, False, "cohesion below which the alliance counts as failing"),
@@ -644,7 +674,7 @@ class CohesionParams:
     theta : float in [0, 1]
         θ, the cohesion level below which doubt grows.
     eta : float in [0, 10]
-        η, doubt added per unit of external shock X.
+        η, doubt added per unit of external shock (the rise of X above its baseline).
     rho : float in [0, 1]
         ρ, yearly decay of doubt.
     lam : float in (0, 1]
@@ -715,6 +745,31 @@ class CohesionParams:
 
 
 _PARAM_FIELDS = tuple(f.name for f in fields(CohesionParams))
+
+
+def parameter_ranges():
+    """Allowed range, default and meaning of each rate and driver (for sliders and checks).
+
+    Returns
+    -------
+    dict
+        name -> (low, high, default, meaning). Rates are the `CohesionParams` fields (whole-number
+        fields ``k_years`` and ``shock_years`` are given a practical upper bound of 10); drivers
+        are ``T`` ... ``X`` in [0, 1] with default None (the scenario's coding).
+
+    Examples
+    --------
+    >>> parameter_ranges()["gamma"]
+    (0.0, 1.0, 0.4, 'how strongly doubt erodes cohesion, per year')
+    """
+    defaults = CohesionParams()
+    out = {name: (lo, hi, getattr(defaults, name), meaning)
+           for name, (lo, hi, _, meaning) in _PARAM_RANGES.items()}
+    out["k_years"] = (1, 10, defaults.k_years, "years below c_min that count as dissolution")
+    out["shock_years"] = (1, 10, defaults.shock_years, "years a dated event's driver stays raised")
+    for name in DRIVERS:
+        out[name] = (0.0, 1.0, None, _DRIVER_NAMES[name])
+    return out
 
 
 @dataclass(frozen=True)
@@ -803,12 +858,11 @@ def _integrate(z, x_driver, pulse, p, runs, rng, c0, d0, p0):
     from the whole cohesion array.
     """
     n_years = z.shape[0]
-    # fixed draw order, so the same seed gives the same luck whatever the options
-    z_rates = rng.standard_normal((6, runs))
-    z_drivers = rng.standard_normal((runs, len(DRIVERS)))
+    # three independent streams, so the same seed gives the same luck whatever the options
+    rate_rng, driver_rng, noise_rng = rng.spawn(3)
     rates = np.array([p.alpha, p.gamma, p.delta, p.eta, p.rho, p.lam])[:, None]
     if p.param_spread > 0:
-        rates = rates * np.exp(p.param_spread * z_rates)
+        rates = rates * np.exp(p.param_spread * rate_rng.standard_normal((6, runs)))
         rates[0] = np.clip(rates[0], 1e-6, 1.0)              # alpha
         rates[1] = np.minimum(rates[1], 1.0 - rates[0])      # gamma, keeping alpha + gamma <= 1
         rates[2] = np.minimum(rates[2], 10.0)
@@ -818,7 +872,10 @@ def _integrate(z, x_driver, pulse, p, runs, rng, c0, d0, p0):
         alpha, gamma, delta, eta, rho, lam = (r.astype(_DTYPE) for r in rates)
     else:
         alpha, gamma, delta, eta, rho, lam = (float(r[0]) for r in rates)
-    offset = (z_drivers @ p.beta_vector()) * p.driver_sd if p.driver_sd > 0 else np.zeros(runs)
+    # each driver off by N(0, driver_sd) shifts the index by sum_k beta_k e_k, which is
+    # N(0, driver_sd^2 sum_k beta_k^2): one draw per run gives exactly that distribution
+    scale = p.driver_sd * float(np.sqrt((p.beta_vector() ** 2).sum()))
+    offset = driver_rng.standard_normal(runs) * scale if scale > 0 else np.zeros(runs)
     # C*_t = 1 / (1 + exp(-z_t) exp(-offset_n)), built as an outer product: one exp per year/run
     target = np.multiply.outer(np.exp(-z).astype(_DTYPE), np.exp(-offset).astype(_DTYPE))
     target += 1.0
@@ -827,63 +884,67 @@ def _integrate(z, x_driver, pulse, p, runs, rng, c0, d0, p0):
     keep_c = 1.0 - alpha                                      # 1 - alpha, scalar or (N,)
     keep_d = 1.0 - rho
     keep_p = 1.0 - lam
-    # doubt inflow from shocks: eta X_t + Z_t, (T,) or (T, N)
+    # doubt inflow from shocks: eta dX_t + Z_t, (T,) or (T, N)
     inflow = (np.multiply.outer(x_driver, eta) + pulse[:, None] if np.ndim(eta)
               else eta * x_driver + pulse).astype(_DTYPE)
 
-    # Few big arrays (fresh memory is costly): the outputs only. Each cohesion row first holds
-    # that year's noise (uniform, standard deviation sigma_C), then the new cohesion.
+    # Few big arrays, each touched as few times as possible: the outputs only.
     cohesion = np.empty((n_years, runs), dtype=_DTYPE)
     doubt = np.empty((n_years, runs), dtype=_DTYPE)
     professed = np.empty((n_years, runs), dtype=_DTYPE)
+    # row t of cohesion first holds u_t, uniform on [0, 1); the noise is (u_t - 1/2) sqrt(12)
+    # sigma_C: mean 0, standard deviation sigma_C
+    width = _DTYPE(p.noise * _SQRT12)
+    half = width / 2
     if p.noise > 0:
-        rng.random(out=cohesion[1:], dtype=_DTYPE)
-        cohesion -= _DTYPE(0.5)
-        cohesion *= _DTYPE(p.noise * _SQRT12)
-    else:
-        cohesion.fill(0.0)
-    np.multiply(target, alpha, out=professed)                 # professed as scratch: alpha C*
-    cohesion += professed                                     # row t: noise_t + alpha C*_t
+        noise_rng.random(out=cohesion[1:], dtype=_DTYPE)
     cohesion[0] = target[0] if c0 is None else c0
     doubt[0] = d0
     professed[0] = cohesion[0] if p0 is None else p0
+    # the state lives in small arrays that stay in cache; each year is copied out once
+    c, d, pr = cohesion[0].copy(), doubt[0].copy(), professed[0].copy()
+    erode = np.empty(runs, dtype=_DTYPE)
     tmp = np.empty(runs, dtype=_DTYPE)
     theta = _DTYPE(p.theta)
+    shocked = np.any(inflow != 0, axis=tuple(range(1, inflow.ndim)))
     for t in range(1, n_years):
-        c, d = cohesion[t - 1], doubt[t - 1]
-        cn, dn, pn = cohesion[t], doubt[t], professed[t]
-        # C_t = (noise_t + alpha C*_t) + (1 - alpha) C - gamma D C, clipped to [0, 1]
-        np.multiply(c, keep_c, out=tmp)
-        cn += tmp
-        np.multiply(d, c, out=tmp)
-        tmp *= gamma
-        cn -= tmp
-        np.maximum(cn, 0.0, out=cn)
-        np.minimum(cn, 1.0, out=cn)
-        # D_t = (1 - rho) D + delta max(0, theta - C) + eta X_t + Z_t, clipped to [0, 1]
+        # gamma D C and delta max(0, theta - C), from last year's state
+        np.multiply(d, c, out=erode)
+        erode *= gamma
         np.subtract(theta, c, out=tmp)
         np.maximum(tmp, 0.0, out=tmp)
         tmp *= delta
-        np.multiply(d, keep_d, out=dn)
-        dn += tmp
-        dn += inflow[t]
-        np.maximum(dn, 0.0, out=dn)
-        np.minimum(dn, 1.0, out=dn)
+        # D_t = (1 - rho) D + delta max(0, theta - C) + eta dX_t + Z_t, capped at 1 (every term
+        # is >= 0, so D stays >= 0)
+        d *= keep_d
+        d += tmp
+        if shocked[t]:
+            d += inflow[t]
+        np.minimum(d, 1.0, out=d)
         # P_t = (1 - lambda) P_{t-1} + lambda C_{t-1}
         np.multiply(c, lam, out=tmp)
-        np.multiply(professed[t - 1], keep_p, out=pn)
-        pn += tmp
+        pr *= keep_p
+        pr += tmp
+        # C_t = (1 - alpha) C + alpha C*_t - gamma D C + noise_t, clipped to [0, 1]
+        c *= keep_c
+        c -= erode
+        np.multiply(target[t], alpha, out=tmp)
+        c += tmp
+        if half:
+            np.multiply(cohesion[t], width, out=tmp)
+            c += tmp
+            c -= half
+        np.clip(c, 0.0, 1.0, out=c)
+        cohesion[t] = c
+        doubt[t] = d
+        professed[t] = pr
 
     # dissolved from the first year that ends k consecutive years below C_min (absorbing)
     below = cohesion < p.c_min
     dissolved = below.copy() if p.k_years > 1 else below
-    if p.k_years > 1:
-        for t in range(n_years - 1, -1, -1):
-            if t < p.k_years - 1:
-                dissolved[t] = False
-                continue
-            for j in range(1, p.k_years):
-                dissolved[t] &= below[t - j]
+    for j in range(1, p.k_years):
+        dissolved[j:] &= below[:-j]
+        dissolved[:j] = False
     for t in range(1, n_years):
         dissolved[t] |= dissolved[t - 1]
     return target, cohesion, doubt, professed, dissolved
@@ -921,7 +982,7 @@ def _normalise_shocks(shocks):
                              f"'size'); got {list(shocks.columns)}")
         sizes = shocks["size"] if "size" in shocks.columns else [None] * len(shocks)
         return [(int(y), d, None if s is None or s != s else float(s))
-                for y, d, s in zip(shocks["year"], shocks["driver"], sizes)]
+                for y, d, s in zip(shocks["year"], shocks["driver"], sizes, strict=True)]
     rows = []
     for item in shocks:
         if not isinstance(item, tuple) or len(item) not in (2, 3):
@@ -994,8 +1055,9 @@ def simulate_paths(scenario=None, *, drivers=None, years=None, shocks=None, runs
             if v is not None:
                 _in_range(name, v, 0, 1)
     d0 = 0.0 if d0 is None else d0
-    target, c, d, pr, dis = _integrate(z, drv[:, DRIVERS.index("X")], pulse, p, runs, rng,
-                                       c0, d0, p0)
+    ix = DRIVERS.index("X")
+    x_shock = drv[:, ix] - base[:, ix]           # the rise of X above its baseline (dated shocks)
+    target, c, d, pr, dis = _integrate(z, x_shock, pulse, p, runs, rng, c0, d0, p0)
     return Paths(years=np.asarray(all_years), target=target.T, cohesion=c.T, doubt=d.T,
                  professed=pr.T, dissolved=dis.T)
 
@@ -1090,6 +1152,22 @@ def _check_frame(frame, columns):
         raise ValueError("frame must not be empty")
 
 
+def _by_year(frame, column):
+    """(years, array of shape (n_years, n_runs)) from a tidy frame; fast for simulate's layout."""
+    run = frame["run"].to_numpy()
+    year = frame["year"].to_numpy()
+    n_runs = int(run.max()) + 1
+    n_years = len(frame) // n_runs if n_runs else 0
+    if n_runs * n_years == len(frame) and n_years > 0:
+        grid_year = year.reshape(n_runs, n_years)
+        grid_run = run.reshape(n_runs, n_years)
+        if (grid_year == grid_year[0]).all() and (grid_run == grid_run[:, :1]).all() \
+                and (grid_run[:, 0] == np.arange(n_runs)).all():
+            return grid_year[0].copy(), frame[column].to_numpy(float).reshape(n_runs, n_years).T
+    wide = frame.pivot(index="year", columns="run", values=column)
+    return wide.index.to_numpy(), wide.to_numpy(float)
+
+
 def fan(frame, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95), column="cohesion"):
     """Quantiles of one variable across runs, by year (for a fan chart).
 
@@ -1123,10 +1201,9 @@ def fan(frame, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95), column="cohesion"):
     if qs.ndim != 1 or qs.size == 0:
         raise ValueError(f"quantiles must be a non-empty sequence of numbers in [0, 1]; got "
                          f"{quantiles!r}")
-    wide = frame.pivot(index="year", columns="run", values=column)
-    values = wide.to_numpy(float)
-    out = pd.DataFrame({"year": wide.index.to_numpy(), "mean": values.mean(axis=1)})
-    for q, row in zip(qs, np.quantile(values, qs, axis=1)):
+    years, values = _by_year(frame, column)
+    out = pd.DataFrame({"year": years, "mean": values.mean(axis=1)})
+    for q, row in zip(qs, np.quantile(values, qs, axis=1), strict=True):
         out[f"q{q * 100:g}"] = row
     return out
 
@@ -1151,11 +1228,14 @@ def dissolution_probability(frame):
     >>> bool(d.probability.is_monotonic_increasing)
     True
     """
+    import pandas as pd
+
     _check_frame(frame, ["run", "year", "dissolved"])
-    out = frame.groupby("year", sort=True).agg(probability=("dissolved", "mean"),
-                                               runs=("run", "nunique")).reset_index()
-    out["probability"] = out["probability"].astype(float)
-    return out
+    years, values = _by_year(frame, "dissolved")
+    counted = ~np.isnan(values)
+    share = np.where(counted, values, 0).sum(axis=1) / counted.sum(axis=1)
+    return pd.DataFrame({"year": years, "probability": share.astype(float),
+                         "runs": counted.sum(axis=1)})
 
 
 # --------------------------------------------------------------------------------------------
@@ -1235,14 +1315,22 @@ def _scenario(name):
 
 
 def _asymmetry_by_year(alliance_id, years):
-    """S from members' CINC shares each year (members on 1 July); last CINC carried forward."""
+    """S from members' CINC shares each year; the last CINC year is carried forward.
+
+    Members are those in force on 1 July, or on 31 December when fewer than two were in force on
+    1 July (an alliance founded that summer).
+    """
     import pandas as pd
 
     from alliancekit import cases
 
-    member_sets = {int(y): sorted(int(c) for c in
-                                  cases.members(alliance_id, f"{int(y)}-07-01")["ccode"])
-                   for y in years}
+    def members_in(year):
+        found = cases.members(alliance_id, f"{year}-07-01")["ccode"]
+        if len(found) < 2:
+            found = cases.members(alliance_id, f"{year}-12-31")["ccode"]
+        return sorted(int(c) for c in found)
+
+    member_sets = {int(y): members_in(int(y)) for y in years}
     states = sorted({c for s in member_sets.values() for c in s})
     cap = cases.cinc(states=states)
     wide = cap.pivot_table(index="year", columns="ccode", values="cinc")
@@ -1286,5 +1374,6 @@ def _compiled_scenario(name):
     years = s.drivers.index.to_numpy()
     base = s.drivers[list(DRIVERS)].to_numpy(float)
     base.setflags(write=False)
-    shocks = tuple((int(y), d, None) for y, d in zip(s.shocks["year"], s.shocks["driver"]))
+    shocks = tuple((int(y), d, None)
+                   for y, d in zip(s.shocks["year"], s.shocks["driver"], strict=True))
     return years, base, shocks

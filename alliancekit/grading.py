@@ -246,6 +246,10 @@ _WORKER: dict = {}
 
 
 def _worker_init(course: str, timeout: float | None) -> None:
+    import warnings
+
+    # nbgrader 0.9.6 triggers harmless SQLAlchemy autoflush warnings while creating submissions.
+    warnings.filterwarnings("ignore", message=".*not in session.*")
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     api = _make_api(Path(course), timeout)
     _install_gradebook_lock(api.coursedir.db_url)
@@ -326,7 +330,8 @@ def _repairs(course: Path, api, assignment: str, student: str) -> list[str]:
     notes = []
     source_dir = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
     submitted_dir = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
-    autograded_dir = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+    autograded_dir = Path(
+        coursedir.format_path(coursedir.autograded_directory, student, assignment))
     for source_path in sorted(source_dir.glob("*.ipynb")):
         name = source_path.name
         sub_path = submitted_dir / name
@@ -500,7 +505,7 @@ def summary_table(results: list[GradeResult]) -> str:
     rows = [(r.student, r.status, f"{r.auto_score:g}/{r.auto_max:g}",
              f"{r.score:g}/{r.max_score:g}", "yes" if r.needs_manual_grade else "no",
              f"{r.seconds:.1f}", "; ".join(r.notes) or "-") for r in results]
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)]
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
     widths[-1] = len(header[-1])  # notes run on freely
     line = "  ".join("{:<%d}" % w for w in widths)
     out = [line.format(*header), line.format(*("-" * w for w in widths))]

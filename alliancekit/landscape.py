@@ -750,8 +750,9 @@ def great_power_inputs(year: int, **graph_options) -> LandscapeInputs:
 
     Examples
     --------
-    >>> inp = great_power_inputs(1913)                       # doctest: +SKIP
-    >>> global_minimum(inp.sizes, inp.propensity).blocs(inp.names)   # doctest: +SKIP
+    >>> inp = great_power_inputs(1913)
+    >>> global_minimum(inp.sizes, inp.propensity).blocs(inp.names)
+    (('UKG', 'FRN', 'RUS'), ('GMY', 'AUH', 'ITA'))
     """
     from . import networks
 

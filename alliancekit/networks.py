@@ -90,6 +90,7 @@ __all__ = [
     "build_signed_graph",
     "signed_graph",
     "edge_table",
+    "balance_by_year",
     "triads",
     "is_balanced",
     "frustration",
@@ -323,6 +324,62 @@ def _alliance_sources() -> dict:
     return dict(zip(a["alliance_id"], a["source"].astype(str), strict=True))
 
 
+def balance_by_year(
+    years: Iterable[int] | None = None, *, conflict: str = "alliance", day: str = "12-31"
+) -> "pd.DataFrame":  # noqa: F821
+    """Structural balance of the great-power graph, year by year.
+
+    Parameters
+    ----------
+    years : iterable of int, optional
+        Years in 1872..1918; default all of them.
+    conflict, day
+        As in :func:`signed_graph`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year: ``year``, ``positive`` and ``negative`` (edge counts), ``contested``
+        (pairs both allied and rival), ``triads`` (closed triads), ``unbalanced_triads``,
+        ``frustration`` (exact index), ``n_optimal`` (tied best splits), ``bloc_a`` and
+        ``bloc_b`` (a best split, COW abbreviations joined by ", "; the bloc with the United
+        Kingdom first), ``violations`` (the pairs violating that split, e.g. "FRN+ITA") and
+        ``other_best_splits`` (any tied best splits, "A, B vs C, D", separated by " | ").
+
+    References
+    ----------
+    Cartwright & Harary (1956); Antal, Krapivsky & Redner (2006).
+    """
+    import pandas as pd
+
+    years = range(FIRST_YEAR, LAST_YEAR + 1) if years is None else list(years)
+    rows = []
+    for year in years:
+        g = signed_graph(year, conflict=conflict, day=day)
+        f = frustration(g)
+        t = triads(g)
+        ab = {v: _label(g, v) for v in g.nodes}
+        signs = [s for *_, s in g.edges(data="sign")]
+        rows.append({
+            "year": int(year),
+            "positive": sum(s > 0 for s in signs),
+            "negative": sum(s < 0 for s in signs),
+            "contested": sum(bool(c) for *_, c in g.edges(data="contested")),
+            "triads": len(t),
+            "unbalanced_triads": int((~t["balanced"]).sum()) if len(t) else 0,
+            "frustration": f.index,
+            "n_optimal": f.n_optimal,
+            "bloc_a": ", ".join(ab[v] for v in f.blocs[0]),
+            "bloc_b": ", ".join(ab[v] for v in f.blocs[1]),
+            "violations": "; ".join(f"{ab[u]}{'+' if s > 0 else '-'}{ab[v]}"
+                                    for u, v, s in f.violations),
+            "other_best_splits": " | ".join(
+                " vs ".join(", ".join(ab[v] for v in side) for side in split)
+                for split in f.optimal_blocs[1:]),
+        })
+    return pd.DataFrame(rows)
+
+
 def edge_table(G) -> "pd.DataFrame":  # noqa: F821
     """The edges of a signed graph as a DataFrame (u, v, sign, and any other edge attributes)."""
     import pandas as pd
@@ -417,6 +474,8 @@ class Frustration:
         How many splits (counted up to swapping the blocs) reach the minimum.
     n_splits : int
         How many splits were examined: 2**(n-1).
+    optimal_blocs : tuple
+        Every best split, as ``blocs`` is (the first 100 if there are more).
     """
 
     index: int
@@ -424,6 +483,7 @@ class Frustration:
     violations: tuple
     n_optimal: int
     n_splits: int
+    optimal_blocs: tuple = ()
 
 
 def _edge_arrays(G):
@@ -497,8 +557,13 @@ def frustration(G) -> Frustration:
         (a, b, int(sg)) for a, b, sg in edges
         if (sg > 0 and side[a] != side[b]) or (sg < 0 and side[a] == side[b])
     )
+    optimal = []
+    for code in tied[:100]:
+        bits = [0] + [(int(code) >> k) & 1 for k in range(n - 1)]
+        optimal.append((tuple(a for a, b in zip(nodes, bits, strict=True) if b == 0),
+                        tuple(a for a, b in zip(nodes, bits, strict=True) if b == 1)))
     return Frustration(index=best, blocs=blocs, violations=viol, n_optimal=n_opt,
-                       n_splits=total)
+                       n_splits=total, optimal_blocs=tuple(optimal))
 
 
 def split_violations(G, bloc) -> tuple:

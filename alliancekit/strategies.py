@@ -393,19 +393,21 @@ def portfolio(
     )
 
 
-#: The four strategies compared by :func:`compare_strategies`. Each partner's reliability is the
-#: placeholder ``None``, filled with the calibrated normal-times reliability. Illustrative
-#: defaults, to be argued with: a patron is strong but entangling (it drags the client into its
-#: quarrels); diversification spreads lighter, shallower ties over several middle powers; autonomy
-#: buys capability; hedging keeps a shallow tie to a patron, one more partner and some capability
-#: (Kuik 2008).
+#: The four strategies compared by :func:`compare_strategies`. Partners get the calibrated
+#: normal-times reliability unless a spec gives one. Illustrative defaults, to be argued with,
+#: built on three stated assumptions: (1) a shallower commitment brings proportionally less help
+#: (capacity = depth x what the partner could bring); (2) a great-power patron could bring enough
+#: to meet the threat (1.0) but entangles more per unit of depth (0.15: it drags the client into
+#: its own quarrels, Snyder 1984) than a middle power (0.6 and 0.06); (3) own capability costs
+#: ``cost_per_capability`` per unit above the baseline. Hedging keeps a shallow tie to a patron,
+#: one more partner and some own capability (Kuik 2008).
 DEFAULT_STRATEGIES = {
     "single patron": {
         "partners": [dict(capacity=1.0, depth=1.0, entanglement=0.15, name="patron")],
         "own_capability": 0.1,
     },
     "diversification": {
-        "partners": [dict(capacity=0.8, depth=0.5, entanglement=0.08, name=f"partner {k}")
+        "partners": [dict(capacity=0.6, depth=1.0, entanglement=0.06, name=f"middle power {k}")
                      for k in (1, 2, 3)],
         "own_capability": 0.1,
     },
@@ -414,8 +416,8 @@ DEFAULT_STRATEGIES = {
         "own_capability": 0.6,
     },
     "hedging": {
-        "partners": [dict(capacity=1.0, depth=0.5, entanglement=0.15, name="patron"),
-                     dict(capacity=0.8, depth=0.5, entanglement=0.08, name="partner")],
+        "partners": [dict(capacity=0.5, depth=0.5, entanglement=0.15, name="patron (shallow)"),
+                     dict(capacity=0.6, depth=1.0, entanglement=0.06, name="middle power")],
         "own_capability": 0.3,
     },
 }
@@ -440,7 +442,9 @@ def compare_strategies(
     phi : float
         Depth of the shock, in [0, 1].
     reliability : float
-        Partners' honour rate in [0, 1]; by default 0.746 (Leeds, Long & Mitchell 2000).
+        Partners' honour rate in [0, 1]; by default 0.746 (Leeds, Long & Mitchell 2000). The
+        shipped Berkemeier & Fuhrmann (2018) data give about 0.50 over all wars (see
+        :func:`reliability_estimates`): try both.
     calibrate : bool
         If True (default), ``reliability`` is the observed marginal rate and the normal-times
         reliability is ``reliability / (1 - q phi)`` (so q and phi change only the correlation;
@@ -467,8 +471,10 @@ def compare_strategies(
 
     Examples
     --------
-    >>> compare_strategies(0.0, 0.0)["strategy"].iloc[0]
-    'hedging'
+    >>> compare_strategies(0.0, 0.0)["strategy"].tolist()
+    ['single patron', 'hedging', 'diversification', 'autonomy']
+    >>> compare_strategies(0.25, 1.0)["strategy"].tolist()
+    ['single patron', 'hedging', 'autonomy', 'diversification']
     """
     import pandas as pd
 
@@ -550,9 +556,16 @@ def reliability_estimates() -> "pd.DataFrame":  # noqa: F821
     Returns
     -------
     pandas.DataFrame
-        One row per coding (and sample where the data mark one): ``coding``, ``sample``,
-        ``honoured``, ``violated``, ``n``, ``share_honoured``, ``low``, ``high`` (95 % Wilson
-        interval) and ``llm2000`` (0.746, the published figure, for comparison).
+        One row per coding and sample: ``coding``, ``sample`` ("all", or the file's ``sample``
+        flag), ``wars`` (what the sample covers), ``honoured``, ``violated``, ``n``,
+        ``share_honoured``, ``low``, ``high`` (95 % Wilson interval) and ``llm2000`` (0.746, the
+        published figure, for comparison).
+
+    Notes
+    -----
+    On the shipped extract, Berkemeier & Fuhrmann's coding gives 69 honoured of 139 (0.50,
+    95 % interval 0.42-0.58): well below Leeds, Long & Mitchell's 0.75. The wars up to the
+    Second World War give 0.67 (0.57-0.76), close to their figure; the later wars 0.21.
 
     References
     ----------
@@ -564,21 +577,24 @@ def reliability_estimates() -> "pd.DataFrame":  # noqa: F821
 
     t = cases.table("reliability")
     codings = _reliability_codings(t)
-    samples = [("all", np.ones(len(t), dtype=bool))]
+    samples = [("all", "every war in the extract", np.ones(len(t), dtype=bool))]
     if "sample" in t.columns:
+        # The replication file's `sample` flag splits the wars: 1 = the wars up to the Second
+        # World War (Leeds, Long & Mitchell's period), 0 = the later wars (read off `warname`).
         s = pd.to_numeric(t["sample"], errors="coerce")
-        samples += [("llm_sample", (s == 1).to_numpy()), ("extension", (s == 0).to_numpy())]
+        samples += [("sample=1", "wars up to the Second World War", (s == 1).to_numpy()),
+                    ("sample=0", "wars after 1945 (and some WWII cases)", (s == 0).to_numpy())]
     rows = []
     for coding, (hon_col, vio_col) in codings.items():
         hon = pd.to_numeric(t[hon_col], errors="coerce").fillna(0).to_numpy() == 1
         vio = pd.to_numeric(t[vio_col], errors="coerce").fillna(0).to_numpy() == 1
-        for label, mask in samples:
+        for label, wars, mask in samples:
             h, v = int((hon & mask).sum()), int((vio & mask).sum())
             n = h + v
             share = h / n if n else float("nan")
             low, high = _wilson(h, n)
-            rows.append({"coding": coding, "sample": label, "honoured": h, "violated": v, "n": n,
-                         "share_honoured": share, "low": low, "high": high,
+            rows.append({"coding": coding, "sample": label, "wars": wars, "honoured": h,
+                         "violated": v, "n": n, "share_honoured": share, "low": low, "high": high,
                          "llm2000": LLM_HONOURED})
     return pd.DataFrame(rows)
 

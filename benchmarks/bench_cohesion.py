@@ -12,6 +12,7 @@ Goals (issue 3): at least 100x faster than the loop; the ensemble in <= 50 ms on
 from __future__ import annotations
 
 import math
+import os
 import random
 import statistics
 import time
@@ -42,28 +43,32 @@ def python_loop(runs, seed=0):
     rng = random.Random(seed)
     first = YEAR_RANGE[0]
     order = cohesion.DRIVERS
-    beta = dict(zip(order, p.beta_vector()))
+    beta = dict(zip(order, p.beta_vector(), strict=True))
     base = [dict(DRIVERS) for _ in YEAR_RANGE]
-    pulse = [0.0] * YEARS
+    pulse = [0.0] * YEARS                       # doubt added by shocks: eta dX_t + Z_t
     for year, driver, size in SHOCKS:
+        t = year - first
         if driver == "doubt":
-            pulse[year - first] += size
+            pulse[t] += size
         else:
-            base[year - first][driver] = min(1.0, base[year - first].get(driver, 0.0) + size)
+            before = base[t].get(driver, 0.0)
+            base[t][driver] = min(1.0, before + size)
+            if driver == "X":
+                pulse[t] += p.eta * (base[t][driver] - before)
+    offset_sd = p.driver_sd * math.sqrt(sum(b * b for b in beta.values()))
     half_width = p.noise * math.sqrt(3.0)      # uniform noise with standard deviation p.noise
     index = [p.beta0 + sum(beta[k] * d.get(k, 0.0) for k in order) for d in base]
     out = []
     for _ in range(runs):
-        offset = sum(beta[k] * rng.gauss(0, 1) for k in order) * p.driver_sd
+        offset = rng.gauss(0, 1) * offset_sd
         target = [1 / (1 + math.exp(-(z + offset))) for z in index]
         c, d, pr, below, gone = target[0], 0.0, target[0], 0, False
         path = [(c, d, pr, gone)]
         for t in range(1, YEARS):
-            c_new = c + p.alpha * (target[t] - c) - p.gamma * d * c
+            c_new = (c + p.alpha * (target[t] - c) - p.gamma * d * c
                      + rng.uniform(-half_width, half_width))
             c_new = min(1.0, max(0.0, c_new))
-            d_new = (d + p.delta * max(0.0, p.theta - c) + p.eta * base[t].get("X", 0.0)
-                     + pulse[t] - p.rho * d)
+            d_new = d + p.delta * max(0.0, p.theta - c) + pulse[t] - p.rho * d
             d_new = min(1.0, max(0.0, d_new))
             pr = pr + p.lam * (c - pr)
             below = below + 1 if c_new < p.c_min else 0
@@ -81,14 +86,27 @@ def main():
                                       runs=RUNS, seed=1)
     widget = lambda: cohesion.simulate(drivers=DRIVERS, years=range(1920, 1960), shocks=SHOCKS,  # noqa: E731
                                        runs=200, seed=1, gamma=0.5)
-    a_best, a_med = best_of(arrays)
-    f_best, f_med = best_of(frame, repeat=5)
+    # interleave the contenders, so that load from other processes hits them alike
+    times = {"arrays": [], "frame": [], "loop": []}
+    arrays(), frame(), python_loop(10)
+    for _ in range(5):
+        for name, fn in (("arrays", arrays), ("frame", frame),
+                         ("loop", lambda: python_loop(LOOP_RUNS))):
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    a_best, a_med = min(times["arrays"]), statistics.median(times["arrays"])
+    f_best, f_med = min(times["frame"]), statistics.median(times["frame"])
+    l_best = min(times["loop"])
     w_best, w_med = best_of(widget, repeat=20)
-    l_best, l_med = best_of(lambda: python_loop(LOOP_RUNS), repeat=3)
     loop_full = l_best * RUNS / LOOP_RUNS
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; numpy runs "
+          "single-threaded here")
     print(f"cohesion ensemble, {RUNS:,} runs x {YEARS} years (numpy {np.__version__}):")
-    print(f"  arrays (simulate_paths):       best {a_best * 1e3:7.1f} ms, median {a_med * 1e3:7.1f} ms")
-    print(f"  tidy frame (simulate):         best {f_best * 1e3:7.1f} ms, median {f_med * 1e3:7.1f} ms")
+    print(f"  arrays (simulate_paths):       best {a_best * 1e3:7.1f} ms, "
+          f"median {a_med * 1e3:7.1f} ms")
+    print(f"  tidy frame (simulate):         best {f_best * 1e3:7.1f} ms, "
+          f"median {f_med * 1e3:7.1f} ms")
     print(f"  plain Python loop:             {l_best * 1e3:7.1f} ms for {LOOP_RUNS} runs, scaled x"
           f"{RUNS // LOOP_RUNS} to {loop_full:7.2f} s for {RUNS:,} runs")
     print(f"  speed-up (loop / arrays):      {loop_full / a_best:7.0f}x   (goal >= 100x)")

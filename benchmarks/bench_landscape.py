@@ -19,7 +19,7 @@ import numpy as np
 from alliancekit import landscape as L
 
 SUBSET = 3_000  # configurations timed in the plain Python loop
-REPEATS = 3
+REPEATS = 5
 
 
 def random_inputs(n: int, seed: int):

@@ -188,6 +188,23 @@ def test_italy_left_in_1915_so_its_margin_then_was_negative(italy):
     assert not italy.set_index("year").at[1915, "stays"]
 
 
+def test_italys_coded_years_run_from_its_entry_to_its_defection(cases, italy):
+    # ATOP: Italy joined on 20 May 1882 and defected on 23 May 1915.
+    m = cases.table("memberships")
+    m = m[(m["alliance_id"] == "triple_alliance") & (m["ccode"] == ITALY)]
+    assert m["joined"].min().year == italy["year"].min() == 1882
+    assert m["left"].max().year == italy["year"].max() == 1915
+    assert m.loc[m["left"].idxmax(), "exit_mode"] == "defected"
+
+
+def test_member_calculus_reports_every_input_it_used(italy):
+    for column in ("threat", "cinc", "cinc_255", "cinc_300", "alignment_255", "alignment_300",
+                   "propensity_255", "propensity_300", "outside", "depth", "reliability",
+                   "kappa", "epsilon", "exit_cost"):
+        assert column in italy.columns
+    assert (italy["reliability"] == 0.75).all()
+
+
 def test_member_calculus_rejects_years_outside_the_coding(cases):
     with pytest.raises(ValueError, match="years"):
         cohesion.member_calculus("triple_alliance", ITALY, years=[1870])
@@ -228,6 +245,18 @@ def test_a_shock_never_raises_cohesion_in_the_step_it_lands_or_after(driver, yea
     t = year - YEARS[0]
     assert np.all(hit.cohesion[:, t] <= calm.cohesion[:, t] + 1e-6)
     assert np.all(hit.cohesion <= calm.cohesion + 1e-6)
+
+
+def test_steady_outside_pressure_lowers_the_target_but_adds_no_doubt():
+    calm, pressed = paths(), paths(drivers={**STEADY, "X": 0.3})
+    assert pressed.target[0, 0] < calm.target[0, 0]
+    assert pressed.target[0, 0] > 0.5               # still above theta: no doubt from low C
+    assert np.all(pressed.doubt == 0)
+
+
+def test_a_signalling_event_adds_doubt_in_the_year_it_lands():
+    p = paths(shocks=[(2010, "doubt", 0.4)])
+    assert p.doubt[0, 9] == 0 and p.doubt[0, 10] == pytest.approx(0.4)
 
 
 def test_an_external_shock_lowers_cohesion_in_the_year_it_lands():
@@ -320,6 +349,13 @@ def test_overrides_set_parameters_and_drivers():
     a = cohesion.simulate_paths(drivers=STEADY, years=YEARS, runs=1, seed=0, T=0.0)
     b = cohesion.simulate_paths(drivers=STEADY, years=YEARS, runs=1, seed=0)
     assert a.target[0, 0] < b.target[0, 0]
+
+
+def test_every_parameter_default_lies_in_its_stated_range():
+    for name, (low, high, default, meaning) in cohesion.parameter_ranges().items():
+        assert meaning
+        if default is not None:
+            assert low <= default <= high, name
 
 
 @FAST
@@ -455,3 +491,20 @@ def test_scenario_simulation_can_switch_shocks_off(cases):
     on = cohesion.simulate_paths("little_entente", runs=50, seed=2)
     off = cohesion.simulate_paths("little_entente", runs=50, seed=2, shocks=False)
     assert np.all(on.cohesion <= off.cohesion + 1e-6)
+
+
+def test_a_scenario_can_be_run_over_part_of_its_years(cases):
+    frame = cohesion.simulate("little_entente", years=range(1930, 1939), runs=5, seed=0)
+    assert sorted(frame["year"].unique()) == list(range(1930, 1939))
+
+
+def test_a_scenario_object_runs_like_its_name(cases):
+    s = cohesion.scenario("ecowas")
+    a = cohesion.simulate(s, runs=5, seed=4)
+    b = cohesion.simulate("ecowas", runs=5, seed=4)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_scenario_rejects_years_outside_its_range(cases):
+    with pytest.raises(ValueError, match="years"):
+        cohesion.simulate("little_entente", years=range(1915, 1925))

@@ -38,18 +38,21 @@ def brute_energy(config, sizes, p):
 
 
 @given(landscapes())
+@settings(deadline=None)
 def test_energy_matches_the_written_out_sum(inp):
     s, p, x = inp
     assert_allclose(L.energy(x, s, p), brute_energy(x, s, p), rtol=1e-9, atol=1e-9)
 
 
 @given(landscapes())
+@settings(deadline=None)
 def test_energy_is_invariant_to_swapping_the_two_blocs(inp):
     s, p, x = inp
     assert_allclose(L.energy(x, s, p), L.energy(1 - x, s, p), rtol=1e-12, atol=1e-12)
 
 
 @given(landscapes(), st.data())
+@settings(deadline=None)
 def test_a_switch_that_lowers_an_actors_frustration_lowers_the_energy(inp, data):
     s, p, x = inp
     i = data.draw(st.integers(0, len(s) - 1))
@@ -64,6 +67,7 @@ def test_a_switch_that_lowers_an_actors_frustration_lowers_the_energy(inp, data)
 
 
 @given(st.integers(2, 12))
+@settings(deadline=None)
 def test_enumeration_counts_exactly_two_to_the_n_minus_1_configurations(n):
     configs = L.configurations(n)
     assert configs.shape == (2 ** (n - 1), n)
@@ -74,7 +78,7 @@ def test_enumeration_counts_exactly_two_to_the_n_minus_1_configurations(n):
 
 
 @given(landscapes(max_n=7))
-@settings(max_examples=40)
+@settings(deadline=None, max_examples=40)
 def test_energies_agree_with_energy_for_every_configuration(inp):
     s, p, _ = inp
     e = L.energies(s, p)
@@ -95,6 +99,7 @@ def test_energies_agree_with_energy_on_both_sides_of_the_bit_split():
 
 
 @given(landscapes(max_n=7))
+@settings(deadline=None)
 def test_encode_and_decode_are_inverse(inp):
     s, p, x = inp
     code = L.encode(x)
@@ -106,7 +111,7 @@ def test_encode_and_decode_are_inverse(inp):
 
 
 @given(landscapes(max_n=7))
-@settings(max_examples=40)
+@settings(deadline=None, max_examples=40)
 def test_global_minimum_is_no_higher_than_any_configuration(inp):
     s, p, _ = inp
     m = L.global_minimum(s, p)
@@ -125,7 +130,7 @@ def test_two_hostile_pairs_give_the_obvious_blocs():
 
 
 @given(landscapes(max_n=8), st.sampled_from(["steepest", "random"]), st.integers(0, 10))
-@settings(max_examples=60)
+@settings(deadline=None, max_examples=60)
 def test_myopic_dynamics_never_raises_energy_and_stops_at_a_local_minimum(inp, rule, seed):
     s, p, x = inp
     run = L.myopic_dynamics(x, s, p, rule=rule, seed=seed)
@@ -139,7 +144,7 @@ def test_myopic_dynamics_never_raises_energy_and_stops_at_a_local_minimum(inp, r
 
 
 @given(landscapes(max_n=8), st.integers(0, 1000))
-@settings(max_examples=30)
+@settings(deadline=None, max_examples=30)
 def test_results_are_reproducible_under_a_seed(inp, seed):
     s, p, x = inp
     a = L.myopic_dynamics(x, s, p, rule="random", seed=seed)
@@ -151,7 +156,7 @@ def test_results_are_reproducible_under_a_seed(inp, seed):
 
 
 @given(landscapes(max_n=7))
-@settings(max_examples=30)
+@settings(deadline=None, max_examples=30)
 def test_exhaustive_basins_cover_every_start_and_include_the_global_minimum(inp):
     s, p, _ = inp
     b = L.basins(s, p)
@@ -235,3 +240,26 @@ def test_bad_configurations_and_rules_are_rejected():
         L.myopic_dynamics([0, 1, 1], [1, 1, 1], p, max_steps=0)
     with pytest.raises(ValueError, match="n_starts must be an integer"):
         L.basins([1, 1, 1], p, n_starts=0)
+
+
+# --------------------------------------------------------------------------- history
+
+
+def test_the_1913_landscape_minimum_is_the_split_that_went_to_war():
+    """Historians' blocs of 1907-1914: Britain, France and Russia against Germany,
+    Austria-Hungary and Italy (Taylor 1954; Clark 2012). Axelrod & Bennett (1993) claim the
+    landscape minimum predicts alignments; with CINC sizes and the coded relations of 1913 it
+    should be that split. (The margin is thin: Italy's ties to France and Russia nearly balance
+    its ties to its allies.)"""
+    inp = L.great_power_inputs(1913)
+    m = L.global_minimum(inp.sizes, inp.propensity)
+    blocs = {frozenset(b) for b in m.blocs(inp.names)}
+    assert blocs == {frozenset({"UKG", "FRN", "RUS"}), frozenset({"GMY", "AUH", "ITA"})}
+
+
+def test_great_power_inputs_are_valid_landscape_inputs_every_year():
+    for year in (1872, 1890, 1914, 1918):
+        inp = L.great_power_inputs(year)
+        assert len(inp.names) == 6 and (inp.sizes > 0).all()
+        assert set(np.unique(inp.propensity)) <= {-1.0, 0.0, 1.0}
+        L.energies(inp.sizes, inp.propensity)  # raises if anything is invalid

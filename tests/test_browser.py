@@ -1,0 +1,656 @@
+"""Launch anywhere: the Binder configuration, and the course in a real browser with no internet.
+
+Binder tests check that binder/ is what repo2docker understands and that it installs what
+pyproject.toml declares. Browser tests (marked ``browser``) start a private JupyterLab on 127.0.0.1
+and drive Debian's Chromium with Playwright the way a learner does: menus, keyboard and mouse. Every
+browser test runs with all requests to anywhere but 127.0.0.1 aborted and recorded.
+
+Browser tests skip when /usr/bin/chromium is missing, unless the environment variable CI is set, in
+which case they fail. Screenshots of every lesson after Run All go to the test's temporary
+directory; when a test fails its screenshot is copied to ``$TMPDIR/alliancekit-browser-failures/``
+and the path is printed.
+"""
+from __future__ import annotations
+
+import ast
+import html
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import browser_support as bs  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+BINDER = ROOT / "binder"
+LESSONS = sorted((ROOT / "course").glob("[0-9][0-9]-*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("ex*/ex*.ipynb"))
+EROSION = "course/05-erosion.ipynb"
+KEPT = Path(tempfile.gettempdir()) / "alliancekit-browser-failures"
+
+
+def _load_sync_binder():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("sync_binder", ROOT / "scripts" / "sync_binder.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --------------------------------------------------------------------------------------------------
+# Binder
+
+
+def test_binder_requirements_are_generated_from_pyproject():
+    sync = _load_sync_binder()
+    assert (BINDER / "requirements.txt").read_text() == sync.requirements_text(), (
+        "binder/requirements.txt is out of date with pyproject.toml: "
+        "run `python scripts/sync_binder.py`")
+
+
+def test_binder_requirements_list_every_runtime_and_course_dependency():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lines = {line.strip() for line in (BINDER / "requirements.txt").read_text().splitlines()
+             if line.strip() and not line.startswith("#")}
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["course"]]:
+        assert requirement in lines, f"{requirement!r} from pyproject.toml is missing on Binder"
+
+
+def test_binder_installs_the_package_itself():
+    lines = [line.strip() for line in (BINDER / "requirements.txt").read_text().splitlines()]
+    assert "-e ." in lines or "." in lines
+
+
+def test_binder_runtime_is_a_supported_python():
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    runtime = (BINDER / "runtime.txt").read_text().strip()
+    match = re.fullmatch(r"python-(3\.\d+)", runtime)
+    assert match, f"binder/runtime.txt should read like 'python-3.11', not {runtime!r}"
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert match.group(1) + ".0" in SpecifierSet(requires)
+
+
+def test_readme_binder_link_opens_the_welcome_lesson():
+    readme = (ROOT / "README.md").read_text()
+    links = re.findall(r"https://mybinder\.org/v2/gh/[^)\s]+", readme)
+    assert links, "README.md should carry a Binder launch badge and link"
+    for link in links:
+        urlpath = re.search(r"urlpath=([^&)\s]+)", link)
+        assert urlpath, f"Binder link {link} should open a lesson through urlpath="
+        target = urlpath.group(1).replace("%2F", "/")
+        assert target == "lab/tree/course/00-welcome.ipynb", link
+        assert (ROOT / target.removeprefix("lab/tree/")).is_file()
+
+
+def test_repo2docker_understands_the_binder_folder():
+    repo2docker = Path(sys.executable).with_name("repo2docker")
+    command = [str(repo2docker)] if repo2docker.exists() else [sys.executable, "-m", "repo2docker"]
+    result = subprocess.run([*command, "--no-build", "--debug", "--no-run", "."], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    dockerfile = result.stdout + result.stderr
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in dockerfile
+    assert "python=3.11" in dockerfile
+
+
+def _pypi_reachable() -> bool:
+    import urllib.request
+
+    try:
+        urllib.request.urlopen("https://pypi.org/simple/pip/", timeout=10).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_binder_requirements_resolve_from_scratch(tmp_path):
+    if not _pypi_reachable():
+        if os.environ.get("CI"):
+            pytest.fail("PyPI is unreachable, so binder/requirements.txt cannot be resolved")
+        pytest.skip("PyPI is unreachable: cannot check that binder/requirements.txt resolves")
+    report = tmp_path / "report.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
+         "--report", str(report), "-r", "binder/requirements.txt"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    resolved = {item["metadata"]["name"].lower(): item["metadata"]["version"]
+                for item in json.loads(report.read_text())["install"]}
+    assert resolved.get("alliancekit")
+    assert resolved.get("jupyterlab") == "4.6.6"
+    assert resolved.get("nbgrader") == "0.9.6"
+    assert resolved.get("altair", "").startswith("5.")
+
+
+# --------------------------------------------------------------------------------------------------
+# Browser fixtures
+
+
+@pytest.fixture(scope="session")
+def chromium_ready():
+    reason = bs.chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but browser tests cannot run: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_ready):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = bs.launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def lab(chromium_ready, tmp_path_factory):
+    """One JupyterLab for this module, serving a throw-away copy of the course."""
+    scratch = tmp_path_factory.mktemp("jupyterlab")
+    root = bs.copy_course(ROOT, scratch / "course-root")
+    exchange = scratch / "exchange"
+    exchange.mkdir()
+    config = root / "nbgrader_config.py"
+    if config.exists():  # a private exchange, so the assignment list never reads /srv
+        config.write_text(config.read_text() + f"\nc.Exchange.root = {str(exchange)!r}\n")
+    server = bs.start_lab(root, scratch / "state")
+    yield server
+    bs.stop_lab(server)
+
+
+class Session:
+    """A fresh offline page plus the list of requests it tried to send off the machine."""
+
+    def __init__(self, page, blocked, shots: Path, name: str):
+        self.page, self.blocked, self.shots, self.name = page, blocked, shots, name
+
+    def screenshot(self, label: str) -> Path:
+        return bs.screenshot_notebook(self.page, self.shots / f"{label}.png")
+
+
+@pytest.fixture
+def session(browser, lab, tmp_path, request):
+    """Before: no sessions or kernels left. After: keep evidence on failure, stop every kernel."""
+    bs.reset_lab(lab)
+    blocked: list[str] = []
+    page = bs.new_offline_page(browser, blocked)
+    console_errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    current = Session(page, blocked, tmp_path, name)
+    current.console_errors = console_errors
+    failed_before = request.session.testsfailed
+    yield current
+    try:
+        if request.session.testsfailed > failed_before or getattr(current, "failed", False):
+            _keep_evidence(current)
+    finally:
+        page.context.close()
+        bs.reset_lab(lab)
+
+
+def _keep_evidence(current: Session) -> None:
+    KEPT.mkdir(parents=True, exist_ok=True)
+    target = KEPT / f"{current.name}.png"
+    try:
+        current.page.screenshot(path=str(target), full_page=True)
+    except Exception:  # the page may be gone; keep what was saved during the test
+        pass
+    for shot in current.shots.glob("*.png"):
+        shutil.copy2(shot, KEPT / f"{current.name}-{shot.name}")
+    print(f"\nscreenshots kept in {KEPT} (this test: {target})")
+
+
+@contextmanager
+def evidence(current: Session):
+    """Mark the session failed if the block raises, so its screenshots are kept."""
+    try:
+        yield
+    except BaseException:
+        current.failed = True
+        _keep_evidence(current)
+        raise
+
+
+def assert_offline(current: Session) -> None:
+    assert current.blocked == [], f"requests left the machine: {current.blocked[:10]}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Lessons: open, Run All from the menu, no errors, explorer and chart drawn, nothing fetched
+
+
+def lesson_expectations(path: Path) -> dict:
+    """What a lesson should show: its explorer factories and whether it draws a chart."""
+    notebook = json.loads(path.read_text())
+    source = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    explorers = sorted(set(re.findall(r"\b(\w+_explorer)\s*\(", source)))
+    draws = bool(explorers) or bool(re.search(r"\bcharts\.\w+\(|\.chart\b|alt\.Chart", source))
+    return {"explorers": explorers, "chart": draws}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_runs_all_offline_and_draws(session, lab, lesson):
+    relative = f"course/{lesson.name}"
+    expect = lesson_expectations(lesson)
+    page = session.page
+    with evidence(session):
+        bs.open_notebook(page, lab, relative)
+        bs.run_all(page)
+        shot = session.screenshot(lesson.stem)
+        print(f"screenshot: {shot}")
+        report = bs.notebook_report(page)
+        assert report["unrun"] == [], f"cells not run: {report['unrun']}"
+        assert report["errors"] == [], f"error outputs: {report['errors']}"
+        assert report["problems"] == [], f"the page shows {report['problems']}"
+        assert report["vega_errors"] == []
+        assert not [m for m in report["mime"] if "vegalite.v6" in m], report["mime"]
+        assert report["vega_drawn"] == report["vega_views"], "a chart did not draw"
+        if expect["explorers"]:
+            assert report["widget_views"] > 0, f"no explorer shown for {expect['explorers']}"
+        if expect["chart"]:
+            assert report["vega_drawn"] >= 1, f"no chart drawn; outputs by type: {report['mime']}"
+        assert_offline(session)
+
+
+# --------------------------------------------------------------------------------------------------
+# The erosion explorer, moved by keyboard and by mouse
+
+
+def _explorer_call(notebook: Path, factory: str) -> str:
+    """The source of the first ``...factory(...)`` call in a notebook's code cells."""
+    cells = json.loads(notebook.read_text())["cells"]
+    for cell in cells:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if name == factory:
+                    return ast.get_source_segment(source, node)
+    raise AssertionError(f"{notebook.name} never calls {factory}()")
+
+
+def _fresh_explorer(call: str):
+    """Build the same explorer the lesson builds, in this process, as the test's oracle."""
+    import alliancekit as ak
+    from alliancekit import widgets
+
+    namespace = {"ak": ak, "alliancekit": ak, "widgets": widgets,
+                 **{name: getattr(widgets, name) for name in dir(widgets)
+                    if name.endswith("_explorer")}}
+    return eval(call, namespace)  # the lesson's own call expression
+
+
+def _explorer_cell_index(page, factory: str) -> int:
+    return page.evaluate("""(factory) => {
+      const cells = window.jupyterapp.shell.currentWidget.content.widgets;
+      for (let i = 0; i < cells.length; i++) {
+        const c = cells[i];
+        if (c.model.type === 'code' && c.model.sharedModel.getSource().includes(factory + '(')
+            && c.node.querySelector('.widget-slider')) return i;
+      }
+      return -1; }""", factory)
+
+
+def _cell(page, index: int):
+    return page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(index)
+
+
+def _slider_state(cell) -> list[dict]:
+    return cell.evaluate("""(node) => [...node.querySelectorAll('.widget-slider')].map(s => ({
+        label: (s.querySelector('.widget-label') || {}).innerText || '',
+        readout: (s.querySelector('.widget-readout') || {}).innerText || ''}))""")
+
+
+def _cell_vega_data(page, index: int) -> list[dict]:
+    return page.evaluate("(i) => window.__akCellVega(i)", index)
+
+
+_CELL_VEGA = bs._VEGA_DATA.replace("() => {", "(index) => {", 1).replace(
+    "walk(window.jupyterapp.shell.currentWidget);",
+    "walk(window.jupyterapp.shell.currentWidget.content.widgets[index]);")
+
+
+def _cell_text(cell) -> str:
+    """Text shown in a cell's outputs, outside charts and slider readouts."""
+    return cell.evaluate("""(node) => [...node.querySelectorAll(
+        '.jp-OutputArea-output .widget-html-content, .jp-OutputArea-output .jp-RenderedText, '
+        + '.jp-OutputArea-output .jp-RenderedHTMLCommon, .jp-OutputArea-output .jp-RenderedMarkdown')]
+        .filter(e => !e.closest('.vega-embed') && e.checkVisibility())
+        .map(e => e.innerText).join('\\n')""")
+
+
+def _plain(text: str) -> str:
+    text = html.unescape(re.sub(r"<[^>]+>", " ", str(text)))
+    return " ".join(text.replace("*", "").replace("`", "").split())
+
+
+def _matches(rows: list[dict], frame) -> bool:
+    """Whether vega rows hold ``frame``'s numeric columns, row for row."""
+    if len(rows) != len(frame):
+        return False
+    numeric = [c for c in frame.columns
+               if frame[c].dtype.kind in "if" and all(c in r for r in rows[:1])]
+    if len(numeric) < 2:  # one shared column (say, year) proves nothing
+        return False
+    for column in numeric:
+        for row, value in zip(rows, frame[column].tolist()):
+            got = row.get(column)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            if not isinstance(got, (int, float)) or not math.isclose(got, value, rel_tol=1e-6,
+                                                                      abs_tol=1e-9):
+                return False
+    return True
+
+
+def _shows_data(views: list[dict], frame) -> bool:
+    return any(_matches(rows, frame) for view in views for rows in view["data"].values())
+
+
+def _wait_for_change(page, cell, before_text: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _cell_text(cell) != before_text and bs.kernel_status(page) == "idle":
+            break
+        page.wait_for_timeout(100)
+    bs.wait_kernel_idle(page)
+    page.wait_for_timeout(300)
+    bs.wait_charts_drawn(page)
+
+
+def _expected_after(explorer, label: str, readout: str):
+    """Set the oracle explorer's control named by the slider's label to the shown value."""
+    wanted = label.strip().rstrip(":").strip()
+    for name, control in explorer.controls.items():
+        if wanted in (str(getattr(control, "description", "")).strip().rstrip(":").strip(), name):
+            break
+    else:
+        raise AssertionError(f"no control of the explorer is labelled {label!r}")
+    shown = float(readout.replace("%", "").replace(",", "").strip())
+    step = float(getattr(control, "step", 0) or 0)
+    value = round(shown / step) * step if step else shown
+    if isinstance(control.value, int):
+        value = int(round(value))
+    control.value = value
+    explorer.update()
+    return control
+
+
+@pytest.fixture
+def erosion(session, lab):
+    """The erosion lesson after Run All, with its explorer cell and an oracle explorer."""
+    lesson = ROOT / EROSION
+    if not lesson.exists():
+        pytest.fail(f"{EROSION} does not exist yet")
+    page = session.page
+    bs.open_notebook(page, lab, EROSION)
+    bs.run_all(page)
+    page.evaluate(f"window.__akCellVega = {_CELL_VEGA}")
+    index = _explorer_cell_index(page, "erosion_explorer")
+    assert index >= 0, "no erosion_explorer cell with a slider after Run All"
+    cell = _cell(page, index)
+    cell.scroll_into_view_if_needed()
+    oracle = _fresh_explorer(_explorer_call(lesson, "erosion_explorer"))
+    return page, index, cell, oracle
+
+
+def _check_initial_state(page, index, cell, oracle) -> None:
+    assert _shows_data(_cell_vega_data(page, index), oracle.data), (
+        "the chart does not show what erosion_explorer() computes before any change")
+    assert _plain(oracle.summary) in _plain(_cell_text(cell))
+
+
+@pytest.mark.browser
+def test_erosion_explorer_follows_the_keyboard(session, erosion):
+    page, index, cell, oracle = erosion
+    with evidence(session):
+        _check_initial_state(page, index, cell, oracle)
+        before_data, before_text = oracle.data.copy(), _cell_text(cell)
+        before_summary = oracle.summary
+        slider = cell.locator(".widget-slider").first
+        handle = slider.locator(".noUi-handle").first
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        _wait_for_change(page, cell, before_text)
+        state = _slider_state(cell)[0]
+        _expected_after(oracle, state["label"], state["readout"])
+        assert not oracle.data.equals(before_data), "the model gave the same data: pick a control"
+        views = _cell_vega_data(page, index)
+        assert _shows_data(views, oracle.data), (
+            "after the key presses, the chart does not show the model's new data")
+        assert not _shows_data(views, before_data), "the chart still shows the old data"
+        assert _plain(oracle.summary) != _plain(before_summary)
+        assert _plain(oracle.summary) in _plain(_cell_text(cell))
+        session.screenshot("erosion-keyboard")
+        assert_offline(session)
+
+
+@pytest.mark.browser
+def test_erosion_explorer_follows_a_mouse_drag(session, erosion):
+    page, index, cell, oracle = erosion
+    with evidence(session):
+        before_data, before_text = oracle.data.copy(), _cell_text(cell)
+        before_summary = oracle.summary
+        slider = cell.locator(".widget-slider").first
+        track = slider.locator(".noUi-target, .slider").first.bounding_box()
+        handle = slider.locator(".noUi-handle").first
+        box = handle.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        # Drag a third of the track towards whichever end is further away.
+        room_right = track["x"] + track["width"] - x
+        dx = (1 if room_right > track["width"] / 2 else -1) * track["width"] / 3
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for k in range(1, 11):
+            page.mouse.move(x + dx * k / 10, y)
+        page.mouse.up()
+        _wait_for_change(page, cell, before_text)
+        state = _slider_state(cell)[0]
+        _expected_after(oracle, state["label"], state["readout"])
+        assert not oracle.data.equals(before_data), "the drag did not change the model's input"
+        views = _cell_vega_data(page, index)
+        assert _shows_data(views, oracle.data), (
+            "after the drag, the chart does not show the model's new data")
+        assert not _shows_data(views, before_data), "the chart still shows the old data"
+        assert _plain(oracle.summary) != _plain(before_summary)
+        assert _plain(oracle.summary) in _plain(_cell_text(cell))
+        session.screenshot("erosion-drag")
+        assert_offline(session)
+
+
+# --------------------------------------------------------------------------------------------------
+# Exercises: a learner answers, runs the self-check, and reads pass or fail
+
+
+def _nbgrader(cell: dict) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def first_question(exercise: Path) -> tuple[str, str, str]:
+    """(grade_id of the first answer cell, the solution's code, a wrong answer with the same names)."""
+    student = json.loads(exercise.read_text())["cells"]
+    name = exercise.parent.name
+    solution_path = ROOT / "solutions" / name / f"{name}.ipynb"
+    solutions = {(_nbgrader(c).get("grade_id")): c for c in json.loads(solution_path.read_text())["cells"]}
+    for index, cell in enumerate(student):
+        meta = _nbgrader(cell)
+        if cell["cell_type"] != "code" or not meta.get("solution") or meta.get("grade"):
+            continue
+        later = [c for c in student[index + 1:] if c["cell_type"] == "code"]
+        if not later or "check(" not in "".join(later[0]["source"]):
+            continue
+        source = "".join(solutions[meta["grade_id"]]["source"])
+        answer = "\n".join(line for line in source.splitlines()
+                           if not re.match(r"\s*### (BEGIN|END) SOLUTION", line))
+        return meta["grade_id"], answer, _wrong_answer(answer)
+    raise AssertionError(f"{exercise.name} has no answer cell followed by a self-check")
+
+
+def _wrong_answer(answer: str) -> str:
+    """Keep the names the question asks for, but give them nothing useful (None)."""
+    lines = []
+    for node in ast.parse(answer).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = ", ".join(a.arg for a in node.args.args)
+            lines.append(f"def {node.name}({args}):\n    return None")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        lines.append(f"{name.id} = None")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            lines.append(ast.unparse(node))
+    assert lines, "could not tell which names the answer defines"
+    return "\n".join(lines)
+
+
+def _answer_cell_index(page, grade_id: str) -> int:
+    return page.evaluate("""(id) => {
+      const cells = window.jupyterapp.shell.currentWidget.content.widgets;
+      for (let i = 0; i < cells.length; i++) {
+        const nb = cells[i].model.getMetadata('nbgrader');
+        if (nb && nb.grade_id === id) return i;
+      }
+      return -1; }""", grade_id)
+
+
+def _type_into(page, cell, text: str) -> None:
+    editor = cell.locator(".cm-content").first
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(text)
+    page.keyboard.press("Escape")  # command mode, focus stays on this cell
+
+
+def _run_answer_and_check(page, answer_cell, check_cell) -> str:
+    answer_cell.click(position={"x": 5, "y": 5})  # select (command mode) via the prompt area
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Enter")  # run the answer, move to the check cell
+    bs.wait_kernel_idle(page)
+    page.keyboard.press("Shift+Enter")  # run the self-check
+    page.wait_for_timeout(200)
+    bs.wait_kernel_idle(page)
+    check_cell.locator(".jp-OutputArea-output").first.wait_for()
+    return check_cell.locator(".jp-OutputArea").first.inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("exercise", EXERCISES, ids=[p.parent.name for p in EXERCISES])
+def test_learner_sees_pass_then_fail_from_the_self_check(session, lab, exercise):
+    grade_id, right, wrong = first_question(exercise)
+    page = session.page
+    with evidence(session):
+        bs.open_notebook(page, lab, f"exercises/{exercise.parent.name}/{exercise.name}")
+        index = _answer_cell_index(page, grade_id)
+        assert index >= 0
+        answer_cell, check_cell = _cell(page, index), _cell(page, index + 1)
+        # Run the set-up cells above the answer, as a learner would: select it, Run All Above.
+        answer_cell.click(position={"x": 5, "y": 5})
+        bs.click_menu(page, "Run", "notebook:run-all-above")
+        page.wait_for_timeout(300)
+        bs.wait_kernel_idle(page)
+        report = bs.notebook_report(page)
+        assert [e for e in report["errors"] if e["cell"] < index] == [], report["errors"]
+
+        _type_into(page, answer_cell, right)
+        shown = _run_answer_and_check(page, answer_cell, check_cell)
+        assert "✅" in shown and "correct" in shown, f"the right answer showed: {shown!r}"
+        session.screenshot(f"{exercise.parent.name}-pass")
+
+        _type_into(page, answer_cell, wrong)
+        shown = _run_answer_and_check(page, answer_cell, check_cell)
+        assert "❌" in shown and "not yet" in shown, f"a wrong answer showed: {shown!r}"
+        assert "✅" not in shown
+        session.screenshot(f"{exercise.parent.name}-fail")
+        assert_offline(session)
+
+
+# --------------------------------------------------------------------------------------------------
+# Offline routing itself, and the instructor's nbgrader panels
+
+
+@pytest.mark.browser
+def test_offline_routing_blocks_and_records_outside_requests(session, lab):
+    page = session.page
+    page.goto(f"{lab.url}lab?reset&token={lab.token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell")
+    outcome = page.evaluate("""() => fetch('https://cdn.jsdelivr.net/npm/vega@5')
+        .then(() => 'fetched').catch(() => 'blocked')""")
+    assert outcome == "blocked"
+    assert session.blocked == ["https://cdn.jsdelivr.net/npm/vega@5"]
+
+
+def _needs_nbgrader_config():
+    if not (ROOT / "nbgrader_config.py").exists():
+        pytest.fail("nbgrader_config.py is missing at the repository root")
+
+
+@pytest.mark.browser
+def test_instructor_formgrader_loads_without_errors(session, lab):
+    _needs_nbgrader_config()
+    page = session.page
+    with evidence(session):
+        page.goto(f"{lab.url}lab?reset&token={lab.token}")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell")
+        bs.click_menu(page, "Nbgrader", "nbgrader:open-formgrader")
+        frame = page.frame_locator("#formgrader iframe").first
+        frame.locator("body").wait_for()
+        frame.get_by_text("Manage Assignments").first.wait_for(timeout=60_000)
+        listing = frame.locator("#main-table, table").first
+        listing.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        text = frame.locator("body").inner_text()
+        assert "error" not in text.lower() or "Error" not in text, text[:2000]
+        assert "ex01-theory" in text, f"the formgrader should list the exercises:\n{text[:2000]}"
+        session.page.screenshot(path=str(session.shots / "formgrader.png"))
+        assert_offline(session)
+
+
+@pytest.mark.browser
+def test_learner_assignment_list_loads_without_errors(session, lab):
+    _needs_nbgrader_config()
+    page = session.page
+    with evidence(session):
+        page.goto(f"{lab.url}lab?reset&token={lab.token}")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell")
+        bs.click_menu(page, "Nbgrader", "nbgrader:open-assignment-list")
+        panel = page.locator("#nbgrader-assignment-list")
+        panel.wait_for()
+        for part in ("released", "fetched", "submitted"):
+            page.wait_for_selector(f"#{part}_assignments_list_loading", state="hidden")
+        errors = panel.evaluate("""(node) => [...node.querySelectorAll(
+            '.alert-danger, [id$="_list_error"]')]
+            .filter(e => e.offsetParent !== null && e.innerText.trim()).map(e => e.innerText)""")
+        assert errors == [], errors
+        session.page.screenshot(path=str(session.shots / "assignment-list.png"))
+        assert_offline(session)

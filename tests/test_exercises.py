@@ -1,0 +1,264 @@
+"""The graded exercise sets: one source of truth (solutions/), generated student versions
+(exercises/), and nbgrader's whole command-line round trip in a temporary course directory.
+
+- exercises/ is exactly what nbgrader generates from solutions/, and nothing from a solution
+  region, a written model answer or a hidden test leaks into it;
+- every set mixes autograded tests and written answers, and every learning objective of its lesson
+  is assessed by a graded item listed in INSTRUCTORS.md's coverage table;
+- validation passes on solutions/ and fails (inverted) on exercises/;
+- autograding gives the worked solutions full marks and the untouched student versions zero;
+- feedback HTML is produced with the charts drawn (an inline SVG), and grades export to CSV.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL_SETS = ["ex01-theory", "ex02-patterns", "ex03-europe", "ex04-little-entente", "ex05-erosion",
+            "ex06-small-powers", "ex07-managing"]
+SETS = [name for name in ALL_SETS if (ROOT / "solutions" / name / f"{name}.ipynb").exists()]
+LESSONS = {name: ROOT / "course" / f"{name[2:]}.ipynb" for name in ALL_SETS}
+
+
+def _source(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "solutions" / name / f"{name}.ipynb", as_version=4)
+
+
+def _student(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "exercises" / name / f"{name}.ipynb", as_version=4)
+
+
+def _meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def _secret_lines(nb) -> list[str]:
+    """Substantial lines a student must never see: solution regions, model answers, hidden tests."""
+    secrets = []
+    for cell in nb.cells:
+        meta = _meta(cell)
+        text = cell.source
+        regions = re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", text, re.S)
+        regions += re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", text, re.S)
+        if cell.cell_type == "markdown" and meta.get("solution"):
+            regions.append(text)
+        for region in regions:
+            secrets += [line.strip() for line in region.splitlines() if len(line.strip()) >= 12]
+    return secrets
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("generate_exercises",
+                                                  ROOT / "scripts" / "generate_exercises.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --------------------------------------------------------------------------------------------
+# Static checks (fast)
+# --------------------------------------------------------------------------------------------
+def test_there_is_an_exercise_set_for_each_lesson_01_to_07():
+    missing = [name for name in ALL_SETS if name not in SETS]
+    assert not missing, f"no solutions/<name>/<name>.ipynb yet for {missing}"
+
+
+def test_solutions_are_committed_without_outputs():
+    for name in SETS:
+        for cell in _source(name).cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, (name, _meta(cell))
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_each_set_mixes_autograded_tests_and_a_written_answer(name):
+    cells = [_meta(c) for c in _source(name).cells]
+    tests = [m for m in cells if m.get("grade") and not m.get("solution")]
+    written = [m for m in cells if m.get("grade") and m.get("solution")]
+    assert len(tests) >= 3 and all(m.get("points", 0) > 0 for m in tests)
+    assert written and all(m.get("points", 0) > 0 for m in written)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_nothing_secret_leaks_into_the_student_version(name):
+    student_text = "\n".join(c.source for c in _student(name).cells)
+    leaked = [line for line in _secret_lines(_source(name)) if line in student_text]
+    assert not leaked, f"solution or hidden-test text in exercises/{name}: {leaked[:3]}"
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_test_cell_uses_the_friendly_self_check(name):
+    for cell in _student(name).cells:
+        meta = _meta(cell)
+        if meta.get("grade") and not meta.get("solution"):
+            assert "with check(" in cell.source or "check(" in cell.source, meta["grade_id"]
+
+
+def test_exercises_are_exactly_what_nbgrader_generates_from_solutions(capsys):
+    generator = _load_generator()
+    code = generator.main(["--check"])
+    assert code == 0, capsys.readouterr().err
+
+
+def _objectives(lesson: Path) -> int:
+    """How many numbered learning objectives the lesson's first cells list."""
+    nb = nbformat.read(lesson, as_version=4)
+    for cell in nb.cells[:3]:
+        if "earning objectives" in cell.source:
+            after = cell.source.split("earning objectives", 1)[1]
+            return len(re.findall(r"^\s*\d+\.\s", after, re.M))
+    return 0
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_learning_objective_is_in_the_coverage_table(name):
+    lesson = LESSONS[name]
+    if not lesson.exists():
+        pytest.skip(f"lesson {lesson.name} not written yet")
+    guide = (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    count = _objectives(lesson)
+    assert count > 0, f"no numbered learning objectives found in {lesson.name}"
+    for k in range(1, count + 1):
+        row = re.search(rf"^\| {re.escape(name)} \| LO{k} \|[^|\n]+\|\s*(Q[^|\n]+)\|", guide, re.M)
+        assert row, f"INSTRUCTORS.md coverage table has no row '| {name} | LO{k} | ... | Q.. |'"
+        for question in re.findall(r"Q\d+", row.group(1)):
+            label = f"**{question}**"
+            assert label in "\n".join(c.source for c in _source(name).cells), (name, question)
+
+
+# --------------------------------------------------------------------------------------------
+# The nbgrader round trip (executes notebooks)
+# --------------------------------------------------------------------------------------------
+def _validator(invert: bool = False):
+    from nbgrader.validator import Validator
+
+    validator = Validator()
+    validator.invert = invert
+    return validator
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("name", SETS)
+def test_validation_passes_on_the_worked_solution(name):
+    result = _validator().validate(str(ROOT / "solutions" / name / f"{name}.ipynb"))
+    failed = [f["source"].splitlines()[0] for f in result.get("failed", [])]
+    assert result == {}, f"failing tests in solutions/{name}: {failed or result}"
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("name", SETS)
+def test_validation_inverted_fails_on_the_student_version(name):
+    # inverted: nbgrader reports the tests that *pass* on an untouched student notebook
+    result = _validator(invert=True).validate(str(ROOT / "exercises" / name / f"{name}.ipynb"))
+    passed = [f["source"].splitlines()[0] for f in result.get("passed", [])]
+    assert "passed" not in result, f"tests pass with no answers in exercises/{name}: {passed}"
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    """A temporary course: generate, collect two students per set, autograde, feedback, export."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    course = tmp_path_factory.mktemp("roundtrip")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "solutions", course / "solutions")
+    for name in SETS:
+        for student, origin in (("keen", "solutions"), ("idle", "exercises")):
+            folder = course / "submitted" / student / name
+            folder.mkdir(parents=True)
+            shutil.copy(ROOT / origin / name / f"{name}.ipynb", folder)
+    config = Config()
+    config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
+    config.CourseDirectory.root = str(course)
+    config.Execute.timeout = 60
+    api = NbGraderAPI(config=config)
+    log = {}
+    for name in SETS:
+        log[name, "generate"] = api.generate_assignment(name, force=True)
+        for student in ("keen", "idle"):
+            log[name, student, "autograde"] = api.autograde(name, student)
+            log[name, student, "feedback"] = api.generate_feedback(name, student)
+    export = subprocess.run(["nbgrader", "export", "--to", str(course / "grades.csv")], cwd=course,
+                            capture_output=True, text=True, timeout=120)
+    return {"course": course, "api": api, "log": log, "export": export}
+
+
+@pytest.mark.nbgrader
+def test_round_trip_steps_all_succeed(round_trip):
+    failed = {key: value.get("error", "")[-500:] for key, value in round_trip["log"].items()
+              if not value["success"]}
+    assert not failed, failed
+
+
+def _auto_points(api, name, student):
+    """(scored, possible) over the autograded test cells of one submission."""
+    with api.gradebook as gb:
+        submission = gb.find_submission(name, student)
+        scored = possible = 0.0
+        for notebook in submission.notebooks:
+            answers = {c.name for c in notebook.notebook.solution_cells}
+            for grade in notebook.grades:
+                if grade.cell.cell_type == "code" and grade.name not in answers:
+                    scored += grade.score
+                    possible += grade.max_score
+        return scored, possible
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("name", SETS)
+def test_autograding_the_worked_solution_gives_full_marks(round_trip, name):
+    scored, possible = _auto_points(round_trip["api"], name, "keen")
+    assert possible > 0 and scored == possible
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("name", SETS)
+def test_autograding_the_untouched_student_version_gives_zero(round_trip, name):
+    scored, possible = _auto_points(round_trip["api"], name, "idle")
+    assert possible > 0 and scored == 0
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("name", SETS)
+def test_feedback_html_is_produced(round_trip, name):
+    html = round_trip["course"] / "feedback" / "keen" / name / f"{name}.html"
+    assert html.exists() and "Score:" in html.read_text(encoding="utf-8")
+
+
+@pytest.mark.nbgrader
+def test_feedback_shows_charts_as_inline_svg(round_trip):
+    with_charts = [name for name in SETS if "ak.charts." in
+                   "\n".join(c.source for c in _source(name).cells if c.cell_type == "code")]
+    assert with_charts, "no exercise draws a chart"
+    for name in with_charts:
+        html = (round_trip["course"] / "feedback" / "keen" / name / f"{name}.html").read_text(
+            encoding="utf-8")
+        assert "<svg" in html, f"feedback for {name} has no drawn chart"
+        assert "VegaLite 5 object" not in html
+
+
+@pytest.mark.nbgrader
+def test_grades_export_to_csv(round_trip):
+    assert round_trip["export"].returncode == 0, round_trip["export"].stderr[-2000:]
+    rows = list(csv.DictReader(open(round_trip["course"] / "grades.csv", encoding="utf-8")))
+    assert {(r["assignment"], r["student_id"]) for r in rows} >= {
+        (name, s) for name in SETS for s in ("keen", "idle")}
+    keen = {r["assignment"]: float(r["score"]) for r in rows if r["student_id"] == "keen"}
+    idle = {r["assignment"]: float(r["score"]) for r in rows if r["student_id"] == "idle"}
+    assert all(keen[name] > idle[name] == 0 for name in SETS)
+
+
+def test_the_generator_refuses_an_unknown_assignment(capsys):
+    assert _load_generator().main(["ex99-nothing"]) == 2
+    assert "ex99-nothing" in capsys.readouterr().err
+

@@ -1,0 +1,257 @@
+"""The robust grading command (`alliancekit-grade`, alliancekit/grading.py) on crafted submissions.
+
+One temporary course holds ex01-theory and a class of students, each with one kind of damage:
+wrong answers, a syntax error, an infinite loop, ``os._exit(1)``, an edited test cell, deleted
+cells, a huge printed output. The class is graded once with two worker processes; each test then
+checks one student's outcome. A second grading of one student checks that no stale score survives.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from alliancekit import grading
+
+pytestmark = pytest.mark.nbgrader
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENT = "ex01-theory"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+AUTO_MAX = 9.0  # autograded points of ex01-theory
+POINTS = {"q1-tests": 2, "q2-tests": 2, "q3-tests": 1, "q4-tests": 1, "q5-tests": 3}
+CELL_TIMEOUT = 3  # seconds per cell: small, so the infinite loop costs little
+
+
+def _gid(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def _solution_answers() -> dict[str, str]:
+    """Answer-cell sources of the worked solution by grade id (what a diligent student types)."""
+    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    answers = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and not meta.get("grade"):
+            src = cell.source.replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION\n", "")
+            answers[meta["grade_id"]] = src
+    return answers
+
+
+def _student(answers: dict[str, str], edit=None) -> nbformat.NotebookNode:
+    """The released notebook with answer cells filled in, then optionally damaged by ``edit``."""
+    nb = nbformat.read(ROOT / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        if _gid(cell) in answers:
+            cell.source = answers[_gid(cell)]
+    if edit is not None:
+        edit(nb)
+    return nb
+
+
+def _tamper(nb):
+    for cell in nb.cells:
+        if _gid(cell) == "q4-tests":
+            cell.source = "pass  # the student made the test always pass"
+
+
+def _delete_cells(nb):
+    nb.cells = [c for c in nb.cells if _gid(c) not in {"q5-answer", "q1-tests"}]
+
+
+def _class() -> dict[str, nbformat.NotebookNode]:
+    good = _solution_answers()
+    wrong = dict(good, **{"q4-answer": 'answer_q4 = "a"'})
+    syntax = dict(good, **{"q1-answer": "margin_q1 = float(  # unfinished"})
+    loop = dict(good, **{"q2-answer": "while True:\n    pass\n" + good["q2-answer"]})
+    dead = dict(good, **{"q3-answer": "import os\nos._exit(1)"})
+    noisy = dict(good, **{"q1-answer": good["q1-answer"]
+                          + "\nfor i in range(200_000):\n    print('spam', i)\n"})
+    tampered = dict(good, **{"q4-answer": 'answer_q4 = "a"'})
+    return {
+        "perfect": _student(good),
+        "blank": _student({}),
+        "wrong": _student(wrong),
+        "syntax": _student(syntax),
+        "loop": _student(loop),
+        "dead": _student(dead),
+        "noisy": _student(noisy),
+        "tampered": _student(tampered, _tamper),
+        "deleted": _student(good, _delete_cells),
+        "stale": _student(good),  # graded perfect first, then resubmitted with os._exit below
+    }
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """A course root with ex01-theory's source and student versions, and a class of submissions."""
+    root = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copytree(ROOT / "solutions" / ASSIGNMENT, root / "solutions" / ASSIGNMENT)
+    shutil.copytree(ROOT / "exercises" / ASSIGNMENT, root / "exercises" / ASSIGNMENT)
+    for student, nb in _class().items():
+        folder = root / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / NOTEBOOK)
+    return root
+
+
+@pytest.fixture(scope="module")
+def graded(course):
+    """Grade the stale student alone first (a perfect score), then sabotage and grade everyone."""
+    first = grading.grade_assignment(ASSIGNMENT, course, students=["stale"],
+                                     timeout=CELL_TIMEOUT, progress=False)
+    stale_nb = _student(_solution_answers(), None)
+    for cell in stale_nb.cells:
+        if _gid(cell) == "q1-answer":
+            cell.source = "import os\nos._exit(1)"
+    nbformat.write(stale_nb, course / "submitted" / "stale" / ASSIGNMENT / NOTEBOOK)
+    before = _digest(course / "submitted")
+    results = grading.grade_assignment(ASSIGNMENT, course, jobs=2, timeout=CELL_TIMEOUT,
+                                       progress=False)
+    after = _digest(course / "submitted")
+    return {"first": first[0], "results": {r.student: r for r in results},
+            "submitted_unchanged": before == after}
+
+
+def test_a_perfect_submission_gets_every_autograded_point(graded):
+    r = graded["results"]["perfect"]
+    assert (r.status, r.auto_score, r.auto_max) == ("graded", AUTO_MAX, AUTO_MAX)
+
+
+def test_the_untouched_student_version_gets_zero(graded):
+    r = graded["results"]["blank"]
+    assert (r.status, r.auto_score) == ("graded", 0.0)
+
+
+def test_a_wrong_answer_loses_only_its_points(graded):
+    r = graded["results"]["wrong"]
+    assert r.auto_score == AUTO_MAX - POINTS["q4-tests"]
+
+
+def test_a_syntax_error_fails_only_its_question(graded):
+    r = graded["results"]["syntax"]
+    assert (r.status, r.auto_score) == ("graded", AUTO_MAX - POINTS["q1-tests"])
+
+
+def test_an_infinite_loop_times_out_and_costs_only_its_question(graded):
+    r = graded["results"]["loop"]
+    assert (r.status, r.auto_score) == ("graded", AUTO_MAX - POINTS["q2-tests"])
+    assert any("timed out" in note and "q2-answer" in note for note in r.notes)
+
+
+def test_a_kernel_killed_by_os_exit_needs_attention_with_zero(graded):
+    r = graded["results"]["dead"]
+    assert r.status == "needs attention"
+    assert r.auto_score == 0.0 and r.needs_manual_grade
+    assert "kernel died" in r.notes[0]
+
+
+def test_a_huge_printed_output_is_truncated_and_graded(graded, course):
+    r = graded["results"]["noisy"]
+    assert (r.status, r.auto_score) == ("graded", AUTO_MAX)
+    nb = nbformat.read(course / "autograded" / "noisy" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    lines = sum(out.get("text", "").count("\n") for cell in nb.cells if cell.cell_type == "code"
+                for out in cell.outputs)
+    assert lines < 1000
+
+
+def test_an_edited_test_cell_is_restored_and_then_fails(graded):
+    r = graded["results"]["tampered"]
+    assert r.auto_score == AUTO_MAX - POINTS["q4-tests"]
+    assert any("edited test cells restored: q4-tests" in note for note in r.notes)
+
+
+def test_deleted_cells_are_put_back_and_the_rest_is_graded(graded):
+    r = graded["results"]["deleted"]
+    # q1-tests was deleted but is put back (and passes); q5's answer cell is gone, so Q5 fails.
+    assert (r.status, r.auto_score) == ("graded", AUTO_MAX - POINTS["q5-tests"])
+    assert any("put back: q1-tests" in note for note in r.notes)
+
+
+def test_no_stale_score_survives_a_failed_regrade(graded):
+    assert graded["first"].auto_score == AUTO_MAX
+    r = graded["results"]["stale"]
+    assert (r.status, r.auto_score) == ("needs attention", 0.0)
+
+
+def test_every_student_is_graded_and_reported(graded, course):
+    assert set(graded["results"]) == set(_class())
+    report = (course / "autograded" / f"grading-report-{ASSIGNMENT}.csv").read_text()
+    assert all(student in report for student in _class())
+
+
+def test_student_submissions_are_never_modified(graded):
+    assert graded["submitted_unchanged"]
+
+
+def test_the_summary_table_names_each_student_and_counts_failures(graded):
+    table = grading.summary_table(sorted(graded["results"].values(), key=lambda r: r.student))
+    assert "dead" in table and "needs attention" in table
+    assert table.splitlines()[-1].endswith("2 need attention")
+
+
+def test_the_command_exits_1_when_a_submission_needs_attention(graded, course, capsys):
+    code = grading.main([ASSIGNMENT, "--course", str(course), "--student", "dead",
+                         "--timeout", str(CELL_TIMEOUT), "--no-progress"])
+    assert code == 1
+    assert "needs attention" in capsys.readouterr().out
+
+
+def test_an_unknown_assignment_is_a_clear_error(course, capsys):
+    assert grading.main(["ex99-nothing", "--course", str(course)]) == 2
+    err = capsys.readouterr().err
+    assert "ex99-nothing" in err and "ex01-theory" in err
+
+
+def test_a_missing_course_directory_is_a_clear_error(tmp_path, capsys):
+    assert grading.main([ASSIGNMENT, "--course", str(tmp_path / "nowhere")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_folder_without_nbgrader_config_is_a_clear_error(tmp_path, capsys):
+    assert grading.main([ASSIGNMENT, "--course", str(tmp_path)]) == 2
+    assert "nbgrader_config.py" in capsys.readouterr().err
+
+
+def test_an_unknown_student_is_a_clear_error(course):
+    with pytest.raises(grading.CourseError, match="nobody"):
+        grading.grade_assignment(ASSIGNMENT, course, students=["nobody"], progress=False)
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, True])
+def test_jobs_must_be_a_positive_whole_number(course, jobs):
+    with pytest.raises(ValueError, match="jobs"):
+        grading.grade_assignment(ASSIGNMENT, course, jobs=jobs, progress=False)
+
+
+def test_the_gradebook_lock_excludes_other_holders_until_fully_released(tmp_path):
+    import fcntl
+
+    grading._LOCK.update(path=str(tmp_path / "gradebook.db.lock"), depth=0, handle=None)
+
+    def someone_else_can_lock() -> bool:
+        with open(tmp_path / "gradebook.db.lock", "a") as other:
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            fcntl.flock(other, fcntl.LOCK_UN)
+            return True
+
+    grading._acquire()
+    grading._acquire()  # re-entrant: nbgrader nests Gradebook sessions
+    grading._release()
+    held_after_one_release = not someone_else_can_lock()
+    grading._release()
+    assert held_after_one_release and someone_else_can_lock()
+    grading._LOCK.update(path=None, depth=0, handle=None)
