@@ -6,7 +6,8 @@ dates as ``datetime64``, state codes as integers. Each file is read and checked 
 (cached); every call returns a fresh copy, so changing a result never changes the data.
 
 Membership on a date is half-open: a state is a member on day *d* when ``joined <= d < left``
-(``left`` empty means still in force). A state that left on 23 May 1915 is no longer a member that day.
+(``left`` empty means still in force). A state that left on 23 May 1915 is no longer a member
+that day.
 
 Examples
 --------
@@ -55,8 +56,10 @@ FIRST_DATE = pd.Timestamp("1800-01-01")
 LAST_DATE = pd.Timestamp("2100-12-31")
 #: Years with CINC data: NMC v6.0 (1816-2016) and v7.0 (2017-2022).
 CINC_YEARS = (1816, 2022)
-#: ATOP v4.01 covers alliances to the end of 2003; durations are censored there.
+#: The survival lesson's window: ATOP alliances begun 1815-2003, observed to the end of 2003.
+#: (ATOP v4.01 itself records alliances to 2016; `durations(until=...)` can use more of it.)
 ATOP_CENSOR_DATE = pd.Timestamp("2003-12-31")
+ATOP_LAST_YEAR = 2016
 
 
 class UnknownNameError(LookupError):
@@ -88,7 +91,8 @@ _SCHEMAS: dict[str, dict[str, str]] = {
                   "ended": "date",
                   "atop_id": "optional_int", "notes": "str", "source": "str"},
     "memberships": {"alliance_id": "str", "ccode": "int", "phase": "int", "joined": "date",
-                    "joined_precision": "str", "left": "date", "exit_mode": "str", "date_basis": "str", "accession": "date",
+                    "joined_precision": "str", "left": "date", "exit_mode": "str",
+                    "date_basis": "str", "accession": "date",
                     "atop_termmode": "optional_int", "atop_termcaus": "optional_int",
                     "notes": "str", "source": "str"},
     "events": {"event_id": "str", "date": "date", "precision": "str", "alliance_id": "str",
@@ -98,7 +102,7 @@ _SCHEMAS: dict[str, dict[str, str]] = {
                      "pec": "optional_float", "tpop": "optional_float", "upop": "optional_float",
                      "cinc": "float", "source": "str"},
     "atop_alliances": {"atopid": "int", "begin": "date", "end": "date", "begin_day_missing": "flag",
-                       "end_day_missing": "flag", "in_effect_2003": "flag", "defense": "flag",
+                       "end_day_missing": "flag", "ineffect": "flag", "defense": "flag",
                        "offense": "flag", "neutral": "flag", "nonagg": "flag", "consul": "flag",
                        "bilateral": "flag", "n_members": "int", "source": "str"},
     "reliability": {"sample": "optional_int", "warid": "int", "atopid": "optional_int",
@@ -327,19 +331,20 @@ def table(name: str) -> pd.DataFrame:
 @functools.lru_cache(maxsize=1)
 def _state_lookup() -> tuple[dict, dict, dict]:
     s = _load("states")
-    by_code = dict(zip(s["ccode"], s["name"]))
+    by_code = dict(zip(s["ccode"], s["name"], strict=True))
     by_text: dict[str, int] = {}
     # aliases first, so an exact COW abbreviation or name always wins over one of our aliases
-    for c, aliases in zip(s["ccode"], s["aliases"]):
+    for c, aliases in zip(s["ccode"], s["aliases"], strict=True):
         for a in str(aliases).split(";"):
             if a.strip():
                 by_text[a.strip().casefold()] = int(c)
-    for c, name in zip(s["ccode"], s["name"]):
+    for c, name in zip(s["ccode"], s["name"], strict=True):
         by_text[str(name).casefold()] = int(c)
-    for c, abb in zip(s["ccode"], s["stateabb"]):
+    for c, abb in zip(s["ccode"], s["stateabb"], strict=True):
         by_text[str(abb).casefold()] = int(c)
     display = {}
-    for c, abb, name, aliases in zip(s["ccode"], s["stateabb"], s["name"], s["aliases"]):
+    for c, abb, name, aliases in zip(s["ccode"], s["stateabb"], s["name"], s["aliases"],
+                                     strict=True):
         display[str(abb)] = int(c)
         display[str(name)] = int(c)
         for a in str(aliases).split(";"):
@@ -726,7 +731,7 @@ def _case(name: str) -> Case:
             rows.append((r.ended, "ended", r.alliance_id, "", f"{r.name} ended", r.source))
     first_phase = m.groupby(["alliance_id", "ccode"])["phase"].transform("min")
     last_phase = m.groupby(["alliance_id", "ccode"])["phase"].transform("max")
-    for r, fp, lp in zip(m.itertuples(), first_phase, last_phase):
+    for r, fp, lp in zip(m.itertuples(), first_phase, last_phase, strict=True):
         if r.phase == fp:
             rows.append((r.joined, "joined", r.alliance_id, str(r.ccode),
                          f"{r.state} joins", r.source))
@@ -792,22 +797,34 @@ def case(name: str) -> Case:
 # durations
 # --------------------------------------------------------------------------------------------
 _ERAS = ((1815, 1913, "1815-1913"), (1914, 1945, "1914-1945"), (1946, 1989, "1946-1989"),
-         (1990, 2003, "1990-2003"))
+         (1990, ATOP_LAST_YEAR, "1990-"))
 
 
-def durations() -> pd.DataFrame:
-    """How long every ATOP alliance lasted, 1815-2003, with right-censoring.
+def durations(until: int = 2003) -> pd.DataFrame:
+    """How long ATOP alliances lasted, with right-censoring, in an observation window.
+
+    Parameters
+    ----------
+    until : int, default 2003
+        Last year of the window, 1815-2016 (ATOP v4.01 records alliances to 2016). The default,
+        2003, is the window the course uses: alliances begun 1815-2003, observed to 31 Dec 2003.
 
     Returns
     -------
     pandas.DataFrame
-        One row per ATOP alliance: ``atopid, begin, end, years, ended, obligations, n_members,
-        era``. ``years`` is ``(end - begin)`` in days / 365.25. For alliances still in force at the
-        end of ATOP's coverage, ``end`` is empty, ``ended`` is ``False`` (right-censored) and
-        ``years`` runs to 31 Dec 2003. ``obligations`` lists the ATOP obligations, ``;``-joined
-        (defense, offense, neutral, nonagg, consul). ``era`` bins the start year: 1815-1913,
-        1914-1945, 1946-1989, 1990-2003. Where ATOP leaves a day blank, the first of the month
-        is used (flagged in ``table("atop_alliances")``).
+        One row per ATOP alliance begun by 31 Dec of ``until``: ``atopid, begin, end, years,
+        ended, obligations, n_members, era``. ``ended`` is ``True`` when the alliance ended by 31
+        Dec of ``until``; otherwise it is right-censored: ``ended`` is ``False``, ``end`` is empty
+        (even if ATOP records a later end) and ``years`` runs to 31 Dec of ``until``. ``years`` is
+        days / 365.25. ``obligations`` lists the ATOP obligations, ``;``-joined (defense, offense,
+        neutral, nonagg, consul). ``era`` bins the start year: 1815-1913, 1914-1945, 1946-1989,
+        1990-. Where ATOP leaves a day blank, the first of the month is used (flagged in
+        ``table("atop_alliances")``).
+
+    Raises
+    ------
+    ValueError
+        If ``until`` is not an integer year in 1815-2016.
 
     References
     ----------
@@ -816,12 +833,19 @@ def durations() -> pd.DataFrame:
     Examples
     --------
     >>> d = durations()
-    >>> len(d), bool(d["ended"].any() and not d["ended"].all())
-    (745, True)
+    >>> len(d), int(d["ended"].sum()), int((~d["ended"]).sum())
+    (721, 404, 317)
     """
+    if isinstance(until, (bool, np.bool_)) or not isinstance(until, numbers.Integral) or \
+            not 1815 <= int(until) <= ATOP_LAST_YEAR:
+        raise ValueError(f"until must be an integer year in 1815-{ATOP_LAST_YEAR} (ATOP v4.01's "
+                         f"coverage); got {until!r}")
+    stop_day = pd.Timestamp(int(until), 12, 31)
     a = _load("atop_alliances")
-    stop = a["end"].fillna(ATOP_CENSOR_DATE)
-    years = (stop - a["begin"]).dt.days / 365.25
+    a = a[a["begin"] <= stop_day]
+    ended = a["end"].notna() & (a["end"] <= stop_day)
+    end = a["end"].where(ended)
+    years = (end.fillna(stop_day) - a["begin"]).dt.days / 365.25
     obl = ["defense", "offense", "neutral", "nonagg", "consul"]
     obligations = a[obl].apply(lambda r: ";".join(k for k in obl if r[k] == 1), axis=1)
     start = a["begin"].dt.year
@@ -829,8 +853,8 @@ def durations() -> pd.DataFrame:
     for lo, hi, label in _ERAS:
         era[(start >= lo) & (start <= hi)] = label
     return pd.DataFrame({
-        "atopid": a["atopid"], "begin": a["begin"], "end": a["end"], "years": years.astype(float),
-        "ended": a["in_effect_2003"] == 0, "obligations": obligations.astype(str),
+        "atopid": a["atopid"], "begin": a["begin"], "end": end, "years": years.astype(float),
+        "ended": ended.astype(bool), "obligations": obligations.astype(str),
         "n_members": a["n_members"], "era": era.astype(str),
     }).reset_index(drop=True)
 
@@ -866,7 +890,7 @@ def cite(key: str | None = None) -> str:
     True
     """
     s = _load("sources")
-    lookup = dict(zip(s["key"], s["citation"]))
+    lookup = dict(zip(s["key"], s["citation"], strict=True))
     if key is None:
         keys = ["owusu2026", *_DATASETS]
     elif isinstance(key, str):
@@ -892,10 +916,10 @@ def data_versions() -> dict[str, str]:
     Examples
     --------
     >>> data_versions()["ATOP"]
-    'v4.01 (1815-2003)'
+    'v4.01 (alliances 1815-2016)'
     """
     return {
-        "ATOP": "v4.01 (1815-2003)",
+        "ATOP": "v4.01 (alliances 1815-2016)",
         "NMC": "v6.0 (1816-2016); v7.0 for 2017-2022",
         "COW state system": "v2016",
         "Berkemeier & Fuhrmann reliability": "2018 replication data",

@@ -306,7 +306,7 @@ def _records(frame: pd.DataFrame) -> alt.InlineData:
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
+            out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%S")
     return alt.InlineData(values=out.to_dict("records"))
 
 
@@ -1030,7 +1030,7 @@ def _values(data) -> list:
         if dates:
             out = out.copy()
             for col in dates:
-                out[col] = out[col].dt.strftime("%Y-%m-%d")
+                out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%S")
         records = out.to_dict("records")
         for row in records:      # JSON has no NaN: Vega-Lite reads null as missing
             for k, v in row.items():

@@ -40,11 +40,13 @@ Defaults, and why:
   promise buys half of what a defence promise does: the partner stays out but does not fight.
 - ``kappa = 0.25``: for a member holding a negligible share of the alliance's capabilities the
   autonomy cost of a defence pact is a quarter of the largest security benefit it could get (a
-  threat of 1 met by overwhelming help). So a small state joins a great power's pact under a serious
-  threat, but not when the threat is mild, which is the pattern Morrow (1991) describes.
+  threat of 1 met by overwhelming help). So a small state buys a great power's protection with
+  its autonomy when the threat is serious, but not when it is mild: the trade Morrow (1991) puts at
+  the heart of asymmetric alliances.
 - ``epsilon = 0.5``: being dragged into a war one does not share, by a partner sure to fight, costs
-  twice the autonomy loss: war is worse than deference (Snyder 1984 treats entrapment as the graver
-  fear once a partner is reckless).
+  twice the autonomy loss, because war is worse than deference. Snyder (1984) ties the risk of
+  entrapment to the partner's recklessness and to the firmness of one's own commitment, which p_j
+  and d carry here.
 
 The worked case: Italy in the Triple Alliance, 1882-1915
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -52,7 +54,7 @@ The inputs in ``member_inputs.csv`` were coded from Langer (1931), Taylor (1954)
 Bosworth (1979), Clark (2012) and Renzi (1987) *before* the model was first run, and have not been
 changed since. With the defaults above, ``member_calculus("triple_alliance", 325)`` finds:
 
-- From 1882 to 1895 the margin is positive (about +0.15 to +0.22): France is the threat, Germany
+- From 1882 to 1895 the margin is positive (about +0.14 to +0.22): France is the threat, Germany
   shares it, and Italy has nowhere else to go.
 - **It turns negative in 1896**, when the coded French threat recedes after Adowa and Crispi's fall,
   and stays negative in every later year: about −0.17 (1896-1901), −0.42 (1902-07), −0.5 (1909-13),
@@ -774,7 +776,16 @@ def parameter_ranges():
 
 @dataclass(frozen=True)
 class Paths:
-    """One ensemble as arrays of shape (runs, years): what `simulate` turns into a frame."""
+    """One ensemble as arrays of shape (runs, years): what `simulate` turns into a frame.
+
+    Attributes
+    ----------
+    years : ndarray of int, shape (n_years,)
+    target, cohesion, doubt, professed : ndarray of float32, shape (runs, n_years)
+        C*, C, D and P (single precision is ample for shares in [0, 1]).
+    dissolved : ndarray of bool, shape (runs, n_years)
+    gap : property, professed − cohesion.
+    """
 
     years: np.ndarray
     target: np.ndarray
@@ -853,9 +864,8 @@ _SQRT12 = math.sqrt(12.0)
 def _integrate(z, x_driver, pulse, p, runs, rng, c0, d0, p0):
     """The time loop. z: (T,) index without run offsets; returns arrays of shape (T, N).
 
-    Only C and D feed back, so only they are stepped year by year (about fifteen in-place numpy
-    operations on N numbers per year). Professed cohesion and dissolution are computed afterwards
-    from the whole cohesion array.
+    About fifteen in-place numpy operations on N (or 3 x N) numbers per year; dissolution is
+    computed afterwards from the whole cohesion array.
     """
     n_years = z.shape[0]
     # three independent streams, so the same seed gives the same luck whatever the options
@@ -888,56 +898,59 @@ def _integrate(z, x_driver, pulse, p, runs, rng, c0, d0, p0):
     inflow = (np.multiply.outer(x_driver, eta) + pulse[:, None] if np.ndim(eta)
               else eta * x_driver + pulse).astype(_DTYPE)
 
-    # Few big arrays, each touched as few times as possible: the outputs only.
-    cohesion = np.empty((n_years, runs), dtype=_DTYPE)
-    doubt = np.empty((n_years, runs), dtype=_DTYPE)
-    professed = np.empty((n_years, runs), dtype=_DTYPE)
-    # row t of cohesion first holds u_t, uniform on [0, 1); the noise is (u_t - 1/2) sqrt(12)
-    # sigma_C: mean 0, standard deviation sigma_C
+    # The state (C, D, P) is one (3, N) array that stays in cache, so that the updates shared by
+    # all three (decay, adding the increments, clipping, copying out) are one numpy call each.
+    out = np.empty((n_years, 3, runs), dtype=_DTYPE)
     width = _DTYPE(p.noise * _SQRT12)
     half = width / 2
-    if p.noise > 0:
-        noise_rng.random(out=cohesion[1:], dtype=_DTYPE)
-    cohesion[0] = target[0] if c0 is None else c0
-    doubt[0] = d0
-    professed[0] = cohesion[0] if p0 is None else p0
-    # the state lives in small arrays that stay in cache; each year is copied out once
-    c, d, pr = cohesion[0].copy(), doubt[0].copy(), professed[0].copy()
-    erode = np.empty(runs, dtype=_DTYPE)
+    # noise_t = (u_t - 1/2) sqrt(12) sigma_C with u_t uniform on [0, 1): mean 0, sd sigma_C
+    noise = noise_rng.random((n_years, runs), dtype=_DTYPE) if p.noise > 0 else None
+    state = np.empty((3, runs), dtype=_DTYPE)
+    state[0] = target[0] if c0 is None else c0
+    state[1] = d0
+    state[2] = state[0] if p0 is None else p0
+    out[0] = state
+    keep = np.empty((3, runs if np.ndim(keep_c) else 1), dtype=_DTYPE)
+    keep[0], keep[1], keep[2] = keep_c, keep_d, keep_p
+    # year-wide constants added to (C, D, P): the noise's mean and, with shared rates, the doubt
+    # inflow from shocks
+    shared_inflow = inflow.ndim == 1
+    const = np.zeros((n_years, 3, 1), dtype=_DTYPE)
+    const[:, 0, 0] = -half
+    if shared_inflow:
+        const[:, 1, 0] = inflow
+    use_const = np.any(const != 0, axis=(1, 2)).tolist()
+    use_inflow = (not shared_inflow) and np.any(inflow != 0, axis=1).tolist()
+    add = np.empty((3, runs), dtype=_DTYPE)
     tmp = np.empty(runs, dtype=_DTYPE)
     theta = _DTYPE(p.theta)
-    shocked = np.any(inflow != 0, axis=tuple(range(1, inflow.ndim)))
+    c, d = state[0], state[1]
+    add_c, add_d, add_p = add[0], add[1], add[2]
     for t in range(1, n_years):
-        # gamma D C and delta max(0, theta - C), from last year's state
-        np.multiply(d, c, out=erode)
-        erode *= gamma
-        np.subtract(theta, c, out=tmp)
-        np.maximum(tmp, 0.0, out=tmp)
-        tmp *= delta
-        # D_t = (1 - rho) D + delta max(0, theta - C) + eta dX_t + Z_t, capped at 1 (every term
-        # is >= 0, so D stays >= 0)
-        d *= keep_d
-        d += tmp
-        if shocked[t]:
-            d += inflow[t]
-        np.minimum(d, 1.0, out=d)
-        # P_t = (1 - lambda) P_{t-1} + lambda C_{t-1}
-        np.multiply(c, lam, out=tmp)
-        pr *= keep_p
-        pr += tmp
-        # C_t = (1 - alpha) C + alpha C*_t - gamma D C + noise_t, clipped to [0, 1]
-        c *= keep_c
-        c -= erode
+        # increments from last year's state:
+        # C: alpha C*_t - gamma D C + noise_t      D: delta max(0, theta - C)      P: lambda C
+        np.multiply(d, c, out=add_c)
+        add_c *= -gamma
         np.multiply(target[t], alpha, out=tmp)
-        c += tmp
-        if half:
-            np.multiply(cohesion[t], width, out=tmp)
-            c += tmp
-            c -= half
-        np.clip(c, 0.0, 1.0, out=c)
-        cohesion[t] = c
-        doubt[t] = d
-        professed[t] = pr
+        add_c += tmp
+        if noise is not None:
+            np.multiply(noise[t], width, out=tmp)
+            add_c += tmp
+        np.subtract(theta, c, out=add_d)
+        np.maximum(add_d, 0.0, out=add_d)
+        add_d *= delta
+        np.multiply(c, lam, out=add_p)
+        # (C, D, P) <- (1 - alpha, 1 - rho, 1 - lambda) (C, D, P) + increments (+ eta dX_t + Z_t
+        # to D), clipped to [0, 1] (D and P can only leave it upward and at the top respectively)
+        state *= keep
+        state += add
+        if use_const[t]:
+            state += const[t]
+        if use_inflow and use_inflow[t]:
+            d += inflow[t]
+        np.clip(state, 0.0, 1.0, out=state)
+        out[t] = state
+    cohesion, doubt, professed = out[:, 0], out[:, 1], out[:, 2]
 
     # dissolved from the first year that ends k consecutive years below C_min (absorbing)
     below = cohesion < p.c_min
@@ -1010,7 +1023,14 @@ def simulate_paths(scenario=None, *, drivers=None, years=None, shocks=None, runs
         raise ValueError(f"unknown parameter(s) {sorted(unknown)}; allowed: parameters "
                          f"{_PARAM_FIELDS} and driver names {DRIVERS}")
     p = _as_params(params, overrides)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    if isinstance(seed, np.random.Generator):
+        rng = seed
+    elif seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
+                          and seed >= 0):
+        rng = np.random.default_rng(seed)
+    else:
+        raise ValueError(f"seed must be None, a whole number >= 0 or a numpy Generator; got "
+                         f"{seed!r}")
 
     if scenario is not None:
         name = scenario.name if isinstance(scenario, Scenario) else scenario
@@ -1105,7 +1125,8 @@ def simulate(scenario=None, *, drivers=None, years=None, shocks=None, runs=200, 
     Returns
     -------
     pandas.DataFrame
-        run, year, target, cohesion, doubt, professed, gap (= professed − cohesion), dissolved.
+        run, year, target, cohesion, doubt, professed, gap (= professed − cohesion), dissolved;
+        one row per run and year, ordered by year and then run. Values are float32.
 
     Raises
     ------
@@ -1130,19 +1151,21 @@ def simulate(scenario=None, *, drivers=None, years=None, shocks=None, runs=200, 
 
 
 def _tidy(paths):
+    """Paths -> tidy frame, rows ordered by year and then run (the arrays' memory order)."""
     import pandas as pd
 
     runs, n_years = paths.cohesion.shape
+    cohesion, professed = paths.cohesion.T, paths.professed.T       # (years, runs) views
     return pd.DataFrame({
-        "run": np.repeat(np.arange(runs), n_years),
-        "year": np.tile(paths.years, runs),
-        "target": paths.target.ravel(),
-        "cohesion": paths.cohesion.ravel(),
-        "doubt": paths.doubt.ravel(),
-        "professed": paths.professed.ravel(),
-        "gap": (paths.professed - paths.cohesion).ravel(),
-        "dissolved": paths.dissolved.ravel(),
-    })
+        "run": np.tile(np.arange(runs), n_years),
+        "year": np.repeat(paths.years, runs),
+        "target": paths.target.T.ravel(),
+        "cohesion": cohesion.ravel(),
+        "doubt": paths.doubt.T.ravel(),
+        "professed": professed.ravel(),
+        "gap": (professed - cohesion).ravel(),
+        "dissolved": paths.dissolved.T.ravel(),
+    }, copy=False)
 
 
 def _check_frame(frame, columns):
@@ -1157,13 +1180,13 @@ def _by_year(frame, column):
     run = frame["run"].to_numpy()
     year = frame["year"].to_numpy()
     n_runs = int(run.max()) + 1
-    n_years = len(frame) // n_runs if n_runs else 0
-    if n_runs * n_years == len(frame) and n_years > 0:
-        grid_year = year.reshape(n_runs, n_years)
-        grid_run = run.reshape(n_runs, n_years)
-        if (grid_year == grid_year[0]).all() and (grid_run == grid_run[:, :1]).all() \
-                and (grid_run[:, 0] == np.arange(n_runs)).all():
-            return grid_year[0].copy(), frame[column].to_numpy(float).reshape(n_runs, n_years).T
+    n_years = len(frame) // n_runs
+    if n_runs * n_years == len(frame):
+        grid_year = year.reshape(n_years, n_runs)
+        grid_run = run.reshape(n_years, n_runs)
+        if (grid_run == np.arange(n_runs)).all() and (grid_year == grid_year[:, :1]).all() \
+                and np.all(np.diff(grid_year[:, 0]) > 0):
+            return grid_year[:, 0].copy(), frame[column].to_numpy(float).reshape(n_years, n_runs)
     wide = frame.pivot(index="year", columns="run", values=column)
     return wide.index.to_numpy(), wide.to_numpy(float)
 

@@ -479,7 +479,8 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
     -------
     Explorer
         Its chart: the network and its triads side by side, above Italy's commitment margin in
-        the Triple Alliance with the chosen year marked.
+        the Triple Alliance with the chosen year marked. Its data: the signed edges of that year
+        (from, to, relation); the triads are the second panel's data.
 
     References
     ----------
@@ -519,7 +520,8 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
             row = italy[italy["year"] == yr].iloc[0]
             summary += (f" Italy's margin in {yr}: {row['margin']:+.3f} "
                         f"({'stays' if row['stays'] else 'better off outside'}).")
-        return View(tri, rows, summary, title=f"Great-power alignments, {v['year']}")
+        return View(charts.chart_frame(net), rows, summary,
+                    title=f"Great-power alignments, {v['year']}")
 
     return Explorer("Europe's great powers, 1872-1915", controls, draw,
                     note="Slide through the years: when do the triads become balanced?")

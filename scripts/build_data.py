@@ -25,7 +25,8 @@ ends because the next phase begins has ``exit_mode = replaced``. A renewal with 
 
 ``HAND_ALLIANCES`` and ``HAND_MEMBERS`` hold rows ATOP does not have: informal ententes, regional
 organisations, composites (the Little Entente as a bloc), agreements ATOP v4.01 does not code, and
-everything after ATOP's coverage ends (2003). Each carries its own sources.
+everything after ATOP v4.01's coverage ends (its records run to 2016). Each carries its own
+sources.
 
 ``exit_mode`` is our own reading of the histories cited, not an ATOP code. ATOP's ``termmode`` and
 ``termcaus`` codes are kept unlabelled in ``atop_termmode``/``atop_termcaus``: their meanings are
@@ -42,7 +43,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = ROOT.parent / "shared" / "data"
 DEFAULT_OUT = ROOT / "alliancekit" / "data"
 
-ATOP_LAST_YEAR = 2003  # ATOP v4.01 covers 1815-2003
 NMC70_FIRST_YEAR = 2017  # NMC v6.0 ends in 2016; v7.0 is used for 2017-2022 only
 
 EXIT_MODES = ("in_force", "expired", "renounced", "defected", "lost_independence", "dissolved",
@@ -183,7 +183,8 @@ ATOP_ALLIANCES = [
          exits={339: "renounced", 265: "lost_independence"}),
     dict(alliance_id="anzus", atopid=3215, name="ANZUS Treaty", source="atop401;mcmillan1987",
          notes="The United States suspended its obligations to New Zealand in 1986 over New "
-               "Zealand's nuclear-free policy; the treaty stays in force", exits={920: "suspended"}),
+               "Zealand's nuclear-free policy; the treaty stays in force",
+         exits={920: "suspended"}),
     dict(alliance_id="us_japan_1951", atopid=3220, name="US-Japan Security Treaty (1951)",
          source="atop401", notes="Replaced by the 1960 treaty",
          exits={2: "replaced", 740: "replaced"}),
@@ -192,7 +193,7 @@ ATOP_ALLIANCES = [
          notes="Japan has no obligation to defend the United States (asymmetric)"),
     dict(alliance_id="asean_tac", atopid=3755, name="Treaty of Amity and Cooperation in "
          "Southeast Asia", source="atop401;asean_members",
-         notes="ATOP records accessions to 2003 only"),
+         notes="ATOP v4.01 records accessions to 2016 only"),
     dict(alliance_id="ecowas_nonaggression_1978", atopid=3810,
          name="ECOWAS Protocol on Non-Aggression", source="atop401;ecowas_treaty1975",
          notes="Mauritania left with its ECOWAS exit; Mali, Burkina Faso and Niger with theirs "
@@ -213,11 +214,12 @@ NATO_ACCESSION = {
     339: "2009-04-01", 344: "2009-04-01", 341: "2017-06-05",
 }
 
-# Exits after ATOP's coverage (2003) for members ATOP records as still in force.
+# Exits after ATOP v4.01's coverage (2016) for members ATOP records as still in force.
 POST_ATOP_EXITS = {
     # (alliance_id, ccode): (left, exit_mode, source, note)
     **{(aid, c): ("2025-01-29", "renounced", "atop401;ecowas_sahel2025;aes_withdrawal2024",
-                  "Left with its ECOWAS withdrawal, effective 29 Jan 2025 (after ATOP's coverage)")
+                  "Left with its ECOWAS withdrawal, effective 29 Jan 2025 (after ATOP v4.01's "
+                  "coverage)")
        for aid in ("ecowas_nonaggression_1978", "ecowas_defence_1981") for c in (432, 439, 436)},
 }
 
@@ -242,8 +244,8 @@ HAND_ALLIANCES = [
      "nonaggression coded by us from its pledge of lasting peace. Ends with Yugoslavia's "
      "occupation (COW)", "hoptner1962;crampton1994;cow_states2016"),
     ("asean", "Association of Southeast Asian Nations (ASEAN)", "regional_organisation", 0, 0, 0,
-     0, 0, "1967-08-08", "", "Bangkok Declaration; no military obligation (its 1976 Treaty of Amity "
-     "and Cooperation is ATOP 3755, asean_tac)", "asean_members"),
+     0, 0, "1967-08-08", "", "Bangkok Declaration; no military obligation (its 1976 Treaty of "
+     "Amity and Cooperation is ATOP 3755, asean_tac)", "asean_members"),
     ("ecowas", "Economic Community of West African States (ECOWAS)", "regional_organisation", 0,
      0, 0, 0, 0, "1975-05-28", "", "Treaty of Lagos; its security commitments are the 1978 and "
      "1981 protocols (ATOP 3810 and 3895)", "ecowas_treaty1975;ecowas_revised_treaty1993"),
@@ -251,8 +253,8 @@ HAND_ALLIANCES = [
      1, "2023-09-16", "", "Liptako-Gourma Charter: an attack on one member is an aggression "
      "against all; after ATOP's coverage", "aes_charter2023"),
     ("quad_2007", "Quadrilateral Security Dialogue (first Quad)", "informal_entente", 0, 0, 0, 0,
-     0, "2007-05-01", "2008-02-05", "Officials' meeting in May 2007 on the ASEAN Regional Forum's sidelines "
-     "in Manila; lapsed when Australia withdrew. No treaty", "madan2017"),
+     0, "2007-05-01", "2008-02-05", "Officials' meeting in May 2007 on the sidelines of the ASEAN "
+     "Regional Forum in Manila; lapsed when Australia withdrew. No treaty", "madan2017"),
     ("quad", "Quadrilateral Security Dialogue (revived Quad)", "informal_entente", 0, 0, 0, 0, 0,
      "2017-11-12", "", "Revived at officials' level in Manila; leaders' summits from 2021. No "
      "treaty", "madan2017;mofa_japan2017"),
@@ -387,7 +389,7 @@ def build_atop_alliances(shared: Path) -> list[dict]:
             "end": ymd(r["endyr"], r["endmo"], r["endday"], day_missing_ok=True),
             "begin_day_missing": int(r["begday"].strip() == ""),
             "end_day_missing": int(r["endday"].strip() == "" and float(r["endyr"]) != 0),
-            "in_effect_2003": int(float(r["ineffect"])),
+            "ineffect": int(float(r["ineffect"])),
             **{k: int(float(r[k])) for k in ("defense", "offense", "neutral", "nonagg", "consul")},
             "bilateral": int(float(r["bilat"])), "n_members": len(members.get(a, ())),
             "source": "atop401",
@@ -452,12 +454,12 @@ def build_alliances_and_members(shared: Path):
                 "notes": note, "source": source,
             })
     for row in HAND_ALLIANCES:
-        d = dict(zip(_HA, row))
+        d = dict(zip(_HA, row, strict=True))
         d["atop_id"] = ""
         d["signed_precision"] = SIGNED_PRECISION.get(d["alliance_id"], "day")
         alliances.append(d)
     for row in HAND_MEMBERS:
-        d = dict(zip(_HM, row))
+        d = dict(zip(_HM, row, strict=True))
         d.update(date_basis="hand", accession=d["joined"] if d["alliance_id"] == "nato" else "",
                  atop_termmode="", atop_termcaus="",
                  joined_precision=JOINED_PRECISION.get((d["alliance_id"], d["ccode"]), "day"))
@@ -541,7 +543,7 @@ def build(shared: Path, out: Path) -> list[Path]:
     put("capabilities.csv", ("ccode", "stateabb", "year", "milex", "milper", "irst", "pec", "tpop",
                              "upop", "cinc", "source"), caps)
     put("atop_alliances.csv", ("atopid", "begin", "end", "begin_day_missing", "end_day_missing",
-                               "in_effect_2003", "defense", "offense",
+                               "ineffect", "defense", "offense",
                                "neutral", "nonagg", "consul", "bilateral", "n_members", "source"),
         build_atop_alliances(shared))
     put("reliability.csv", (*RELIABILITY_COLUMNS, "source"), build_reliability(shared))

@@ -411,6 +411,8 @@ def screenshot_notebook(page, path: Path, *, max_height: int = 12000) -> Path:
     height = page.evaluate("""() => {
       const w = window.jupyterapp.shell.currentWidget;
       const inner = w.content.node.querySelector('.jp-WindowedPanel-inner') || w.content.node;
+      const outer = w.content.node.querySelector('.jp-WindowedPanel-outer') || w.content.node;
+      outer.scrollTop = 0;
       return inner.scrollHeight; }""")
     page.set_viewport_size({"width": size["width"], "height": min(max_height, int(height) + 250)})
     page.wait_for_timeout(300)

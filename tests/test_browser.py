@@ -552,9 +552,14 @@ def _type_into(page, cell, text: str) -> None:
     page.keyboard.press("Escape")  # command mode, focus stays on this cell
 
 
-def _run_answer_and_check(page, answer_cell, check_cell) -> str:
-    answer_cell.click(position={"x": 5, "y": 5})  # select (command mode) via the prompt area
+def _select(page, cell) -> None:
+    """Select a cell in command mode by clicking its prompt (the bar left of it would fold it)."""
+    cell.locator(".jp-InputPrompt").first.click()
     page.keyboard.press("Escape")
+
+
+def _run_answer_and_check(page, answer_cell, check_cell) -> str:
+    _select(page, answer_cell)
     page.keyboard.press("Shift+Enter")  # run the answer, move to the check cell
     bs.wait_kernel_idle(page)
     page.keyboard.press("Shift+Enter")  # run the self-check
@@ -575,7 +580,7 @@ def test_learner_sees_pass_then_fail_from_the_self_check(session, lab, exercise)
         assert index >= 0
         answer_cell, check_cell = _cell(page, index), _cell(page, index + 1)
         # Run the set-up cells above the answer, as a learner would: select it, Run All Above.
-        answer_cell.click(position={"x": 5, "y": 5})
+        _select(page, answer_cell)
         bs.click_menu(page, "Run", "notebook:run-all-above")
         page.wait_for_timeout(300)
         bs.wait_kernel_idle(page)

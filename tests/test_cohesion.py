@@ -395,6 +395,8 @@ def test_alpha_plus_gamma_above_one_is_rejected():
     ({"T": -0.2}, "T"),
     ({"shocks": [(2001, "Z")]}, "driver"),
     ({"initial": {"cohesion": 2}}, "initial cohesion"),
+    ({"seed": "abc"}, "seed"),
+    ({"seed": -1}, "seed"),
 ])
 def test_simulate_rejects_bad_arguments_naming_them(kwargs, name):
     args = dict(drivers=STEADY, years=YEARS, runs=5, seed=0)
