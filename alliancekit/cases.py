@@ -232,10 +232,21 @@ def _check_links(frame: pd.DataFrame, name: str) -> None:
     if name == "states":
         return
     ccodes = set(_load("states")["ccode"])
-    if "ccode" in frame.columns and name in _SCHEMAS:
-        bad = sorted(set(frame["ccode"]) - ccodes)
+    # state-code columns: ccode in our tables; ccode* in any other shipped table (e.g. rivalries)
+    code_cols = [c for c in frame.columns if c == "ccode" or (name not in _SCHEMAS
+                                                             and str(c).startswith("ccode"))]
+    for col in code_cols:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        if (values.isna() & frame[col].notna()).any():
+            raise DataError(f"{name}.csv: column {col!r} holds values that are not state codes")
+        bad = sorted(set(values.dropna().astype(int)) - ccodes)
         if bad:
-            raise DataError(f"{name}.csv: state codes not in the COW state list: {bad}")
+            raise DataError(f"{name}.csv: state codes in {col!r} not in the COW state list: {bad}")
+    if name not in _SCHEMAS and "alliance_id" in frame.columns:
+        ids = set(_load("alliances")["alliance_id"])
+        bad = sorted(set(frame["alliance_id"].dropna().astype(str)) - ids)
+        if bad:
+            raise DataError(f"{name}.csv: alliance ids not in alliances.csv: {bad}")
     if name == "alliances":
         _allowed(frame, name, "kind", KINDS)
         _allowed(frame, name, "signed_precision", PRECISIONS)
@@ -475,11 +486,12 @@ def _with_states(frame: pd.DataFrame) -> pd.DataFrame:
     return out[first + [c for c in out.columns if c not in first]]
 
 
-def _active(m: pd.DataFrame, on: pd.Timestamp) -> pd.Series:
-    return (m["joined"] <= on) & (m["left"].isna() | (m["left"] > on))
+def _active(m: pd.DataFrame, on: pd.Timestamp, use_accession: bool = False) -> pd.Series:
+    start = m["accession"].fillna(m["joined"]) if use_accession else m["joined"]
+    return (start <= on) & (m["left"].isna() | (m["left"] > on))
 
 
-def members(alliance_id: str, on) -> pd.DataFrame:
+def members(alliance_id: str, on, *, use_accession: bool = False) -> pd.DataFrame:
     """The members of an alliance on a given day.
 
     Parameters
@@ -488,6 +500,10 @@ def members(alliance_id: str, on) -> pd.DataFrame:
         An id from ``table("alliances")``, e.g. ``"triple_alliance"``, ``"nato"``.
     on : str, datetime.date or pandas.Timestamp
         The day, e.g. ``"1914-08-01"``. Membership is half-open: ``joined <= on < left``.
+    use_accession : bool, default False
+        Count a member from its ``accession`` date where one is recorded (NATO members after
+        1949, whose ATOP entry date is the signing of their accession protocol) instead of from
+        ``joined``.
 
     Returns
     -------
@@ -510,11 +526,15 @@ def members(alliance_id: str, on) -> pd.DataFrame:
     --------
     >>> list(members("triple_alliance", "1915-05-23")["stateabb"])
     ['GMY', 'AUH']
+    >>> len(members("nato", "1998-06-01")), len(members("nato", "1998-06-01", use_accession=True))
+    (19, 16)
     """
     aid = _alliance_id(alliance_id)
     day = _as_date(on, "on")
+    if not isinstance(use_accession, (bool, np.bool_)):
+        raise ValueError(f"use_accession must be True or False, got {use_accession!r}")
     m = _load("memberships")
-    m = m[(m["alliance_id"] == aid) & _active(m, day)]
+    m = m[(m["alliance_id"] == aid) & _active(m, day, bool(use_accession))]
     return _with_states(m).sort_values("ccode").reset_index(drop=True)
 
 
@@ -679,7 +699,8 @@ _EUROPE = ("german_russian_convention_1873", "three_emperors_league", "dual_alli
            "three_emperors_alliance", "triple_alliance", "austro_german_romanian_1883",
            "mediterranean_agreement_1887", "mediterranean_agreement_1887b", "reinsurance_treaty",
            "franco_russian_entente_1891", "franco_russian_alliance", "prinetti_barrere_1902",
-           "entente_cordiale", "anglo_russian_convention", "racconigi_1909", "grey_cambon_1912",
+           "entente_cordiale", "anglo_french_staff_talks", "anglo_russian_convention",
+           "racconigi_1909", "grey_cambon_1912",
            "pact_of_london_1914", "treaty_of_london_1915")
 _INTERWAR = ("little_entente", "le_czechoslovakia_yugoslavia", "le_czechoslovakia_romania",
              "le_yugoslavia_romania", "little_entente_pact_1933", "france_poland_1921",

@@ -53,7 +53,7 @@ from alliancekit import charts
 __all__ = [
     "Explorer", "View", "member_calculus_explorer", "survival_explorer",
     "europe_network_explorer", "little_entente_explorer", "erosion_explorer",
-    "portfolio_explorer", "scorecard_explorer", "EXPLORERS",
+    "portfolio_explorer", "scorecard_explorer", "EXPLORERS", "control_values",
 ]
 
 _SNAPSHOT_CSS = (
@@ -838,6 +838,34 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
 
     return Explorer(f"Assessment scorecard: {label}", controls, draw,
                     note="Score each item, then pick a shock: does the alliance hold?")
+
+
+def control_values(widget) -> list:
+    """Values a learner can reach with a control, extremes first (for smoke tests and benchmarks).
+
+    Parameters
+    ----------
+    widget : ipywidgets slider, range slider, checkbox, dropdown or toggle buttons
+
+    Returns
+    -------
+    list
+        The minimum, maximum and middle of a slider; both states of a checkbox; every option of a
+        dropdown or toggle buttons.
+    """
+    if isinstance(widget, W.IntRangeSlider):
+        lo, hi = widget.min, widget.max
+        return [(lo, lo), (hi, hi), (lo, hi), ((lo + hi) // 2, hi)]
+    if isinstance(widget, W.IntSlider):
+        return [widget.min, widget.max, (widget.min + widget.max) // 2]
+    if isinstance(widget, W.FloatSlider):
+        return [widget.min, widget.max, (widget.min + widget.max) / 2]
+    if isinstance(widget, W.Checkbox):
+        return [not widget.value, widget.value]
+    if isinstance(widget, (W.Dropdown, W.ToggleButtons)):
+        return [value for _, value in widget._options_full]
+    raise ValueError(f"widget must be a slider, checkbox, dropdown or toggle buttons; got "
+                     f"{type(widget).__name__}")
 
 
 #: Lesson number -> explorer factory (used by the tests and the benchmark).

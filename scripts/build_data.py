@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = ROOT.parent / "shared" / "data"
 DEFAULT_OUT = ROOT / "alliancekit" / "data"
+EVENTS = DEFAULT_OUT / "events.csv"  # hand-coded; its states get capabilities too
 
 NMC70_FIRST_YEAR = 2017  # NMC v6.0 ends in 2016; v7.0 is used for 2017-2022 only
 
@@ -233,6 +234,11 @@ HAND_ALLIANCES = [
      "1914-09-05", "Settled colonial disputes, no military obligation; informal entente, no ATOP "
      "record. Staff talks from 1906; merged into the Pact of London, 1914", "andrew1968;taylor1954;"
      "williamson1969"),
+    ("anglo_french_staff_talks", "Anglo-French military staff talks", "informal_entente", 0, 0, 0,
+     0, 0, "1906-01-01", "1914-09-05", "Secret talks between the general staffs, authorised by "
+     "Grey in January 1906 without a promise to fight; no ATOP record. Merged into the Pact of "
+     "London",
+     "williamson1969"),
     ("anglo_russian_convention", "Anglo-Russian Convention", "informal_entente", 0, 0, 0, 0, 0,
      "1907-08-31", "1914-09-05", "Settled Persia, Afghanistan and Tibet, no military obligation; "
      "informal entente, no ATOP record. Merged into the Pact of London, 1914", "taylor1954"),
@@ -264,6 +270,9 @@ _HM = ("alliance_id", "ccode", "phase", "joined", "left", "exit_mode", "notes", 
 HAND_MEMBERS = [
     *[("entente_cordiale", c, 0, "1904-04-08", "1914-09-05", "replaced",
        "Continued in the Pact of London (ATOP 2015)", "andrew1968;taylor1954") for c in (200, 220)],
+    *[("anglo_french_staff_talks", c, 0, "1906-01-01", "1914-09-05", "replaced",
+       "Continued in wartime cooperation under the Pact of London (ATOP 2015)", "williamson1969")
+      for c in (200, 220)],
     *[("anglo_russian_convention", c, 0, "1907-08-31", "1914-09-05", "replaced",
        "Continued in the Pact of London (ATOP 2015)", "taylor1954") for c in (200, 365)],
     ("little_entente", 315, 0, "1920-08-14", "1939-03-15", "lost_independence",
@@ -314,8 +323,9 @@ HAND_MEMBERS = [
 ]
 # Start dates known only to the month or year: the date is the first day of that period and the
 # precision column says so (nothing is invented below the stated precision).
-SIGNED_PRECISION = {"quad_2007": "month"}
+SIGNED_PRECISION = {"quad_2007": "month", "anglo_french_staff_talks": "month"}
 JOINED_PRECISION = {**{("quad_2007", c): "month" for c in (2, 740, 750, 900)},
+                    **{("anglo_french_staff_talks", c): "month" for c in (200, 220)},
                     ("ecowas", 402): "year"}
 
 # Extra states whose capabilities the lessons compare with the members (rivals, patrons).
@@ -518,7 +528,8 @@ def build(shared: Path, out: Path) -> list[Path]:
     states = build_states(shared)
     alliances, members = build_alliances_and_members(shared)
     known = {s["ccode"] for s in states}
-    wanted = {m["ccode"] for m in members} | set(EXTRA_CAPABILITY_STATES)
+    event_states = {int(c) for e in read_csv(EVENTS) for c in e["ccodes"].split(";")}
+    wanted = {m["ccode"] for m in members} | event_states | set(EXTRA_CAPABILITY_STATES)
     missing = sorted(wanted - known)
     if missing:
         raise ValueError(f"state codes not in the COW list: {missing}")

@@ -405,21 +405,42 @@ def vega_views_data(page) -> list[dict]:
     return page.evaluate(_VEGA_DATA)
 
 
-def screenshot_notebook(page, path: Path, *, max_height: int = 12000) -> Path:
-    """Save a screenshot showing the whole open notebook (the viewport grows to fit, then shrinks)."""
+def screenshot_notebook(page, path: Path, *, tile_height: int = 1600, max_tiles: int = 40
+                        ) -> list[Path]:
+    """Screenshot the whole open notebook as readable tiles, top to bottom.
+
+    The notebook scrolls inside JupyterLab, so a "full page" screenshot shows one screen only. The
+    viewport is made ``tile_height`` tall and the notebook is scrolled one screen at a time; tiles
+    are saved as ``path`` with ``-p01``, ``-p02``... before the suffix (the first also as ``path``).
+    Returns the tile paths.
+    """
     size = page.viewport_size
-    height = page.evaluate("""() => {
+    page.set_viewport_size({"width": size["width"], "height": tile_height})
+    page.wait_for_timeout(200)
+    geometry = """() => {
       const w = window.jupyterapp.shell.currentWidget;
-      const inner = w.content.node.querySelector('.jp-WindowedPanel-inner') || w.content.node;
       const outer = w.content.node.querySelector('.jp-WindowedPanel-outer') || w.content.node;
-      outer.scrollTop = 0;
-      return inner.scrollHeight; }""")
-    page.set_viewport_size({"width": size["width"], "height": min(max_height, int(height) + 250)})
-    page.wait_for_timeout(300)
+      return [outer.scrollHeight, outer.clientHeight]; }"""
+    scroll_to = """(top) => {
+      const w = window.jupyterapp.shell.currentWidget;
+      const outer = w.content.node.querySelector('.jp-WindowedPanel-outer') || w.content.node;
+      outer.scrollTop = top; }"""
+    total, visible = page.evaluate(geometry)
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
+    tiles = []
+    step = max(200, int(visible) - 40)  # a little overlap between tiles
+    for number in range(max_tiles):
+        page.evaluate(scroll_to, number * step)
+        page.wait_for_timeout(150)
+        tile = path.with_name(f"{path.stem}-p{number + 1:02d}{path.suffix}")
+        page.screenshot(path=str(tile))
+        tiles.append(tile)
+        if number * step + visible >= total:
+            break
+    shutil.copy2(tiles[0], path)
+    page.evaluate(scroll_to, 0)
     page.set_viewport_size(size)
-    return path
+    return tiles
 
 
 def copy_course(root: Path, destination: Path) -> Path:
@@ -433,3 +454,71 @@ def copy_course(root: Path, destination: Path) -> Path:
         if (root / name).is_file():
             shutil.copy2(root / name, destination / name)
     return destination
+
+
+_PROBE = r"""(index) => {
+  // Arm a probe on one cell: the time of the next key press, then of the first frame after
+  // the cell's chart (every vega-embed holding a drawn SVG/canvas) differs from now, and of the
+  // first change of its text outputs.
+  const cell = window.jupyterapp.shell.currentWidget.content.widgets[index].node;
+  const chartSig = () => {
+    const embeds = [...cell.querySelectorAll('.vega-embed')].filter(e => e.checkVisibility());
+    if (!embeds.length || !embeds.every(e => e.querySelector('svg.marks, canvas.marks'))) return null;
+    return embeds.map(e => { const m = e.querySelector('svg.marks, canvas.marks');
+      return m.tagName === 'canvas' ? m.toDataURL() : m.outerHTML; }).join('|');
+  };
+  const textSig = () => [...cell.querySelectorAll('.widget-html-content, .jp-RenderedText')]
+      .filter(e => !e.closest('.vega-embed') && e.checkVisibility()).map(e => e.innerText).join('|');
+  if (window.__akProbe && window.__akProbe.observer) window.__akProbe.observer.disconnect();
+  const probe = {t0: null, chart: null, text: null, chart0: chartSig(), text0: textSig()};
+  const onKey = (ev) => { if (probe.t0 === null) probe.t0 = performance.now(); };
+  const onDown = (ev) => { if (probe.t0 === null) probe.t0 = performance.now(); };
+  document.addEventListener('keydown', onKey, true);
+  document.addEventListener('pointerup', onDown, true);
+  probe.observer = new MutationObserver(() => {
+    if (probe.t0 === null) return;
+    const now = performance.now();
+    if (probe.text === null && textSig() !== probe.text0) probe.text = now;
+    if (probe.chart === null) {
+      const sig = chartSig();
+      if (sig !== null && sig !== probe.chart0) {
+        probe.chart = -1;
+        requestAnimationFrame(() => { probe.chart = performance.now(); });
+      }
+    }
+    if (probe.chart > 0 && probe.text !== null) {
+      probe.observer.disconnect();
+      document.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('pointerup', onDown, true);
+    }
+  });
+  probe.observer.observe(cell, {childList: true, subtree: true, attributes: true,
+                                characterData: true});
+  window.__akProbe = probe;
+}"""
+
+
+def arm_redraw_probe(page, cell_index: int) -> None:
+    """Start timing: the next key press (or pointer release) in the page starts the clock."""
+    page.evaluate(_PROBE, cell_index)
+
+
+def redraw_times(page, *, timeout: float = 30.0) -> dict:
+    """Wait for the armed probe; returns ms from the input to the chart's next frame and to the text.
+
+    Keys: ``chart_ms`` (to the first frame after the chart changed), ``text_ms`` (to the text change,
+    or None if the text did not change).
+    """
+    page.wait_for_function("() => window.__akProbe && window.__akProbe.chart > 0",
+                           timeout=timeout * 1e3, polling="raf")
+    page.wait_for_timeout(50)
+    probe = page.evaluate("() => ({t0: window.__akProbe.t0, chart: window.__akProbe.chart,"
+                          " text: window.__akProbe.text})")
+    return {"chart_ms": probe["chart"] - probe["t0"],
+            "text_ms": None if probe["text"] is None else probe["text"] - probe["t0"]}
+
+
+def slider_aria(handle) -> dict:
+    """A noUiSlider handle's value and bounds, from its ARIA attributes."""
+    return handle.evaluate("""(h) => ({now: +h.getAttribute('aria-valuenow'),
+        min: +h.getAttribute('aria-valuemin'), max: +h.getAttribute('aria-valuemax')})""")

@@ -183,6 +183,17 @@ def test_members_counts_each_state_once_on_a_renewal_day():
     assert set(m["phase"]) == {2}
 
 
+def test_nato_members_can_be_counted_from_accession_instead_of_protocol_signing():
+    assert {290, 310, 316} <= _codes(cases.members("nato", "1998-06-01"))
+    assert not {290, 310, 316} & _codes(cases.members("nato", "1998-06-01", use_accession=True))
+    assert {290, 310, 316} <= _codes(cases.members("nato", "1999-03-12", use_accession=True))
+
+
+def test_use_accession_must_be_a_bool():
+    with pytest.raises(ValueError, match="use_accession"):
+        cases.members("nato", "2000-01-01", use_accession="yes")
+
+
 def test_members_accepts_dates_in_several_forms():
     for day in ("1900-01-01", dt.date(1900, 1, 1), dt.datetime(1900, 1, 1, 12),
                 pd.Timestamp("1900-01-01")):
@@ -234,7 +245,8 @@ def test_italy_in_spring_1915_belongs_to_both_camps():
 
 def test_alliances_of_carries_kind_and_obligations():
     a = cases.alliances_of(200, "1910-01-01")
-    assert set(a["alliance_id"]) == {"entente_cordiale", "anglo_russian_convention"}
+    assert set(a["alliance_id"]) == {"entente_cordiale", "anglo_french_staff_talks",
+                                     "anglo_russian_convention"}
     assert set(a["kind"]) == {"informal_entente"}
     assert {"defense", "consultation", "atop_id"} <= set(a.columns)
 

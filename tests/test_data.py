@@ -73,6 +73,11 @@ def test_state_codes_are_plain_integers(name):
     assert cases.table(name)["ccode"].dtype == "int64"
 
 
+@pytest.mark.parametrize("name", cases.table_names())
+def test_every_shipped_table_loads_and_passes_validation(name):
+    assert len(cases.table(name)) > 0
+
+
 # ---------------------------------------------------------------------------------- sources
 def test_source_keys_are_unique():
     keys = [r["key"] for r in _raw_rows(DATA / "sources.csv")]

@@ -24,21 +24,7 @@ def explorer(built, key):
     return built[key]
 
 
-def control_values(widget):
-    """The values a learner can reach, extremes first (mesa-examples' smoke-test idea)."""
-    if isinstance(widget, W.IntRangeSlider):
-        lo, hi = widget.min, widget.max
-        return [(lo, lo), (hi, hi), (lo, hi), ((lo + hi) // 2, hi)]
-    if isinstance(widget, (W.FloatSlider, W.IntSlider)):
-        lo, hi = widget.min, widget.max
-        mid = (lo + hi) / 2 if isinstance(widget, W.FloatSlider) else (lo + hi) // 2
-        return [lo, hi, mid]
-    if isinstance(widget, W.Checkbox):
-        return [not widget.value, widget.value]
-    if isinstance(widget, (W.Dropdown, W.ToggleButtons)):
-        return [value for _, value in widget._options_full] if hasattr(widget, "_options_full") \
-            else list(widget.options)
-    raise AssertionError(f"no smoke-test values for {type(widget).__name__}")
+control_values = widgets.control_values
 
 
 def set_value(ex, name, value):
@@ -63,6 +49,17 @@ def test_explorer_exposes_the_agreed_interface(built, key):
     assert isinstance(ex.summary, str)
     assert ex.update() is ex.view
     assert hasattr(ex, "_ipython_display_")
+
+
+def test_control_values_reach_both_extremes():
+    slider = W.FloatSlider(min=0.0, max=1.0, value=0.3)
+    assert {0.0, 1.0} <= set(control_values(slider))
+    assert control_values(W.Dropdown(options=[("a", 1), ("b", 2)])) == [1, 2]
+
+
+def test_control_values_refuses_unknown_widgets():
+    with pytest.raises(ValueError, match="widget"):
+        control_values(W.Text())
 
 
 @pytest.mark.parametrize("key", EXPLORERS)

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Slider change -> chart redrawn, in a real browser: the erosion explorer against plain `interact`.
+
+Starts a private JupyterLab (127.0.0.1, offline browser) on a throw-away copy of the course, opens
+course/05-erosion.ipynb, runs it from the Run menu, and moves the explorer's first slider with the
+keyboard ``--changes`` times (after two warm-up changes). Each change is timed in the page, from the
+key press to the first animation frame after the chart's SVG differs, and to the change of the
+summary text. It then does the same for a scratch notebook that wires the same model call
+(``cohesion.simulate`` + ``cohesion.fan`` + the same two chart builders) to a plain
+``ipywidgets.interact``, which clears and redisplays its output on every change.
+
+    python benchmarks/bench_browser.py [--changes 20]
+
+Prints both medians (ms) and the ratio explorer / interact. Needs /usr/bin/chromium.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+import browser_support as bs  # noqa: E402
+
+EROSION = "course/05-erosion.ipynb"
+BASELINE = "bench/interact-baseline.ipynb"
+GOAL_MS = 150.0
+
+BASELINE_CODE = '''\
+import altair as alt
+from ipywidgets import FloatSlider, interact
+
+from alliancekit import charts, cohesion
+
+scen = cohesion.scenario("little_entente")
+start = {k: float(scen.drivers[k].mean()) for k in ("L", "H", "S", "X")}
+
+
+@interact(L=FloatSlider(value=round(start["L"] * 20) / 20, min=0.0, max=1.0, step=0.05,
+                        description="Leadership volatility"))
+def show(L):
+    frame = cohesion.simulate("little_entente", drivers={**start, "L": L}, runs=200, seed=1,
+                              gamma=0.4)
+    fan = cohesion.fan(frame)
+    professed = cohesion.fan(frame, column="professed")
+    end = fan.iloc[-1]
+    print(f"By {int(end['year'])}: median cohesion {end['q50']:.2f}")
+    return alt.hconcat(charts.fan_chart(fan, title="Futures of cohesion"),
+                       charts.gap_chart(fan, professed))
+'''
+
+
+def write_baseline(root: Path) -> None:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    notebook.cells = [nbformat.v4.new_markdown_cell("Baseline: plain `interact` + altair."),
+                      nbformat.v4.new_code_cell(BASELINE_CODE)]
+    (root / BASELINE).parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, root / BASELINE)
+
+
+def slider_cell(page, marker: str) -> int:
+    """Index of the first code cell whose source contains ``marker`` and that shows a slider."""
+    return page.evaluate("""(marker) => {
+      const cells = window.jupyterapp.shell.currentWidget.content.widgets;
+      for (let i = 0; i < cells.length; i++)
+        if (cells[i].model.type === 'code' && cells[i].model.sharedModel.getSource().includes(marker)
+            && cells[i].node.querySelector('.widget-slider .noUi-handle')) return i;
+      return -1; }""", marker)
+
+
+def measure(page, server, notebook: str, marker: str, changes: int, warmup: int = 2) -> dict:
+    """Open ``notebook``, Run All, then time ``changes`` keyboard moves of the first slider."""
+    bs.reset_lab(server)
+    bs.open_notebook(page, server, notebook)
+    run_s = bs.run_all(page)
+    index = slider_cell(page, marker)
+    if index < 0:
+        raise SystemExit(f"{notebook}: no cell calling {marker} shows a slider after Run All")
+    cell = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(index)
+    handle = cell.locator(".widget-slider .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    aria = bs.slider_aria(handle)
+    # Walk towards the far end and back, so every change moves the value and stays in range.
+    direction = "ArrowRight" if aria["max"] - aria["now"] >= aria["now"] - aria["min"] else "ArrowLeft"
+    back = "ArrowLeft" if direction == "ArrowRight" else "ArrowRight"
+    total = changes + warmup
+    keys = [direction] * (total // 2) + [back] * (total - total // 2)
+    chart_ms, text_ms = [], []
+    for number, key in enumerate(keys):
+        handle.focus()
+        bs.arm_redraw_probe(page, index)
+        page.keyboard.press(key)
+        times = bs.redraw_times(page)
+        bs.wait_kernel_idle(page)
+        page.wait_for_timeout(150)  # let the previous redraw settle before the next change
+        if number >= warmup:
+            chart_ms.append(times["chart_ms"])
+            if times["text_ms"] is not None:
+                text_ms.append(times["text_ms"])
+    bs.reset_lab(server)
+    return {"run_all_s": run_s, "chart_ms": chart_ms, "text_ms": text_ms}
+
+
+def describe(name: str, result: dict) -> str:
+    chart = sorted(result["chart_ms"])
+    p90 = chart[int(0.9 * (len(chart) - 1))]
+    text = statistics.median(result["text_ms"]) if result["text_ms"] else float("nan")
+    return (f"{name:<22} chart median {statistics.median(chart):7.1f} ms  p90 {p90:7.1f} ms  "
+            f"text median {text:7.1f} ms  (n={len(chart)}, Run All {result['run_all_s']:.1f} s)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=20, help="timed slider changes (>= 20)")
+    args = parser.parse_args(argv)
+    if args.changes < 20:
+        parser.error("--changes must be at least 20 (the median is taken over them)")
+    reason = bs.chromium_missing_reason()
+    if reason:
+        print(f"bench_browser: skipped: {reason}")
+        return 0
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
+        scratch = Path(tmp)
+        root = bs.copy_course(ROOT, scratch / "root")
+        write_baseline(root)
+        server = bs.start_lab(root, scratch / "state")
+        blocked: list[str] = []
+        try:
+            with sync_playwright() as playwright:
+                browser = bs.launch_chromium(playwright)
+                page = bs.new_offline_page(browser, blocked)
+                started = time.monotonic()
+                explorer = measure(page, server, EROSION, "erosion_explorer(", args.changes)
+                baseline = measure(page, server, BASELINE, "@interact", args.changes)
+                browser.close()
+        finally:
+            bs.stop_lab(server)
+    print("slider change -> chart redrawn in Chromium (JupyterLab, offline; keyboard, "
+          f"{args.changes} changes each, {time.monotonic() - started:.0f} s)")
+    print(describe("erosion_explorer", explorer))
+    print(describe("interact + altair", baseline))
+    ours = statistics.median(explorer["chart_ms"])
+    theirs = statistics.median(baseline["chart_ms"])
+    print(f"ratio explorer / interact (chart medians): {ours / theirs:.2f}; "
+          f"goal <= {GOAL_MS:.0f} ms: {'met' if ours <= GOAL_MS else 'NOT met'}")
+    if blocked:
+        print(f"warning: the page tried to reach {len(blocked)} outside URL(s): {blocked[:3]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The lessons in course/: clean when committed, complete, and runnable top to bottom offline.
+
+Executing tests carry the ``notebooks`` marker (``pytest -m "not notebooks"`` skips them). Each
+lesson is executed once per session, in a fresh kernel with its folder as working directory, and
+the executed copy is shared by the tests that need it.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbconvert import HTMLExporter
+
+from nbrun import run_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = ROOT / "course"
+#: The fixed lesson names (TEAM.md) and the graded exercise each one points to.
+LESSONS = {
+    "00-welcome": None,
+    "01-theory": "ex01-theory",
+    "02-patterns": "ex02-patterns",
+    "03-europe": "ex03-europe",
+    "04-little-entente": "ex04-little-entente",
+    "05-erosion": "ex05-erosion",
+    "06-small-powers": "ex06-small-powers",
+    "07-managing": "ex07-managing",
+    "08-conclusion": None,
+}
+VEGALITE = "application/vnd.vegalite.v5+json"
+SVG = "image/svg+xml"
+
+
+def _found() -> list[Path]:
+    return sorted(COURSE.glob("*.ipynb")) if COURSE.is_dir() else []
+
+
+PATHS = _found()
+IDS = [p.stem for p in PATHS]
+if not PATHS:
+    pytestmark = pytest.mark.skip(reason="course/ has no lesson notebooks yet")
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+_EXECUTED: dict[Path, nbformat.NotebookNode] = {}
+
+
+def executed(path: Path) -> nbformat.NotebookNode:
+    """The lesson run top to bottom in a fresh kernel (once per session)."""
+    if path not in _EXECUTED:
+        _EXECUTED[path] = run_notebook(path)
+    return _EXECUTED[path]
+
+
+# ------------------------------------------------------------------ the course as a whole
+def test_course_has_exactly_the_nine_lessons():
+    assert sorted(p.stem for p in PATHS) == sorted(LESSONS)
+
+
+# ------------------------------------------------------------------ committed notebooks
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_committed_lesson_has_no_outputs_or_execution_counts(path):
+    dirty = [i for i, cell in enumerate(_read(path).cells) if cell.cell_type == "code"
+             and (cell.get("outputs") or cell.get("execution_count") is not None)]
+    assert not dirty, f"{path.name}: cells {dirty} carry outputs or execution counts; clear them"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_committed_lesson_is_a_valid_notebook(path):
+    nbformat.validate(_read(path))
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_lesson_opens_with_learning_objectives(path):
+    cells = _read(path).cells
+    first_code = next((i for i, c in enumerate(cells) if c.cell_type == "code"), len(cells))
+    opening = "\n".join(c.source for c in cells[:first_code] if c.cell_type == "markdown")
+    assert re.search(r"learning objectives", opening, re.IGNORECASE), \
+        f"{path.name}: no 'Learning objectives' before the first code cell"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_lesson_links_its_exercise(path):
+    exercise = LESSONS.get(path.stem)
+    if exercise is None:
+        pytest.skip(f"{path.stem} has no graded exercise")
+    text = "\n".join(c.source for c in _read(path).cells if c.cell_type == "markdown")
+    assert exercise in text, f"{path.name}: no pointer to its exercise {exercise}"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_lesson_uses_an_explorer(path):
+    if path.stem in ("00-welcome", "08-conclusion"):
+        pytest.skip("the welcome and the conclusion need no explorer")
+    code = "\n".join(c.source for c in _read(path).cells if c.cell_type == "code")
+    assert re.search(r"widgets\.\w+_explorer\(", code), f"{path.name}: no explorer"
+
+
+# ------------------------------------------------------------------ executed notebooks
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_lesson_runs_top_to_bottom_without_error(path):
+    nb = executed(path)                      # raises CellExecutionError on the first error
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+
+
+def _chart_outputs(nb) -> tuple[list, int]:
+    """Top-level chart outputs and explorer snapshots of an executed notebook."""
+    charts, snapshots = [], 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if VEGALITE in data:
+                charts.append(data)
+            if "ak-snapshot" in data.get("text/html", ""):
+                snapshots += 1
+    return charts, snapshots
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_every_chart_output_carries_an_offline_svg(path):
+    charts, _ = _chart_outputs(executed(path))
+    assert all(SVG in data and data[SVG].lstrip().startswith("<svg") for data in charts)
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_lesson_exported_to_html_contains_the_svg_of_its_charts(path):
+    nb = executed(path)
+    charts, snapshots = _chart_outputs(nb)
+    if not charts and not snapshots:
+        pytest.skip(f"{path.name} draws no chart")
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    static_svgs = body.count(f'data-mime-type="{SVG}"')
+    inline_svgs = body.count('<svg class="marks"')
+    assert static_svgs >= len(charts), f"{path.name}: a chart has no SVG in the HTML export"
+    assert inline_svgs >= snapshots, f"{path.name}: an explorer has no snapshot in the export"
