@@ -46,6 +46,7 @@ import altair as alt
 import ipywidgets as W
 import numpy as np
 import pandas as pd
+from altair.utils.schemapi import debug_mode
 from IPython.display import HTML, clear_output, display
 
 from alliancekit import charts
@@ -178,7 +179,10 @@ class Explorer:
             ``.message`` then says why).
         """
         try:
-            view = self._draw(self.values())
+            # altair validates every schema object as it is created ("debug mode", ~50 % of a
+            # redraw); the builders' output is validated by the tests, so redraws skip it
+            with debug_mode(False):
+                view = self._draw(self.values())
         except ValueError as err:
             if not hasattr(self, "_view"):
                 raise
