@@ -45,6 +45,16 @@ c.ClearHiddenTests.begin_test_delimeter = "BEGIN HIDDEN TESTS"
 c.ClearHiddenTests.end_test_delimeter = "END HIDDEN TESTS"
 c.GenerateAssignment.create_assignment = True
 
+# Collecting from an LMS export (`nbgrader zip_collect ASSIGNMENT`): put the downloaded zip files in
+# downloaded/<assignment>/archive/. The pattern below reads Canvas-style file names such as
+# "smithjane_1234_5678_ex01-theory.ipynb" (an optional "late_" after the name is allowed): the
+# student id is the part before the first underscore, the notebook name is the tail. Adapt it to
+# your LMS (see INSTRUCTORS.md); nbgrader matches it against the file's full path.
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/(?P<student_id>[A-Za-z0-9.-]+)_(?:late_)?\d+_\d+_(?P<file_id>ex\d\d-[a-z-]+\.ipynb)$"
+)
+c.FileNameCollectorPlugin.valid_ext = [".ipynb"]
+
 # Autograding: a per-cell time limit, a bounded output, and deleted grade cells put back
 # (nbgrader issues #1682 and #1941) so that a damaged submission is still graded.
 c.Execute.timeout = 60
