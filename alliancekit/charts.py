@@ -125,10 +125,23 @@ def render(spec: dict, **metadata):
     tuple of (dict, dict)
         The mimebundle and its metadata.
     """
+    spec = _with_description(spec)
     bundle, meta = mimetype_renderer(spec, **metadata)
     bundle = dict(bundle)
     bundle.update(svg_renderer(spec))
     return bundle, meta
+
+
+def _with_description(spec: dict) -> dict:
+    """A composed chart (``a | b``, ``a & b``) without its own description gets its panels'."""
+    if spec.get("description"):
+        return spec
+    parts = [p.get("description") for key in ("hconcat", "vconcat", "concat")
+             for p in spec.get(key, []) if isinstance(p, dict)]
+    parts = [p for p in parts if p]
+    if parts:
+        spec = {**spec, "description": " ".join(parts)}
+    return spec
 
 
 alt.renderers.register(RENDERER, render)
@@ -380,10 +393,10 @@ def survival_table(durations: pd.DataFrame, group: str | None = None) -> pd.Data
         ended = part["ended"].to_numpy(bool)
         if np.any(np.isnan(years)) or np.any(years < 0):
             raise ValueError("durations['years'] must be non-negative numbers without gaps")
-        times = np.unique(years)
-        at_risk = np.array([(years >= t).sum() for t in times])
-        events = np.array([((years == t) & ended).sum() for t in times])
-        censored = np.array([((years == t) & ~ended).sum() for t in times])
+        times, which = np.unique(years, return_inverse=True)
+        at_risk = len(years) - np.searchsorted(np.sort(years), times, side="left")
+        events = np.bincount(which, weights=ended, minlength=len(times)).astype(int)
+        censored = np.bincount(which, weights=~ended, minlength=len(times)).astype(int)
         surv = np.cumprod(1.0 - events / at_risk)
         frames.append(pd.DataFrame({
             "group": str(key), "years": np.concatenate(([0.0], times)),
@@ -424,7 +437,8 @@ def survival_curve(table: pd.DataFrame, title: str = "How long alliances last",
         tooltip=_tt("group:N", "years:Q", ("survival:Q", ".0%"), "at_risk:Q"),
     )
     ticks = base.transform_filter("datum.censored > 0").mark_tick(
-        thickness=1.5, size=9, opacity=0.8).encode(x=alt.X("years:Q"), y=alt.Y("survival:Q"), color=colour)
+        thickness=1.5, size=9, opacity=0.8).encode(x=alt.X("years:Q"), y=alt.Y("survival:Q"),
+                                                   color=colour)
     parts = []
     for g in groups:
         rows = table[table["group"] == g]
@@ -549,7 +563,8 @@ def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
         _require(events, ["label", "date", "text"], "events")
         ev = events.copy()
         ev["date"] = pd.to_datetime(ev["date"].astype(str).str.slice(0, 10))
-        layers.append(alt.Chart(_records(ev)).mark_point(shape="diamond", color="black", size=80).encode(
+        layers.append(alt.Chart(_records(ev)).mark_point(
+            shape="diamond", color="black", size=80).encode(
             x=alt.X("date:T"), y=alt.Y("label:N", sort=order),
             tooltip=_tt("label:N", "date:T", "text:N")))
     description = (f"Bars show when each of {len(data)} items was in force, from start to end; "
@@ -576,7 +591,8 @@ def side_totals(cinc: pd.DataFrame, sides: Mapping[str, Sequence]) -> pd.DataFra
     Returns
     -------
     pandas.DataFrame
-        side, year, cinc (the side's total), states (abbreviations summed).
+        side, year, cinc (the side's total), states (abbreviations on that side), n_states
+        (how many of them have a score that year).
     """
     _require(cinc, ["ccode", "stateabb", "year", "cinc"], "cinc")
     if not isinstance(sides, Mapping) or not sides:
@@ -587,25 +603,36 @@ def side_totals(cinc: pd.DataFrame, sides: Mapping[str, Sequence]) -> pd.DataFra
         part = cinc[cinc["ccode"].astype(str).isin(wanted) | cinc["stateabb"].isin(wanted)]
         if part.empty:
             raise ValueError(f"sides[{label!r}] matches no state in the CINC data: {states}")
-        g = part.groupby("year").agg(cinc=("cinc", "sum"),
-                                     states=("stateabb", lambda s: "+".join(sorted(s))))
-        g = g.reset_index()
-        g.insert(0, "side", label)
-        rows.append(g)
+        g = part.groupby("year", sort=True)["cinc"].agg(["sum", "count"])
+        rows.append(pd.DataFrame({
+            "side": label, "year": g.index.to_numpy(), "cinc": g["sum"].to_numpy(),
+            "states": "+".join(sorted(set(part["stateabb"]))), "n_states": g["count"].to_numpy(),
+        }))
     return pd.concat(rows, ignore_index=True)
 
 
 def capabilities_chart(totals: pd.DataFrame, title: str = "Capabilities (CINC)",
-                       subtitle: str | None = None, events: pd.DataFrame | None = None):
-    """Lines of each side's share of world capabilities (CINC) by year.
+                       subtitle: str | None = None, events: pd.DataFrame | None = None,
+                       stacked: bool = False, browser_controls: bool = False,
+                       optional: Sequence[str] = ()):
+    """Lines (or stacked areas) of each side's share of world capabilities (CINC) by year.
 
     Parameters
     ----------
     totals : DataFrame
-        side, year, cinc (e.g. from `side_totals`).
+        side, year, cinc (e.g. from `side_totals`; one side per state shows the members).
     title, subtitle : str
     events : DataFrame, optional
         ``year`` and ``text``: vertical rules with labels (e.g. 1933).
+    stacked : bool
+        Stack the sides as areas (their total is the top edge): for the members of one alliance,
+        so the area shows who holds its power. Default: one line per side.
+    browser_controls : bool
+        Add two sliders (first and last year shown) drawn by Vega-Lite under the chart: the
+        browser redraws on its own, with no call to the kernel (these controls change the view
+        only, never the data).
+    optional : sequence of str
+        With ``browser_controls``, sides that get a "show" checkbox (ticked at first).
 
     Returns
     -------
@@ -614,30 +641,57 @@ def capabilities_chart(totals: pd.DataFrame, title: str = "Capabilities (CINC)",
     _require(totals, ["side", "year", "cinc"], "totals")
     sides = list(dict.fromkeys(totals["side"]))
     base = alt.Chart()
-    line = base.mark_line(point=True).encode(
+    encoding = dict(
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
-        y=alt.Y("cinc:Q", title="Share of world capabilities (CINC)", axis=alt.Axis(format="%")),
+        y=alt.Y("cinc:Q", title="Share of world capabilities (CINC)", axis=alt.Axis(format="%"),
+                stack="zero" if stacked else None),
         color=alt.Color("side:N", title=None, sort=sides),
-        strokeDash=alt.StrokeDash("side:N", sort=sides, legend=None),
         tooltip=_tt("side:N", "year:Q", ("cinc:Q", ".2%"),
                     *(["states:N"] if "states" in totals.columns else [])))
+    if stacked:
+        line = base.mark_area(opacity=0.85, line={"color": "white", "strokeWidth": 1}).encode(
+            order=alt.Order("side_order:Q"), **encoding).transform_calculate(
+            side_order=f"indexof({sides!r}, datum.side)")
+    else:
+        line = base.mark_line(point=True).encode(
+            strokeDash=alt.StrokeDash("side:N", sort=sides, legend=None), **encoding)
+    first, last = int(totals["year"].min()), int(totals["year"].max())
+    params, in_view = [], "true"
+    if browser_controls:
+        params = [alt.param(name=f"{end}_year", value=value, bind=alt.binding_range(
+                      min=first, max=last, step=1, name=f"{label} ")) for end, value, label in
+                  (("first", first, "From"), ("last", last, "To"))]
+        in_view = "datum.year >= first_year && datum.year <= last_year"
+        missing = [s for s in optional if s not in sides]
+        if missing:
+            raise ValueError(f"optional names sides not in totals: {missing}; sides: {sides}")
+        hide = []
+        for k, side in enumerate(optional):
+            params.append(alt.param(name=f"show_{k}", value=True, bind=alt.binding_checkbox(
+                name=f"Show {side} ")))
+            hide.append(f"(datum.side != {side!r} || show_{k})")
+        line = line.transform_filter(" && ".join([in_view, *hide]))
     layers = [line]
     if events is not None and len(events):
         _require(events, ["year", "text"], "events")
         rule = alt.Chart(_records(events)).mark_rule(color="#666666", strokeDash=[2, 2]).encode(
-            x=alt.X("year:Q"))
-        label = alt.Chart(_records(events)).mark_text(align="left", dx=3, dy=-4, color="#444444").encode(
-            x=alt.X("year:Q"), y=alt.YValue(8), text=alt.Text("text:N"))
+            x=alt.X("year:Q")).transform_filter(in_view)
+        label = alt.Chart(_records(events)).mark_text(
+            align="left", dx=3, dy=-4, color="#444444").encode(
+            x=alt.X("year:Q"), y=alt.YValue(8), text=alt.Text("text:N")).transform_filter(in_view)
         layers += [rule, label]
-    first, last = int(totals["year"].min()), int(totals["year"].max())
     words = []
     for s in sides:
         g = totals[totals["side"] == s].sort_values("year")
         words.append(f"{s} {g['cinc'].iloc[0]:.1%} in {int(g['year'].iloc[0])} and "
                      f"{g['cinc'].iloc[-1]:.1%} in {int(g['year'].iloc[-1])}")
-    description = (f"Lines of each side's share of world material capabilities (CINC) from {first} "
-                   f"to {last}: " + "; ".join(words) + ".")
-    return _finish(alt.layer(*layers, data=totals), title, description, subtitle)
+    shape = "Stacked areas" if stacked else "Lines"
+    description = (f"{shape} of each side's share of world material capabilities (CINC) from "
+                   f"{first} to {last}: " + "; ".join(words) + ".")
+    chart = alt.layer(*layers, data=totals)
+    if params:
+        chart = chart.add_params(*params)
+    return _finish(chart, title, description, subtitle)
 
 
 # --------------------------------------------------------------------------------------------
@@ -671,14 +725,22 @@ def network_chart(positions: pd.DataFrame, edges: pd.DataFrame, title: str = "Si
     _require(positions, ["node", "x", "y"], "positions")
     _require(edges, ["u", "v", "sign"], "edges")
     label_col = next((c for c in ("abbreviation", "name") if c in positions.columns), "node")
-    pos = positions.assign(label=positions[label_col].astype(str))
-    where = pos.set_index("node")
-    e = edges[["u", "v", "sign"] + (["contested"] if "contested" in edges.columns else [])].copy()
-    e["relation"] = [_sign_label(s) for s in e["sign"]]
-    e["x"], e["y"] = where.loc[e["u"], "x"].to_numpy(), where.loc[e["u"], "y"].to_numpy()
-    e["x2"], e["y2"] = where.loc[e["v"], "x"].to_numpy(), where.loc[e["v"], "y"].to_numpy()
-    e["from"], e["to"] = where.loc[e["u"], "label"].to_numpy(), where.loc[e["v"], "label"].to_numpy()
-    e["u"], e["v"] = e["u"].astype(str), e["v"].astype(str)
+    labels = dict(zip(positions["node"], positions[label_col].astype(str), strict=True))
+    xy = dict(zip(positions["node"], zip(positions["x"], positions["y"], strict=True),
+                  strict=True))
+    missing = sorted({str(n) for n in (*edges["u"], *edges["v"]) if n not in xy})
+    if missing:
+        raise ValueError(f"edges name nodes without a position: {missing}")
+    e = pd.DataFrame({
+        "u": [str(u) for u in edges["u"]], "v": [str(v) for v in edges["v"]],
+        "sign": edges["sign"].to_numpy(),
+        "relation": [_sign_label(s) for s in edges["sign"]],
+        "x": [xy[u][0] for u in edges["u"]], "y": [xy[u][1] for u in edges["u"]],
+        "x2": [xy[v][0] for v in edges["v"]], "y2": [xy[v][1] for v in edges["v"]],
+        "from": [labels[u] for u in edges["u"]], "to": [labels[v] for v in edges["v"]],
+    })
+    if "contested" in edges.columns:
+        e["contested"] = edges["contested"].to_numpy()
     axis = alt.Axis(title=None, labels=False, ticks=False, domain=False, grid=False)
     scale = alt.Scale(domain=[-1.35, 1.35])
     relation = alt.Color("relation:N", title=None,
@@ -691,16 +753,20 @@ def network_chart(positions: pd.DataFrame, edges: pd.DataFrame, title: str = "Si
                                   scale=alt.Scale(domain=["allied (+)", "hostile (−)"],
                                                   range=[[1, 0], [6, 4]])),
         tooltip=_tt("from:N", "to:N", "relation:N"))
-    node_data = _records(pos[["node", "x", "y", "label"]].astype({"node": str}))
+    node_data = alt.InlineData(values=[
+        {"node": str(n), "x": float(x), "y": float(y), "label": labels[n]}
+        for n, (x, y) in xy.items()])
     nodes = alt.Chart(node_data).mark_circle(
         size=900, color="white", stroke="#333333", strokeWidth=1.5, opacity=1).encode(
         x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), tooltip=_tt("label:N"))
     labels = alt.Chart(node_data).mark_text(
         fontWeight="bold").encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("label:N"))
     n_plus, n_minus = int((e["sign"] > 0).sum()), int((e["sign"] < 0).sum())
-    allied = ", ".join(f"{a}-{b}" for a, b, s in zip(e["from"], e["to"], e["sign"]) if s > 0)
-    hostile = ", ".join(f"{a}-{b}" for a, b, s in zip(e["from"], e["to"], e["sign"]) if s < 0)
-    description = (f"Network of {len(pos)} states drawn on a circle: {n_plus} allied pairs "
+    allied = ", ".join(f"{a}-{b}" for a, b, s in zip(e["from"], e["to"], e["sign"], strict=True)
+                       if s > 0)
+    hostile = ", ".join(f"{a}-{b}" for a, b, s in zip(e["from"], e["to"], e["sign"], strict=True)
+                        if s < 0)
+    description = (f"Network of {len(xy)} states drawn on a circle: {n_plus} allied pairs "
                    f"(solid blue lines: {allied or 'none'}) and {n_minus} hostile pairs (dashed "
                    f"vermillion lines: {hostile or 'none'}).")
     chart = sized(alt.layer(lines, nodes, labels), width=size, height=size)

@@ -93,9 +93,17 @@ class GradeResult:
 _LOCK = {"path": None, "depth": 0, "handle": None}
 
 
+try:
+    import fcntl  # noqa: F401 (POSIX only)
+
+    _HAVE_FCNTL = True
+except ImportError:  # Windows: grading runs in one process, which needs no lock
+    _HAVE_FCNTL = False
+
+
 def _lock_path(db_url: str) -> str | None:
     prefix = "sqlite:///"
-    if not db_url.startswith(prefix):
+    if not _HAVE_FCNTL or not db_url.startswith(prefix):
         return None  # a server database (e.g. PostgreSQL) handles concurrent writers itself
     return db_url[len(prefix):] + ".lock"
 
@@ -374,6 +382,13 @@ def _repairs(course: Path, api, assignment: str, student: str) -> list[str]:
                              out.get("ename") == "CellTimeoutError" for out in cell.outputs)]
             if timed_out:
                 notes.append(f"timed out (scored as failed): {', '.join(timed_out)}")
+            truncated = [cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {i}")
+                         for i, cell in enumerate(graded.cells)
+                         if cell.cell_type == "code" and any(
+                             "Output truncated" in str(out.get("text", ""))
+                             for out in cell.outputs)]
+            if truncated:
+                notes.append(f"huge output cut short: {', '.join(truncated)}")
     return notes
 
 
@@ -430,6 +445,9 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive whole number of processes, got {jobs!r}")
+    if jobs > 1 and not _HAVE_FCNTL:
+        raise ValueError("jobs > 1 needs fcntl file locks (Linux, macOS) to keep the gradebook "
+                         "consistent; use jobs=1 on this system")
     if timeout is not None and not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds per cell, got {timeout!r}")
     students = list(students) if students is not None else None

@@ -63,6 +63,17 @@ _SNAPSHOT_CSS = (
 )
 _STYLE = {"description_width": "13em"}
 _WIDE = W.Layout(width="34em")
+_AUTO = W.Layout(width="auto")
+
+
+_NON_POSITION = ("color", "strokeDash", "shape", "size", "opacity")
+
+
+def _independent(chart):
+    """Panels keep their own colour, dash, shape and size scales (concatenated charts share
+    them by default, which would merge e.g. the network's allied/hostile colours with the margin
+    chart's terms)."""
+    return chart.resolve_scale(**{c: "independent" for c in _NON_POSITION})
 
 
 class View:
@@ -105,8 +116,9 @@ class View:
             if len(panels) == 1:
                 self._chart = panels[0]
             else:
-                rows = [alt.hconcat(*r) if len(r) > 1 else r[0] for r in self.rows]
-                chart = rows[0] if len(rows) == 1 else alt.vconcat(*rows)
+                rows = [_independent(alt.hconcat(*r)) if len(r) > 1 else r[0]
+                        for r in self.rows]
+                chart = rows[0] if len(rows) == 1 else _independent(alt.vconcat(*rows))
                 chart.title = self.title or charts._title_text(panels[0])
                 chart.description = self.description or " ".join(
                     charts.describe(p) for p in panels)
@@ -206,7 +218,7 @@ class Explorer:
             self._outs = [W.Output() for _ in self.bundles]
             it = iter(self._outs)
             self._panels.children = [W.HBox([next(it) for _ in range(n)]) for n in shape]
-        for out, bundle in zip(self._outs, self.bundles):
+        for out, bundle in zip(self._outs, self.bundles, strict=True):
             with out:
                 clear_output(wait=True)
                 display(bundle, raw=True)
@@ -550,8 +562,10 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
                             last: int = 1938) -> Explorer:
     """Lesson 04: the Little Entente's capabilities (CINC) against Hungary and Germany.
 
-    Controls: France's guarantee (adds France's CINC to the Entente's side), the years shown, and
-    whether Germany is drawn. Data: ``cases.cinc`` (NMC v6.0).
+    The kernel control is France's guarantee (it adds France's CINC to the Entente's side: the
+    data change). The years shown and whether Germany is drawn only change the view, so they are
+    Vega-Lite inputs drawn under the chart, and the browser redraws without a kernel round trip.
+    Data: ``cases.cinc`` (NMC v6.0).
 
     Parameters
     ----------
@@ -563,6 +577,8 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
     Returns
     -------
     Explorer
+        Its data: side, year, cinc (the side's total), states, n_states, every year and side
+        (the browser-side inputs filter what is drawn, not the data).
 
     References
     ----------
@@ -571,32 +587,27 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
     cinc = _entente_cinc(int(first), int(last))
     controls = {
         "france": W.Checkbox(value=bool(france), description="Count France's guarantee",
-                             style=_STYLE),
-        "germany": W.Checkbox(value=True, description="Show Germany", style=_STYLE),
-        "years": W.IntRangeSlider(value=(first, last), min=first, max=last, step=1,
-                                  description="Years", continuous_update=False,
-                                  style=_STYLE, layout=_WIDE),
+                             indent=False, layout=_AUTO),
     }
 
     def draw(v):
         entente = "Little Entente + France" if v["france"] else "Little Entente"
         sides = {entente: [*_ENTENTE, *([_FRANCE] if v["france"] else [])],
-                 "Hungary": [_HUNGARY]}
-        if v["germany"]:
-            sides["Germany"] = [_GERMANY]
-        lo, hi = v["years"]
-        rows = cinc[(cinc["year"] >= lo) & (cinc["year"] <= hi)]
-        totals = charts.side_totals(rows, sides)
-        chart = charts.capabilities_chart(totals, title="The Little Entente's capabilities",
-                                          subtitle="CINC, share of world capabilities")
-        last_row = totals[totals["year"] == totals["year"].max()].set_index("side")["cinc"]
-        summary = (f"In {int(totals['year'].max())}: {entente} {last_row[entente]:.1%}, Hungary "
-                   f"{last_row['Hungary']:.1%}"
-                   + (f", Germany {last_row['Germany']:.1%}" if v["germany"] else "") + ".")
+                 "Hungary": [_HUNGARY], "Germany": [_GERMANY]}
+        totals = charts.side_totals(cinc, sides)
+        chart = charts.capabilities_chart(
+            totals, title="The Little Entente's capabilities",
+            subtitle="CINC, share of world capabilities", browser_controls=True,
+            optional=["Germany"])
+        end = int(totals["year"].max())
+        last_row = totals[totals["year"] == end].set_index("side")["cinc"]
+        summary = (f"In {end}: {entente} {last_row[entente]:.1%}, Hungary "
+                   f"{last_row['Hungary']:.1%}, Germany {last_row['Germany']:.1%}.")
         return View(totals, chart, summary)
 
     return Explorer("The Little Entente's power, 1920-1938", controls, draw,
-                    note="Who outweighs whom? Toggle France's guarantee and Germany.")
+                    note="Who outweighs whom? Toggle France's guarantee; the sliders under the "
+                         "chart choose the years.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -671,7 +682,7 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
     controls["feedback"] = _slider("Perception feedback (γ)", 0.4, 0.0, 0.75)
     if scen is not None:
         controls["events"] = W.Checkbox(value=True, description="Dated events of the case",
-                                        style=_STYLE)
+                                        indent=False, layout=_AUTO)
     c_min = cohesion.CohesionParams().c_min
 
     def draw(v):
@@ -734,7 +745,7 @@ def portfolio_explorer(q: float = 0.25, phi: float = 0.5) -> Explorer:
         "reliability": _slider("Partners' honour rate", strategies.LLM_HONOURED, 0.3, 0.95,
                                0.01),
         "calibrate": W.Checkbox(value=True, description="Rate is the observed average",
-                                style=_STYLE),
+                                indent=False, layout=_AUTO),
     }
 
     def draw(v):

@@ -71,7 +71,8 @@ def slider_cell(page, marker: str) -> int:
     return page.evaluate("""(marker) => {
       const cells = window.jupyterapp.shell.currentWidget.content.widgets;
       for (let i = 0; i < cells.length; i++)
-        if (cells[i].model.type === 'code' && cells[i].model.sharedModel.getSource().includes(marker)
+        if (cells[i].model.type === 'code'
+            && cells[i].model.sharedModel.getSource().includes(marker)
             && cells[i].node.querySelector('.widget-slider .noUi-handle')) return i;
       return -1; }""", marker)
 
@@ -89,7 +90,8 @@ def measure(page, server, notebook: str, marker: str, changes: int, warmup: int 
     handle.scroll_into_view_if_needed()
     aria = bs.slider_aria(handle)
     # Walk towards the far end and back, so every change moves the value and stays in range.
-    direction = "ArrowRight" if aria["max"] - aria["now"] >= aria["now"] - aria["min"] else "ArrowLeft"
+    rightwards = aria["max"] - aria["now"] >= aria["now"] - aria["min"]
+    direction = "ArrowRight" if rightwards else "ArrowLeft"
     back = "ArrowLeft" if direction == "ArrowRight" else "ArrowRight"
     total = changes + warmup
     keys = [direction] * (total // 2) + [back] * (total - total // 2)

@@ -115,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  alliancekit-grade, 1 process: {grade_mean:6.2f} s per submission "
           f"(total {serial_wall:.1f} s)")
     print(f"  overhead per submission     : {ratio:6.2f}x  (goal <= 1.30x)")
+    speed_up = serial_wall / parallel_wall
     print(f"  alliancekit-grade, {args.jobs} procs : {parallel_wall:6.1f} s for the class "
-          f"({parallel_wall / n:.2f} s per submission, speed-up {serial_wall / parallel_wall:.2f}x)")
+          f"({parallel_wall / n:.2f} s per submission, speed-up {speed_up:.2f}x)")
     label = "measured" if n == 100 else "projected"
     print(f"  class of 100 on {args.jobs} procs  : {projected_100:6.1f} s {label} (goal <= 120 s)")
     print(f"  submissions needing attention: {attention} (expected 0)")

@@ -9,7 +9,8 @@ package itself from the repository it has cloned.
     python scripts/sync_binder.py           rewrite binder/requirements.txt
     python scripts/sync_binder.py --check   exit 1 (and say why) if the file is out of date
 
-tests/test_browser.py runs the check, so a dependency changed in pyproject.toml and not here fails CI.
+tests/test_browser.py runs the check, so a dependency changed in pyproject.toml and not here
+fails CI.
 """
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ REQUIREMENTS = ROOT / "binder" / "requirements.txt"
 #: The extras of pyproject.toml that a Binder session needs besides the runtime dependencies.
 BINDER_EXTRAS = ("course",)
 
-#: How Binder installs the package itself: editable, so the code a learner opens is the code that runs.
+#: How Binder installs the package itself: editable, so the code a learner opens is the code that
+#: runs.
 SELF_INSTALL = "-e ."
 
 HEADER = """\

@@ -1,11 +1,11 @@
-"""Drive JupyterLab in Debian's Chromium with Playwright, offline, for the browser tests and benchmark.
+"""Drive JupyterLab in Debian's Chromium with Playwright, offline, for browser tests and benchmark.
 
 Plain functions, one job each:
 
 - :func:`start_lab` / :func:`stop_lab` run a private JupyterLab server (127.0.0.1, a free port, a
   token, throw-away config, runtime, settings and workspace directories) and stop it by its PID.
-- :func:`launch_chromium` starts headless Chromium; :func:`block_external` aborts (and records) every
-  request that does not go to 127.0.0.1, so a test proves the course works with no internet.
+- :func:`launch_chromium` starts headless Chromium; :func:`block_external` aborts (and records)
+  every request that does not go to 127.0.0.1, so a test proves the course works with no internet.
 - :func:`reset_lab` deletes sessions and kernels through the REST API; :func:`open_notebook` opens a
   notebook with ``?reset`` (fresh workspace) and waits for its kernel.
 - :func:`run_all` clicks Run > Run All Cells and waits until every code cell has run.
@@ -110,13 +110,15 @@ def start_lab(root: Path, scratch: Path, *, timeout: float = 90.0) -> LabServer:
     """
     token = secrets.token_hex(16)
     port = free_port()
-    dirs = {name: scratch / name for name in ("config", "runtime", "settings", "workspaces", "data")}
+    names = ("config", "runtime", "settings", "workspaces", "data")
+    dirs = {name: scratch / name for name in names}
     for path in dirs.values():
         path.mkdir(parents=True, exist_ok=True)
     _write_settings(dirs["settings"])
     (dirs["config"] / "jupyter_lab_config.py").write_text(
         "c.LabApp.news_url = None\n"
-        "c.LabApp.check_for_updates_class = 'jupyterlab.handlers.announcements.NeverCheckForUpdate'\n"
+        "c.LabApp.check_for_updates_class = "
+        "'jupyterlab.handlers.announcements.NeverCheckForUpdate'\n"
     )
     env = dict(os.environ)
     env.update(
@@ -216,7 +218,7 @@ def launch_chromium(playwright):
 
 
 def block_external(context, blocked: list[str]) -> None:
-    """Abort every request from ``context`` not addressed to 127.0.0.1, appending its URL to ``blocked``."""
+    """Abort every request from ``context`` not to 127.0.0.1, appending its URL to ``blocked``."""
 
     def handle(route):
         url = route.request.url
@@ -250,7 +252,8 @@ def lab_url(server: LabServer, relative: str) -> str:
 def open_notebook(page, server: LabServer, relative: str, *, timeout: float = 90.0) -> None:
     """Open a notebook in a clean workspace and wait until its kernel is idle."""
     page.goto(lab_url(server, relative))
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=timeout * 1e3)
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell",
+                           timeout=timeout * 1e3)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout * 1e3)
     # A kernel picker appears only if the notebook names no kernel; accept the default.
     picker = page.locator(".jp-Dialog .jp-mod-accept")
@@ -299,7 +302,7 @@ _ALL_RUN = """() => {
 
 
 def run_all(page, *, timeout: float = 180.0) -> float:
-    """Run > Run All Cells, then wait until every non-empty code cell has run and the kernel is idle.
+    """Run > Run All Cells; wait until every non-empty code cell has run and the kernel is idle.
 
     Returns the seconds it took.
     """
@@ -340,7 +343,8 @@ _REPORT = r"""() => {
   report.vega_drawn = [...root.querySelectorAll('.vega-embed')].filter(
       e => e.querySelector('svg.marks, canvas.marks')).length;
   report.vega_errors = text('.vega-embed .error, .jp-RenderedVegaCommon5 > pre');
-  report.widget_views = root.querySelectorAll('.jupyter-widgets.widget-container, .widget-inline-hbox, .widget-slider, .widget-dropdown').length;
+  report.widget_views = root.querySelectorAll('.jupyter-widgets.widget-container, '
+      + '.widget-inline-hbox, .widget-slider, .widget-dropdown').length;
   const body = root.innerText;
   report.problems = ['Error displaying widget', 'Error loading script', 'Javascript Error',
                      '<VegaLite', 'Loading widget...', 'Failed to display Jupyter Widget']
@@ -377,7 +381,9 @@ _VEGA_DATA = r"""() => {
     let kids = [];
     try { kids = [...w.children()]; } catch (e) {}
     if (w.widgets) { try { kids = kids.concat([...w.widgets]); } catch (e) {} }
-    if (w.layout && w.layout.widgets) { try { kids = kids.concat([...w.layout.widgets]); } catch (e) {} }
+    if (w.layout && w.layout.widgets) {
+      try { kids = kids.concat([...w.layout.widgets]); } catch (e) {}
+    }
     if (w._outputView) kids.push(w._outputView);
     if (w.luminoWidget) kids.push(w.luminoWidget);
     for (const k of kids) walk(k);
@@ -391,7 +397,7 @@ _VEGA_DATA = r"""() => {
         const values = view.data(n);
         if (values && values.length) data[n] = values.map(r => {
           const row = {}; for (const [k, v] of Object.entries(r)) {
-            if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') row[k] = v;
+            if (['number', 'string', 'boolean'].includes(typeof v)) row[k] = v;
           } return row; });
       } catch (e) {}
     }
@@ -401,7 +407,10 @@ _VEGA_DATA = r"""() => {
 
 
 def vega_views_data(page) -> list[dict]:
-    """Datasets of every vega view in the open notebook: ``[{"data": {name: [rows]}, "connected"}]``."""
+    """Datasets of every vega view in the open notebook.
+
+    Returns ``[{"data": {name: [rows]}, "connected": bool}]``.
+    """
     return page.evaluate(_VEGA_DATA)
 
 
@@ -463,12 +472,14 @@ _PROBE = r"""(index) => {
   const cell = window.jupyterapp.shell.currentWidget.content.widgets[index].node;
   const chartSig = () => {
     const embeds = [...cell.querySelectorAll('.vega-embed')].filter(e => e.checkVisibility());
-    if (!embeds.length || !embeds.every(e => e.querySelector('svg.marks, canvas.marks'))) return null;
+    const drawn = (e) => e.querySelector('svg.marks, canvas.marks');
+    if (!embeds.length || !embeds.every(drawn)) return null;
     return embeds.map(e => { const m = e.querySelector('svg.marks, canvas.marks');
       return m.tagName === 'canvas' ? m.toDataURL() : m.outerHTML; }).join('|');
   };
   const textSig = () => [...cell.querySelectorAll('.widget-html-content, .jp-RenderedText')]
-      .filter(e => !e.closest('.vega-embed') && e.checkVisibility()).map(e => e.innerText).join('|');
+      .filter(e => !e.closest('.vega-embed') && e.checkVisibility())
+      .map(e => e.innerText).join('|');
   if (window.__akProbe && window.__akProbe.observer) window.__akProbe.observer.disconnect();
   const probe = {t0: null, chart: null, text: null, chart0: chartSig(), text0: textSig()};
   const onKey = (ev) => { if (probe.t0 === null) probe.t0 = performance.now(); };
@@ -504,10 +515,10 @@ def arm_redraw_probe(page, cell_index: int) -> None:
 
 
 def redraw_times(page, *, timeout: float = 30.0) -> dict:
-    """Wait for the armed probe; returns ms from the input to the chart's next frame and to the text.
+    """Wait for the armed probe; return ms from the input to the chart's next frame and to the text.
 
-    Keys: ``chart_ms`` (to the first frame after the chart changed), ``text_ms`` (to the text change,
-    or None if the text did not change).
+    Keys: ``chart_ms`` (to the first frame after the chart changed), ``text_ms`` (to the text
+    change, or None if the text did not change).
     """
     page.wait_for_function("() => window.__akProbe && window.__akProbe.chart > 0",
                            timeout=timeout * 1e3, polling="raf")

@@ -14,7 +14,7 @@ import nbformat
 from nbclient import NotebookClient
 
 #: Seconds a single cell may run before the run fails (keeps a stalled cell bounded and visible).
-CELL_TIMEOUT = 120
+CELL_TIMEOUT = 60
 KERNEL = "python3"
 
 

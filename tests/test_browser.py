@@ -42,7 +42,8 @@ KEPT = Path(tempfile.gettempdir()) / "alliancekit-browser-failures"
 def _load_sync_binder():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("sync_binder", ROOT / "scripts" / "sync_binder.py")
+    path = ROOT / "scripts" / "sync_binder.py"
+    spec = importlib.util.spec_from_file_location("sync_binder", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -76,7 +77,6 @@ def test_binder_installs_the_package_itself():
 
 def test_binder_runtime_is_a_supported_python():
     import tomllib
-
     from packaging.specifiers import SpecifierSet
 
     runtime = (BINDER / "runtime.txt").read_text().strip()
@@ -182,8 +182,16 @@ class Session:
     def __init__(self, page, blocked, shots: Path, name: str):
         self.page, self.blocked, self.shots, self.name = page, blocked, shots, name
 
-    def screenshot(self, label: str) -> Path:
+    def screenshot(self, label: str) -> list[Path]:
+        """The whole open notebook, as tiles (see browser_support.screenshot_notebook)."""
         return bs.screenshot_notebook(self.page, self.shots / f"{label}.png")
+
+    def screenshot_at(self, label: str, locator) -> Path:
+        """The screen with ``locator`` scrolled into view."""
+        locator.scroll_into_view_if_needed()
+        path = self.shots / f"{label}.png"
+        self.page.screenshot(path=str(path))
+        return path
 
 
 @pytest.fixture
@@ -256,8 +264,8 @@ def test_lesson_runs_all_offline_and_draws(session, lab, lesson):
     with evidence(session):
         bs.open_notebook(page, lab, relative)
         bs.run_all(page)
-        shot = session.screenshot(lesson.stem)
-        print(f"screenshot: {shot}")
+        tiles = session.screenshot(lesson.stem)
+        print(f"screenshots: {tiles[0].parent} ({len(tiles)} tiles)")
         report = bs.notebook_report(page)
         assert report["unrun"] == [], f"cells not run: {report['unrun']}"
         assert report["errors"] == [], f"error outputs: {report['errors']}"
@@ -341,7 +349,8 @@ def _cell_text(cell) -> str:
     """Text shown in a cell's outputs, outside charts and slider readouts."""
     return cell.evaluate("""(node) => [...node.querySelectorAll(
         '.jp-OutputArea-output .widget-html-content, .jp-OutputArea-output .jp-RenderedText, '
-        + '.jp-OutputArea-output .jp-RenderedHTMLCommon, .jp-OutputArea-output .jp-RenderedMarkdown')]
+        + '.jp-OutputArea-output .jp-RenderedHTMLCommon, '
+        + '.jp-OutputArea-output .jp-RenderedMarkdown')]
         .filter(e => !e.closest('.vega-embed') && e.checkVisibility())
         .map(e => e.innerText).join('\\n')""")
 
@@ -360,7 +369,7 @@ def _matches(rows: list[dict], frame) -> bool:
     if len(numeric) < 2:  # one shared column (say, year) proves nothing
         return False
     for column in numeric:
-        for row, value in zip(rows, frame[column].tolist()):
+        for row, value in zip(rows, frame[column].tolist(), strict=True):
             got = row.get(column)
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 continue
@@ -449,7 +458,7 @@ def test_erosion_explorer_follows_the_keyboard(session, erosion):
         assert not _shows_data(views, before_data), "the chart still shows the old data"
         assert _plain(oracle.summary) != _plain(before_summary)
         assert _plain(oracle.summary) in _plain(_cell_text(cell))
-        session.screenshot("erosion-keyboard")
+        session.screenshot_at("erosion-keyboard", cell)
         assert_offline(session)
 
 
@@ -482,7 +491,7 @@ def test_erosion_explorer_follows_a_mouse_drag(session, erosion):
         assert not _shows_data(views, before_data), "the chart still shows the old data"
         assert _plain(oracle.summary) != _plain(before_summary)
         assert _plain(oracle.summary) in _plain(_cell_text(cell))
-        session.screenshot("erosion-drag")
+        session.screenshot_at("erosion-drag", cell)
         assert_offline(session)
 
 
@@ -495,11 +504,12 @@ def _nbgrader(cell: dict) -> dict:
 
 
 def first_question(exercise: Path) -> tuple[str, str, str]:
-    """(grade_id of the first answer cell, the solution's code, a wrong answer with the same names)."""
+    """(grade_id of the first answer cell, the solution's code, a wrong answer, same names)."""
     student = json.loads(exercise.read_text())["cells"]
     name = exercise.parent.name
     solution_path = ROOT / "solutions" / name / f"{name}.ipynb"
-    solutions = {(_nbgrader(c).get("grade_id")): c for c in json.loads(solution_path.read_text())["cells"]}
+    solution_cells = json.loads(solution_path.read_text())["cells"]
+    solutions = {_nbgrader(c).get("grade_id"): c for c in solution_cells}
     for index, cell in enumerate(student):
         meta = _nbgrader(cell)
         if cell["cell_type"] != "code" or not meta.get("solution") or meta.get("grade"):
@@ -590,13 +600,13 @@ def test_learner_sees_pass_then_fail_from_the_self_check(session, lab, exercise)
         _type_into(page, answer_cell, right)
         shown = _run_answer_and_check(page, answer_cell, check_cell)
         assert "✅" in shown and "correct" in shown, f"the right answer showed: {shown!r}"
-        session.screenshot(f"{exercise.parent.name}-pass")
+        session.screenshot_at(f"{exercise.parent.name}-pass", check_cell)
 
         _type_into(page, answer_cell, wrong)
         shown = _run_answer_and_check(page, answer_cell, check_cell)
         assert "❌" in shown and "not yet" in shown, f"a wrong answer showed: {shown!r}"
         assert "✅" not in shown
-        session.screenshot(f"{exercise.parent.name}-fail")
+        session.screenshot_at(f"{exercise.parent.name}-fail", check_cell)
         assert_offline(session)
 
 

@@ -79,6 +79,11 @@ def _builders():
         "capabilities_chart": lambda: charts.capabilities_chart(
             charts.side_totals(cinc, {"left": ["AAA", 2], "right": [3]}),
             events=pd.DataFrame({"year": [1921], "text": ["shock"]})),
+        "capabilities_chart_stacked": lambda: charts.capabilities_chart(
+            charts.side_totals(cinc, {"AAA": ["AAA"], "BBB": ["BBB"]}), stacked=True),
+        "capabilities_chart_browser": lambda: charts.capabilities_chart(
+            charts.side_totals(cinc, {"left": ["AAA"], "right": [3]}), browser_controls=True,
+            optional=["right"]),
         "network_chart": lambda: charts.network_chart(pos, edges),
         "triad_chart": lambda: charts.triad_chart(triads),
         "margin_chart": lambda: charts.margin_chart(_calculus(), highlight_year=1901),
@@ -301,3 +306,24 @@ def test_membership_timeline_counts_members_and_marks_exits():
 def test_margin_components_add_up_to_the_margin():
     data = charts.chart_frame(BUILDERS["margin_components_chart"]())
     assert data["value"].iloc[:4].sum() == pytest.approx(data["value"].iloc[4])
+
+
+def test_browser_controls_are_vegalite_inputs_that_filter_the_view():
+    spec = BUILDERS["capabilities_chart_browser"]().to_dict()
+    inputs = sorted(p["bind"]["input"] for p in spec["params"])
+    assert inputs == ["checkbox", "range", "range"]
+    assert "first_year" in spec["layer"][0]["transform"][0]["filter"]
+
+
+def test_browser_controls_refuse_an_unknown_optional_side():
+    cinc = pd.DataFrame({"ccode": [1], "stateabb": ["AAA"], "year": [1920], "cinc": [0.01]})
+    with pytest.raises(ValueError, match="optional"):
+        charts.capabilities_chart(charts.side_totals(cinc, {"a": [1]}), browser_controls=True,
+                                  optional=["ghost"])
+
+
+def test_renderer_describes_charts_composed_in_a_lesson():
+    left, right = BUILDERS["fan_chart"](), BUILDERS["portfolio_chart"]()
+    bundle, _ = charts.render((left | right).to_dict())
+    description = bundle[charts.VEGALITE_MIMETYPE]["description"]
+    assert left.description in description and right.description in description

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import base64
 import csv
 import importlib.util
 import re
@@ -20,6 +21,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from alliancekit import checks
+from alliancekit.checks import check
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*not in session")  # nbgrader 0.9.6 + SQLAlchemy
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL_SETS = ["ex01-theory", "ex02-patterns", "ex03-europe", "ex04-little-entente", "ex05-erosion",
@@ -41,7 +49,10 @@ def _meta(cell) -> dict:
 
 
 def _secret_lines(nb) -> list[str]:
-    """Substantial lines a student must never see: solution regions, model answers, hidden tests."""
+    """Substantial lines a student must never see: solution regions, model answers, hidden tests.
+
+    A line counts as leaked when the same line (stripped) appears in the student version.
+    """
     secrets = []
     for cell in nb.cells:
         meta = _meta(cell)
@@ -61,6 +72,51 @@ def _load_generator():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# --------------------------------------------------------------------------------------------
+# The self-check learners see (alliancekit.checks)
+# --------------------------------------------------------------------------------------------
+def test_a_passing_check_prints_a_green_tick(capsys):
+    with check("Q1"):
+        assert 1 + 1 == 2
+    assert capsys.readouterr().out.strip() == "✅ Q1: correct, all visible checks pass."
+
+
+def test_a_failing_check_prints_the_hint_and_still_raises(capsys):
+    with pytest.raises(AssertionError, match="a hint"):
+        with check("Q2"):
+            raise AssertionError("a hint")
+    assert capsys.readouterr().out.strip() == "❌ Q2: not yet: a hint"
+
+
+def test_an_unanswered_question_gets_a_friendly_explanation(capsys):
+    with pytest.raises(NameError):
+        check("Q3", lambda: undefined_answer)  # noqa: F821
+    out = capsys.readouterr().out
+    assert out.startswith("❌ Q3: not yet:") and "Run the answer cell above first" in out
+    with pytest.raises(NotImplementedError):
+        with check("Q4"):
+            raise NotImplementedError()
+    assert "still raises NotImplementedError" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("bad", ["", "  ", None, 3])
+def test_check_needs_a_question_label(bad):
+    with pytest.raises(ValueError, match="question"):
+        check(bad)
+
+
+@given(st.floats(-1e6, 1e6, allow_nan=False), st.integers(0, 6))
+def test_a_digest_ignores_differences_smaller_than_its_rounding(x, decimals):
+    assert checks.matches(round(x, decimals), checks.digest(x, decimals), decimals)
+
+
+def test_a_digest_normalises_case_spaces_and_set_order_but_not_list_order():
+    assert checks.digest("  Neoclassical   REALISM ") == checks.digest("neoclassical realism")
+    assert checks.digest({"b", "a"}) == checks.digest({"a", "b"})
+    assert checks.digest(["a", "b"]) != checks.digest(["b", "a"])
+    assert not checks.matches(object(), checks.digest("a"))  # a wrong type is just "no"
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,8 +145,8 @@ def test_each_set_mixes_autograded_tests_and_a_written_answer(name):
 
 @pytest.mark.parametrize("name", SETS)
 def test_nothing_secret_leaks_into_the_student_version(name):
-    student_text = "\n".join(c.source for c in _student(name).cells)
-    leaked = [line for line in _secret_lines(_source(name)) if line in student_text]
+    student_lines = {line.strip() for c in _student(name).cells for line in c.source.splitlines()}
+    leaked = [line for line in _secret_lines(_source(name)) if line in student_lines]
     assert not leaked, f"solution or hidden-test text in exercises/{name}: {leaked[:3]}"
 
 
@@ -233,6 +289,8 @@ def test_autograding_the_untouched_student_version_gives_zero(round_trip, name):
 def test_feedback_html_is_produced(round_trip, name):
     html = round_trip["course"] / "feedback" / "keen" / name / f"{name}.html"
     assert html.exists() and "Score:" in html.read_text(encoding="utf-8")
+    idle = round_trip["course"] / "feedback" / "idle" / name / f"{name}.html"
+    assert idle.exists()
 
 
 @pytest.mark.nbgrader
@@ -243,7 +301,11 @@ def test_feedback_shows_charts_as_inline_svg(round_trip):
     for name in with_charts:
         html = (round_trip["course"] / "feedback" / "keen" / name / f"{name}.html").read_text(
             encoding="utf-8")
-        assert "<svg" in html, f"feedback for {name} has no drawn chart"
+        drawn = [base64.b64decode(data).decode("utf-8") for data in
+                 re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', html)]
+        drawn += re.findall(r"<svg[^>]*class=\"marks\".*?</svg>", html, re.S)  # inline SVG
+        assert any("<svg" in svg and "<text" in svg for svg in drawn), (
+            f"feedback for {name} has no chart drawn as SVG")
         assert "VegaLite 5 object" not in html
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from alliancekit import grading
 
-pytestmark = pytest.mark.nbgrader
+pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "ex01-theory"
@@ -69,8 +69,7 @@ def _class() -> dict[str, nbformat.NotebookNode]:
     syntax = dict(good, **{"q1-answer": "margin_q1 = float(  # unfinished"})
     loop = dict(good, **{"q2-answer": "while True:\n    pass\n" + good["q2-answer"]})
     dead = dict(good, **{"q3-answer": "import os\nos._exit(1)"})
-    noisy = dict(good, **{"q1-answer": good["q1-answer"]
-                          + "\nfor i in range(200_000):\n    print('spam', i)\n"})
+    noisy = dict(good, **{"q1-answer": good["q1-answer"] + "\nprint('spam\\n' * 500_000)\n"})
     tampered = dict(good, **{"q4-answer": 'answer_q4 = "a"'})
     return {
         "perfect": _student(good),
@@ -163,6 +162,7 @@ def test_a_huge_printed_output_is_truncated_and_graded(graded, course):
     lines = sum(out.get("text", "").count("\n") for cell in nb.cells if cell.cell_type == "code"
                 for out in cell.outputs)
     assert lines < 1000
+    assert any("huge output cut short: q1-answer" in note for note in r.notes)
 
 
 def test_an_edited_test_cell_is_restored_and_then_fails(graded):

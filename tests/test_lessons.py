@@ -12,7 +12,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbconvert import HTMLExporter
-
 from nbrun import run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]

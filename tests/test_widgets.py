@@ -223,16 +223,19 @@ def test_france_guarantee_adds_frances_cinc_to_the_entente():
     np.testing.assert_allclose((with_france - alone).to_numpy(), france.loc[alone.index])
 
 
-def test_entente_years_control_limits_the_years_shown():
+def test_entente_view_controls_run_in_the_browser():
     ex = widgets.little_entente_explorer()
-    set_value(ex, "years", (1930, 1933))
-    assert sorted(ex.data["year"].unique()) == [1930, 1931, 1932, 1933]
+    spec = ex.chart.to_dict()
+    bound = {p["name"]: p["bind"]["input"] for p in spec["params"] if "bind" in p}
+    assert bound == {"first_year": "range", "last_year": "range", "show_0": "checkbox"}
+    assert "datum.side != 'Germany' || show_0" in spec["layer"][0]["transform"][0]["filter"]
+    assert list(ex.controls) == ["france"]
 
 
-def test_germany_can_be_left_out():
+def test_entente_data_keeps_every_year_and_side():
     ex = widgets.little_entente_explorer()
-    set_value(ex, "germany", False)
-    assert "Germany" not in set(ex.data["side"])
+    assert sorted(ex.data["year"].unique()) == list(range(1920, 1939))
+    assert set(ex.data["side"]) == {"Little Entente", "Hungary", "Germany"}
 
 
 # ------------------------------------------------------------------ 05 erosion
