@@ -16,6 +16,19 @@ Every builder takes a plain DataFrame (the output of a model or data function: c
 model state), and returns an altair chart with a ``title`` and a top-level ``description`` in
 words, for screen readers. `data_table` turns a chart (or a frame) into an accessible HTML table.
 
+Builders (input -> chart), by lesson:
+
+- 01/03 `margin_components_chart` (one ``commitment_margin``), `margin_chart`
+  (``cohesion.member_calculus``: the margin and its terms over time);
+- 02 `survival_table` + `survival_curve` (``cases.durations``: Kaplan-Meier with censoring ticks),
+  `membership_timeline` (memberships: members over time, exits marked), `timeline` (spans);
+- 03 `network_chart` (``networks.node_positions`` + ``networks.edge_table``), `triad_chart`;
+- 04 `side_totals` + `capabilities_chart` (``cases.cinc``; lines or stacked areas, optional
+  browser-side year sliders);
+- 05/07/08 `fan_chart` (``cohesion.fan``), `gap_chart` (rhetoric vs reality),
+  `dissolution_chart`; 06 `portfolio_chart` (``strategies.compare_strategies``);
+  07 `scorecard_chart`.
+
 Cost (measured on the course machine, 2 cores): ``import altair`` about 1 s; building a chart and
 its Vega-Lite dict 2-10 ms; the SVG about 35-55 ms once vl-convert is warm (its first call costs
 about 0.5 s). Explorers therefore redraw on a control change with the Vega-Lite bundle only

@@ -277,7 +277,7 @@ def _grade_one(assignment: str, student: str) -> dict:
     start = time.perf_counter()
     try:
         result = api.autograde(assignment, student, force=True, create=True)
-    except BaseException as exc:  # nbgrader reports its own errors; this is a last resort
+    except Exception as exc:  # nbgrader reports its own errors; this is a last resort
         result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
     finally:
         _release(force=True)  # never carry a lock from one student to the next
@@ -479,7 +479,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
                 for future in as_completed(futures):
                     try:
                         outcomes.append(future.result())
-                    except BaseException as exc:  # a worker process itself died
+                    except Exception as exc:  # a worker process itself died
                         outcomes.append({"student": futures[future], "success": False,
                                          "error": f"{type(exc).__name__}: {exc}", "log": "",
                                          "seconds": 0.0})

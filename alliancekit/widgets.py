@@ -20,14 +20,24 @@ model state.
 07   `scorecard_explorer`             ``cohesion.simulate`` -> ``scorecard_chart``, ``fan_chart``
 ===  ===============================  =========================================================
 
-Display and speed. In JupyterLab an explorer shows its controls and an interactive Vega-Lite chart.
-On every control change it calls the model and rebuilds the chart's Vega-Lite bundle *without*
-an SVG (the SVG costs about 40 ms; the model call plus the bundle costs a few ms; see
-``benchmarks/bench_widgets.py``). Widgets cannot be drawn in exported HTML without a CDN, so when an
-explorer is displayed it also emits a static snapshot (title, summary, the SVG made offline by
-vl-convert, and the data table). JupyterLab and Notebook 7 hide that snapshot with a CSS rule
-scoped to their notebook panel; nbconvert and nbgrader feedback pages show it. Each displayed
-explorer therefore costs one SVG when its cell runs, and none afterwards.
+Display and speed (measured on the course machine, 2 shared cores).
+
+- In JupyterLab an explorer shows its controls and interactive Vega-Lite panels, one Output widget
+  per panel. On every control change it calls the model and rebuilds each panel's Vega-Lite bundle
+  *without* an SVG: the SVG costs 35-55 ms, while the model call plus the bundle costs 4-18 ms of
+  CPU (p95 about 17 ms over every control; ``benchmarks/bench_widgets.py``). Redraws also skip
+  altair's per-object validation and write the spec with `alliancekit.charts.fast_spec`; the tests
+  validate every builder's full spec instead.
+- Panels are sent separately because composing them (``alt.hconcat``) costs 10-20 ms; ``.chart``
+  composes them on first use.
+- Controls that change only the view, not the model (the years and "show Germany" of
+  `little_entente_explorer`), are Vega-Lite inputs bound to the chart: the browser redraws with no
+  kernel round trip.
+- Widgets cannot be drawn in exported HTML without a CDN, so when an explorer is displayed it also
+  emits a static snapshot (title, summary, the SVG made offline by vl-convert, and the data table).
+  JupyterLab and Notebook 7 hide that snapshot with a CSS rule scoped to their notebook panel
+  (checked in Chromium, offline); nbconvert and nbgrader feedback pages show it. Each displayed
+  explorer therefore costs one SVG when its cell runs, and none afterwards.
 
 A control whose value the model rejects (e.g. an impossible shock in `portfolio_explorer`) leaves
 the last valid chart in place and says why in the summary.

@@ -60,10 +60,13 @@ def test_binder_requirements_are_generated_from_pyproject():
         "run `python scripts/sync_binder.py`")
 
 
-def test_binder_requirements_list_every_runtime_and_course_dependency():
-    import tomllib
+def _project() -> dict:
+    """pyproject.toml's [project] table (tomllib, or tomli on Python 3.10)."""
+    return _load_sync_binder()._load_toml(ROOT / "pyproject.toml")["project"]
 
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+def test_binder_requirements_list_every_runtime_and_course_dependency():
+    project = _project()
     lines = {line.strip() for line in (BINDER / "requirements.txt").read_text().splitlines()
              if line.strip() and not line.startswith("#")}
     for requirement in [*project["dependencies"], *project["optional-dependencies"]["course"]]:
@@ -82,7 +85,7 @@ def test_binder_runtime_is_a_supported_python():
     runtime = (BINDER / "runtime.txt").read_text().strip()
     match = re.fullmatch(r"python-(3\.\d+)", runtime)
     assert match, f"binder/runtime.txt should read like 'python-3.11', not {runtime!r}"
-    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    requires = _project()["requires-python"]
     assert match.group(1) + ".0" in SpecifierSet(requires)
 
 

@@ -190,6 +190,17 @@ def test_every_student_is_graded_and_reported(graded, course):
     assert all(student in report for student in _class())
 
 
+def test_parallel_grading_leaves_one_complete_submission_per_student(graded, course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "alliancekit") as gb:
+        submissions = gb.assignment_submissions(ASSIGNMENT)
+        per_student = {s.student.id: len(s.notebooks[0].grades) for s in submissions}
+        cells = len(gb.find_notebook(ASSIGNMENT, ASSIGNMENT).grade_cells)
+    assert sorted(per_student) == sorted(_class())
+    assert set(per_student.values()) == {cells}
+
+
 def test_student_submissions_are_never_modified(graded):
     assert graded["submitted_unchanged"]
 
