@@ -24,16 +24,8 @@ c.CourseDirectory.course_id = "alliancekit"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 
-# The seven exercise sets, one per lesson 01-07.
-ASSIGNMENTS = [
-    "ex01-theory",
-    "ex02-patterns",
-    "ex03-europe",
-    "ex04-little-entente",
-    "ex05-erosion",
-    "ex06-small-powers",
-    "ex07-managing",
-]
+# The assignments are the folders of solutions/: ex01-theory, ex02-patterns, ex03-europe,
+# ex04-little-entente, ex05-erosion, ex06-small-powers, ex07-managing (one per lesson 01-07).
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py", "*.md", ".DS_Store",
 ]

@@ -52,14 +52,13 @@ import functools
 import html
 from collections.abc import Callable, Mapping
 
-import altair as alt
 import ipywidgets as W
 import numpy as np
 import pandas as pd
-from altair.utils.schemapi import debug_mode
 from IPython.display import HTML, clear_output, display
 
-from alliancekit import charts
+from alliancekit import charts  # first: it imports altair the fast way (see charts._import_altair)
+from alliancekit.charts import alt
 
 __all__ = [
     "Explorer", "View", "member_calculus_explorer", "survival_explorer",
@@ -203,7 +202,7 @@ class Explorer:
         try:
             # altair validates every schema object as it is created ("debug mode", ~50 % of a
             # redraw); the builders' output is validated by the tests, so redraws skip it
-            with debug_mode(False):
+            with alt.utils.schemapi.debug_mode(False):
                 view = self._draw(self.values())
         except ValueError as err:
             if not hasattr(self, "_view"):

@@ -79,7 +79,6 @@ def test_binder_installs_the_package_itself():
 
 
 def test_binder_runtime_is_a_supported_python():
-    import tomllib
     from packaging.specifiers import SpecifierSet
 
     runtime = (BINDER / "runtime.txt").read_text().strip()
@@ -270,6 +269,9 @@ def test_lesson_runs_all_offline_and_draws(session, lab, lesson):
         tiles = session.screenshot(lesson.stem)
         print(f"screenshots: {tiles[0].parent} ({len(tiles)} tiles)")
         report = bs.notebook_report(page)
+        print(f"{lesson.stem}: {report['code_cells']} code cells, charts drawn "
+              f"{report['vega_drawn']}/{report['vega_views']}, widget views "
+              f"{report['widget_views']}, outputs {report['mime']}, blocked {session.blocked}")
         assert report["unrun"] == [], f"cells not run: {report['unrun']}"
         assert report["errors"] == [], f"error outputs: {report['errors']}"
         assert report["problems"] == [], f"the page shows {report['problems']}"
@@ -663,6 +665,12 @@ def test_instructor_formgrader_loads_without_errors(session, lab):
 def test_learner_assignment_list_loads_without_errors(session, lab):
     _needs_nbgrader_config()
     page = session.page
+    # The instructor releases one set into the server's private exchange (see the lab fixture).
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    released = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "release_assignment", "ex01-theory", "--force"],
+        cwd=lab.root, env=env, capture_output=True, text=True, timeout=120)
+    assert released.returncode == 0, released.stderr[-2000:]
     with evidence(session):
         page.goto(f"{lab.url}lab?reset&token={lab.token}")
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell")
@@ -671,6 +679,9 @@ def test_learner_assignment_list_loads_without_errors(session, lab):
         panel.wait_for()
         for part in ("released", "fetched", "submitted"):
             page.wait_for_selector(f"#{part}_assignments_list_loading", state="hidden")
+        released_list = panel.locator("#released_assignments_list")
+        released_list.get_by_text("ex01-theory").first.wait_for()
+        assert released_list.get_by_role("button", name="Fetch").count() >= 1
         errors = panel.evaluate("""(node) => [...node.querySelectorAll(
             '.alert-danger, [id$="_list_error"]')]
             .filter(e => e.checkVisibility() && e.innerText.trim()).map(e => e.innerText)""")

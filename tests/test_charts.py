@@ -327,3 +327,17 @@ def test_renderer_describes_charts_composed_in_a_lesson():
     bundle, _ = charts.render((left | right).to_dict())
     description = bundle[charts.VEGALITE_MIMETYPE]["description"]
     assert left.description in description and right.description in description
+
+
+def test_importing_charts_leaves_the_iri_grammar_importable():
+    """charts imports altair without jsonschema's slow IRI grammar, but must not hide the package."""
+    code = (
+        "import alliancekit.charts, importlib.util, sys\n"
+        "assert sys.modules.get('rfc3987_syntax', 'absent') is not None\n"
+        "print(importlib.util.find_spec('rfc3987_syntax') is not None)"
+    )
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
