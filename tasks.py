@@ -36,7 +36,7 @@ def run(*cmd: str | Path, env: dict | None = None) -> None:
 
 
 def ensure_venv(extras: str) -> None:
-    """Create .venv and install the package with ``extras``; skip the install when nothing changed."""
+    """Create .venv and install the package with ``extras``, unless pyproject.toml is unchanged."""
     if not PYTHON.exists():
         venv.create(VENV, with_pip=True)
         run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")

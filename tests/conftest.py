@@ -1,6 +1,6 @@
 """Shared test set-up: the venv on PATH, a steadier nbclient, and the project root.
 
-Fixtures that belong to one area live in that area's test module; only what every area needs is here.
+Fixtures that belong to one area live in that area's test module; only shared ones are here.
 """
 from __future__ import annotations
 

@@ -330,7 +330,7 @@ def test_renderer_describes_charts_composed_in_a_lesson():
 
 
 def test_importing_charts_leaves_the_iri_grammar_importable():
-    """charts imports altair without jsonschema's slow IRI grammar, but must not hide the package."""
+    """charts imports altair without jsonschema's slow IRI grammar but leaves the package usable."""
     code = (
         "import alliancekit.charts, importlib.util, sys\n"
         "assert sys.modules.get('rfc3987_syntax', 'absent') is not None\n"
