@@ -40,7 +40,8 @@ def _prose(path: Path) -> str:
 
 
 def _documents() -> list[Path]:
-    found = sorted((ROOT / "course").glob("*.ipynb")) + sorted((ROOT / "solutions").rglob("*.ipynb"))
+    found = sorted((ROOT / "course").glob("*.ipynb"))
+    found += sorted((ROOT / "solutions").rglob("*.ipynb"))
     found += [p for p in (ROOT / "README.md", ROOT / "INSTRUCTORS.md") if p.exists()]
     return found
 
