@@ -248,6 +248,15 @@ def assert_offline(current: Session) -> None:
 # Lessons: open, Run All from the menu, no errors, explorer and chart drawn, nothing fetched
 
 
+# The team contract: the explorer each lesson must show (00 and 08 have none of their own).
+CONTRACT_EXPLORERS = {
+    "01-theory": "member_calculus_explorer", "02-patterns": "survival_explorer",
+    "03-europe": "europe_network_explorer", "04-little-entente": "little_entente_explorer",
+    "05-erosion": "erosion_explorer", "06-small-powers": "portfolio_explorer",
+    "07-managing": "scorecard_explorer",
+}
+
+
 def lesson_expectations(path: Path) -> dict:
     """What a lesson should show: its explorer factories and whether it draws a chart."""
     notebook = json.loads(path.read_text())
@@ -262,6 +271,9 @@ def lesson_expectations(path: Path) -> dict:
 def test_lesson_runs_all_offline_and_draws(session, lab, lesson):
     relative = f"course/{lesson.name}"
     expect = lesson_expectations(lesson)
+    if lesson.stem in CONTRACT_EXPLORERS:
+        assert CONTRACT_EXPLORERS[lesson.stem] in expect["explorers"], (
+            f"{lesson.name} should show {CONTRACT_EXPLORERS[lesson.stem]}()")
     page = session.page
     with evidence(session):
         bs.open_notebook(page, lab, relative)
