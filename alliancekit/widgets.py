@@ -419,7 +419,7 @@ def survival_explorer(compare: str = "era") -> Explorer:
 
     References
     ----------
-    Leeds et al. (2002), ATOP v5.1; Kaplan & Meier (1958).
+    Leeds et al. (2002), ATOP v4.01; Kaplan & Meier (1958).
     """
     from alliancekit import cases
 

@@ -43,3 +43,15 @@ def test_cite_gives_the_full_reference_for_a_key():
 def test_data_versions_name_every_public_dataset():
     versions = alliancekit.data_versions()
     assert {"ATOP", "NMC", "COW state system"} <= set(versions)
+
+
+def test_the_course_reference_list_names_every_source_in_the_data():
+    import re
+    from pathlib import Path
+
+    from alliancekit import cases
+
+    listed = set(re.findall(r"`\[([a-z0-9_]+)\]`",
+                            (Path(__file__).parents[1] / "course" / "REFERENCES.md").read_text()))
+    missing = set(cases.table("sources")["key"]) - listed
+    assert not missing, f"course/REFERENCES.md lacks these sources.csv keys: {sorted(missing)}"
