@@ -9,6 +9,7 @@ heavy libraries they need, such as pandas and altair) load only when first used:
 Modules
 -------
 cases       the case data (alliances, members, events, capabilities, sources)
+survival    how long alliances last: Kaplan-Meier estimates with censoring
 cohesion    member calculus and cohesion dynamics
 networks    signed alliance networks and structural balance
 landscape   Axelrod & Bennett's landscape theory
@@ -16,6 +17,7 @@ strategies  small-state portfolios: hedging, diversification, autonomy
 charts      altair chart builders with one colour-blind-safe theme (sets the offline renderer)
 widgets     the ipywidgets explorers used by the lessons
 checks      self-checks for learners without an instructor
+grading     a robust nbgrader autograding command for instructors
 """
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "cases", "cohesion", "networks", "landscape", "strategies", "charts", "widgets", "checks",
+    "cases", "survival", "cohesion", "networks", "landscape", "strategies", "charts", "widgets",
+    "checks", "grading",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

@@ -20,7 +20,7 @@ Builders (input -> chart), by lesson:
 
 - 01/03 `margin_components_chart` (one ``commitment_margin``), `margin_chart`
   (``cohesion.member_calculus``: the margin and its terms over time);
-- 02 `survival_table` + `survival_curve` (``cases.durations``: Kaplan-Meier with censoring ticks),
+- 02 `survival_curve` (``survival.kaplan_meier`` of ``cases.durations``: censoring ticks),
   `membership_timeline` (memberships: members over time, exits marked), `timeline` (spans);
 - 03 `network_chart` (``networks.node_positions`` + ``networks.edge_table``), `triad_chart`;
 - 04 `side_totals` + `capabilities_chart` (``cases.cinc``; lines or stacked areas, optional
@@ -79,7 +79,7 @@ from altair.vegalite.v5.display import mimetype_renderer, svg_renderer  # noqa: 
 __all__ = [
     "PALETTE", "THEME", "RENDERER", "SVG_MIMETYPE", "VEGALITE_MIMETYPE",
     "render", "mimebundle", "sized", "to_svg", "describe", "data_table", "DataTable", "chart_frame",
-    "survival_table", "survival_curve", "membership_timeline", "timeline", "capabilities_chart",
+    "survival_curve", "membership_timeline", "timeline", "capabilities_chart",
     "side_totals", "network_chart", "triad_chart", "margin_chart", "margin_components_chart",
     "fan_chart", "gap_chart", "dissolution_chart", "portfolio_chart", "scorecard_chart",
 ]
@@ -389,64 +389,6 @@ def sized(chart, width=None, height=None):
 # --------------------------------------------------------------------------------------------
 # 02: survival of alliances
 # --------------------------------------------------------------------------------------------
-def survival_table(durations: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
-    """Kaplan-Meier survival table of alliance durations, for `survival_curve`.
-
-    A descriptive statistic of the data (like a histogram's bins): the share of alliances still in
-    force t years after they began, counting right-censored alliances (still in force when the data
-    end, ``ended`` False) as at risk until their last observed year (Kaplan & Meier 1958).
-
-    Parameters
-    ----------
-    durations : DataFrame
-        From ``alliancekit.cases.durations()``: ``years`` (float >= 0) and ``ended`` (bool).
-    group : str, optional
-        A column to estimate separately for (e.g. ``"era"``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        group, years, survival (in [0, 1]), at_risk, ended, censored: one row per distinct
-        duration in each group, plus a first row at 0 years with survival 1.
-
-    References
-    ----------
-    Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete observations.
-    JASA 53(282), 457-481.
-
-    Examples
-    --------
-    >>> d = pd.DataFrame({"years": [1.0, 2.0, 2.0, 5.0], "ended": [True, True, False, True]})
-    >>> survival_table(d)["survival"].round(3).tolist()
-    [1.0, 0.75, 0.5, 0.0]
-    """
-    _require(durations, ["years", "ended"], "durations")
-    if group is not None:
-        _require(durations, [group], "durations")
-    frames = []
-    keys = [("all", durations)] if group is None else list(durations.groupby(group, sort=True))
-    for key, part in keys:
-        years = part["years"].to_numpy(float)
-        ended = part["ended"].to_numpy(bool)
-        if np.any(np.isnan(years)) or np.any(years < 0):
-            raise ValueError("durations['years'] must be non-negative numbers without gaps")
-        times, which = np.unique(years, return_inverse=True)
-        at_risk = len(years) - np.searchsorted(np.sort(years), times, side="left")
-        events = np.bincount(which, weights=ended, minlength=len(times)).astype(int)
-        censored = np.bincount(which, weights=~ended, minlength=len(times)).astype(int)
-        surv = np.cumprod(1.0 - events / at_risk)
-        frames.append(pd.DataFrame({
-            "group": str(key), "years": np.concatenate(([0.0], times)),
-            "survival": np.concatenate(([1.0], surv)),
-            "at_risk": np.concatenate(([len(years)], at_risk)),
-            "ended": np.concatenate(([0], events)), "censored": np.concatenate(([0], censored)),
-        }))
-    if not frames:
-        return pd.DataFrame(columns=["group", "years", "survival", "at_risk", "ended",
-                                     "censored"])
-    return pd.concat(frames, ignore_index=True)
-
-
 def survival_curve(table: pd.DataFrame, title: str = "How long alliances last",
                    subtitle: str | None = None):
     """Step chart of the share of alliances still in force after t years, with censoring ticks.
@@ -454,7 +396,8 @@ def survival_curve(table: pd.DataFrame, title: str = "How long alliances last",
     Parameters
     ----------
     table : DataFrame
-        From `survival_table`: group, years, survival, at_risk, ended, censored.
+        From ``alliancekit.survival.kaplan_meier``: group, years, survival, at_risk, ended,
+        censored.
     title, subtitle : str
 
     Returns

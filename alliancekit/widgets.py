@@ -10,7 +10,7 @@ model state.
  #   explorer                         model call -> chart
 ===  ===============================  =========================================================
 01   `member_calculus_explorer`       ``cohesion.commitment_margin`` -> ``margin_components_chart``
-02   `survival_explorer`              ``cases.durations`` -> ``survival_table``/``survival_curve``
+02   `survival_explorer`              ``cases.durations`` -> ``kaplan_meier`` -> ``survival_curve``
                                       (and ``membership_timeline`` of NATO, ASEAN, ECOWAS)
 03   `europe_network_explorer`        ``networks.signed_graph``/``triads`` -> ``network_chart``,
                                       ``triad_chart``; ``cohesion.member_calculus`` (Italy)
@@ -57,7 +57,10 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, clear_output, display
 
-from alliancekit import charts  # first: it imports altair the fast way (see charts._import_altair)
+from alliancekit import (
+    charts,  # first: it imports altair the fast way (see charts._import_altair)
+    survival,
+)
 from alliancekit.charts import alt
 
 __all__ = [
@@ -457,7 +460,7 @@ def survival_explorer(compare: str = "era") -> Explorer:
         d = d.assign(size=pd.cut(d["n_members"], [0, 2, 5, 10_000],
                                  labels=["bilateral", "3-5", "6+"]).astype(str))
         group = None if v["compare"] == "nothing" else v["compare"]
-        table = charts.survival_table(d, group)
+        table = survival.kaplan_meier(d, group)
         chart = charts.survival_curve(table, subtitle=f"{len(d)} ATOP alliances, 1815-2003")
         med = []
         for g, rows in table.groupby("group", sort=False):

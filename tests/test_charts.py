@@ -10,10 +10,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from alliancekit import charts
+from alliancekit.survival import kaplan_meier
 
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
              "#000000"}
@@ -68,8 +67,7 @@ def _builders():
                           "role": ["holds together", "erodes"]})
     triads = pd.DataFrame({"label": ["AAA-BBB-CCC"], "negatives": [1], "balanced": [False]})
     return {
-        "survival_curve": lambda: charts.survival_curve(charts.survival_table(_durations(),
-                                                                              "era")),
+        "survival_curve": lambda: charts.survival_curve(kaplan_meier(_durations(), "era")),
         "membership_timeline": lambda: charts.membership_timeline(members, start="1991-01-01",
                                                                   end="2020-01-01"),
         "timeline": lambda: charts.timeline(
@@ -242,34 +240,6 @@ def test_data_table_rejects_other_objects():
 def test_builder_names_missing_columns():
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['q95'\]"):
         charts.fan_chart(_fan().drop(columns="q95"))
-
-
-# ------------------------------------------------------------------ survival table
-def test_survival_table_matches_a_hand_computed_kaplan_meier():
-    d = pd.DataFrame({"years": [1.0, 2.0, 2.0, 5.0], "ended": [True, True, False, True]})
-    table = charts.survival_table(d)
-    # at t=1: 3/4 survive; at t=2: 3 at risk, 1 ends -> 3/4 * 2/3; t=5: 1 at risk, ends -> 0
-    np.testing.assert_allclose(table["survival"], [1.0, 0.75, 0.5, 0.0])
-    assert table["censored"].tolist() == [0, 0, 1, 0]
-
-
-def test_survival_table_without_endings_stays_at_one():
-    d = pd.DataFrame({"years": [1.0, 3.0], "ended": [False, False]})
-    assert charts.survival_table(d)["survival"].eq(1.0).all()
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(st.floats(0, 200, allow_nan=False), st.booleans()), min_size=1,
-                max_size=40))
-def test_survival_is_a_non_increasing_share(rows):
-    d = pd.DataFrame(rows, columns=["years", "ended"])
-    s = charts.survival_table(d)["survival"].to_numpy()
-    assert np.all((s >= 0) & (s <= 1)) and np.all(np.diff(s) <= 1e-12)
-
-
-def test_survival_table_rejects_negative_durations():
-    with pytest.raises(ValueError, match="non-negative"):
-        charts.survival_table(pd.DataFrame({"years": [-1.0], "ended": [True]}))
 
 
 # ------------------------------------------------------------------ data shown
