@@ -7,7 +7,8 @@
     python3 tasks.py data        rebuild the shipped CSV extracts from ../shared/data
     python3 tasks.py bench       run the benchmarks and print their figures
 
-Arguments after ``test`` go to pytest, e.g. ``python3 tasks.py test -k cases``.
+Arguments after ``test`` go to pytest, e.g. ``python3 tasks.py test -k cases``; tests run on one
+worker per core unless you pass ``-n`` yourself (``-n 0`` runs them in one process).
 """
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def ensure_venv(extras: str) -> None:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e",
+        f".[{extras}]")
     stamp.write_text(digest)
 
 
@@ -78,7 +80,11 @@ def course(args: list[str]) -> None:
 def test(args: list[str]) -> None:
     ensure_venv("course,test")
     ensure_chromium()
-    run(PYTHON, "-m", "pytest", *args, env=venv_env())
+    # One worker per core; a test file stays on one worker, so each file's shared fixtures
+    # (a JupyterLab server, an nbgrader course, an executed lesson) are built once.
+    parallel = [] if any(a.startswith(("-n", "--numprocesses", "-p")) for a in args) else [
+        "-n", "auto", "--dist", "loadfile"]
+    run(PYTHON, "-m", "pytest", *parallel, *args, env=venv_env())
 
 
 def exercises(args: list[str]) -> None:
