@@ -82,8 +82,8 @@ def test(args: list[str]) -> None:
     ensure_chromium()
     # One worker per core; a test file stays on one worker, so each file's shared fixtures
     # (a JupyterLab server, an nbgrader course, an executed lesson) are built once.
-    parallel = [] if any(a.startswith(("-n", "--numprocesses", "-p")) for a in args) else [
-        "-n", "auto", "--dist", "loadfile"]
+    chose = any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in args)
+    parallel = [] if chose else ["-n", "auto", "--dist", "loadfile"]
     run(PYTHON, "-m", "pytest", *parallel, *args, env=venv_env())
 
 

@@ -64,7 +64,7 @@ from alliancekit import (
 from alliancekit.charts import alt
 
 __all__ = [
-    "Explorer", "View", "member_calculus_explorer", "survival_explorer",
+    "Explorer", "View", "membership_explorer", "member_calculus_explorer", "survival_explorer",
     "europe_network_explorer", "little_entente_explorer", "erosion_explorer",
     "portfolio_explorer", "scorecard_explorer", "EXPLORERS", "control_values",
 ]
@@ -305,6 +305,68 @@ def _slider(description, value, lo, hi, step=0.05, fmt=".2f", integer=False):
     kwargs = {} if integer else {"readout_format": fmt}
     return cls(value=value, min=lo, max=hi, step=step, description=description,
                continuous_update=False, style=_STYLE, layout=_WIDE, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# 00 who belonged, and when
+# --------------------------------------------------------------------------------------------
+_LEFT_FOR_GOOD = ("renounced", "defected", "lost_independence", "suspended", "expired",
+                  "dissolved")
+
+
+def membership_explorer(alliance: str = "nato") -> Explorer:
+    """Lesson 00: the members of any alliance in the case data over time, exits marked.
+
+    A first look at the course's claim: pick an alliance and see how its membership changed
+    between the day it was signed and the day it ended (or today). The summary counts the
+    founding members, the states that left for good and the members at the end.
+
+    Parameters
+    ----------
+    alliance : str
+        ``alliance_id`` from ``cases.table("alliances")`` shown first (default NATO).
+
+    Returns
+    -------
+    Explorer
+
+    References
+    ----------
+    Leeds et al. (2002), ATOP v4.01; the sources of each membership row (``cases.cite``).
+    """
+    from alliancekit import cases
+
+    alliances = cases.table("alliances").sort_values("signed")
+    ids = list(alliances["alliance_id"])
+    if alliance not in ids:
+        raise ValueError(f"alliance must be an alliance_id of the case data, e.g. 'nato' or "
+                         f"'triple_alliance'; got {alliance!r}")
+    options = [(f"{row.name} ({row.signed.year})", row.alliance_id)
+               for row in alliances.itertuples()]
+    controls = {"alliance": W.Dropdown(options=options, value=alliance, description="Alliance",
+                                       style=_STYLE, layout=_WIDE)}
+
+    def draw(v):
+        row = alliances.set_index("alliance_id").loc[v["alliance"]]
+        m = _membership_frame([v["alliance"]])
+        end = row["ended"] if pd.notna(row["ended"]) else pd.Timestamp.today().normalize()
+        chart = charts.membership_timeline(
+            m, start=str(row["signed"].date()), end=str(end.date()), title=_short(row["name"]),
+            subtitle=f"{row['kind'].replace('_', ' ')}, signed {row['signed']:%d %b %Y}")
+        founders = cases.members(v["alliance"], row["signed"], use_accession=True)
+        last_day = end - pd.Timedelta(days=1) if pd.notna(row["ended"]) else end
+        at_end = cases.members(v["alliance"], last_day, use_accession=True)
+        gone = sorted(set(m.loc[m["exit_mode"].isin(_LEFT_FOR_GOOD), "state"])
+                      - set(at_end["ccode"].map(cases.state_name)))
+        ending = (f"it ended on {row['ended']:%d %b %Y} with {len(at_end)}"
+                  if pd.notna(row["ended"]) else f"it has {len(at_end)} today")
+        summary = (f"{_short(row['name'])}: {len(founders)} founding member(s); {ending}. "
+                   + (f"States that left before the end: {', '.join(gone)}." if gone
+                      else "No state left before the end."))
+        return View(chart.data if isinstance(chart.data, pd.DataFrame) else m, chart, summary)
+
+    return Explorer("Who belonged, and when?", controls, draw,
+                    note="Pick an alliance: watch members join and leave.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -897,6 +959,7 @@ def control_values(widget) -> list:
 
 #: Lesson number -> explorer factory (used by the tests and the benchmark).
 EXPLORERS = {
+    "00": membership_explorer,
     "01": member_calculus_explorer,
     "02": survival_explorer,
     "03": europe_network_explorer,

@@ -248,8 +248,9 @@ def assert_offline(current: Session) -> None:
 # Lessons: open, Run All from the menu, no errors, explorer and chart drawn, nothing fetched
 
 
-# The team contract: the explorer each lesson must show (00 and 08 have none of their own).
+# The team contract: the explorer each lesson must show (08 reuses lesson 05's).
 CONTRACT_EXPLORERS = {
+    "00-welcome": "membership_explorer", "08-conclusion": "erosion_explorer",
     "01-theory": "member_calculus_explorer", "02-patterns": "survival_explorer",
     "03-europe": "europe_network_explorer", "04-little-entente": "little_entente_explorer",
     "05-erosion": "erosion_explorer", "06-small-powers": "portfolio_explorer",

@@ -94,8 +94,6 @@ def test_lesson_links_its_exercise(path):
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_lesson_uses_an_explorer(path):
-    if path.stem in ("00-welcome", "08-conclusion"):
-        pytest.skip("the welcome and the conclusion need no explorer")
     code = "\n".join(c.source for c in _read(path).cells if c.cell_type == "code")
     assert re.search(r"widgets\.\w+_explorer\(", code), f"{path.name}: no explorer"
 
