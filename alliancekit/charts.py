@@ -112,6 +112,7 @@ def _theme() -> alt.theme.ThemeConfig:
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12,
                       "subtitleColor": "#444444"},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6",
+                     "labelOverlap": "greedy", "labelSeparation": 6,
                      "domainColor": "#666666", "tickColor": "#666666"},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             "line": {"strokeWidth": 2.5},
@@ -475,7 +476,9 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
         inside = by_date[(by_date["date"] > t0) & (by_date["date"] <= t1)]
         rows.append(pd.DataFrame({
             "alliance": alliance, "date": inside["date"], "members": inside["members"],
-            "change": np.where(inside["left"] > 0, "left", "joined"), "states": inside["states"]}))
+            "change": np.select([inside["step"] < 0, inside["step"] > 0], ["left", "joined"],
+                                "changed"),
+            "states": inside["states"]}))
         last = int(by_date[by_date["date"] <= t1]["members"].iloc[-1]) if len(by_date) else 0
         rows.append(pd.DataFrame({"alliance": alliance, "date": [t1], "members": [last],
                                   "change": ["end"], "states": [""]}))

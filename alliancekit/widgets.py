@@ -460,6 +460,12 @@ def _membership_frame(alliance_ids=_POST_1991):
     m = m[m["alliance_id"].isin(alliance_ids)].copy()
     if m.empty:
         return m
+    # One span per state and alliance: a new ATOP phase (exit mode "replaced") is not an exit,
+    # and later NATO members count from their accession, not from their protocol's signature.
+    m["joined"] = m["accession"].fillna(m["joined"])
+    m = m.sort_values("joined").groupby(["alliance_id", "ccode"], as_index=False).agg(
+        joined=("joined", "min"), left=("left", lambda s: s.max() if s.notna().all() else pd.NaT),
+        exit_mode=("exit_mode", "last"))
     names = alliances["name"].to_dict()
     m["alliance"] = [_short(names.get(a, a)) for a in m["alliance_id"]]
     m["state"] = [cases.state_name(int(c)) for c in m["ccode"]]
