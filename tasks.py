@@ -74,7 +74,11 @@ def ensure_chromium() -> None:
 
 def course(args: list[str]) -> None:
     ensure_venv("course")
-    run(BIN / "jupyter", "lab", "course/00-welcome.ipynb", *args, env=venv_env())
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    # Serve the whole repository (lessons and exercises) and open on the welcome lesson.
+    run(BIN / "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
+        "--LabApp.default_url=/lab/tree/course/00-welcome.ipynb", *as_root, *args,
+        env=venv_env())
 
 
 def test(args: list[str]) -> None:
