@@ -778,8 +778,8 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
         if scen is not None and v.get("events", True) and len(shocks):
             shock_rows = shocks[["year", "mechanism"]]
         left = charts.sized(charts.fan_chart(fan, title="Futures of cohesion",
-                                             shocks=shock_rows, threshold=c_min), width=330)
-        right = charts.sized(charts.gap_chart(fan, professed), width=330)
+                                             shocks=shock_rows, threshold=c_min), width=300)
+        right = charts.sized(charts.gap_chart(fan, professed), width=300)
         data = fan.assign(professed=professed["q50"].to_numpy(),
                           dissolved=dissolved["probability"].to_numpy())
         end = data.iloc[-1]
@@ -921,7 +921,7 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
         shock_rows = (pd.DataFrame({"year": [v["shock_year"]], "text": [v["shock"]]})
                       if driver is not None else None)
         fan_c = charts.sized(charts.fan_chart(fan, title="Futures under the shock",
-                                              shocks=shock_rows, threshold=c_min), width=330)
+                                              shocks=shock_rows, threshold=c_min), width=300)
         data = fan.assign(dissolved=dissolved["probability"].to_numpy())
         end = data.iloc[-1]
         shock = ("no scenario shock" if driver is None else
