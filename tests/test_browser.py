@@ -454,6 +454,21 @@ def _check_initial_state(page, index, cell, oracle) -> None:
     assert _plain(oracle.summary) in _plain(_cell_text(cell))
 
 
+def _check_follows_the_model(page, index, cell, oracle, before_data, before_text,
+                             before_summary, action: str) -> None:
+    """After ``action`` moved the first slider, the chart and text show the model's new output."""
+    _wait_for_change(page, cell, before_text)
+    state = _slider_state(cell)[0]
+    _expected_after(oracle, state["label"], state["readout"])
+    assert not oracle.data.equals(before_data), f"{action} did not change the model's input"
+    views = _cell_vega_data(page, index)
+    assert _shows_data(views, oracle.data), (
+        f"after {action}, the chart does not show the model's new data")
+    assert not _shows_data(views, before_data), "the chart still shows the old data"
+    assert _plain(oracle.summary) != _plain(before_summary)
+    assert _plain(oracle.summary) in _plain(_cell_text(cell))
+
+
 @pytest.mark.browser
 def test_erosion_explorer_follows_the_keyboard(session, erosion):
     page, index, cell, oracle = erosion
@@ -466,16 +481,8 @@ def test_erosion_explorer_follows_the_keyboard(session, erosion):
         handle.focus()
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
-        _wait_for_change(page, cell, before_text)
-        state = _slider_state(cell)[0]
-        _expected_after(oracle, state["label"], state["readout"])
-        assert not oracle.data.equals(before_data), "the model gave the same data: pick a control"
-        views = _cell_vega_data(page, index)
-        assert _shows_data(views, oracle.data), (
-            "after the key presses, the chart does not show the model's new data")
-        assert not _shows_data(views, before_data), "the chart still shows the old data"
-        assert _plain(oracle.summary) != _plain(before_summary)
-        assert _plain(oracle.summary) in _plain(_cell_text(cell))
+        _check_follows_the_model(page, index, cell, oracle, before_data, before_text,
+                                 before_summary, "the key presses")
         session.screenshot_at("erosion-keyboard", cell)
         assert_offline(session)
 
@@ -499,16 +506,8 @@ def test_erosion_explorer_follows_a_mouse_drag(session, erosion):
         for k in range(1, 11):
             page.mouse.move(x + dx * k / 10, y)
         page.mouse.up()
-        _wait_for_change(page, cell, before_text)
-        state = _slider_state(cell)[0]
-        _expected_after(oracle, state["label"], state["readout"])
-        assert not oracle.data.equals(before_data), "the drag did not change the model's input"
-        views = _cell_vega_data(page, index)
-        assert _shows_data(views, oracle.data), (
-            "after the drag, the chart does not show the model's new data")
-        assert not _shows_data(views, before_data), "the chart still shows the old data"
-        assert _plain(oracle.summary) != _plain(before_summary)
-        assert _plain(oracle.summary) in _plain(_cell_text(cell))
+        _check_follows_the_model(page, index, cell, oracle, before_data, before_text,
+                                 before_summary, "the drag")
         session.screenshot_at("erosion-drag", cell)
         assert_offline(session)
 

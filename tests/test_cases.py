@@ -1,6 +1,7 @@
 """alliancekit.cases: what each public function returns, and the errors bad input gets."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import subprocess
@@ -72,32 +73,32 @@ def test_table_name_must_be_a_string(bad):
         cases.table(bad)
 
 
-def test_a_broken_file_is_reported_with_its_name(monkeypatch):
+@contextlib.contextmanager
+def _shipped_file_edited(monkeypatch, name, old, new):
+    """Serve table ``name`` with its first ``old`` replaced by ``new``, with a cold cache."""
     original = cases._read_text
-    broken = original("events").replace("external_shock", "bad_mechanism", 1)
+    broken = original(name).replace(old, new, 1)
     cases._load.cache_clear()
     monkeypatch.setattr(cases, "_read_text",
-                        lambda name: broken if name == "events" else original(name))
+                        lambda table: broken if table == name else original(table))
     try:
-        with pytest.raises(cases.DataError, match="events.csv.*mechanism"):
-            cases.table("events")
+        yield
     finally:
         monkeypatch.undo()
         cases._load.cache_clear()
+
+
+def test_a_broken_file_is_reported_with_its_name(monkeypatch):
+    with _shipped_file_edited(monkeypatch, "events", "external_shock", "bad_mechanism"):
+        with pytest.raises(cases.DataError, match="events.csv.*mechanism"):
+            cases.table("events")
 
 
 def test_a_dangling_source_key_is_reported(monkeypatch):
-    original = cases._read_text
-    broken = original("alliances").replace("atop401;langer1931", "atop401;nosuchbook1900", 1)
-    cases._load.cache_clear()
-    monkeypatch.setattr(cases, "_read_text",
-                        lambda name: broken if name == "alliances" else original(name))
-    try:
+    with _shipped_file_edited(monkeypatch, "alliances", "atop401;langer1931",
+                              "atop401;nosuchbook1900"):
         with pytest.raises(cases.DataError, match="nosuchbook1900"):
             cases.table("alliances")
-    finally:
-        monkeypatch.undo()
-        cases._load.cache_clear()
 
 
 # -------------------------------------------------------------------------------- state codes

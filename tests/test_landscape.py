@@ -28,6 +28,16 @@ def landscapes(draw, min_n=2, max_n=8):
     return np.array(sizes), p, np.array(config)
 
 
+def seeded_inputs(n, seed, min_size):
+    """Seeded sizes in [min_size, 1 + min_size) and a symmetric, zero-diagonal propensity."""
+    rng = np.random.default_rng(seed)
+    s = rng.random(n) + min_size
+    p = rng.normal(size=(n, n))
+    p = (p + p.T) / 2
+    np.fill_diagonal(p, 0)
+    return s, p
+
+
 def brute_energy(config, sizes, p):
     n = len(sizes)
     return sum(sizes[i] * sizes[j] * p[i, j] * (config[i] != config[j])
@@ -87,12 +97,8 @@ def test_energies_agree_with_energy_for_every_configuration(inp):
 
 
 def test_energies_agree_with_energy_on_both_sides_of_the_bit_split():
-    rng = np.random.default_rng(3)
     n = 17  # 65,536 configurations: codes split into 8 low bits and 8 high bits
-    s = rng.random(n) + 0.1
-    p = rng.normal(size=(n, n))
-    p = (p + p.T) / 2
-    np.fill_diagonal(p, 0)
+    s, p = seeded_inputs(n, seed=3, min_size=0.1)
     e = L.energies(s, p)
     for code in (0, 1, (1 << 8) - 1, 1 << 8, (1 << 8) + 1, (1 << 15) + 3, (1 << 16) - 1):
         assert_allclose(e[code], L.energy(L.decode(code, n), s, p), rtol=1e-9, atol=1e-9)
@@ -169,12 +175,8 @@ def test_exhaustive_basins_cover_every_start_and_include_the_global_minimum(inp)
 
 
 def test_basins_of_every_start_match_one_run_of_myopic_dynamics_each():
-    rng = np.random.default_rng(7)
     n = 6
-    s = rng.random(n) + 0.2
-    p = rng.normal(size=(n, n))
-    p = (p + p.T) / 2
-    np.fill_diagonal(p, 0)
+    s, p = seeded_inputs(n, seed=7, min_size=0.2)
     b = L.basins(s, p)
     ends = {}
     for c in L.configurations(n):
@@ -185,12 +187,8 @@ def test_basins_of_every_start_match_one_run_of_myopic_dynamics_each():
 
 
 def test_basins_sample_starts_when_n_is_large():
-    rng = np.random.default_rng(0)
     n = 20
-    s = rng.random(n) + 0.1
-    p = rng.normal(size=(n, n))
-    p = (p + p.T) / 2
-    np.fill_diagonal(p, 0)
+    s, p = seeded_inputs(n, seed=0, min_size=0.1)
     b = L.basins(s, p, n_starts=200, seed=1)
     assert not b["exhaustive"].any()
     assert b["n_starts"].sum() == 200
