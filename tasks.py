@@ -7,8 +7,10 @@
     python3 tasks.py data        rebuild the shipped CSV extracts from ../shared/data
     python3 tasks.py bench       run the benchmarks and print their figures
 
-Arguments after ``test`` go to pytest, e.g. ``python3 tasks.py test -k cases``; tests run on one
-worker per core unless you pass ``-n`` yourself (``-n 0`` runs them in one process).
+Arguments after ``test`` go to pytest, e.g. ``python3 tasks.py test tests/unit`` for the fast unit
+tests alone, or ``-k cases``; tests run on one worker per core unless you pass ``-n`` yourself
+(``-n 0`` runs them in one process). ``tests/unit`` holds fast tests of the library and data;
+``tests/integration`` the slower ones that execute notebooks, run nbgrader or drive a browser.
 """
 from __future__ import annotations
 

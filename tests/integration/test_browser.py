@@ -31,7 +31,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browser_support as bs  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"
 LESSONS = sorted((ROOT / "course").glob("[0-9][0-9]-*.ipynb"))
 EXERCISES = sorted((ROOT / "exercises").glob("ex*/ex*.ipynb"))

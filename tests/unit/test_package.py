@@ -52,6 +52,6 @@ def test_the_course_reference_list_names_every_source_in_the_data():
     from alliancekit import cases
 
     listed = set(re.findall(r"`\[([a-z0-9_]+)\]`",
-                            (Path(__file__).parents[1] / "course" / "REFERENCES.md").read_text()))
+                            (Path(__file__).parents[2] / "course" / "REFERENCES.md").read_text()))
     missing = set(cases.table("sources")["key"]) - listed
     assert not missing, f"course/REFERENCES.md lacks these sources.csv keys: {sorted(missing)}"

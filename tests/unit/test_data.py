@@ -15,7 +15,7 @@ import pytest
 
 from alliancekit import cases
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "alliancekit" / "data"
 SHARED = ROOT.parent / "shared" / "data"
 ATOP_END = pd.Timestamp("2003-12-31")  # rows after this need a non-dataset citation

@@ -18,7 +18,7 @@ from alliancekit import grading
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ex01-theory"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 AUTO_MAX = 9.0  # autograded points of ex01-theory

@@ -29,7 +29,7 @@ from alliancekit.checks import check
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*not in session")  # nbgrader 0.9.6 + SQLAlchemy
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ALL_SETS = ["ex01-theory", "ex02-patterns", "ex03-europe", "ex04-little-entente", "ex05-erosion",
             "ex06-small-powers", "ex07-managing"]
 SETS = [name for name in ALL_SETS if (ROOT / "solutions" / name / f"{name}.ipynb").exists()]

@@ -14,7 +14,7 @@ import pytest
 from nbconvert import HTMLExporter
 from nbrun import run_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
 #: The fixed lesson names (TEAM.md) and the graded exercise each one points to.
 LESSONS = {

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = ROOT.parent / "shared" / "seed" / "illusion-of-permanent-allies.txt"
 RUN = 10
 REFERENCE_LINE = re.compile(r"\(\d{4}[a-z]?\)|\b(19|20)\d{2}\b.*[\"“*].+[\"”*]")
