@@ -21,6 +21,8 @@ from collections.abc import Mapping
 __all__ = ["spec_text", "label_svg"]
 
 _ROOT = re.compile(r"<svg\b[^>]*>")
+_HIDDEN = 'class="ak-marks" aria-hidden="true"'
+_LABELLED = re.compile(rf"(?P<text><title>.*?</title>(<desc>.*?</desc>)?)(?=<g {_HIDDEN}>)", re.S)
 
 
 def _text(value) -> str:
@@ -82,8 +84,9 @@ def label_svg(svg: str, title: str, description: str = "") -> str:
     Returns
     -------
     str
-        The same SVG, root ``<title>``/``<desc>`` added (replacing ones this function added
-        before), ``role="img"`` and ``aria-label`` set on the root.
+        The same SVG: root ``<title>``/``<desc>`` added (replacing ones this function added
+        before), ``role="img"`` and ``aria-label`` set on the root, and the marks wrapped in one
+        ``aria-hidden`` group (the image is read as a whole).
 
     Raises
     ------
@@ -93,7 +96,8 @@ def label_svg(svg: str, title: str, description: str = "") -> str:
     Examples
     --------
     >>> label_svg('<svg><g/></svg>', "M", "Two lines.")
-    '<svg role="img" aria-label="M"><title>M</title><desc>Two lines.</desc><g/></svg>'
+    '<svg role="img" aria-label="M"><title>M</title><desc>Two lines.</desc><g class="ak-marks" \
+aria-hidden="true"><g/></g></svg>'
     """
     match = _ROOT.search(svg)
     if match is None:
@@ -104,12 +108,20 @@ def label_svg(svg: str, title: str, description: str = "") -> str:
     root = re.sub(r'\s(role|aria-label)="[^"]*"', "", root)
     closing = "/>" if root.endswith("/>") else ">"
     root = (f'{root[: -len(closing)].rstrip()} role="img" '
-            f'aria-label="{html.escape(title.strip(), quote=True)}"{closing}')
-    inner = svg[match.end():]
-    inner = re.sub(r"^<title>.*?</title>(<desc>.*?</desc>)?", "", inner, flags=re.S)
+            f'aria-label="{html.escape(title.strip(), quote=True)}">')
     text = f"<title>{html.escape(title.strip(), quote=False)}</title>"
     if description and description.strip():
         text += f"<desc>{html.escape(description.strip(), quote=False)}</desc>"
     if closing == "/>":
-        return f"{svg[: match.start()]}{root[:-2]}>{text}</svg>{inner}"
-    return f"{svg[: match.start()]}{root}{text}{inner}"
+        return f"{svg[: match.start()]}{root}{text}</svg>{svg[match.end():]}"
+    inner = svg[match.end():]
+    previous = _LABELLED.match(inner)
+    if previous:  # labelled before: replace the text, keep the one hidden group
+        return f"{svg[: match.start()]}{root}{text}{inner[previous.end('text'):]}"
+    end = inner.rfind("</svg>")
+    if end < 0:
+        raise ValueError("not an SVG document: the root <svg> is never closed")
+    # The root is one image; the marks inside (vl-convert gives some a graphics role but no
+    # name) are hidden from assistive technology, which reads the title and description.
+    return (f"{svg[: match.start()]}{root}{text}<g {_HIDDEN}>{inner[:end]}</g>"
+            f"{inner[end:]}")

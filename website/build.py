@@ -247,6 +247,8 @@ def clean_lesson(path: Path, binder: str | None) -> int:
                     if "ak-snapshot" in text:
                         snapshot = True
                         text = SNAPSHOT_STYLE.sub("", text)
+                        # Explorers sit in a lesson's sections (h2): their title is an h3.
+                        text = re.sub(r"<(/?)h4\b", r"<\1h3", text)
                     data["text/html"] = text
                 output["data"] = data
                 output.get("metadata", {}).pop(WIDGET_VIEW, None)

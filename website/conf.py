@@ -39,6 +39,9 @@ html_css_files = ["ak-site.css"]
 html_last_updated_fmt = None
 html_show_sourcelink = False
 html_copy_source = False
+# Light mode by default (charts are drawn on white); an explicit mode also keeps the theme from
+# logging a console error on a first visit.
+html_context = {"default_mode": "light"}
 html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,

@@ -55,6 +55,13 @@ def test_labelling_twice_keeps_one_title_and_one_role():
     twice = svgtext.label_svg(once, "C", "D")
     assert twice.count("<title>") == 1 and twice.count('role="img"') == 1
     assert _root(twice)[0].text == "C" and _root(twice)[1].text == "D"
+    assert twice.count("aria-hidden") == 1
+
+
+def test_the_marks_are_hidden_behind_the_one_named_image():
+    root = _root(charts.to_svg(_chart()))
+    assert len(root) == 3 and root[2].get("aria-hidden") == "true"
+    assert root[2].find(f".//{SVG}path") is not None
 
 
 def test_a_self_closing_svg_is_opened_to_hold_its_title():
