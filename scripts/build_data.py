@@ -9,7 +9,9 @@ Usage::
 
 Writes states.csv, capabilities.csv, atop_alliances.csv, alliances.csv, memberships.csv and
 reliability.csv (``build``), then the replication extracts of lesson 09: abrogation.csv,
-reliability_codings.csv, europe1936_pairs.csv and europe1936_sizes.csv (``build_replications``). The output is deterministic: the same inputs always give byte-identical files.
+reliability_codings.csv, europe1936_pairs.csv and europe1936_sizes.csv
+(``build_replications``). The output is deterministic: the same inputs always give byte-identical
+files.
 events.csv and sources.csv are hand-coded and are not touched.
 
 Only the standard library is used, so the extracts can be checked without pandas. Values taken from
