@@ -1271,6 +1271,8 @@ def dissolution_probability(frame):
 _SCENARIOS = {
     "little_entente": ("The Little Entente, 1920-1938", "little_entente"),
     "ecowas": ("ECOWAS and the Sahel exits, 2010-2030", "ecowas"),
+    # pre-registered: coded by the rules in data/README.md before the model was run on it
+    "balkan_entente": ("The Balkan Entente, 1934-1940 (pre-registered)", "balkan_entente_1934"),
 }
 
 
@@ -1284,7 +1286,7 @@ def scenario_names():
     Examples
     --------
     >>> scenario_names()
-    ['ecowas', 'little_entente']
+    ['balkan_entente', 'ecowas', 'little_entente']
     """
     return sorted(_SCENARIOS)
 
@@ -1382,7 +1384,8 @@ def scenario(name):
     Parameters
     ----------
     name : str
-        One of `scenario_names`: ``"little_entente"`` (1920-1938) or ``"ecowas"`` (2010-2030).
+        One of `scenario_names`: ``"little_entente"`` (1920-1938), ``"ecowas"`` (2010-2030) or
+        ``"balkan_entente"`` (1934-1940, coded before the model was first run on it).
 
     Returns
     -------
