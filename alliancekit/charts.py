@@ -1245,17 +1245,20 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
         data.assign(end="low value", value=data["low_value"], outcome=data["at_low"]),
         data.assign(end="high value", value=data["high_value"], outcome=data["at_high"]),
     ])[["parameter", "end", "value", "outcome"] + (["status"] if "status" in data else [])]
+    if "status" not in data:
+        data["status"] = "input"
+    statuses = list(dict.fromkeys(data["status"]))
     y = alt.Y("parameter:N", sort=order, title=None)
     bars = alt.Chart().mark_bar(height=12).encode(
         y=y, x=alt.X("at_low:Q", title=outcome, axis=alt.Axis(format="%"),
-                     scale=alt.Scale(domain=[0, 1])), x2="at_high:Q", color=alt.value(PALETTE[0]))
-    dots = alt.Chart().mark_point(filled=True, size=60).encode(
+                     scale=alt.Scale(domain=[0, 1])), x2="at_high:Q",
+        color=alt.Color("status:N", title="input is", sort=statuses),
+        tooltip=_tt("parameter:N", "status:N", ("at_low:Q", ".0%"), ("at_high:Q", ".0%")))
+    dots = alt.Chart().mark_point(filled=True, size=50, color="#000").encode(
         y=y, x="outcome:Q",
         shape=alt.Shape("end:N", title="parameter at its", sort=["low value", "high value"]),
-        color=alt.Color("end:N", sort=["low value", "high value"],
-                        scale=alt.Scale(range=[PALETTE[1], PALETTE[3]]), title="parameter at its"),
         tooltip=_tt("parameter:N", "end:N", ("value:Q", ".3g"), ("outcome:Q", ".0%")))
-    layers = [alt.layer(bars, data=_records(data[["parameter", "at_low", "at_high"]])),
+    layers = [alt.layer(bars, data=_records(data[["parameter", "status", "at_low", "at_high"]])),
               alt.layer(dots, data=_records(long))]
     if base is not None:
         layers.append(alt.Chart(_ONE).mark_rule(strokeDash=[4, 3], color="#555").encode(
