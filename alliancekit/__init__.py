@@ -9,8 +9,10 @@ heavy libraries they need, such as pandas and altair) load only when first used:
 Modules
 -------
 cases       the case data (alliances, members, events, capabilities, sources)
-survival    how long alliances last: Kaplan-Meier estimates with censoring
+survival    how long alliances last: Kaplan-Meier estimates with censoring, competing risks
+termination how ATOP alliances ended: one label per ATOP termmode code
 cohesion    member calculus and cohesion dynamics
+sensitivity where the cohesion model's inputs come from, and how much its answer hangs on each
 networks    signed alliance networks and structural balance
 landscape   Axelrod & Bennett's landscape theory
 strategies  small-state portfolios: hedging, diversification, autonomy
@@ -27,7 +29,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "cases", "survival", "cohesion", "networks", "landscape", "strategies", "charts", "widgets",
-    "checks", "grading",
+    "checks", "grading", "termination", "sensitivity",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

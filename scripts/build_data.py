@@ -391,13 +391,32 @@ def build_states(shared: Path) -> list[dict]:
     return [seen[c] for c in sorted(seen)]
 
 
+def _ending_code(rows: list[dict]) -> int | str:
+    """ATOP termmode of an alliance's ending: the most common code among the member rows that
+    leave last (ties go to the lower code); empty when no row records an ending."""
+    ended = [r for r in rows if int(float(r["termmode"] or 0)) != 0 and r["yrexit"].strip()
+             and float(r["yrexit"]) != 0]
+    if not ended:
+        return ""
+    def exit_key(r):
+        return tuple(int(float(r[k] or 0)) for k in ("yrexit", "moexit", "dayexit"))
+    last = max(exit_key(r) for r in ended)
+    codes = [int(float(r["termmode"])) for r in ended if exit_key(r) == last]
+    return min(set(codes), key=lambda c: (-codes.count(c), c))
+
+
 def build_atop_alliances(shared: Path) -> list[dict]:
-    members = {}
+    from alliancekit.termination import label
+
+    members: dict[int, set] = {}
+    member_rows: dict[int, list[dict]] = {}
     for r in read_csv(shared / "atop-member-level.csv"):
         members.setdefault(int(r["atopid"]), set()).add(int(r["member"]))
+        member_rows.setdefault(int(r["atopid"]), []).append(r)
     rows = []
     for r in read_csv(shared / "atop-alliance-level.csv"):
         a = int(r["atopid"])
+        code = _ending_code(member_rows.get(a, [])) if float(r["endyr"] or 0) != 0 else ""
         rows.append({
             "atopid": a, "begin": ymd(r["begyr"], r["begmo"], r["begday"], day_missing_ok=True),
             "end": ymd(r["endyr"], r["endmo"], r["endday"], day_missing_ok=True),
@@ -406,6 +425,7 @@ def build_atop_alliances(shared: Path) -> list[dict]:
             "ineffect": int(float(r["ineffect"])),
             **{k: int(float(r[k])) for k in ("defense", "offense", "neutral", "nonagg", "consul")},
             "bilateral": int(float(r["bilat"])), "n_members": len(members.get(a, ())),
+            "termmode": code, "end_cause": label(code or None),
             "source": "atop401",
         })
     return sorted(rows, key=lambda x: x["atopid"])
@@ -559,7 +579,8 @@ def build(shared: Path, out: Path) -> list[Path]:
                              "upop", "cinc", "source"), caps)
     put("atop_alliances.csv", ("atopid", "begin", "end", "begin_day_missing", "end_day_missing",
                                "ineffect", "defense", "offense",
-                               "neutral", "nonagg", "consul", "bilateral", "n_members", "source"),
+                               "neutral", "nonagg", "consul", "bilateral", "n_members", "termmode",
+                               "end_cause", "source"),
         build_atop_alliances(shared))
     put("reliability.csv", (*RELIABILITY_COLUMNS, "source"), build_reliability(shared))
     return written
