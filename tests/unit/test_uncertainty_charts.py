@@ -35,3 +35,10 @@ def test_tornado_chart_puts_the_widest_swing_first_and_states_the_base():
 def test_tornado_chart_names_a_missing_column():
     with pytest.raises(ValueError, match="at_high"):
         charts.tornado_chart(SENS.drop(columns="at_high"))
+
+
+def test_margin_compare_chart_names_the_years_whose_margin_differs():
+    frame = pd.DataFrame({"year": [1913, 1914, 1915], "margin": [-0.5, -0.7, -0.9],
+                          "margin_alt": [-0.5, -0.7, -0.8]})
+    text = charts.describe(charts.margin_compare_chart(frame))
+    assert "1915: -0.90 as coded, -0.80 with the alternative" in text and "1914:" not in text
