@@ -97,6 +97,11 @@ RENDERER = "alliancekit"
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
 SVG_MIMETYPE = "image/svg+xml"
 WIDTH, HEIGHT = 420, 240
+#: Options for JupyterLab's Vega-Lite renderer: no vega-embed actions menu (its <summary> has no
+#: accessible name, a serious axe violation; the data table and the SVG cover its uses).
+DISPLAY_OPTIONS = {"embed_options": {"actions": False}}
+#: Display metadata that carries those options, for ``display(bundle, metadata=..., raw=True)``.
+DISPLAY_METADATA = {VEGALITE_MIMETYPE: DISPLAY_OPTIONS}
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,7 +179,7 @@ def render(spec: dict, **metadata):
         The mimebundle and its metadata.
     """
     spec = _with_description(spec)
-    bundle, meta = mimetype_renderer(spec, **metadata)
+    bundle, meta = mimetype_renderer(spec, **{**DISPLAY_OPTIONS, **metadata})
     bundle = dict(bundle)
     bundle.update(_svg(spec))
     return bundle, meta

@@ -75,6 +75,21 @@ _SNAPSHOT_CSS = (
     "<style>.jp-NotebookPanel .ak-snapshot{display:none}"
     ".jp-NotebookPanel .jp-OutputArea-child:has(.ak-snapshot){display:none}</style>"
 )
+# ipywidgets draws a slider's handle (role "slider") with no accessible name: its visible label
+# is a separate element, so a screen reader announces an unnamed slider (axe:
+# aria-input-field-name, serious). JupyterLab runs scripts of trusted HTML outputs, so the
+# snapshot output carries this one: it names each handle in the explorer's cell after its label,
+# now and whenever the widgets redraw. Exported HTML has no sliders, and nothing happens there.
+_NAME_SLIDERS = (
+    "<script>(() => {const s = document.currentScript;"
+    "const cell = s && s.closest('.jp-Cell, .cell'); if (!cell) return;"
+    "const name = () => cell.querySelectorAll('.widget-slider').forEach(w => {"
+    "const l = w.querySelector('.widget-label'); const t = l ? l.textContent.trim() : '';"
+    "w.querySelectorAll('.noUi-handle').forEach(h => {"
+    "if (t && h.getAttribute('aria-label') !== t) h.setAttribute('aria-label', t);});});"
+    "name(); new MutationObserver(name).observe(cell, {childList: true, subtree: true});"
+    "})();</script>"
+)
 _STYLE = {"description_width": "13em"}
 _WIDE = W.Layout(width="34em")
 _AUTO = W.Layout(width="auto")
@@ -235,7 +250,7 @@ class Explorer:
         for out, bundle in zip(self._outs, self.bundles, strict=True):
             with out:
                 clear_output(wait=True)
-                display(bundle, raw=True)
+                display(bundle, metadata=charts.DISPLAY_METADATA, raw=True)
 
     def _on_change(self, change) -> None:
         self.update()
@@ -277,7 +292,8 @@ class Explorer:
         static = W.Output()
         with static:
             for chart in self.static:
-                display(charts.mimebundle(chart, svg=False), raw=True)
+                display(charts.mimebundle(chart, svg=False), metadata=charts.DISPLAY_METADATA,
+                        raw=True)
         return W.VBox([*head, box, self._panels, self._summary, self._accordion, static])
 
     def snapshot_html(self) -> str:
@@ -288,7 +304,7 @@ class Explorer:
                 f"<figure><figcaption>{html.escape(charts.describe(chart))}</figcaption>"
                 f"{charts.to_svg(chart)}</figure>")
         table = self._data_table().html
-        return (f"{_SNAPSHOT_CSS}<div class='ak-snapshot'><h4>{html.escape(self.title)}</h4>"
+        return (f"{_SNAPSHOT_CSS}{_NAME_SLIDERS}<div class='ak-snapshot'><h4>{html.escape(self.title)}</h4>"
                 f"<p>{html.escape(self.summary)}</p>{''.join(figures)}"
                 f"<details><summary>Data table</summary>{table}</details></div>")
 

@@ -46,7 +46,8 @@ MATHJAX_VERSION = "3.2.2"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 VEGALITE = re.compile(r"application/vnd\.vegalite\.v\d+\+json")
-SNAPSHOT_STYLE = re.compile(r"<style>[^<]*\.ak-snapshot[^<]*</style>")
+SNAPSHOT_STYLE = re.compile(r"<style>[^<]*\.ak-snapshot[^<]*</style>|<script>.*?</script>",
+                            re.S)
 BINDER = re.compile(r"https://mybinder\.org/v2/gh/[^)\s?]+")
 LESSON = re.compile(r"\d\d-.+")
 
