@@ -285,7 +285,8 @@ class Explorer:
     # -- display -------------------------------------------------------------------------------
     def widget(self) -> W.VBox:
         """The explorer as one ipywidgets box (controls, chart, summary, data table)."""
-        head = [W.HTML(f"<h4 style='margin:0.2em 0'>{html.escape(self.title)}</h4>")]
+        # h3: explorers sit in a lesson's "##" sections, and headings must not skip a level.
+        head = [W.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(self.title)}</h3>")]
         if self.note:
             head.append(W.HTML(f"<p style='margin:0'>{html.escape(self.note)}</p>"))
         box = W.VBox(list(self.controls.values()))
@@ -304,7 +305,8 @@ class Explorer:
                 f"<figure><figcaption>{html.escape(charts.describe(chart))}</figcaption>"
                 f"{charts.to_svg(chart)}</figure>")
         table = self._data_table().html
-        return (f"{_SNAPSHOT_CSS}{_NAME_SLIDERS}<div class='ak-snapshot'><h4>{html.escape(self.title)}</h4>"
+        return (f"{_SNAPSHOT_CSS}{_NAME_SLIDERS}<div class='ak-snapshot'>"
+                f"<h3>{html.escape(self.title)}</h3>"
                 f"<p>{html.escape(self.summary)}</p>{''.join(figures)}"
                 f"<details><summary>Data table</summary>{table}</details></div>")
 

@@ -282,8 +282,6 @@ def clean_lesson(path: Path, binder: str | None) -> int:
                     if "ak-snapshot" in text:
                         snapshot = True
                         text = SNAPSHOT_STYLE.sub("", text)
-                        # Explorers sit in a lesson's sections (h2): their title is an h3.
-                        text = re.sub(r"<(/?)h4\b", r"<\1h3", text)
                     if 'class="dataframe' in text:
                         # pandas leaves the index column's header empty: name it for screen
                         # readers (visually-hidden is the theme's Bootstrap class).
