@@ -319,3 +319,13 @@ def test_axe_finds_no_serious_or_new_violation_on_any_page(visits):
         for v in record["axe"]:
             print(f"  {page}: {v['impact']} {v['id']} x{len(v['nodes'])}: {v['nodes'][:3]}")
     assert problems == [], "\n".join(problems)
+
+
+def test_accessibility_md_lists_every_recorded_rule_and_upstream_issue():
+    text = (ROOT / "ACCESSIBILITY.md").read_text()
+    known = a11y.baseline()
+    for part in ("site", "notebook_content", "notebook_content_unfixed", "jupyterlab"):
+        for rule in known[part]:
+            assert f"`{rule}`" in text, f"ACCESSIBILITY.md does not mention {rule} ({part})"
+    for rule, issue in known["jupyterlab"].items():
+        assert issue in text, f"ACCESSIBILITY.md does not cite {issue} for {rule}"
