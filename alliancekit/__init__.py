@@ -6,18 +6,28 @@ heavy libraries they need, such as pandas and altair) load only when first used:
     import alliancekit as ak
     ak.cases.members("triple_alliance", "1900-01-01")   # loads pandas and the data now
 
-Modules
--------
-cases       the case data (alliances, members, events, capabilities, sources)
+Modules, in the order data flows (each imports only modules above it)
+----------------------------------------------------------------------
+cases       the case data (alliances, members, events, capabilities, sources); the only reader
+            of files
+summaries   membership over time and power by side, from the case data
 survival    how long alliances last: Kaplan-Meier estimates with censoring
-cohesion    member calculus and cohesion dynamics
-networks    signed alliance networks and structural balance
-landscape   Axelrod & Bennett's landscape theory
+networks    signed networks and structural balance (pure: graphs in, results out)
+landscape   Axelrod & Bennett's landscape theory (pure: arrays in, results out)
+europe      the great powers' case data, 1872-1918, as inputs to networks and landscape
+calculus    the member calculus: stay or leave?
+scenarios   the coded drivers and shocks of the cohesion scenarios
+cohesion    the cohesion dynamics (and, for old notebooks, the calculus and scenario names)
 strategies  small-state portfolios: hedging, diversification, autonomy
-charts      altair chart builders with one colour-blind-safe theme (sets the offline renderer)
-widgets     the ipywidgets explorers used by the lessons
+render      the chart theme, the offline renderer, descriptions and data tables
+charts      altair chart builders, one per kind of model output
+explorer    the Explorer machinery: controls wired to one model call and one chart
+widgets     the explorers used by the lessons
 checks      self-checks for learners without an instructor
 grading     a robust nbgrader autograding command for instructors
+
+Private helpers: ``_validate`` (argument checks and their errors), ``_bipartition`` (two-bloc
+splits shared by networks and landscape).
 """
 from __future__ import annotations
 
@@ -26,8 +36,8 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "cases", "survival", "cohesion", "networks", "landscape", "strategies", "charts", "widgets",
-    "checks", "grading",
+    "cases", "summaries", "survival", "networks", "landscape", "europe", "calculus", "scenarios",
+    "cohesion", "strategies", "render", "charts", "explorer", "widgets", "checks", "grading",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

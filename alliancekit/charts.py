@@ -1,16 +1,8 @@
-"""Altair chart builders with one colour-blind-safe theme, and an offline renderer.
+"""Altair chart builders: one per kind of model output, in the course's colour-blind-safe theme.
 
-Importing this module does two things, once, and nothing else does them anywhere else:
-
-1. it registers and enables the ``"alliancekit"`` theme: the Okabe & Ito (2008) palette, which stays
-   distinguishable under the common forms of colour-vision deficiency, with lines also told apart
-   by dash where a chart has several series;
-2. it registers and enables the ``"alliancekit"`` renderer. The renderer returns the Vega-Lite v5
-   mimetype bundle (JupyterLab draws it as an interactive chart) merged with an ``image/svg+xml``
-   rendering of the same chart made offline by vl-convert (nbconvert, nbgrader feedback and any
-   other HTML export show the SVG). No CDN is involved at any point. Altair 6's renderers and
-   Altair 5's plain ``mimetype`` renderer each fail offline in one of those places (see
-   ``PITFALLS.md`` of the course repository), which is why the package pins ``altair<6``.
+The theme and the offline renderer are set by `alliancekit.render`, which this module imports
+(so importing either one configures altair); its names (``describe``, ``data_table``,
+``chart_frame``, ``mimebundle``, ``to_svg`` ...) are also reachable from here.
 
 Every builder takes a plain DataFrame (the output of a model or data function: charts never compute
 model state), and returns an altair chart with a ``title`` and a top-level ``description`` in
@@ -23,342 +15,68 @@ Builders (input -> chart), by lesson:
 - 02 `survival_curve` (``survival.kaplan_meier`` of ``cases.durations``: censoring ticks),
   `membership_timeline` (memberships: members over time, exits marked), `timeline` (spans);
 - 03 `network_chart` (``networks.node_positions`` + ``networks.edge_table``), `triad_chart`;
-- 04 `side_totals` + `capabilities_chart` (``cases.cinc``; lines or stacked areas, optional
-  browser-side year sliders);
+- 04 `capabilities_chart` (``summaries.side_totals`` of ``cases.cinc``; lines or stacked areas,
+  optional browser-side year sliders);
 - 05/07/08 `fan_chart` (``cohesion.fan``), `gap_chart` (rhetoric vs reality),
   `dissolution_chart`; 06 `portfolio_chart` (``strategies.compare_strategies``);
   07 `scorecard_chart`.
 
-Cost (measured on the course machine, 2 cores): ``import altair`` about 1 s; building a chart and
-its Vega-Lite dict 2-10 ms; the SVG about 35-55 ms once vl-convert is warm (its first call costs
-about 0.5 s). Explorers therefore redraw on a control change with the Vega-Lite bundle only
-(`mimebundle` with ``svg=False``) and make the SVG once, for the static snapshot that exported HTML
-shows.
-
 References
 ----------
-Okabe, M. & Ito, K. (2008). Color Universal Design (CUD): how to make figures and presentations
-that are friendly to colorblind people. https://jfly.uni-koeln.de/color/
 Owusu, O. & Bruce-Ghartey, E. A. (2026). The Illusion of Permanent Allies. IJRISS.
 """
 from __future__ import annotations
 
-import html
-import math
-import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-
-def _import_altair():
-    """Import altair without jsonschema's IRI grammar, which costs ~0.8 s of a ~1.1 s import.
-
-    jsonschema imports the optional ``rfc3987_syntax`` package, if it is installed, to check the
-    "iri" string format, and building that grammar dominates ``import altair`` (measured on the
-    course machine: 1.15 s with it, 0.27 s without). Vega-Lite specs never use that format, so
-    while altair (and through it jsonschema) is first imported, the package is marked absent; the
-    mark is removed again at once, so any later ``import rfc3987_syntax`` works as usual. Where
-    jsonschema was already imported, nothing is changed.
-    """
-    block = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
-    if block:
-        sys.modules["rfc3987_syntax"] = None  # an import of it now raises ImportError
-    try:
-        import altair
-    finally:
-        if block:
-            del sys.modules["rfc3987_syntax"]
-    return altair
-
-
-alt = _import_altair()
-from altair.vegalite.v5.display import mimetype_renderer, svg_renderer  # noqa: E402
+from . import _validate as vd
+from . import survival
+from .render import (  # noqa: F401 (re-exported: charts.<name> keeps working)
+    ALLIED,
+    HEIGHT,
+    HOSTILE,
+    NEUTRAL,
+    PALETTE,
+    RENDERER,
+    SVG_MIMETYPE,
+    THEME,
+    VEGALITE_MIMETYPE,
+    WIDTH,
+    DataTable,
+    alt,
+    chart_frame,
+    data_table,
+    describe,
+    fast_spec,
+    inline_records,
+    mimebundle,
+    render,
+    title_text,
+    to_svg,
+)
+from .summaries import member_counts, side_totals  # noqa: F401 (side_totals re-exported)
 
 __all__ = [
-    "PALETTE", "THEME", "RENDERER", "SVG_MIMETYPE", "VEGALITE_MIMETYPE",
-    "render", "mimebundle", "sized", "to_svg", "describe", "data_table", "DataTable", "chart_frame",
-    "survival_curve", "membership_timeline", "timeline", "capabilities_chart",
-    "side_totals", "network_chart", "triad_chart", "margin_chart", "margin_components_chart",
-    "fan_chart", "gap_chart", "dissolution_chart", "portfolio_chart", "scorecard_chart",
+    "sized", "survival_curve", "membership_timeline", "timeline", "capabilities_chart",
+    "network_chart", "triad_chart", "margin_chart", "margin_components_chart", "fan_chart",
+    "gap_chart", "dissolution_chart", "portfolio_chart", "scorecard_chart",
+    # re-exported from alliancekit.render and alliancekit.summaries
+    "PALETTE", "THEME", "RENDERER", "SVG_MIMETYPE", "VEGALITE_MIMETYPE", "render", "mimebundle",
+    "to_svg", "describe", "data_table", "DataTable", "chart_frame", "side_totals",
 ]
-
-#: Okabe & Ito (2008) colours, in the order categories receive them.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-           "#000000")
-#: Named roles, so that the same meaning keeps the same colour across lessons.
-ALLIED, HOSTILE, NEUTRAL = "#0072B2", "#D55E00", "#7f7f7f"
-THEME = "alliancekit"
-RENDERER = "alliancekit"
-VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
-SVG_MIMETYPE = "image/svg+xml"
-WIDTH, HEIGHT = 420, 240
-
-
-# --------------------------------------------------------------------------------------------
-# theme and renderer (configured here, once, on import)
-# --------------------------------------------------------------------------------------------
-@alt.theme.register(THEME, enable=True)
-def _theme() -> alt.theme.ThemeConfig:
-    """The course theme: Okabe-Ito colours, readable fonts, no chart junk."""
-    font = "Helvetica, Arial, sans-serif"
-    return alt.theme.ThemeConfig({
-        "config": {
-            "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
-            "font": font,
-            "background": "white",
-            "range": {"category": list(PALETTE), "ordinal": {"scheme": "blues"}},
-            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12,
-                      "subtitleColor": "#444444"},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6",
-                     "labelOverlap": "greedy", "labelSeparation": 6,
-                     "domainColor": "#666666", "tickColor": "#666666"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
-            "line": {"strokeWidth": 2.5},
-            "point": {"size": 50, "filled": True},
-            "text": {"fontSize": 12},
-        }
-    })
-
-
-def _spec(chart_or_spec) -> dict:
-    if isinstance(chart_or_spec, dict):
-        return chart_or_spec
-    return chart_or_spec.to_dict()
-
-
-def to_svg(chart) -> str:
-    """The chart as an SVG string, made offline by vl-convert (about 40 ms once warm).
-
-    Parameters
-    ----------
-    chart : altair chart or dict
-        A chart, or its Vega-Lite dict.
-
-    Returns
-    -------
-    str
-        The SVG document.
-    """
-    return svg_renderer(_spec(chart))[SVG_MIMETYPE]
-
-
-def render(spec: dict, **metadata):
-    """The course renderer: the Vega-Lite v5 bundle merged with an offline SVG of the same chart.
-
-    JupyterLab prefers the Vega-Lite output (an interactive chart drawn by its own offline
-    renderer); HTML exports (nbconvert, nbgrader feedback) have no Vega-Lite renderer and show the
-    SVG. Registered with ``alt.renderers`` as ``"alliancekit"`` and enabled on import.
-
-    Parameters
-    ----------
-    spec : dict
-        A Vega-Lite v5 specification (what altair passes to renderers).
-    **metadata
-        Passed on to altair's mimetype renderer.
-
-    Returns
-    -------
-    tuple of (dict, dict)
-        The mimebundle and its metadata.
-    """
-    spec = _with_description(spec)
-    bundle, meta = mimetype_renderer(spec, **metadata)
-    bundle = dict(bundle)
-    bundle.update(svg_renderer(spec))
-    return bundle, meta
-
-
-def _with_description(spec: dict) -> dict:
-    """A composed chart (``a | b``, ``a & b``) without its own description gets its panels'."""
-    if spec.get("description"):
-        return spec
-    parts = [p.get("description") for key in ("hconcat", "vconcat", "concat")
-             for p in spec.get(key, []) if isinstance(p, dict)]
-    parts = [p for p in parts if p]
-    if parts:
-        spec = {**spec, "description": " ".join(parts)}
-    return spec
-
-
-alt.renderers.register(RENDERER, render)
-alt.renderers.enable(RENDERER)
-
-
-def mimebundle(chart, svg: bool = True, validate: bool = True) -> dict:
-    """The display bundle of a chart, with or without its SVG.
-
-    Parameters
-    ----------
-    chart : altair chart
-    svg : bool
-        Include the ``image/svg+xml`` rendering (about 40 ms). Explorers pass False when they
-        redraw after a control change.
-    validate : bool
-        Validate the spec against the Vega-Lite schema (a few ms). The builders here are validated
-        by the tests, so explorers skip it on redraws and use `fast_spec`.
-
-    Returns
-    -------
-    dict
-        mimetype -> data, ready for ``IPython.display.display(bundle, raw=True)``.
-    """
-    spec = chart.to_dict() if validate else fast_spec(chart)
-    bundle, _ = mimetype_renderer(spec)
-    bundle = dict(bundle)
-    if svg:
-        bundle.update(svg_renderer(spec))
-    return bundle
-
-
-# --------------------------------------------------------------------------------------------
-# accessibility: description and data table
-# --------------------------------------------------------------------------------------------
-def _title_text(chart) -> str:
-    title = getattr(chart, "title", alt.Undefined)
-    if title is alt.Undefined or title is None:
-        return ""
-    if isinstance(title, str):
-        return title
-    text = getattr(title, "text", title.get("text", "") if isinstance(title, dict) else "")
-    return text if isinstance(text, str) else " ".join(text)
-
-
-def describe(chart) -> str:
-    """The chart's title and its description in words (what a screen reader should announce).
-
-    Parameters
-    ----------
-    chart : altair chart
-
-    Returns
-    -------
-    str
-        ``"<title>. <description>"``.
-
-    Raises
-    ------
-    ValueError
-        If the chart has no description.
-    """
-    description = getattr(chart, "description", alt.Undefined)
-    if description is alt.Undefined or not description:
-        raise ValueError("chart has no description; every course chart must set one "
-                         "(chart.properties(description=...))")
-    title = _title_text(chart)
-    return f"{title}. {description}" if title else str(description)
-
-
-def chart_frame(chart) -> pd.DataFrame:
-    """The DataFrame a chart draws (its top-level data, else its first layer's or panel's)."""
-    stack = [chart]
-    while stack:
-        item = stack.pop(0)
-        data = getattr(item, "data", alt.Undefined)
-        if isinstance(data, pd.DataFrame):
-            return data
-        for attr in ("layer", "hconcat", "vconcat", "concat"):
-            parts = getattr(item, attr, alt.Undefined)
-            if parts is not alt.Undefined and parts:
-                stack.extend(parts)
-    raise ValueError("chart holds no DataFrame (builders in alliancekit.charts always attach one)")
-
-
-class DataTable:
-    """An accessible HTML table of a chart's data (caption, column headers with ``scope``).
-
-    Displays itself in Jupyter; ``.html`` is the markup and ``.frame`` the rows shown.
-    """
-
-    def __init__(self, frame: pd.DataFrame, caption: str, max_rows: int):
-        self.total_rows = len(frame)
-        self.frame = frame.head(max_rows)
-        self.caption = caption
-        self.html = _table_html(self.frame, caption, self.total_rows)
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        return f"DataTable({self.caption!r}, {self.total_rows} rows)"
-
-
-def _cell(value) -> str:
-    if isinstance(value, (float, np.floating)):
-        if math.isnan(value):
-            return ""
-        return f"{value:.3g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return str(value)
-
-
-def _table_html(frame: pd.DataFrame, caption: str, total: int) -> str:
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
-        for row in frame.itertuples(index=False, name=None)
-    )
-    note = "" if total <= len(frame) else f" (first {len(frame)} of {total} rows)"
-    return (f'<table class="ak-data-table"><caption>{html.escape(caption)}{note}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-
-
-def data_table(chart_or_frame, caption: str | None = None, max_rows: int = 60) -> DataTable:
-    """The data behind a chart as an accessible HTML table, for screen readers.
-
-    Parameters
-    ----------
-    chart_or_frame : altair chart or pandas.DataFrame
-        A chart from this module (its data is used) or a frame.
-    caption : str, optional
-        Table caption; default the chart's title.
-    max_rows : int
-        Rows shown (>= 1); the caption says when rows were left out.
-
-    Returns
-    -------
-    DataTable
-        Displays as an HTML table; ``.html`` holds the markup.
-
-    Examples
-    --------
-    >>> data_table(pd.DataFrame({"year": [1882], "margin": [0.1]}), "Italy").html[:40]
-    '<table class="ak-data-table"><caption>It'
-    """
-    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
-        raise ValueError(f"max_rows must be a whole number >= 1; got {max_rows!r}")
-    if isinstance(chart_or_frame, pd.DataFrame):
-        frame = chart_or_frame
-        caption = caption or "Data"
-    elif isinstance(chart_or_frame, alt.TopLevelMixin):
-        frame = chart_frame(chart_or_frame)
-        caption = caption or _title_text(chart_or_frame) or "Data"
-    else:
-        raise ValueError("chart_or_frame must be an altair chart or a pandas DataFrame; got "
-                         f"{type(chart_or_frame).__name__}")
-    return DataTable(frame, caption, max_rows)
 
 
 # --------------------------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------------------------
 def _require(frame, columns, name="frame") -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame; got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} lacks column(s) {missing}; it has {list(frame.columns)}")
+    vd.frame(name, frame, columns, empty=True)
 
 
-def _records(frame: pd.DataFrame) -> alt.InlineData:
-    """Small auxiliary data inline, without altair's DataFrame sanitising (dates as ISO text)."""
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%S")
-    return alt.InlineData(values=out.to_dict("records"))
+_records = inline_records
 
 
 #: One empty datum, for marks placed by ``alt.XDatum``/``alt.YDatum`` (reference rules).
@@ -385,6 +103,7 @@ def sized(chart, width=None, height=None):
     if height is not None:
         chart.height = height
     return chart
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -424,9 +143,9 @@ def survival_curve(table: pd.DataFrame, title: str = "How long alliances last",
     for g in groups:
         rows = table[table["group"] == g]
         n = int(rows["at_risk"].iloc[0])
-        half = rows[rows["survival"] <= 0.5]
-        median = f"half had ended within {half['years'].iloc[0]:.1f} years" if len(half) else \
-            "more than half were still in force at the end of the data"
+        half_life = survival.median_lifespan(rows)
+        median = (f"half had ended within {half_life:.1f} years" if half_life == half_life
+                  else "more than half were still in force at the end of the data")
         parts.append(f"{g}: {n} alliances, {median}")
     description = ("Step line of the share of alliances still in force against years since they "
                    "began (Kaplan-Meier estimate); small ticks mark alliances still in force when "
@@ -454,35 +173,8 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
         Its data: alliance, date, members, change ("joined", "left" or "start"), states.
     """
     _require(memberships, ["alliance", "state", "joined", "left"], "memberships")
-    t0 = pd.Timestamp(start)
-    t1 = pd.Timestamp(end) if end else pd.Timestamp.today().normalize()
-    rows = []
-    for alliance, part in memberships.groupby("alliance", sort=False):
-        joined = pd.to_datetime(part["joined"])
-        left = pd.to_datetime(part["left"])
-        changes = pd.concat([
-            pd.DataFrame({"date": joined, "step": 1, "state": part["state"]}),
-            pd.DataFrame({"date": left, "step": -1, "state": part["state"]}).dropna(),
-        ]).sort_values("date")
-        by_date = changes.groupby("date").agg(
-            step=("step", "sum"), joined=("step", lambda s: (s > 0).sum()),
-            left=("step", lambda s: (s < 0).sum()),
-            states=("state", lambda s: ", ".join(map(str, s)))).reset_index()
-        by_date["members"] = by_date["step"].cumsum()
-        before = by_date[by_date["date"] <= t0]
-        first = int(before["members"].iloc[-1]) if len(before) else 0
-        rows.append(pd.DataFrame({"alliance": alliance, "date": [t0], "members": [first],
-                                  "change": ["start"], "states": [""]}))
-        inside = by_date[(by_date["date"] > t0) & (by_date["date"] <= t1)]
-        rows.append(pd.DataFrame({
-            "alliance": alliance, "date": inside["date"], "members": inside["members"],
-            "change": np.select([inside["step"] < 0, inside["step"] > 0], ["left", "joined"],
-                                "changed"),
-            "states": inside["states"]}))
-        last = int(by_date[by_date["date"] <= t1]["members"].iloc[-1]) if len(by_date) else 0
-        rows.append(pd.DataFrame({"alliance": alliance, "date": [t1], "members": [last],
-                                  "change": ["end"], "states": [""]}))
-    data = pd.concat(rows, ignore_index=True)
+    data = member_counts(memberships, start, end)
+    t0, t1 = data["date"].min(), data["date"].max()
     base = alt.Chart()
     colour = alt.Color("alliance:N", title=None)
     line = base.mark_line(interpolate="step-after").encode(
@@ -561,39 +253,6 @@ def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
 # --------------------------------------------------------------------------------------------
 # 04: capabilities (CINC)
 # --------------------------------------------------------------------------------------------
-def side_totals(cinc: pd.DataFrame, sides: Mapping[str, Sequence]) -> pd.DataFrame:
-    """Sum CINC scores by side and year (a presentation step: the scores come from the data).
-
-    Parameters
-    ----------
-    cinc : DataFrame
-        From ``cases.cinc()``: ccode, stateabb, year, cinc.
-    sides : mapping
-        Side label -> COW codes or abbreviations of the states on that side.
-
-    Returns
-    -------
-    pandas.DataFrame
-        side, year, cinc (the side's total), states (abbreviations on that side), n_states
-        (how many of them have a score that year).
-    """
-    _require(cinc, ["ccode", "stateabb", "year", "cinc"], "cinc")
-    if not isinstance(sides, Mapping) or not sides:
-        raise ValueError("sides must be a non-empty mapping of label -> list of states")
-    rows = []
-    for label, states in sides.items():
-        wanted = {str(s) for s in states}
-        part = cinc[cinc["ccode"].astype(str).isin(wanted) | cinc["stateabb"].isin(wanted)]
-        if part.empty:
-            raise ValueError(f"sides[{label!r}] matches no state in the CINC data: {states}")
-        g = part.groupby("year", sort=True)["cinc"].agg(["sum", "count"])
-        rows.append(pd.DataFrame({
-            "side": label, "year": g.index.to_numpy(), "cinc": g["sum"].to_numpy(),
-            "states": "+".join(sorted(set(part["stateabb"]))), "n_states": g["count"].to_numpy(),
-        }))
-    return pd.concat(rows, ignore_index=True)
-
-
 def capabilities_chart(totals: pd.DataFrame, title: str = "Capabilities (CINC)",
                        subtitle: str | None = None, events: pd.DataFrame | None = None,
                        stacked: bool = False, browser_controls: bool = False,
@@ -1067,63 +726,3 @@ def scorecard_chart(items: pd.DataFrame, title: str = "Assessment scorecard",
     description = ("Bars of the scorecard: " + "; ".join(
         f"{r.item} {r.score:.2f} ({r.role})" for r in items.itertuples()) + ".")
     return _finish(chart, title, description, subtitle)
-
-
-# --------------------------------------------------------------------------------------------
-# fast Vega-Lite dicts for explorer redraws
-# --------------------------------------------------------------------------------------------
-def _values(data) -> list:
-    if isinstance(data, pd.DataFrame):
-        out = data
-        dates = [c for c in out.columns if pd.api.types.is_datetime64_any_dtype(out[c])]
-        if dates:
-            out = out.copy()
-            for col in dates:
-                out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%S")
-        records = out.to_dict("records")
-        for row in records:      # JSON has no NaN: Vega-Lite reads null as missing
-            for k, v in row.items():
-                if isinstance(v, float) and v != v:
-                    row[k] = None
-        return records
-    return list(data.values)
-
-
-def fast_spec(chart) -> dict:
-    """The chart's Vega-Lite dict, built without letting altair copy and sanitise its data.
-
-    Every DataFrame or inline dataset in the chart is swapped for a named dataset while altair
-    writes the rest of the spec, then put back; the values go in the spec's top-level ``datasets``.
-    The result draws the same chart as ``chart.to_dict()`` (the tests check this) in about half
-    the time, which keeps explorer redraws within budget. No schema validation.
-
-    Parameters
-    ----------
-    chart : altair chart
-
-    Returns
-    -------
-    dict
-    """
-    swapped = []
-    stack = [chart]
-    while stack:
-        item = stack.pop()
-        data = getattr(item, "_kwds", {}).get("data", alt.Undefined)
-        if isinstance(data, (pd.DataFrame, alt.InlineData)):
-            name = f"ak{len(swapped)}"
-            swapped.append((item, data, name))
-            item._kwds["data"] = alt.NamedData(name=name)
-        for attr in ("layer", "hconcat", "vconcat", "concat"):
-            parts = getattr(item, "_kwds", {}).get(attr, alt.Undefined)
-            if parts is not alt.Undefined and parts:
-                stack.extend(parts)
-    try:
-        spec = chart.to_dict(validate=False)
-    finally:
-        for item, data, _ in swapped:
-            item._kwds["data"] = data
-    datasets = spec.setdefault("datasets", {})
-    for _, data, name in swapped:
-        datasets[name] = _values(data)
-    return spec
