@@ -8,19 +8,23 @@ heavy libraries they need, such as pandas and altair) load only when first used:
 
 Modules, in the order data flows (each imports only modules above it)
 ----------------------------------------------------------------------
+termination how ATOP alliances ended: one label per ATOP termmode code (a codebook, no data)
 cases       the case data (alliances, members, events, capabilities, sources); the only reader
             of files
 summaries   membership over time and power by side, from the case data
-survival    how long alliances last: Kaplan-Meier estimates with censoring
+survival    how long alliances last: Kaplan-Meier estimates with censoring, competing risks
 networks    signed networks and structural balance (pure: graphs in, results out)
 landscape   Axelrod & Bennett's landscape theory (pure: arrays in, results out)
 europe      the great powers' case data, 1872-1918, as inputs to networks and landscape
+europe1936  a replication of Axelrod & Bennett's Europe of 1936
 calculus    the member calculus: stay or leave?
 scenarios   the coded drivers and shocks of the cohesion scenarios
 cohesion    the cohesion dynamics (and, for old notebooks, the calculus and scenario names)
 strategies  small-state portfolios: hedging, diversification, autonomy
 render      the chart theme, the offline renderer, descriptions and data tables
-charts      altair chart builders, one per kind of model output
+model_charts  chart builders for model output (margins, fans, portfolios, sensitivity)
+charts      chart builders for the case data (survival, membership, power, networks); also
+            reachable: every model_charts builder
 explorer    the Explorer machinery: controls wired to one model call and one chart
 widgets     the explorers used by the lessons
 checks      self-checks for learners without an instructor
@@ -36,8 +40,9 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "cases", "summaries", "survival", "networks", "landscape", "europe", "calculus", "scenarios",
-    "cohesion", "strategies", "render", "charts", "explorer", "widgets", "checks", "grading",
+    "termination", "cases", "summaries", "survival", "networks", "landscape", "europe",
+    "europe1936", "calculus", "scenarios", "cohesion", "strategies", "render",
+    "model_charts", "charts", "explorer", "widgets", "checks", "grading",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

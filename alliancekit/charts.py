@@ -1,4 +1,4 @@
-"""Altair chart builders: one per kind of model output, in the course's colour-blind-safe theme.
+"""Altair chart builders for the case data and history: survival, membership, power, networks.
 
 The theme and the offline renderer are set by `alliancekit.render`, which this module imports
 (so importing either one configures altair); its names (``describe``, ``data_table``,
@@ -10,16 +10,16 @@ words, for screen readers. `data_table` turns a chart (or a frame) into an acces
 
 Builders (input -> chart), by lesson:
 
-- 01/03 `margin_components_chart` (one ``commitment_margin``), `margin_chart`
-  (``cohesion.member_calculus``: the margin and its terms over time);
 - 02 `survival_curve` (``survival.kaplan_meier`` of ``cases.durations``: censoring ticks),
   `membership_timeline` (memberships: members over time, exits marked), `timeline` (spans);
 - 03 `network_chart` (``networks.node_positions`` + ``networks.edge_table``), `triad_chart`;
 - 04 `capabilities_chart` (``summaries.side_totals`` of ``cases.cinc``; lines or stacked areas,
   optional browser-side year sliders);
-- 05/07/08 `fan_chart` (``cohesion.fan``), `gap_chart` (rhetoric vs reality),
-  `dissolution_chart`; 06 `portfolio_chart` (``strategies.compare_strategies``);
-  07 `scorecard_chart`.
+- 02 `survival_band_chart` (Kaplan-Meier with confidence bands), `incidence_chart` (how
+  alliances ended: cumulative incidence with competing risks).
+
+The builders for model output (margins, fans of futures, portfolios, scorecards, sensitivity)
+are in `alliancekit.model_charts`; they are also reachable from here (``charts.fan_chart`` ...).
 
 References
 ----------
@@ -27,13 +27,22 @@ Owusu, O. & Bruce-Ghartey, E. A. (2026). The Illusion of Permanent Allies. IJRIS
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from . import _validate as vd
 from . import survival
+from .model_charts import (  # noqa: F401 (re-exported: charts.<name> keeps working)
+    dissolution_chart,
+    fan_chart,
+    gap_chart,
+    margin_chart,
+    margin_components_chart,
+    portfolio_chart,
+    scorecard_chart,
+    tornado_chart,
+)
 from .render import (  # noqa: F401 (re-exported: charts.<name> keeps working)
     ALLIED,
     HEIGHT,
@@ -51,59 +60,27 @@ from .render import (  # noqa: F401 (re-exported: charts.<name> keeps working)
     data_table,
     describe,
     fast_spec,
-    inline_records,
     mimebundle,
     render,
+    sized,
     title_text,
     to_svg,
 )
+from .render import finish as _finish
+from .render import inline_records as _records
+from .render import require_columns as _require
+from .render import tooltips as _tt
 from .summaries import member_counts, side_totals  # noqa: F401 (side_totals re-exported)
 
 __all__ = [
-    "sized", "survival_curve", "membership_timeline", "timeline", "capabilities_chart",
-    "network_chart", "triad_chart", "margin_chart", "margin_components_chart", "fan_chart",
-    "gap_chart", "dissolution_chart", "portfolio_chart", "scorecard_chart",
-    # re-exported from alliancekit.render and alliancekit.summaries
+    "survival_curve", "membership_timeline", "timeline", "capabilities_chart", "network_chart",
+    "triad_chart", "survival_band_chart", "incidence_chart",
+    # re-exported from alliancekit.model_charts, alliancekit.render and alliancekit.summaries
+    "margin_chart", "margin_components_chart", "fan_chart", "gap_chart", "dissolution_chart",
+    "portfolio_chart", "scorecard_chart", "tornado_chart", "sized",
     "PALETTE", "THEME", "RENDERER", "SVG_MIMETYPE", "VEGALITE_MIMETYPE", "render", "mimebundle",
     "to_svg", "describe", "data_table", "DataTable", "chart_frame", "side_totals",
 ]
-
-
-# --------------------------------------------------------------------------------------------
-# helpers
-# --------------------------------------------------------------------------------------------
-def _require(frame, columns, name="frame") -> None:
-    vd.frame(name, frame, columns, empty=True)
-
-
-_records = inline_records
-
-
-#: One empty datum, for marks placed by ``alt.XDatum``/``alt.YDatum`` (reference rules).
-_ONE = alt.InlineData(values=[{}])
-
-
-def _tt(*fields) -> list:
-    """Tooltips with explicit types (a bare string makes altair infer the type: slow)."""
-    return [alt.Tooltip(f[0], format=f[1]) if isinstance(f, tuple) else alt.Tooltip(f)
-            for f in fields]
-
-
-def _finish(chart, title: str, description: str, subtitle: str | None = None):
-    t = alt.Title(title, subtitle=subtitle) if subtitle else title
-    chart.title = t          # plain attributes: .properties() re-validates (about 4 ms)
-    chart.description = description
-    return chart
-
-
-def sized(chart, width=None, height=None):
-    """Set a chart's width and/or height in place (pixels or ``alt.Step``) and return it."""
-    if width is not None:
-        chart.width = width
-    if height is not None:
-        chart.height = height
-    return chart
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -451,278 +428,82 @@ def triad_chart(triads: pd.DataFrame, title: str = "Triads", subtitle: str | Non
 
 
 # --------------------------------------------------------------------------------------------
-# 01 and 03: member calculus
+# how sure a result is: confidence bands, competing risks, sensitivity (issue 10)
 # --------------------------------------------------------------------------------------------
-def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
-                 subtitle: str | None = None, highlight_year: int | None = None):
-    """The commitment margin by year (stay while it is at or above 0), with its parts.
+def survival_band_chart(table: pd.DataFrame, title: str = "How long alliances last",
+                        subtitle: str | None = None):
+    """Kaplan-Meier step line of each group with its pointwise confidence band.
 
     Parameters
     ----------
-    frame : DataFrame
-        From ``cohesion.member_calculus``: year, benefit, autonomy_cost, entrapment, outside,
-        margin, stays.
+    table : DataFrame
+        From ``alliancekit.survival.kaplan_meier``: group, years, survival, low, high (shares in
+        [0, 1]; years since the alliance began).
     title, subtitle : str
-    highlight_year : int, optional
-        Draw a vertical rule at this year.
-
-    Returns
-    -------
-    altair.LayerChart
-        Its data is long: year, part, value (the margin and its four terms).
-    """
-    _require(frame, ["year", "benefit", "autonomy_cost", "entrapment", "outside", "margin",
-                     "stays"], "frame")
-    parts = ["margin", "benefit", "autonomy_cost", "entrapment", "outside"]
-    names = {"margin": "margin", "benefit": "security benefit", "autonomy_cost": "autonomy cost",
-             "entrapment": "entrapment risk", "outside": "outside option"}
-    long = frame.melt(id_vars=["year"], value_vars=parts, var_name="part", value_name="value")
-    long["part"] = long["part"].map(names)
-    order = [names[p] for p in parts]
-    base = alt.Chart()
-    lines = base.mark_line().encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
-        y=alt.Y("value:Q", title="Value (share of the largest benefit)"),
-        color=alt.Color("part:N", title=None, sort=order),
-        strokeDash=alt.StrokeDash("part:N", sort=order, legend=None),
-        size=alt.Size("part:N", legend=None, sort=order,
-                      scale=alt.Scale(domain=order, range=[3.5, 1.5, 1.5, 1.5, 1.5])),
-        tooltip=_tt("year:Q", "part:N", ("value:Q", ".3f")))
-    zero = alt.Chart(_ONE).mark_rule(color="black").encode(y=alt.YDatum(0))
-    layers = [zero, lines]
-    if highlight_year is not None:
-        layers.append(alt.Chart(_ONE).mark_rule(color="#666666", strokeDash=[3, 3]).encode(
-            x=alt.XDatum(int(highlight_year))))
-    leave = frame.loc[~frame["stays"].astype(bool), "year"]
-    first, last = int(frame["year"].min()), int(frame["year"].max())
-    verdict = (f"the margin is negative (the member is better off outside) in "
-               f"{len(leave)} of {len(frame)} years, first in {int(leave.min())}"
-               if len(leave) else "the margin stays at or above zero in every year (it stays)")
-    description = (f"Lines of the commitment margin and its four terms from {first} to {last}; "
-                   f"{verdict}. Margin ranges from {frame['margin'].min():.2f} to "
-                   f"{frame['margin'].max():.2f}.")
-    return _finish(alt.layer(*layers, data=long), title, description, subtitle)
-
-
-def margin_components_chart(parts: pd.DataFrame, title: str = "Stay or leave?",
-                            subtitle: str | None = None):
-    """Bars of the terms of one commitment margin: + benefit, − costs, − outside option = margin.
-
-    Parameters
-    ----------
-    parts : DataFrame
-        One row with benefit, autonomy_cost, entrapment, outside, margin (e.g. from
-        ``cohesion.commitment_margin``).
-
-    Returns
-    -------
-    altair.LayerChart
-        Its data: term, value (signed: costs negative), kind.
-    """
-    _require(parts, ["benefit", "autonomy_cost", "entrapment", "outside", "margin"], "parts")
-    row = parts.iloc[0]
-    terms = ["security benefit", "− autonomy cost", "− entrapment risk", "− outside option",
-             "= margin"]
-    values = [row["benefit"], -row["autonomy_cost"], -row["entrapment"], -row["outside"],
-              row["margin"]]
-    kinds = ["gain", "cost", "cost", "cost", "stay" if row["margin"] >= 0 else "leave"]
-    data = pd.DataFrame({"term": terms, "value": np.asarray(values, float), "kind": kinds})
-    bars = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("term:N", title=None, sort=terms),
-        x=alt.X("value:Q", title="Contribution to the margin", scale=alt.Scale(domain=[-1, 1])),
-        color=alt.Color("kind:N", title=None,
-                        scale=alt.Scale(domain=["gain", "cost", "stay", "leave"],
-                                        range=[ALLIED, PALETTE[1], PALETTE[2], HOSTILE])),
-        tooltip=_tt("term:N", ("value:Q", ".3f")))
-    zero = alt.Chart(_ONE).mark_rule(color="black").encode(x=alt.XDatum(0))
-    verdict = "stays" if row["margin"] >= 0 else "leaves"
-    description = ("Bars of the commitment margin's terms: security benefit "
-                   f"{row['benefit']:.3f}, autonomy cost {row['autonomy_cost']:.3f}, entrapment "
-                   f"risk {row['entrapment']:.3f}, outside option {row['outside']:.3f}; margin "
-                   f"{row['margin']:.3f}, so the member {verdict}.")
-    return _finish(sized(alt.layer(zero, bars), height=160), title, description, subtitle)
-
-
-# --------------------------------------------------------------------------------------------
-# 05 and 07: cohesion fans, the gap, dissolution
-# --------------------------------------------------------------------------------------------
-def fan_chart(fan: pd.DataFrame, title: str = "Futures of cohesion", subtitle: str | None = None,
-              shocks: pd.DataFrame | None = None, threshold: float | None = None,
-              y_title: str = "Cohesion"):
-    """Fan of futures: 5-95 % and 25-75 % bands across runs, and the median.
-
-    Parameters
-    ----------
-    fan : DataFrame
-        From ``cohesion.fan(frame)``: year, q5, q25, q50, q75, q95.
-    shocks : DataFrame, optional
-        ``year`` and ``text`` (or ``mechanism``): rules at the shocks.
-    threshold : float, optional
-        A horizontal rule (e.g. the dissolution level C_min).
 
     Returns
     -------
     altair.LayerChart
     """
-    _require(fan, ["year", "q5", "q25", "q50", "q75", "q95"], "fan")
-    base = alt.Chart()
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"))
-    outer = base.mark_area(opacity=0.25, color=ALLIED).encode(
-        x=x, y=alt.Y("q5:Q", title=y_title, scale=alt.Scale(domain=[0, 1])), y2=alt.Y2("q95"))
-    inner = base.mark_area(opacity=0.45, color=ALLIED).encode(
-        x=alt.X("year:Q"), y=alt.Y("q25:Q"), y2=alt.Y2("q75"))
-    median = base.mark_line(color="#003a5d").encode(
-        x=alt.X("year:Q"), y=alt.Y("q50:Q"),
-        tooltip=_tt("year:Q", ("q5:Q", ".2f"), ("q50:Q", ".2f"), ("q95:Q", ".2f")))
-    layers = [outer, inner, median]
-    if threshold is not None:
-        layers.append(alt.Chart(_ONE).mark_rule(color=HOSTILE, strokeDash=[4, 3]).encode(
-            y=alt.YDatum(float(threshold))))
-    if shocks is not None and len(shocks):
-        text = "text" if "text" in shocks.columns else "mechanism"
-        _require(shocks, ["year", text], "shocks")
-        s = shocks[["year", text]].rename(columns={text: "text"})
-        layers.append(alt.Chart(_records(s)).mark_rule(color="#666666", strokeDash=[2, 2]).encode(
-            x=alt.X("year:Q"), tooltip=_tt("year:Q", "text:N")))
-    first, last = fan.iloc[0], fan.iloc[-1]
-    description = (f"Fan chart of {y_title.lower()} across simulated futures from "
-                   f"{int(first['year'])} to {int(last['year'])}: the dark line is the median, "
-                   f"the inner band holds half the runs and the outer band 90 %. The median moves "
-                   f"from {first['q50']:.2f} to {last['q50']:.2f}; by {int(last['year'])} the "
-                   f"90 % band spans {last['q5']:.2f} to {last['q95']:.2f}.")
-    return _finish(alt.layer(*layers, data=fan), title, description, subtitle)
-
-
-def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
-              title: str = "Rhetoric and reality", subtitle: str | None = None):
-    """Median professed cohesion against median actual cohesion, with the gap shaded.
-
-    Parameters
-    ----------
-    cohesion_fan, professed_fan : DataFrame
-        ``cohesion.fan(frame)`` and ``cohesion.fan(frame, column="professed")``.
-
-    Returns
-    -------
-    altair.LayerChart
-        Its data: year, actual, professed, gap (= professed − actual).
-    """
-    _require(cohesion_fan, ["year", "q50"], "cohesion_fan")
-    _require(professed_fan, ["year", "q50"], "professed_fan")
-    wide = pd.DataFrame({"year": cohesion_fan["year"].to_numpy(),
-                         "actual": cohesion_fan["q50"].to_numpy(),
-                         "professed": professed_fan["q50"].to_numpy()})
-    wide["gap"] = wide["professed"] - wide["actual"]
-    base = alt.Chart()
-    band = base.mark_area(opacity=0.3, color=HOSTILE).encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
-        y=alt.Y("actual:Q", title="Median cohesion", scale=alt.Scale(domain=[0, 1])),
-        y2=alt.Y2("professed"), tooltip=_tt("year:Q", ("gap:Q", ".2f")))
-    lines = base.transform_fold(["professed", "actual"], as_=["series", "value"]).mark_line(
-    ).encode(
-        x=alt.X("year:Q"), y=alt.Y("value:Q"),
-        color=alt.Color("series:N", title=None, sort=["professed", "actual"],
-                        scale=alt.Scale(domain=["professed", "actual"],
-                                        range=[PALETTE[1], "#003a5d"])),
-        strokeDash=alt.StrokeDash("series:N", legend=None, sort=["professed", "actual"]))
-    worst = wide.loc[wide["gap"].idxmax()]
-    description = ("Two lines: the median cohesion leaders profess and the median actual "
-                   "cohesion, with the gap between them shaded. The gap is largest in "
-                   f"{int(worst['year'])} ({worst['gap']:.2f}: professed {worst['professed']:.2f},"
-                   f" actual {worst['actual']:.2f}).")
-    return _finish(alt.layer(band, lines, data=wide), title, description, subtitle)
-
-
-def dissolution_chart(probability: pd.DataFrame, title: str = "Chance the alliance has dissolved",
-                      subtitle: str | None = None):
-    """The share of simulated runs dissolved by each year.
-
-    Parameters
-    ----------
-    probability : DataFrame
-        From ``cohesion.dissolution_probability(frame)``: year, probability.
-    """
-    _require(probability, ["year", "probability"], "probability")
-    chart = alt.Chart(probability).mark_area(line={"color": HOSTILE}, color=HOSTILE,
-                                             opacity=0.3).encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
-        y=alt.Y("probability:Q", title="Share of runs dissolved", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1])),
-        tooltip=_tt("year:Q", ("probability:Q", ".0%")))
-    sized(chart, height=120)
-    last = probability.iloc[-1]
-    description = (f"Area of the share of simulated runs in which the alliance has dissolved, "
-                   f"by year; {last['probability']:.0%} by {int(last['year'])}.")
+    _require(table, ["group", "years", "survival", "low", "high"], "table")
+    groups = list(dict.fromkeys(table["group"]))
+    colour = alt.Color("group:N", title=None, sort=groups)
+    x = alt.X("years:Q", title="Years since the alliance began")
+    band = alt.Chart().mark_area(interpolate="step-after", opacity=0.2).encode(
+        x=x, y=alt.Y("low:Q", title="Share still in force", scale=alt.Scale(domain=[0, 1]),
+                     axis=alt.Axis(format="%")), y2="high:Q", color=colour)
+    line = alt.Chart().mark_line(interpolate="step-after").encode(
+        x=x, y="survival:Q", color=colour,
+        tooltip=_tt("group:N", ("years:Q", ".1f"), ("survival:Q", ".0%"), ("low:Q", ".0%"),
+                    ("high:Q", ".0%")))
+    parts = []
+    for g in groups:
+        rows = table[table["group"] == g]
+        at10 = rows[rows["years"] <= 10].iloc[-1]
+        parts.append(f"{g}: {at10['survival']:.0%} still in force at 10 years "
+                     f"(95% band {at10['low']:.0%} to {at10['high']:.0%})")
+    description = ("Step line of the share of alliances still in force against years since they "
+                   "began (Kaplan-Meier), with a shaded pointwise confidence band. "
+                   + "; ".join(parts) + ".")
+    chart = alt.layer(band, line, data=_records(table[["group", "years", "survival", "low",
+                                                       "high"]]))
     return _finish(chart, title, description, subtitle)
 
 
-# --------------------------------------------------------------------------------------------
-# 06: portfolios
-# --------------------------------------------------------------------------------------------
-def portfolio_chart(strategies: pd.DataFrame, title: str = "Security, cost and net value",
-                    subtitle: str | None = None):
-    """Bars of security, cost and net value per strategy, best strategy first.
+def incidence_chart(table: pd.DataFrame, title: str = "How alliances ended",
+                    subtitle: str | None = None, labels: Mapping[str, str] | None = None):
+    """Cumulative incidence of each way of ending, one small panel per cause, with bands.
 
     Parameters
     ----------
-    strategies : DataFrame
-        From ``strategies.compare_strategies``: strategy, security, cost, net, rank.
+    table : DataFrame
+        From ``alliancekit.survival.cumulative_incidence``: cause, years, incidence, low, high.
+    title, subtitle : str
+    labels : mapping cause -> display name, optional
 
     Returns
     -------
-    altair.Chart
-        Its data is long: strategy, rank, measure, value.
+    altair.FacetChart
     """
-    _require(strategies, ["strategy", "security", "cost", "net", "rank"], "strategies")
-    long = strategies.melt(id_vars=["strategy", "rank"], value_vars=["security", "cost", "net"],
-                           var_name="measure", value_name="value")
-    order = strategies.sort_values("rank")["strategy"].tolist()
-    chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("strategy:N", title=None, sort=order),
-        x=alt.X("value:Q", title="Units of the threat met"),
-        yOffset=alt.YOffset("measure:N", sort=["security", "cost", "net"]),
-        color=alt.Color("measure:N", title=None, sort=["security", "cost", "net"],
-                        scale=alt.Scale(domain=["security", "cost", "net"],
-                                        range=[ALLIED, PALETTE[1], PALETTE[2]])),
-        tooltip=_tt("strategy:N", "measure:N", ("value:Q", ".3f"), "rank:Q"),
-    )
-    sized(chart, height=alt.Step(12))
-    best = strategies.sort_values("rank").iloc[0]
-    description = ("Grouped bars of expected security, cost and net value for each strategy. "
-                   + "; ".join(f"{r.strategy}: net {r.net:.2f} (security {r.security:.2f}, cost "
-                               f"{r.cost:.2f})" for r in strategies.sort_values("rank")
-                               .itertuples())
-                   + f". Best: {best['strategy']}.")
-    return _finish(chart, title, description, subtitle)
-
-
-# --------------------------------------------------------------------------------------------
-# 07: scorecard
-# --------------------------------------------------------------------------------------------
-def scorecard_chart(items: pd.DataFrame, title: str = "Assessment scorecard",
-                    subtitle: str | None = None):
-    """Horizontal bars of each checklist item's score in [0, 1], coloured by what it does.
-
-    Parameters
-    ----------
-    items : DataFrame
-        ``item`` (label), ``score`` in [0, 1], ``role`` ("holds together" or "erodes").
-
-    Returns
-    -------
-    altair.Chart
-    """
-    _require(items, ["item", "score", "role"], "items")
-    chart = alt.Chart(items).mark_bar().encode(
-        y=alt.Y("item:N", title=None, sort=items["item"].tolist()),
-        x=alt.X("score:Q", title="Score (0 = none, 1 = very strong)",
-                scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("role:N", title=None,
-                        scale=alt.Scale(domain=["holds together", "erodes"],
-                                        range=[ALLIED, HOSTILE])),
-        tooltip=_tt("item:N", "role:N", ("score:Q", ".2f")),
-    )
-    sized(chart, width=260, height=alt.Step(18))
-    description = ("Bars of the scorecard: " + "; ".join(
-        f"{r.item} {r.score:.2f} ({r.role})" for r in items.itertuples()) + ".")
+    _require(table, ["cause", "years", "incidence", "low", "high"], "table")
+    data = table[["cause", "years", "incidence", "low", "high"]].copy()
+    if labels:
+        data["cause"] = data["cause"].map(lambda c: labels.get(c, c))
+    final = data.groupby("cause", sort=False).tail(1).sort_values("incidence", ascending=False)
+    order = final["cause"].tolist()
+    x = alt.X("years:Q", title="Years since the alliance began")
+    band = alt.Chart().mark_area(interpolate="step-after", opacity=0.25, color=PALETTE[0]).encode(
+        x=x, y=alt.Y("low:Q", title="Share ended this way", axis=alt.Axis(format="%")),
+        y2="high:Q")
+    line = alt.Chart().mark_line(interpolate="step-after", color=PALETTE[0]).encode(
+        x=x, y="incidence:Q",
+        tooltip=_tt("cause:N", ("years:Q", ".1f"), ("incidence:Q", ".1%"), ("low:Q", ".1%"),
+                    ("high:Q", ".1%")))
+    chart = alt.layer(band, line, data=_records(data)).properties(width=180, height=120).facet(
+        facet=alt.Facet("cause:N", sort=order, title=None), columns=3)
+    description = ("Small multiples, one per way of ending: the share of alliances that had "
+                   "ended that way within t years (cumulative incidence with competing risks), "
+                   "with a shaded 95% band. At the longest duration: "
+                   + "; ".join(f"{r.cause} {r.incidence:.0%}" for r in final.itertuples())
+                   + ".")
     return _finish(chart, title, description, subtitle)

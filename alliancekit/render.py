@@ -67,7 +67,7 @@ __all__ = [
     "PALETTE", "ALLIED", "HOSTILE", "NEUTRAL", "THEME", "RENDERER", "SVG_MIMETYPE",
     "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "alt", "render", "mimebundle", "to_svg", "describe",
     "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
-    "inline_records",
+    "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE",
 ]
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -402,3 +402,39 @@ def fast_spec(chart) -> dict:
     for _, data, name in swapped:
         datasets[name] = _values(data)
     return spec
+
+
+# --------------------------------------------------------------------------------------------
+# helpers shared by the chart builders
+# --------------------------------------------------------------------------------------------
+def require_columns(frame, columns, name: str = "frame") -> None:
+    """Check that ``frame`` is a DataFrame with ``columns`` (TypeError/ValueError naming it)."""
+    vd.frame(name, frame, columns, empty=True)
+
+
+
+#: One empty datum, for marks placed by ``alt.XDatum``/``alt.YDatum`` (reference rules).
+ONE = alt.InlineData(values=[{}])
+
+
+def tooltips(*fields) -> list:
+    """Tooltips with explicit types (a bare string makes altair infer the type: slow)."""
+    return [alt.Tooltip(f[0], format=f[1]) if isinstance(f, tuple) else alt.Tooltip(f)
+            for f in fields]
+
+
+def finish(chart, title: str, description: str, subtitle: str | None = None):
+    """Set a chart's title (and subtitle) and its description in words; return it."""
+    t = alt.Title(title, subtitle=subtitle) if subtitle else title
+    chart.title = t          # plain attributes: .properties() re-validates (about 4 ms)
+    chart.description = description
+    return chart
+
+
+def sized(chart, width=None, height=None):
+    """Set a chart's width and/or height in place (pixels or ``alt.Step``) and return it."""
+    if width is not None:
+        chart.width = width
+    if height is not None:
+        chart.height = height
+    return chart

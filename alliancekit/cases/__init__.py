@@ -601,11 +601,14 @@ def durations(until: int = ATOP_CENSOR_DATE.year) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per ATOP alliance begun by 31 Dec of ``until``: ``atopid, begin, end, years,
-        ended, obligations, n_members, era``. ``ended`` is ``True`` when the alliance ended by 31
-        Dec of ``until``; otherwise it is right-censored: ``ended`` is ``False``, ``end`` is empty
-        (even if ATOP records a later end) and ``years`` runs to 31 Dec of ``until``. ``years`` is
-        days / 365.25. ``obligations`` lists the ATOP obligations, ``;``-joined (defense, offense,
-        neutral, nonagg, consul). ``era`` bins the start year: 1815-1913, 1914-1945, 1946-1989,
+        ended, obligations, n_members, era, cause``. ``cause`` says how an ended alliance
+        ended (a label of `alliancekit.termination.CAUSES`, from ATOP's ``termmode``;
+        ``"not_coded"`` where ATOP gives no code) and is ``""`` for a censored one.
+        ``ended`` is ``True`` when the alliance ended by 31 Dec of ``until``; otherwise it
+        is right-censored: ``ended`` is ``False``, ``end`` is empty (even if ATOP records a
+        later end) and ``years`` runs to 31 Dec of ``until``. ``years`` is days / 365.25.
+        ``obligations`` lists the ATOP obligations, ``;``-joined (defense, offense, neutral,
+        nonagg, consul). ``era`` bins the start year: 1815-1913, 1914-1945, 1946-1989,
         1990-. Where ATOP leaves a day blank, the first of the month is used (flagged in
         ``table("atop_alliances")``).
 
@@ -642,6 +645,7 @@ def durations(until: int = ATOP_CENSOR_DATE.year) -> pd.DataFrame:
         "atopid": a["atopid"], "begin": a["begin"], "end": end, "years": years.astype(float),
         "ended": ended.astype(bool), "obligations": obligations.astype(str),
         "n_members": a["n_members"], "era": era.astype(str),
+        "cause": a["end_cause"].fillna("").replace("", "not_coded").where(ended, "").astype(str),
     }).reset_index(drop=True)
 
 

@@ -14,6 +14,7 @@ from importlib import resources
 import pandas as pd
 
 from .. import _validate as vd
+from ..termination import CAUSES
 
 __all__ = ["DataError", "table", "table_names", "KINDS", "EXIT_MODES", "MECHANISMS", "PRECISIONS"]
 
@@ -56,7 +57,8 @@ _SCHEMAS: dict[str, dict[str, str]] = {
     "atop_alliances": {"atopid": "int", "begin": "date", "end": "date", "begin_day_missing": "flag",
                        "end_day_missing": "flag", "ineffect": "flag", "defense": "flag",
                        "offense": "flag", "neutral": "flag", "nonagg": "flag", "consul": "flag",
-                       "bilateral": "flag", "n_members": "int", "source": "str"},
+                       "bilateral": "flag", "n_members": "int", "termmode": "optional_int",
+                       "end_cause": "str", "source": "str"},
     "reliability": {"sample": "optional_int", "warid": "int", "atopid": "optional_int",
                     "cowwarid": "optional_int", "warname": "str", "cowid": "optional_int",
                     "multilateral": "optional_int", "honorBF": "optional_int",
@@ -226,6 +228,7 @@ def _check_links(frame: pd.DataFrame, name: str) -> None:
         bad = frame["end"].notna() & (frame["end"] < frame["begin"])
         if bad.any():
             raise DataError(f"{name}.csv: end before begin for atopid {list(frame.atopid[bad])}")
+        _allowed(frame, name, "end_cause", ["", *CAUSES])
 
 
 def _allowed(frame, name, col, allowed) -> None:

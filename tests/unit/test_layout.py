@@ -21,23 +21,24 @@ PACKAGE = Path(alliancekit.__file__).parent
 #: Every module's layer: a module may import only modules of a lower layer. Add a new module
 #: here (data -> cases -> models -> charts -> widgets) when you create it.
 LAYERS = {
-    "_validate": 0, "_bipartition": 0,
+    "_validate": 0, "_bipartition": 0, "termination": 0,
     "cases": 1,
     "summaries": 2, "survival": 2, "networks": 2, "landscape": 2,
-    "europe": 3, "calculus": 3, "scenarios": 3, "strategies": 3,
+    "europe": 3, "europe1936": 3, "calculus": 3, "scenarios": 3, "strategies": 3,
     "cohesion": 4,
     "render": 5,
-    "charts": 6,
-    "explorer": 7,
-    "widgets": 8,
-    "checks": 9, "grading": 9,
+    "model_charts": 6,
+    "charts": 7,
+    "explorer": 8,
+    "widgets": 9,
+    "checks": 10, "grading": 10,
 }
 #: Pure models: arrays and graphs in, results out; they never touch the case data.
-PURE = {"_validate", "_bipartition", "survival", "networks", "landscape"}
+PURE = {"_validate", "_bipartition", "termination", "survival", "networks", "landscape"}
 #: Models compute and never draw.
-MODELS = {"summaries", "survival", "networks", "landscape", "europe", "calculus", "scenarios",
-          "cohesion", "strategies"}
-DRAWING = {"render", "charts", "explorer", "widgets"}
+MODELS = {"summaries", "survival", "networks", "landscape", "europe", "europe1936", "calculus",
+          "scenarios", "cohesion", "strategies"}
+DRAWING = {"render", "model_charts", "charts", "explorer", "widgets"}
 #: The one place that reads the shipped files.
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; grading reads and
