@@ -20,6 +20,8 @@ europe1936  a replication of Axelrod & Bennett's Europe of 1936
 calculus    the member calculus: stay or leave?
 scenarios   the coded drivers and shocks of the cohesion scenarios
 cohesion    the cohesion dynamics (and, for old notebooks, the calculus and scenario names)
+sensitivity where the cohesion model's inputs come from, and how much its answer hangs on each
+outside_options  a member's outside option coded another way, beside the coded one
 strategies  small-state portfolios: hedging, diversification, autonomy
 render      the chart theme, the offline renderer, descriptions and data tables
 model_charts  chart builders for model output (margins, fans, portfolios, sensitivity)
@@ -41,7 +43,8 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "termination", "cases", "summaries", "survival", "networks", "landscape", "europe",
-    "europe1936", "calculus", "scenarios", "cohesion", "strategies", "render",
+    "europe1936", "calculus", "scenarios", "cohesion", "sensitivity", "outside_options",
+    "strategies", "render",
     "model_charts", "charts", "explorer", "widgets", "checks", "grading",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}

@@ -38,6 +38,7 @@ from .model_charts import (  # noqa: F401 (re-exported: charts.<name> keeps work
     fan_chart,
     gap_chart,
     margin_chart,
+    margin_compare_chart,
     margin_components_chart,
     portfolio_chart,
     scorecard_chart,
@@ -77,7 +78,7 @@ __all__ = [
     "triad_chart", "survival_band_chart", "incidence_chart",
     # re-exported from alliancekit.model_charts, alliancekit.render and alliancekit.summaries
     "margin_chart", "margin_components_chart", "fan_chart", "gap_chart", "dissolution_chart",
-    "portfolio_chart", "scorecard_chart", "tornado_chart", "sized",
+    "portfolio_chart", "scorecard_chart", "tornado_chart", "margin_compare_chart", "sized",
     "PALETTE", "THEME", "RENDERER", "SVG_MIMETYPE", "VEGALITE_MIMETYPE", "render", "mimebundle",
     "to_svg", "describe", "data_table", "DataTable", "chart_frame", "side_totals",
 ]

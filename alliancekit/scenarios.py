@@ -105,7 +105,9 @@ class Scenario:
     drivers : pandas.DataFrame
         Indexed by year, one column per driver in `DRIVERS` (baseline, before shocks).
     shocks : pandas.DataFrame
-        event_id, date, year, mechanism, driver (a driver name or "doubt"), description, source.
+        event_id, date, year, mechanism, driver (a driver name or "doubt"), size (coded from
+        sources by the rules in data/README.md, in [0, 1]), size_basis (the rule applied and
+        why), description, source.
     coding : pandas.DataFrame
         The rows of ``cohesion_scenarios.csv`` behind the drivers (value, justification, source).
     """
@@ -126,6 +128,8 @@ class Scenario:
 _SCENARIOS = {
     "little_entente": ("The Little Entente, 1920-1938", "little_entente"),
     "ecowas": ("ECOWAS and the Sahel exits, 2010-2030", "ecowas"),
+    # pre-registered: coded by the rules in data/README.md before the model was run on it
+    "balkan_entente": ("The Balkan Entente, 1934-1940 (pre-registered)", "balkan_entente_1934"),
 }
 
 
@@ -139,7 +143,7 @@ def scenario_names():
     Examples
     --------
     >>> scenario_names()
-    ['ecowas', 'little_entente']
+    ['balkan_entente', 'ecowas', 'little_entente']
     """
     return sorted(_SCENARIOS)
 
@@ -186,8 +190,12 @@ def _scenario(name):
     events["year"] = pd.to_datetime(events["date"]).dt.year
     events = events[(events["year"] >= first) & (events["year"] <= last)]
     events["driver"] = events["mechanism"].map(MECHANISM_DRIVER)
-    shocks = events[["event_id", "date", "year", "mechanism", "driver", "description",
-                     "source"]].sort_values("date").reset_index(drop=True)
+    uncoded = events.loc[events["size"].isna(), "event_id"].tolist()
+    if uncoded:
+        raise ValueError(f"events.csv: every event of scenario {name} needs a coded size "
+                         f"(see the coding rules in data/README.md); missing for {uncoded}")
+    shocks = events[["event_id", "date", "year", "mechanism", "driver", "size", "size_basis",
+                     "description", "source"]].sort_values("date").reset_index(drop=True)
     return Scenario(name=name, title=title, alliance_id=alliance_id, drivers=drivers,
                     shocks=shocks, coding=coding)
 
@@ -225,7 +233,8 @@ def scenario(name):
     Parameters
     ----------
     name : str
-        One of `scenario_names`: ``"little_entente"`` (1920-1938) or ``"ecowas"`` (2010-2030).
+        One of `scenario_names`: ``"little_entente"`` (1920-1938), ``"ecowas"`` (2010-2030) or
+        ``"balkan_entente"`` (1934-1940, coded before the model was first run on it).
 
     Returns
     -------
@@ -248,6 +257,6 @@ def _compiled_scenario(name):
     years = s.drivers.index.to_numpy()
     base = s.drivers[list(DRIVERS)].to_numpy(float)
     base.setflags(write=False)
-    shocks = tuple((int(y), d, None)
-                   for y, d in zip(s.shocks["year"], s.shocks["driver"], strict=True))
+    shocks = tuple((int(y), d, float(size)) for y, d, size in
+                   zip(s.shocks["year"], s.shocks["driver"], s.shocks["size"], strict=True))
     return years, base, shocks

@@ -25,19 +25,20 @@ LAYERS = {
     "cases": 1,
     "summaries": 2, "survival": 2, "networks": 2, "landscape": 2,
     "europe": 3, "europe1936": 3, "calculus": 3, "scenarios": 3, "strategies": 3,
-    "cohesion": 4,
-    "render": 5,
-    "model_charts": 6,
-    "charts": 7,
-    "explorer": 8,
-    "widgets": 9,
-    "checks": 10, "grading": 10,
+    "cohesion": 4, "outside_options": 4,
+    "sensitivity": 5,
+    "render": 6,
+    "model_charts": 7,
+    "charts": 8,
+    "explorer": 9,
+    "widgets": 10,
+    "checks": 11, "grading": 11,
 }
 #: Pure models: arrays and graphs in, results out; they never touch the case data.
 PURE = {"_validate", "_bipartition", "termination", "survival", "networks", "landscape"}
 #: Models compute and never draw.
 MODELS = {"summaries", "survival", "networks", "landscape", "europe", "europe1936", "calculus",
-          "scenarios", "cohesion", "strategies"}
+          "scenarios", "cohesion", "strategies", "sensitivity", "outside_options"}
 DRAWING = {"render", "model_charts", "charts", "explorer", "widgets"}
 #: The one place that reads the shipped files.
 READER = "cases"
