@@ -16,7 +16,7 @@ survival    how long alliances last: Kaplan-Meier estimates with censoring, comp
 networks    signed networks and structural balance (pure: graphs in, results out)
 landscape   Axelrod & Bennett's landscape theory (pure: arrays in, results out)
 europe      the great powers' case data, 1872-1918, as inputs to networks and landscape
-europe1936  a replication of Axelrod & Bennett's Europe of 1936
+europe1936  lesson 09: the pre-registered 1936 landscape (Axelrod & Bennett 1993)
 calculus    the member calculus: stay or leave?
 scenarios   the coded drivers and shocks of the cohesion scenarios
 cohesion    the cohesion dynamics (and, for old notebooks, the calculus and scenario names)
@@ -31,6 +31,9 @@ explorer    the Explorer machinery: controls wired to one model call and one cha
 widgets     the explorers used by the lessons
 checks      self-checks for learners without an instructor
 grading     a robust nbgrader autograding command for instructors
+abrogation  lesson 09: why alliances are abrogated (Leeds & Savun 2007), a Cox model
+fulfilment  lesson 09: honour rates under two codings of the same wars
+replication_charts  lesson 09's chart builders
 
 Private helpers: ``_validate`` (argument checks and their errors), ``_bipartition`` (two-bloc
 splits shared by networks and landscape).
@@ -43,9 +46,9 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "termination", "cases", "summaries", "survival", "networks", "landscape", "europe",
-    "europe1936", "calculus", "scenarios", "cohesion", "sensitivity", "outside_options",
-    "strategies", "render",
-    "model_charts", "charts", "explorer", "widgets", "checks", "grading",
+    "europe1936", "abrogation", "fulfilment", "calculus", "scenarios", "cohesion",
+    "sensitivity", "outside_options", "strategies", "render", "model_charts",
+    "replication_charts", "charts", "explorer", "widgets", "checks", "grading",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

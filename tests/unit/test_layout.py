@@ -24,11 +24,12 @@ LAYERS = {
     "_validate": 0, "_bipartition": 0, "termination": 0,
     "cases": 1,
     "summaries": 2, "survival": 2, "networks": 2, "landscape": 2,
-    "europe": 3, "europe1936": 3, "calculus": 3, "scenarios": 3, "strategies": 3,
+    "europe": 3, "europe1936": 3, "abrogation": 3, "fulfilment": 3, "calculus": 3,
+    "scenarios": 3, "strategies": 3,
     "cohesion": 4, "outside_options": 4,
     "sensitivity": 5,
     "render": 6,
-    "model_charts": 7,
+    "model_charts": 7, "replication_charts": 7,
     "charts": 8,
     "explorer": 9,
     "widgets": 10,
@@ -38,8 +39,9 @@ LAYERS = {
 PURE = {"_validate", "_bipartition", "termination", "survival", "networks", "landscape"}
 #: Models compute and never draw.
 MODELS = {"summaries", "survival", "networks", "landscape", "europe", "europe1936", "calculus",
-          "scenarios", "cohesion", "strategies", "sensitivity", "outside_options"}
-DRAWING = {"render", "model_charts", "charts", "explorer", "widgets"}
+          "scenarios", "cohesion", "strategies", "sensitivity", "outside_options", "abrogation",
+          "fulfilment"}
+DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer", "widgets"}
 #: The one place that reads the shipped files.
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; grading reads and
