@@ -31,6 +31,8 @@ explorer    the Explorer machinery: controls wired to one model call and one cha
 widgets     the explorers used by the lessons
 checks      self-checks for learners without an instructor
 grading     a robust nbgrader autograding command for instructors
+itemanalysis  how each exercise question performed across a class (for instructors)
+studentview   the Jupyter server extension that serves students their working copy
 abrogation  lesson 09: why alliances are abrogated (Leeds & Savun 2007), a Cox model
 fulfilment  lesson 09: honour rates under two codings of the same wars
 replication_charts  lesson 09's chart builders
@@ -48,7 +50,8 @@ _SUBMODULES = (
     "termination", "cases", "summaries", "survival", "networks", "landscape", "europe",
     "europe1936", "abrogation", "fulfilment", "calculus", "scenarios", "cohesion",
     "sensitivity", "outside_options", "strategies", "render", "model_charts",
-    "replication_charts", "charts", "explorer", "widgets", "checks", "grading",
+    "replication_charts", "charts", "explorer", "widgets", "checks", "grading", "itemanalysis",
+    "studentview",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

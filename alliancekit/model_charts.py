@@ -361,8 +361,9 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
         y=y, x="outcome:Q",
         shape=alt.Shape("end:N", title="parameter at its", sort=["low value", "high value"]),
         tooltip=_tt("parameter:N", "end:N", ("value:Q", ".3g"), ("outcome:Q", ".0%")))
-    layers = [alt.layer(bars, data=_records(data[["parameter", "status", "at_low", "at_high"]])),
-              alt.layer(dots, data=_records(long))]
+    layers = [alt.layer(bars, data=data[["parameter", "status", "at_low", "at_high", "low_value",
+                                         "high_value"]].reset_index(drop=True)),
+              alt.layer(dots, data=long.reset_index(drop=True))]
     if base is not None:
         layers.append(alt.Chart(_ONE).mark_rule(strokeDash=[4, 3], color="#555").encode(
             x=alt.XDatum(base)))
@@ -419,4 +420,5 @@ def margin_compare_chart(frame: pd.DataFrame, title: str = "Two codings of the o
     description = (f"Two lines of the commitment margin from {int(data['year'].min())} to "
                    f"{int(data['year'].max())}, one per coding of the outside option, with a "
                    f"rule at zero. Years that differ: {changes}.")
-    return _finish(alt.layer(zero, lines, data=_records(long)), title, description, subtitle)
+    return _finish(alt.layer(zero, lines, data=long.reset_index(drop=True)), title, description,
+                   subtitle)

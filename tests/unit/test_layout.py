@@ -33,7 +33,7 @@ LAYERS = {
     "charts": 8,
     "explorer": 9,
     "widgets": 10,
-    "checks": 11, "grading": 11,
+    "checks": 11, "grading": 11, "itemanalysis": 11, "studentview": 11,
 }
 #: Pure models: arrays and graphs in, results out; they never touch the case data.
 PURE = {"_validate", "_bipartition", "termination", "survival", "networks", "landscape"}
@@ -44,9 +44,9 @@ MODELS = {"summaries", "survival", "networks", "landscape", "europe", "europe193
 DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer", "widgets"}
 #: The one place that reads the shipped files.
 READER = "cases"
-#: Standalone tools for instructors and learners, not part of the data flow; grading reads and
-#: writes course files (notebooks, reports) by design.
-TOOLS = {"checks", "grading"}
+#: Standalone tools for instructors and learners, not part of the data flow; they read and write
+#: course files (notebooks, gradebooks, reports) by design.
+TOOLS = {"checks", "grading", "itemanalysis", "studentview"}
 MAX_LINES = 800
 FILE_CALLS = {"read_csv", "read_text", "read_bytes", "open", "files", "loadtxt", "genfromtxt"}
 
