@@ -33,7 +33,8 @@ LAYERS = {
     "charts": 8,
     "explorer": 9,
     "widgets": 10,
-    "checks": 11, "grading": 11, "itemanalysis": 11, "studentview": 11,
+    "checks": 11, "itemanalysis": 11, "studentview": 11,
+    "grading": 12,
 }
 #: Pure models: arrays and graphs in, results out; they never touch the case data.
 PURE = {"_validate", "_bipartition", "termination", "survival", "networks", "landscape"}
