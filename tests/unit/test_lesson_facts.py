@@ -47,7 +47,7 @@ CORRECTED = {
                              r"the Dual Monarchy", r"Taylor 1954"),
     "little_entente_end_dates": ("08", r"two of them on 15 March 1939.*the third on 30 August "
                                  r"1940", r"ATOP; lesson 04"),
-    "landscapes_where_taught": ("08", r"Landscape theory.*is not yet taught in a lesson",
+    "landscapes_where_taught": ("08", r"Landscape theory.*is taught in lesson 09",
                                 r"ak\.landscape"),
     "atop_coverage": ("02", r"Its coverage is defined by that rule", r"Leeds et al\. 2002"),
     "italy_outside_option_before_london": (
@@ -87,3 +87,25 @@ def test_corrected_fact_is_stated_with_its_source(name):
 def test_erroneous_wording_has_not_come_back(name):
     match = re.search(ERRORS[name], _all_text())
     assert match is None, f"a lesson again says {match.group(0)!r} ({name})"
+
+
+# (lesson, library call its code must make): the honest-model displays come from the library
+SHOWN = {
+    "inputs_table": ("05", "ak.sensitivity.inputs()"),
+    "tornado": ("05", "ak.charts.tornado_chart("),
+    "sensitivity": ("05", "ak.sensitivity.one_at_a_time("),
+    "preregistered_case": ("05", 'ak.cohesion.simulate("balkan_entente"'),
+    "italy_before_london": ("03", 'ak.outside_options.compare("triple_alliance", "Italy", '
+                                  '"before_london")'),
+    "italy_chart": ("03", "ak.charts.margin_compare_chart("),
+    "competing_risks": ("02", "ak.survival.cumulative_incidence("),
+    "incidence_chart": ("02", "ak.charts.incidence_chart("),
+    "km_bands": ("02", "ak.charts.survival_band_chart("),
+    "termination_labels": ("02", "ak.termination.describe()"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHOWN))
+def test_the_lesson_shows_the_model_display_from_the_library(name):
+    lesson, call = SHOWN[name]
+    assert any(call in c for c in _cells(lesson, ("code",))), f"lesson {lesson} lacks {call}"
