@@ -741,13 +741,13 @@ def test_learner_assignment_list_loads_without_errors(session, lab):
 _CONTROLS = (".widget-slider .noUi-handle, .widget-dropdown select, .widget-checkbox input, "
              ".widget-toggle-button, .widget-toggle-buttons button")
 _IS_ACTIVE = "(el) => el === document.activeElement"
-# The name a screen reader announces for a control: its ARIA name, else its ipywidgets label.
+# The name a screen reader announces for a control: its ARIA name, else its <label>.
 _ANNOUNCED = """(el) => {
-  const own = el.getAttribute('aria-label') || el.getAttribute('title') || '';
+  const own = el.getAttribute('aria-label') || '';
+  const by = (el.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean).map(
+      id => (document.getElementById(id) || {}).innerText || '').join(' ');
   const labelled = el.labels && el.labels.length ? el.labels[0].innerText : '';
-  const box = el.closest('.widget-inline-hbox, .widget-checkbox');
-  const shown = box ? (box.querySelector('.widget-label, label') || {}).innerText || '' : '';
-  return (own || labelled || shown).trim(); }"""
+  return (own || by || labelled).trim(); }"""
 
 
 @pytest.mark.browser
@@ -769,7 +769,7 @@ def test_erosion_explorer_keyboard_only_walk(session, erosion):
                 page.keyboard.press("Tab")
             assert control.evaluate(_IS_ACTIVE), f"Tab never reached control {number + 1}"
             name = control.evaluate(_ANNOUNCED)
-            assert name, f"control {number + 1} has no label to announce"
+            assert name, f"control {number + 1} has no accessible name for a screen reader"
             before = _cell_vega_data(page, index)
             before_text = _cell_text(cell)
             kind = control.evaluate("(el) => el.tagName + ':' + (el.type || '')")
