@@ -66,7 +66,8 @@ from altair.vegalite.v5.display import mimetype_renderer, svg_renderer  # noqa: 
 
 __all__ = [
     "PALETTE", "ALLIED", "HOSTILE", "NEUTRAL", "THEME", "RENDERER", "SVG_MIMETYPE",
-    "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "DISPLAY_OPTIONS", "DISPLAY_METADATA", "alt", "render", "mimebundle", "to_svg", "describe",
+    "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "DISPLAY_OPTIONS", "DISPLAY_METADATA", "alt",
+    "render", "mimebundle", "to_svg", "describe",
     "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
     "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE",
 ]
