@@ -160,7 +160,21 @@ def stage(destination: Path, root: Path = ROOT) -> dict[str, list[Path]]:
     shutil.copytree(HERE / "_static", destination / "_static")
     for notebook in staged["exercises"]:
         strip_exercise(notebook)
+    for notebook in staged["lessons"] + staged["pages"]:
+        point_work_links_at_exercises(notebook)
     return staged
+
+
+def point_work_links_at_exercises(path: Path) -> None:
+    """Links to a learner's copy (``../my-work/exNN/...``) lead to the exercise page instead.
+
+    ``my-work/`` exists only on a learner's machine; the website shows the questions of the same
+    set from ``exercises/``.
+    """
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(r"\]\(\.\./my-work/", "](../exercises/", text)
+    if changed != text:
+        path.write_text(changed, encoding="utf-8")
 
 
 def strip_exercise(path: Path) -> None:

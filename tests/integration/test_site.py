@@ -193,6 +193,19 @@ def test_no_page_loads_a_resource_from_outside_the_site(built):
     assert build.external_resources(site) == {}
 
 
+def test_every_link_inside_the_site_leads_to_a_file_of_the_site(pages, built):
+    _clone, site, _ = built
+    broken = []
+    for page in pages:
+        for href in re.findall(r'<a\b[^>]*\bhref="([^"]+)"', page.read_text()):
+            if re.match(r"(?i)([a-z]+:|#|//)", href):
+                continue  # cited sources, in-page anchors, mailto
+            target = (page.parent / href.split("#")[0].split("?")[0]).resolve()
+            if not target.is_file() or not target.is_relative_to(site):
+                broken.append(f"{page.relative_to(site)} -> {href}")
+    assert broken == []
+
+
 def test_the_external_resource_check_catches_a_cdn(tmp_path):
     build = _build_module()
     (tmp_path / "a.html").write_text(
