@@ -132,6 +132,12 @@ def build_signed_graph(
     >>> frustration(G).index
     0
     """
+    for name, value in (("edges", edges), ("nodes", nodes)):
+        if (value is None and name == "edges") or isinstance(value, (str, bytes, dict)) or (
+                value is not None and not hasattr(value, "__iter__")):
+            raise TypeError(f"{name} must be a list of "
+                            f"{'(u, v, sign) triples' if name == 'edges' else 'nodes'}; got "
+                            f"{vd.show(value)}")
     g = nx.Graph()
     if nodes is not None:
         g.add_nodes_from(nodes)
@@ -139,7 +145,7 @@ def build_signed_graph(
         try:
             u, v, sign = e
         except (TypeError, ValueError):
-            raise ValueError(f"edges[{k}] must be a triple (u, v, sign); got {e!r}") from None
+            raise TypeError(f"edges[{k}] must be a triple (u, v, sign); got {e!r}") from None
         if isinstance(sign, str):
             if sign not in ("+", "-", "+1", "-1"):
                 raise ValueError(f"edges[{k}] sign must be +1, -1, '+' or '-'; got {sign!r}")
@@ -162,7 +168,7 @@ def _check_graph(G) -> None:
     if not isinstance(G, nx.Graph):
         raise TypeError(f"G must be an undirected networkx.Graph; got {type(G).__name__}")
     if G.is_directed() or G.is_multigraph():
-        raise ValueError(
+        raise TypeError(
             f"G must be an undirected networkx.Graph (not directed, not a multigraph); "
             f"got {type(G).__name__}"
         )

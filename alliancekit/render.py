@@ -107,9 +107,18 @@ def _theme() -> alt.theme.ThemeConfig:
     })
 
 
+def _check_chart(chart, name: str = "chart") -> None:
+    """TypeError unless ``chart`` is an altair chart."""
+    if not isinstance(chart, alt.TopLevelMixin):
+        raise TypeError(f"{name} must be an altair chart; got {vd.show(chart)}")
+
+
 def _spec(chart_or_spec) -> dict:
     if isinstance(chart_or_spec, dict):
+        if not chart_or_spec:
+            raise ValueError("chart must be an altair chart or a Vega-Lite dict; got {}")
         return chart_or_spec
+    _check_chart(chart_or_spec)
     return chart_or_spec.to_dict()
 
 
@@ -129,7 +138,7 @@ def to_svg(chart) -> str:
     return svg_renderer(_spec(chart))[SVG_MIMETYPE]
 
 
-def render(spec: dict, **metadata):
+def render(spec: dict, **metadata) -> tuple[dict, dict]:
     """The course renderer: the Vega-Lite v5 bundle merged with an offline SVG of the same chart.
 
     JupyterLab prefers the Vega-Lite output (an interactive chart drawn by its own offline
@@ -189,6 +198,8 @@ def mimebundle(chart, svg: bool = True, validate: bool = True) -> dict:
     dict
         mimetype -> data, ready for ``IPython.display.display(bundle, raw=True)``.
     """
+    _check_chart(chart)
+    svg, validate = vd.flag("svg", svg), vd.flag("validate", validate)
     spec = chart.to_dict() if validate else fast_spec(chart)
     bundle, _ = mimetype_renderer(spec)
     bundle = dict(bundle)
@@ -202,6 +213,7 @@ def mimebundle(chart, svg: bool = True, validate: bool = True) -> dict:
 # --------------------------------------------------------------------------------------------
 def title_text(chart) -> str:
     """The chart's title as plain text ('' when it has none)."""
+    _check_chart(chart)
     title = getattr(chart, "title", alt.Undefined)
     if title is alt.Undefined or title is None:
         return ""
@@ -228,6 +240,7 @@ def describe(chart) -> str:
     ValueError
         If the chart has no description.
     """
+    _check_chart(chart)
     description = getattr(chart, "description", alt.Undefined)
     if description is alt.Undefined or not description:
         raise ValueError("chart has no description; every course chart must set one "
@@ -330,8 +343,34 @@ def data_table(chart_or_frame, caption: str | None = None, max_rows: int = 60) -
 # dates as text (the one rule: days as YYYY-MM-DD for people, full ISO timestamps for Vega-Lite)
 # --------------------------------------------------------------------------------------------
 def iso_date(value) -> str:
-    """A day as ``YYYY-MM-DD`` (for titles, summaries and tables)."""
-    return pd.Timestamp(value).date().isoformat()
+    """A day as ``YYYY-MM-DD`` (for titles, summaries and tables).
+
+    Parameters
+    ----------
+    value : str, datetime.date, numpy.datetime64 or pandas.Timestamp
+        The day.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> iso_date("1882-05-20 12:00")
+    '1882-05-20'
+    """
+    import datetime
+
+    if isinstance(value, bool) or not isinstance(value, (str, datetime.date, np.datetime64)):
+        raise TypeError(f"value must be a date (text, datetime.date or Timestamp); got "
+                        f"{vd.show(value)}")
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"value must be a date such as '1882-05-20'; got {value!r}") from None
+    if pd.isna(day):
+        raise ValueError(f"value must be a date such as '1882-05-20'; got {value!r}")
+    return day.date().isoformat()
 
 
 def _iso_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -347,6 +386,7 @@ def _iso_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def inline_records(frame: pd.DataFrame) -> alt.InlineData:
     """Small auxiliary data inline, without altair's DataFrame sanitising (dates as ISO text)."""
+    vd.frame("frame", frame, empty=True)
     return alt.InlineData(values=_iso_columns(frame).to_dict("records"))
 
 
@@ -380,24 +420,25 @@ def fast_spec(chart) -> dict:
     -------
     dict
     """
+    _check_chart(chart)
     swapped = []
     stack = [chart]
     while stack:
         item = stack.pop()
-        data = getattr(item, "_kwds", {}).get("data", alt.Undefined)
+        data = getattr(item, "data", alt.Undefined)
         if isinstance(data, (pd.DataFrame, alt.InlineData)):
             name = f"ak{len(swapped)}"
             swapped.append((item, data, name))
-            item._kwds["data"] = alt.NamedData(name=name)
+            item.data = alt.NamedData(name=name)
         for attr in ("layer", "hconcat", "vconcat", "concat"):
-            parts = getattr(item, "_kwds", {}).get(attr, alt.Undefined)
+            parts = getattr(item, attr, alt.Undefined)
             if parts is not alt.Undefined and parts:
                 stack.extend(parts)
     try:
         spec = chart.to_dict(validate=False)
     finally:
         for item, data, _ in swapped:
-            item._kwds["data"] = data
+            item.data = data
     datasets = spec.setdefault("datasets", {})
     for _, data, name in swapped:
         datasets[name] = _values(data)
@@ -409,7 +450,9 @@ def fast_spec(chart) -> dict:
 # --------------------------------------------------------------------------------------------
 def require_columns(frame, columns, name: str = "frame") -> None:
     """Check that ``frame`` is a DataFrame with ``columns`` (TypeError/ValueError naming it)."""
-    vd.frame(name, frame, columns, empty=True)
+    if isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):
+        raise TypeError(f"columns must be a list of column names; got {vd.show(columns)}")
+    vd.frame(vd.text("name", name), frame, columns, empty=True)
 
 
 
@@ -423,16 +466,27 @@ def tooltips(*fields) -> list:
             for f in fields]
 
 
-def finish(chart, title: str, description: str, subtitle: str | None = None):
+def finish(chart: alt.TopLevelMixin, title: str, description: str,
+           subtitle: str | None = None) -> alt.TopLevelMixin:
     """Set a chart's title (and subtitle) and its description in words; return it."""
+    _check_chart(chart)
+    vd.text("title", title, empty=True)
+    vd.text("description", description)
+    if subtitle is not None:
+        vd.text("subtitle", subtitle, empty=True)
     t = alt.Title(title, subtitle=subtitle) if subtitle else title
     chart.title = t          # plain attributes: .properties() re-validates (about 4 ms)
     chart.description = description
     return chart
 
 
-def sized(chart, width=None, height=None):
+def sized(chart: alt.TopLevelMixin, width: float | alt.Step | None = None,
+          height: float | alt.Step | None = None) -> alt.TopLevelMixin:
     """Set a chart's width and/or height in place (pixels or ``alt.Step``) and return it."""
+    _check_chart(chart)
+    for name, value in (("width", width), ("height", height)):
+        if value is not None and not isinstance(value, alt.Step):
+            vd.number(name, value, 1, 10_000, kind="a size in pixels (or alt.Step)")
     if width is not None:
         chart.width = width
     if height is not None:
