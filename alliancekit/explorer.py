@@ -309,7 +309,7 @@ def slider(description: str, value: float, lo: float, hi: float, step: float = 0
                continuous_update=False, style=STYLE, layout=WIDE, **kwargs)
 
 
-def control_values(widget) -> list:
+def control_values(widget: W.ValueWidget) -> list:
     """Values a learner can reach with a control, extremes first (for smoke tests and benchmarks).
 
     Parameters

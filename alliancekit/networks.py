@@ -181,8 +181,19 @@ def _check_graph(G) -> None:
             raise ValueError(f"G has a self-loop at {u!r}; signed graphs here have none")
 
 
-def edge_table(G) -> pd.DataFrame:
-    """The edges of a signed graph as a DataFrame (u, v, sign, and any other edge attributes)."""
+def edge_table(G: nx.Graph) -> pd.DataFrame:
+    """The edges of a signed graph as a DataFrame (u, v, sign, and any other edge attributes).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A signed graph (edge attribute ``sign`` in {+1, -1}).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per edge: ``u``, ``v``, ``sign`` and the other edge attributes.
+    """
     _check_graph(G)
     rows = [{"u": u, "v": v, **d} for u, v, d in G.edges(data=True)]
     return pd.DataFrame(rows, columns=None if rows else ["u", "v", "sign"])
@@ -193,7 +204,7 @@ def _label(G, v) -> str:
     return str(G.nodes[v].get("abbreviation", v))
 
 
-def triads(G) -> pd.DataFrame:
+def triads(G: nx.Graph) -> pd.DataFrame:
     """Every closed triad (triangle) of a signed graph and whether it is balanced.
 
     Parameters
@@ -249,8 +260,22 @@ def _triangles(G) -> list[tuple]:
     return out
 
 
-def is_balanced(G) -> bool:
-    """True when the signed graph is balanced (frustration index 0; Cartwright & Harary 1956)."""
+def is_balanced(G: nx.Graph) -> bool:
+    """True when the signed graph is balanced (frustration index 0).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A signed graph with at most 20 nodes.
+
+    Returns
+    -------
+    bool
+
+    References
+    ----------
+    Cartwright & Harary (1956).
+    """
     return frustration(G).index == 0
 
 
@@ -293,7 +318,7 @@ def _edge_arrays(G):
     return nodes, edges, u, v, s
 
 
-def frustration(G) -> Frustration:
+def frustration(G: nx.Graph) -> Frustration:
     """The exact frustration index of a signed graph, by enumerating all 2**(n-1) splits.
 
     Parameters
@@ -359,7 +384,7 @@ def frustration(G) -> Frustration:
                        n_splits=total, optimal_blocs=tuple(optimal))
 
 
-def split_violations(G, bloc) -> tuple:
+def split_violations(G: nx.Graph, bloc: Iterable) -> tuple:
     """The edges that violate the split of G into ``bloc`` and the rest.
 
     Parameters
@@ -423,7 +448,7 @@ class TriadDynamics:
 
 
 def triad_dynamics(
-    G,
+    G: nx.Graph,
     p: float = 0.5,
     max_steps: int = 10_000,
     seed: int | None = None,
@@ -542,7 +567,7 @@ def _positions(nodes: tuple, edges: tuple, layout: str, seed: int) -> tuple:
 _LAYOUTS = ("circular", "spring", "kamada_kawai")
 
 
-def node_positions(G, layout: str = "circular", seed: int = 0) -> pd.DataFrame:
+def node_positions(G: nx.Graph, layout: str = "circular", seed: int = 0) -> pd.DataFrame:
     """Node positions for drawing a graph (e.g. with altair), seeded and cached.
 
     Parameters

@@ -122,7 +122,7 @@ def _spec(chart_or_spec) -> dict:
     return chart_or_spec.to_dict()
 
 
-def to_svg(chart) -> str:
+def to_svg(chart: alt.TopLevelMixin | dict) -> str:
     """The chart as an SVG string, made offline by vl-convert (about 40 ms once warm).
 
     Parameters
@@ -180,7 +180,7 @@ alt.renderers.register(RENDERER, render)
 alt.renderers.enable(RENDERER)
 
 
-def mimebundle(chart, svg: bool = True, validate: bool = True) -> dict:
+def mimebundle(chart: alt.TopLevelMixin, svg: bool = True, validate: bool = True) -> dict:
     """The display bundle of a chart, with or without its SVG.
 
     Parameters
@@ -211,7 +211,7 @@ def mimebundle(chart, svg: bool = True, validate: bool = True) -> dict:
 # --------------------------------------------------------------------------------------------
 # accessibility: description and data table
 # --------------------------------------------------------------------------------------------
-def title_text(chart) -> str:
+def title_text(chart: alt.TopLevelMixin) -> str:
     """The chart's title as plain text ('' when it has none)."""
     _check_chart(chart)
     title = getattr(chart, "title", alt.Undefined)
@@ -223,7 +223,7 @@ def title_text(chart) -> str:
     return text if isinstance(text, str) else " ".join(text)
 
 
-def describe(chart) -> str:
+def describe(chart: alt.TopLevelMixin) -> str:
     """The chart's title and its description in words (what a screen reader should announce).
 
     Parameters
@@ -249,7 +249,7 @@ def describe(chart) -> str:
     return f"{title}. {description}" if title else str(description)
 
 
-def chart_frame(chart) -> pd.DataFrame:
+def chart_frame(chart: alt.TopLevelMixin) -> pd.DataFrame:
     """The DataFrame a chart draws (its top-level data, else its first layer's or panel's)."""
     stack = [chart]
     while stack:
@@ -304,7 +304,8 @@ def _table_html(frame: pd.DataFrame, caption: str, total: int) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
-def data_table(chart_or_frame, caption: str | None = None, max_rows: int = 60) -> DataTable:
+def data_table(chart_or_frame: alt.TopLevelMixin | pd.DataFrame, caption: str | None = None,
+               max_rows: int = 60) -> DataTable:
     """The data behind a chart as an accessible HTML table, for screen readers.
 
     Parameters
@@ -342,7 +343,7 @@ def data_table(chart_or_frame, caption: str | None = None, max_rows: int = 60) -
 # --------------------------------------------------------------------------------------------
 # dates as text (the one rule: days as YYYY-MM-DD for people, full ISO timestamps for Vega-Lite)
 # --------------------------------------------------------------------------------------------
-def iso_date(value) -> str:
+def iso_date(value: str | pd.Timestamp) -> str:
     """A day as ``YYYY-MM-DD`` (for titles, summaries and tables).
 
     Parameters
@@ -404,7 +405,7 @@ def _values(data) -> list:
     return list(data.values)
 
 
-def fast_spec(chart) -> dict:
+def fast_spec(chart: alt.TopLevelMixin) -> dict:
     """The chart's Vega-Lite dict, built without letting altair copy and sanitise its data.
 
     Every DataFrame or inline dataset in the chart is swapped for a named dataset while altair
@@ -448,7 +449,7 @@ def fast_spec(chart) -> dict:
 # --------------------------------------------------------------------------------------------
 # helpers shared by the chart builders
 # --------------------------------------------------------------------------------------------
-def require_columns(frame, columns, name: str = "frame") -> None:
+def require_columns(frame: pd.DataFrame, columns: list[str], name: str = "frame") -> None:
     """Check that ``frame`` is a DataFrame with ``columns`` (TypeError/ValueError naming it)."""
     if isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):
         raise TypeError(f"columns must be a list of column names; got {vd.show(columns)}")

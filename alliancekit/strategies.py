@@ -104,7 +104,7 @@ def _nonneg(x, name: str, upper: float = math.inf) -> float:
 
 
 # --------------------------------------------------------------------------- help probability
-def help_probability(reliability, q: float, phi: float) -> float:
+def help_probability(reliability: float | Sequence[float], q: float, phi: float) -> float:
     """Probability that at least one partner honours its commitment (closed form).
 
     Parameters
@@ -150,7 +150,8 @@ class MonteCarlo:
 
 
 def help_probability_mc(
-    reliability, q: float, phi: float, n_draws: int = 100_000, seed: int | None = 0
+    reliability: float | Sequence[float], q: float, phi: float, n_draws: int = 100_000,
+    seed: int | None = 0,
 ) -> MonteCarlo:
     """Estimate :func:`help_probability` by simulation (a check on the closed form).
 
