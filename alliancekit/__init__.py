@@ -16,6 +16,9 @@ landscape   Axelrod & Bennett's landscape theory
 strategies  small-state portfolios: hedging, diversification, autonomy
 charts      altair chart builders with one colour-blind-safe theme (sets the offline renderer)
 widgets     the ipywidgets explorers used by the lessons
+chronology  the course-wide timeline: every dated event of the case data
+maps        schematic maps: capitals and alliance ties on a given day
+coursecharts chart builders for the timeline page and the schematic maps
 checks      self-checks for learners without an instructor
 grading     a robust nbgrader autograding command for instructors
 """
@@ -27,7 +30,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "cases", "survival", "cohesion", "networks", "landscape", "strategies", "charts", "widgets",
-    "checks", "grading",
+    "checks", "grading", "chronology", "maps", "coursecharts",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 
