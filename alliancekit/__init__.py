@@ -9,7 +9,8 @@ heavy libraries they need, such as pandas and altair) load only when first used:
 Modules
 -------
 cases       the case data (alliances, members, events, capabilities, sources)
-survival    how long alliances last: Kaplan-Meier estimates with censoring
+survival    how long alliances last: Kaplan-Meier estimates with censoring, competing risks
+termination how ATOP alliances ended: one label per ATOP termmode code
 cohesion    member calculus and cohesion dynamics
 networks    signed alliance networks and structural balance
 landscape   Axelrod & Bennett's landscape theory
@@ -30,7 +31,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "cases", "survival", "cohesion", "networks", "landscape", "strategies", "charts", "widgets",
-    "checks", "grading", "chronology", "maps", "coursecharts",
+    "checks", "grading", "termination", "chronology", "maps", "coursecharts",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 
