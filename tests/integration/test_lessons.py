@@ -33,7 +33,7 @@ SVG = "image/svg+xml"
 
 
 def _found() -> list[Path]:
-    return sorted(COURSE.glob("*.ipynb")) if COURSE.is_dir() else []
+    return sorted(COURSE.glob("[0-9][0-9]-*.ipynb")) if COURSE.is_dir() else []
 
 
 PATHS = _found()
