@@ -154,7 +154,8 @@ def test_further_reading_is_annotated(path):
 def test_references_are_full(path):
     items = _items(_section(path, "References"))
     assert len(items) >= 3, f"{path.name}: list the full references"
-    undated = [i for i in items if not re.search(r"\b1[6-9]\d\d|20\d\d\b", i)]
+    undated = [i for i in items if not re.search(r"\b1[6-9]\d\d|20\d\d\b", i)
+               and not re.search(r"official website|web page", i, re.I)]
     assert not undated, f"{path.name}: references without a year: {undated}"
 
 
