@@ -12,6 +12,8 @@ cases       the case data (alliances, members, events, capabilities, sources)
 survival    how long alliances last: Kaplan-Meier estimates with censoring, competing risks
 termination how ATOP alliances ended: one label per ATOP termmode code
 cohesion    member calculus and cohesion dynamics
+outside_options  a member's outside option coded another way, beside the coded one
+sensitivity where the cohesion model's inputs come from, and how much its answer hangs on each
 networks    signed alliance networks and structural balance
 landscape   Axelrod & Bennett's landscape theory
 strategies  small-state portfolios: hedging, diversification, autonomy
@@ -31,7 +33,8 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "cases", "survival", "cohesion", "networks", "landscape", "strategies", "charts", "widgets",
-    "checks", "grading", "termination", "chronology", "maps", "coursecharts",
+    "checks", "grading", "termination", "sensitivity", "outside_options", "chronology", "maps",
+    "coursecharts",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

@@ -96,7 +96,8 @@ _SCHEMAS: dict[str, dict[str, str]] = {
                     "atop_termmode": "optional_int", "atop_termcaus": "optional_int",
                     "notes": "str", "source": "str"},
     "events": {"event_id": "str", "date": "date", "precision": "str", "alliance_id": "str",
-               "ccodes": "str", "mechanism": "str", "description": "str", "source": "str"},
+               "ccodes": "str", "mechanism": "str", "description": "str",
+               "size": "optional_float", "size_basis": "str", "source": "str"},
     "capabilities": {"ccode": "int", "stateabb": "str", "year": "int", "milex": "optional_float",
                      "milper": "optional_float", "irst": "optional_float",
                      "pec": "optional_float", "tpop": "optional_float", "upop": "optional_float",
@@ -286,6 +287,15 @@ def _check_links(frame: pd.DataFrame, name: str) -> None:
             if codes - ccodes:
                 raise DataError(f"events.csv row {i}: state codes not in the COW list: "
                                 f"{sorted(codes - ccodes)}")
+    if name == "events":
+        size = frame["size"]
+        bad = size.notna() & ((size < 0) | (size > 1))
+        if bad.any():
+            raise DataError(f"events.csv: size must lie in [0, 1]; rows {list(frame.index[bad])}")
+        unjustified = size.notna() & (frame["size_basis"].fillna("") == "")
+        if unjustified.any():
+            raise DataError(f"events.csv: a coded size needs a size_basis (the rule and why); "
+                            f"rows {list(frame.index[unjustified])}")
     if name == "atop_alliances":
         bad = frame["end"].notna() & (frame["end"] < frame["begin"])
         if bad.any():

@@ -82,7 +82,7 @@ __all__ = [
     "survival_curve", "membership_timeline", "timeline", "capabilities_chart",
     "side_totals", "network_chart", "triad_chart", "margin_chart", "margin_components_chart",
     "fan_chart", "gap_chart", "dissolution_chart", "portfolio_chart", "scorecard_chart",
-    "survival_band_chart", "incidence_chart", "tornado_chart",
+    "survival_band_chart", "incidence_chart", "tornado_chart", "margin_compare_chart",
 ]
 
 #: Okabe & Ito (2008) colours, in the order categories receive them.
@@ -1245,17 +1245,20 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
         data.assign(end="low value", value=data["low_value"], outcome=data["at_low"]),
         data.assign(end="high value", value=data["high_value"], outcome=data["at_high"]),
     ])[["parameter", "end", "value", "outcome"] + (["status"] if "status" in data else [])]
+    if "status" not in data:
+        data["status"] = "input"
+    statuses = list(dict.fromkeys(data["status"]))
     y = alt.Y("parameter:N", sort=order, title=None)
     bars = alt.Chart().mark_bar(height=12).encode(
         y=y, x=alt.X("at_low:Q", title=outcome, axis=alt.Axis(format="%"),
-                     scale=alt.Scale(domain=[0, 1])), x2="at_high:Q", color=alt.value(PALETTE[0]))
-    dots = alt.Chart().mark_point(filled=True, size=60).encode(
+                     scale=alt.Scale(domain=[0, 1])), x2="at_high:Q",
+        color=alt.Color("status:N", title="input is", sort=statuses),
+        tooltip=_tt("parameter:N", "status:N", ("at_low:Q", ".0%"), ("at_high:Q", ".0%")))
+    dots = alt.Chart().mark_point(filled=True, size=50, color="#000").encode(
         y=y, x="outcome:Q",
         shape=alt.Shape("end:N", title="parameter at its", sort=["low value", "high value"]),
-        color=alt.Color("end:N", sort=["low value", "high value"],
-                        scale=alt.Scale(range=[PALETTE[1], PALETTE[3]]), title="parameter at its"),
         tooltip=_tt("parameter:N", "end:N", ("value:Q", ".3g"), ("outcome:Q", ".0%")))
-    layers = [alt.layer(bars, data=_records(data[["parameter", "at_low", "at_high"]])),
+    layers = [alt.layer(bars, data=_records(data[["parameter", "status", "at_low", "at_high"]])),
               alt.layer(dots, data=_records(long))]
     if base is not None:
         layers.append(alt.Chart(_ONE).mark_rule(strokeDash=[4, 3], color="#555").encode(
@@ -1270,3 +1273,47 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
                    + f"The widest swing is {top['parameter']} ({top['at_low']:.0%} at "
                    f"{top['low_value']:.3g}, {top['at_high']:.0%} at {top['high_value']:.3g}).")
     return _finish(chart, title, description, subtitle)
+
+
+def margin_compare_chart(frame: pd.DataFrame, title: str = "Two codings of the outside option",
+                         subtitle: str | None = None,
+                         labels: tuple[str, str] = ("outside option as coded",
+                                                    "alternative coding"),
+                         first_year: int | None = None):
+    """The commitment margin under two codings of the outside option, year by year.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        From ``alliancekit.outside_options.compare``: year, margin, margin_alt.
+    title, subtitle : str
+    labels : (str, str)
+        Legend names of the coded and the alternative margin.
+    first_year : int, optional
+        Draw only from this year on.
+
+    Returns
+    -------
+    altair.LayerChart
+    """
+    _require(frame, ["year", "margin", "margin_alt"], "frame")
+    data = frame if first_year is None else frame[frame["year"] >= first_year]
+    long = pd.concat([
+        pd.DataFrame({"year": data["year"], "coding": labels[0], "margin": data["margin"]}),
+        pd.DataFrame({"year": data["year"], "coding": labels[1], "margin": data["margin_alt"]}),
+    ])
+    lines = alt.Chart().mark_line(point=True).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("margin:Q", title="Commitment margin (stay while at or above 0)"),
+        color=alt.Color("coding:N", title=None, sort=list(labels),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
+        strokeDash=alt.StrokeDash("coding:N", sort=list(labels), legend=None),
+        tooltip=_tt("year:Q", "coding:N", ("margin:Q", ".2f")))
+    zero = alt.Chart(_ONE).mark_rule(color="black").encode(y=alt.YDatum(0))
+    differ = data[(data["margin"] - data["margin_alt"]).abs() > 1e-12]
+    changes = "; ".join(f"{int(r.year)}: {r.margin:.2f} as coded, {r.margin_alt:.2f} with the "
+                        f"alternative" for r in differ.itertuples()) or "no year differs"
+    description = (f"Two lines of the commitment margin from {int(data['year'].min())} to "
+                   f"{int(data['year'].max())}, one per coding of the outside option, with a "
+                   f"rule at zero. Years that differ: {changes}.")
+    return _finish(alt.layer(zero, lines, data=_records(long)), title, description, subtitle)

@@ -50,6 +50,8 @@ CORRECTED = {
     "landscapes_where_taught": ("08", r"Landscape theory.*is not yet taught in a lesson",
                                 r"ak\.landscape"),
     "atop_coverage": ("02", r"Its coverage is defined by that rule", r"Leeds et al\. 2002"),
+    "italy_outside_option_before_london": (
+        "03", r"what Italy had been offered \*before\* April 1915", r"Renzi 1987; Bosworth 1979"),
     "signalling_follows_from_equations": ("07", r"follows from how the equations are\s+written, "
                                           r"not from evidence", r"Keohane"),
 }
