@@ -118,7 +118,7 @@ def explorers_page(session, lab, calls):  # noqa: F811 (fixtures from test_brows
     """The explorers notebook after Run All, and the index of each lesson's explorer cell."""
     _write_notebook(lab.root, calls)
     page = session.page
-    page.set_viewport_size({"width": 1440, "height": 900})
+    page.set_viewport_size({"width": 1440, "height": 2400})  # each explorer fits on screen
     bs.open_notebook(page, lab, NOTEBOOK)
     bs.run_all(page, timeout=240)
     cells = {stem: k + 1 for k, stem in enumerate(calls)}
@@ -166,4 +166,40 @@ def test_each_explorer_shows_every_label_whole_and_distinct(session, explorers_p
         print(f"\nexplorer screenshots in {SHOTS}")
         print(json.dumps(seen, indent=1, ensure_ascii=False))
         assert not problems, "what a student would see wrong:\n" + "\n".join(problems)
+        assert_offline(session)
+
+
+_PAGE_SVGS = r"""async () => {
+  const found = []; const seen = new Set();
+  const walk = (w) => {
+    if (!w || seen.has(w)) return; seen.add(w);
+    if (w._result && w._result.view) found.push(w._result.view);
+    let kids = [];
+    try { kids = [...w.children()]; } catch (e) {}
+    if (w.widgets) { try { kids = kids.concat([...w.widgets]); } catch (e) {} }
+    for (const k of kids) walk(k);
+  };
+  walk(window.jupyterapp.shell.currentWidget);
+  return Promise.all(found.map(v => v.toSVG()));
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", ["timeline", "maps"])
+def test_course_page_draws_offline_with_every_label(session, lab, page_name):  # noqa: F811
+    page = session.page
+    page.set_viewport_size({"width": 1440, "height": 900})
+    with evidence(session):
+        bs.open_notebook(page, lab, f"course/{page_name}.ipynb")
+        bs.run_all(page)
+        report = bs.notebook_report(page)
+        assert report["errors"] == [] and report["problems"] == [], report
+        assert report["vega_drawn"] == report["vega_views"] >= 1
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tiles = bs.screenshot_notebook(page, SHOTS / f"page-{page_name}.png")
+        print(f"\n{page_name}: {report['vega_drawn']} charts drawn; screenshots {tiles[0]}")
+        problems = []
+        for k, svg in enumerate(page.evaluate(_PAGE_SVGS)):
+            problems += label_problems(svg, f"{page_name} chart {k}")
+        assert not problems, "\n".join(problems)
         assert_offline(session)
