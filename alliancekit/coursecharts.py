@@ -73,11 +73,11 @@ def course_timeline_chart(events: pd.DataFrame, title: str = "The course on one 
     ).transform_filter("era_shown == 'all periods' || datum.era == era_shown").add_params(
         zoom, era).properties(width=760, height=alt.Step(34))
     counts = data.groupby("kind", sort=False).size()
-    words = "; ".join(f"{int(counts.get(k, 0))} {k}" for k in kinds)
+    words = "; ".join(f"{k}: {int(counts.get(k, 0))}" for k in kinds)
     first, last = int(data["year"].min()), int(data["year"].max())
     busiest = data.groupby("year").size().idxmax()
-    description = (f"Dots on a time line from {first} to {last}, one row per kind of event: "
-                   f"{words}. The busiest year is {int(busiest)} "
+    description = (f"Dots on a time line from {first} to {last}, one row per kind of event ("
+                   f"{words}). The busiest year is {int(busiest)} "
                    f"({int((data['year'] == busiest).sum())} events). Hover a dot for the event; "
                    f"the period menu shows one period at a time.")
     return _titled(chart, title, description, subtitle)

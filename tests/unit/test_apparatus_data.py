@@ -142,7 +142,7 @@ def test_course_timeline_chart_counts_every_event(events):
     chart.to_dict()
     text = charts.describe(chart)
     for kind in chronology.KINDS:
-        assert f"{(events['kind'] == kind).sum()} {kind}" in text
+        assert f"{kind}: {(events['kind'] == kind).sum()}" in text
 
 
 def test_course_timeline_chart_refuses_a_frame_without_dates():
