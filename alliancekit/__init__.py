@@ -24,6 +24,10 @@ maps        schematic maps: capitals and alliance ties on a given day
 coursecharts chart builders for the timeline page and the schematic maps
 checks      self-checks for learners without an instructor
 grading     a robust nbgrader autograding command for instructors
+abrogation  lesson 09: why alliances are abrogated (Leeds & Savun 2007), a Cox model
+fulfilment  lesson 09: honour rates under two codings of the same wars
+europe1936  lesson 09: the pre-registered 1936 landscape (Axelrod & Bennett 1993)
+replication_charts  lesson 09's chart builders
 """
 from __future__ import annotations
 
@@ -33,7 +37,8 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "cases", "survival", "cohesion", "networks", "landscape", "strategies", "charts", "widgets",
-    "checks", "grading", "termination", "sensitivity", "outside_options", "chronology", "maps",
+    "checks", "grading", "termination", "sensitivity", "outside_options",
+    "abrogation", "fulfilment", "europe1936", "replication_charts", "chronology", "maps",
     "coursecharts",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
