@@ -22,8 +22,8 @@ Examples
 --------
 >>> from alliancekit import maps
 >>> places, ties = maps.map_layers("blocs_1914")
->>> sorted(set(ties["alliance"]))[:3]
-['Austro-German-Romanian alliance', 'Dual Alliance', 'Entente Cordiale']
+>>> sorted(set(ties["alliance"]))[:2]
+['Anglo-Russian Convention', 'Austro-German-Romanian alliance']
 """
 from __future__ import annotations
 
