@@ -1170,14 +1170,33 @@ def survival_band_chart(table: pd.DataFrame, title: str = "How long alliances la
     description = ("Step line of the share of alliances still in force against years since they "
                    "began (Kaplan-Meier), with a shaded pointwise confidence band. "
                    + "; ".join(parts) + ".")
-    chart = alt.layer(band, line, data=_records(table[["group", "years", "survival", "low",
-                                                       "high"]]))
+    chart = alt.layer(band, line, data=table[["group", "years", "survival", "low", "high"]])
     return _finish(chart, title, description, subtitle)
+
+
+def _step_grid(table: pd.DataFrame, group: str, step: float = 0.5) -> pd.DataFrame:
+    """Step functions read on a grid of ``step`` years (and at their last time), per group.
+
+    A step function's value at t is its row at the last time <= t, so the grid loses only
+    detail finer than ``step``; it keeps the chart small enough to render quickly.
+    """
+    parts = []
+    for _, rows in table.groupby(group, sort=False):
+        times = rows["years"].to_numpy(float)
+        grid = np.unique(np.concatenate((np.arange(0.0, times.max(), step), [times.max()])))
+        at = np.searchsorted(times, grid, side="right") - 1
+        part = rows.iloc[at].copy()
+        part["years"] = grid
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else table.copy()
 
 
 def incidence_chart(table: pd.DataFrame, title: str = "How alliances ended",
                     subtitle: str | None = None, labels: Mapping[str, str] | None = None):
     """Cumulative incidence of each way of ending, one small panel per cause, with bands.
+
+    The curves are drawn from their values on a half-year grid (detail finer than that is lost
+    to the eye anyway); the description and tooltips give the values at those points.
 
     Parameters
     ----------
@@ -1191,7 +1210,7 @@ def incidence_chart(table: pd.DataFrame, title: str = "How alliances ended",
     altair.FacetChart
     """
     _require(table, ["cause", "years", "incidence", "low", "high"], "table")
-    data = table[["cause", "years", "incidence", "low", "high"]].copy()
+    data = _step_grid(table[["cause", "years", "incidence", "low", "high"]], "cause")
     if labels:
         data["cause"] = data["cause"].map(lambda c: labels.get(c, c))
     final = data.groupby("cause", sort=False).tail(1).sort_values("incidence", ascending=False)
@@ -1204,7 +1223,7 @@ def incidence_chart(table: pd.DataFrame, title: str = "How alliances ended",
         x=x, y="incidence:Q",
         tooltip=_tt("cause:N", ("years:Q", ".1f"), ("incidence:Q", ".1%"), ("low:Q", ".1%"),
                     ("high:Q", ".1%")))
-    chart = alt.layer(band, line, data=_records(data)).properties(width=180, height=120).facet(
+    chart = alt.layer(band, line, data=data).properties(width=180, height=120).facet(
         facet=alt.Facet("cause:N", sort=order, title=None), columns=3)
     description = ("Small multiples, one per way of ending: the share of alliances that had "
                    "ended that way within t years (cumulative incidence with competing risks), "
@@ -1258,8 +1277,9 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
         y=y, x="outcome:Q",
         shape=alt.Shape("end:N", title="parameter at its", sort=["low value", "high value"]),
         tooltip=_tt("parameter:N", "end:N", ("value:Q", ".3g"), ("outcome:Q", ".0%")))
-    layers = [alt.layer(bars, data=_records(data[["parameter", "status", "at_low", "at_high"]])),
-              alt.layer(dots, data=_records(long))]
+    layers = [alt.layer(bars, data=data[["parameter", "status", "at_low", "at_high", "low_value",
+                                         "high_value"]].reset_index(drop=True)),
+              alt.layer(dots, data=long.reset_index(drop=True))]
     if base is not None:
         layers.append(alt.Chart(_ONE).mark_rule(strokeDash=[4, 3], color="#555").encode(
             x=alt.XDatum(base)))
@@ -1316,4 +1336,5 @@ def margin_compare_chart(frame: pd.DataFrame, title: str = "Two codings of the o
     description = (f"Two lines of the commitment margin from {int(data['year'].min())} to "
                    f"{int(data['year'].max())}, one per coding of the outside option, with a "
                    f"rule at zero. Years that differ: {changes}.")
-    return _finish(alt.layer(zero, lines, data=_records(long)), title, description, subtitle)
+    return _finish(alt.layer(zero, lines, data=long.reset_index(drop=True)), title, description,
+                   subtitle)

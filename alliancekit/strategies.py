@@ -616,8 +616,10 @@ def reliability_estimates() -> "pd.DataFrame":  # noqa: F821
         # The replication file's `sample` flag splits the wars: 1 = the wars up to the Second
         # World War (Leeds, Long & Mitchell's period), 0 = the later wars (read off `warname`).
         s = pd.to_numeric(t["sample"], errors="coerce")
-        samples += [("sample=1", "wars up to the Second World War", (s == 1).to_numpy()),
-                    ("sample=0", "wars after 1945 (and some WWII cases)", (s == 0).to_numpy())]
+        samples += [("sample=1", "wars 1828-1945 (inferred from the war names)",
+                     (s == 1).to_numpy()),
+                    ("sample=0", "wars 1939-2003 (inferred from the war names)",
+                     (s == 0).to_numpy())]
     rows = []
     for coding, (hon_col, vio_col) in codings.items():
         hon = pd.to_numeric(t[hon_col], errors="coerce").fillna(0).to_numpy() == 1
