@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from alliancekit.charts import PALETTE, alt
+from alliancekit.render import PALETTE, alt
 
 __all__ = ["course_timeline_chart", "schematic_map"]
 

@@ -61,6 +61,9 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
+
+from . import cases
 
 __all__ = [
     "LLM_HONOURED",
@@ -466,7 +469,7 @@ def compare_strategies(
     strategies: Mapping | None = None,
     baseline_capability: float = 0.1,
     cost_per_capability: float = 0.4,
-) -> "pd.DataFrame":  # noqa: F821
+) -> pd.DataFrame:
     """Rank single patron, diversification, autonomy and hedging under a common shock.
 
     Parameters
@@ -510,8 +513,6 @@ def compare_strategies(
     >>> compare_strategies(0.25, 1.0)["strategy"].tolist()
     ['single patron', 'hedging', 'autonomy', 'diversification']
     """
-    import pandas as pd
-
     q, phi = _prob(q, "q"), _prob(phi, "phi")
     m = _prob(reliability, "reliability")
     if calibrate:
@@ -551,7 +552,7 @@ def correlation_sweep(
     q: float = 0.25,
     phis: Sequence[float] | None = None,
     **options,
-) -> "pd.DataFrame":  # noqa: F821
+) -> pd.DataFrame:
     """:func:`compare_strategies` over a range of shock depths: how the ranking moves.
 
     Parameters
@@ -570,8 +571,6 @@ def correlation_sweep(
         The stacked rankings, one block per ``phi`` (tidy: ready for a line chart of ``net`` or
         ``rank`` against ``correlation``).
     """
-    import pandas as pd
-
     phis = np.linspace(0.0, 1.0, 11) if phis is None else list(phis)
     if len(phis) == 0:
         raise ValueError("phis must contain at least one shock depth in [0, 1]")
@@ -580,7 +579,7 @@ def correlation_sweep(
 
 
 # --------------------------------------------------------------------------- data
-def reliability_estimates() -> "pd.DataFrame":  # noqa: F821
+def reliability_estimates() -> pd.DataFrame:
     """How often alliance commitments were honoured in war, from the shipped data.
 
     Reads ``alliancekit.cases.table("reliability")`` (an extract of Berkemeier & Fuhrmann's 2018
@@ -605,10 +604,6 @@ def reliability_estimates() -> "pd.DataFrame":  # noqa: F821
     ----------
     Berkemeier & Fuhrmann (2018); Leeds, Long & Mitchell (2000).
     """
-    import pandas as pd
-
-    from . import cases
-
     t = cases.table("reliability")
     codings = _reliability_codings(t)
     samples = [("all", "every war in the extract", np.ones(len(t), dtype=bool))]
