@@ -13,6 +13,7 @@ Marked ``browser``; skipped without Chromium unless CI is set (then it fails).
 """
 from __future__ import annotations
 
+import json
 import re
 import sys
 import tempfile
@@ -82,7 +83,7 @@ _CELL_SVGS = r"""async (index) => {
 
 _CONTROLS = r"""(node) => {
   const canvas = document.createElement('canvas').getContext('2d');
-  const out = {labels: [], selects: [], toggles: []};
+  const out = {labels: [], selects: [], toggles: [], bindings: []};
   for (const label of node.querySelectorAll('.widget-label')) {
     if (!label.checkVisibility() || !label.innerText.trim()) continue;
     const box = label.getBoundingClientRect();
@@ -99,6 +100,8 @@ _CONTROLS = r"""(node) => {
                                                    cut: canvas.measureText(o.text).width > room}));
     out.selects.push({shown: select.options[select.selectedIndex].text, options});
   }
+  out.bindings = [...node.querySelectorAll('.vega-bind-name')].map(e => ({
+      text: e.innerText.trim(), styled: getComputedStyle(e).display === 'inline-block'}));
   for (const button of node.querySelectorAll('.widget-toggle-buttons button')) {
     out.toggles.push({text: button.innerText.trim(),
                       cut: button.scrollWidth > button.clientWidth + 1});
@@ -122,6 +125,53 @@ def explorers_page(session, lab, calls):  # noqa: F811 (fixtures from test_brows
     bs.run_all(page, timeout=240)
     cells = {stem: k + 1 for k, stem in enumerate(calls)}
     return page, cells
+
+
+@pytest.mark.browser
+def test_each_explorer_shows_every_label_whole_and_distinct(session, explorers_page, calls):  # noqa: F811, E501
+    page, cells = explorers_page
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems, seen = [], {}
+    with evidence(session):
+        report = bs.notebook_report(page)
+        assert report["errors"] == [], report["errors"]
+        for stem, index in cells.items():
+            cell = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(index)
+            cell.scroll_into_view_if_needed()
+            page.wait_for_timeout(150)
+            shot = SHOTS / f"{stem}.png"
+            cell.screenshot(path=str(shot))
+            svgs = page.evaluate(_CELL_SVGS, index)
+            assert svgs, f"{stem}: no chart drawn by {calls[stem]}"
+            for k, svg in enumerate(svgs):
+                problems += label_problems(svg, f"{stem} chart {k}")
+            controls = cell.evaluate(_CONTROLS)
+            seen[stem] = {"charts": len(svgs), "labels": [c["text"] for c in controls["labels"]],
+                          "dropdowns": [s["shown"] for s in controls["selects"]]}
+            for label in controls["labels"]:
+                if label["cut"]:
+                    problems.append(f"{stem}: control label cut off: {label['text']!r}")
+            rights = {round(c["right"]) for c in controls["labels"]}
+            if len(rights) > 1 and max(rights) - min(rights) > 2:
+                problems.append(f"{stem}: control labels do not line up (right edges {rights})")
+            for select in controls["selects"]:
+                for option in select["options"]:
+                    if option["cut"]:
+                        problems.append(f"{stem}: dropdown option cut off: {option['text']!r}")
+                    if RAW.search(option["text"]):
+                        problems.append(f"{stem}: dropdown shows a code: {option['text']!r}")
+            for name in controls["bindings"]:
+                if not name["styled"]:
+                    problems.append(f"{stem}: the chart's input {name['text']!r} is unstyled")
+            for button in controls["toggles"]:
+                if button["cut"]:
+                    problems.append(f"{stem}: button text cut off: {button['text']!r}")
+                if RAW.search(button["text"]):
+                    problems.append(f"{stem}: button shows a code: {button['text']!r}")
+        print(f"\nexplorer screenshots in {SHOTS}")
+        print(json.dumps(seen, indent=1, ensure_ascii=False))
+        assert not problems, "what a student would see wrong:\n" + "\n".join(problems)
+        assert_offline(session)
 
 
 _PAGE_SVGS = r"""async () => {

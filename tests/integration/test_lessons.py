@@ -220,3 +220,19 @@ def test_output_scan_lets_readable_values_through(text):
 def test_outputs_show_no_numpy_repr_float_noise_or_raw_code(path):
     problems = output_problems(executed(path))
     assert not problems, f"{path.name}: format these for people:\n" + "\n".join(problems)
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_every_chart_labels_each_axis_tick_and_category_once(path):
+    from label_check import label_problems
+
+    problems = []
+    for index, cell in enumerate(executed(path).cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            svgs = [data[SVG]] if SVG in data else []
+            svgs += re.findall(r"<svg.*?</svg>", data.get("text/html", ""), flags=re.S)
+            for k, svg in enumerate(svgs):
+                problems += label_problems(svg, f"cell {index} chart {k}")
+    assert not problems, f"{path.name}: labels missing or repeated:\n" + "\n".join(problems)
