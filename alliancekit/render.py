@@ -433,7 +433,7 @@ def finish(chart, title: str, description: str, subtitle: str | None = None):
 
 
 #: Steps between labelled years, smallest first (a step of 1 labels every year).
-_YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)
+_YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 
 
 def year_ticks(first: int, last: int, max_labels: int = 6) -> list[int]:
@@ -441,8 +441,8 @@ def year_ticks(first: int, last: int, max_labels: int = 6) -> list[int]:
 
     Vega picks tick values itself, and with a narrow chart it may put ticks at half years (two
     labels "2027") or hide every other label (no "1922"). Explicit values avoid both: the
-    smallest step of 1, 2, 5, 10, 20, 25, 50 or 100 years that needs at most ``max_labels``
-    labels, at multiples of the step.
+    smallest step of 1, 2, 5, 10, 20, 25, 50, 100 (or more) years that needs at most
+    ``max_labels`` labels, at multiples of the step.
 
     Parameters
     ----------

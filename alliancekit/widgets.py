@@ -252,8 +252,8 @@ def survival_explorer(compare: str = "era") -> Explorer:
     if not isinstance(compare, str) or compare not in groups:
         raise unknown("compare", compare, groups)
     controls = {
-        "obligation": W.Dropdown(options=[_ANY, *[(_OBLIGATION_WORDS.get(k, k), k)
-                                                  for k in kinds]], value=_ANY,
+        "obligation": W.Dropdown(options=[(_ANY, _ANY), *[(_OBLIGATION_WORDS.get(k, k), k)
+                                                          for k in kinds]], value=_ANY,
                                  description="Obligation includes", style=STYLE, layout=WIDE),
         "size": W.Dropdown(options=list(_SIZES), value="any", description="Members",
                            style=STYLE, layout=WIDE),
