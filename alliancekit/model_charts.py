@@ -355,7 +355,8 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
     statuses = list(dict.fromkeys(data["status"]))
     y = alt.Y("parameter:N", sort=order, title=None)
     bars = alt.Chart().mark_bar(height=12).encode(
-        y=y, x=alt.X("at_low:Q", title=outcome, axis=alt.Axis(format="%"),
+        y=y, x=alt.X("at_low:Q", title=outcome,
+                     axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1]),
                      scale=alt.Scale(domain=[0, 1])), x2="at_high:Q",
         color=alt.Color("status:N", title="input is", sort=statuses),
         tooltip=_tt("parameter:N", "status:N", ("at_low:Q", ".0%"), ("at_high:Q", ".0%")))

@@ -101,7 +101,7 @@ _CONTROLS = r"""(node) => {
     out.selects.push({shown: select.options[select.selectedIndex].text, options});
   }
   out.bindings = [...node.querySelectorAll('.vega-bind-name')].map(e => ({
-      text: e.innerText.trim(), styled: getComputedStyle(e).display === 'inline-block'}));
+      text: e.innerText.trim(), styled: getComputedStyle(e).textAlign === 'right'}));
   for (const button of node.querySelectorAll('.widget-toggle-buttons button')) {
     out.toggles.push({text: button.innerText.trim(),
                       cut: button.scrollWidth > button.clientWidth + 1});
