@@ -253,14 +253,16 @@ def cumulative_incidence(durations: pd.DataFrame, cause: str = "cause",
     for name in sorted(set(causes[ended])):
         e_k = np.bincount(which, weights=ended & (causes == name), minlength=len(times))
         incidence = np.cumsum(before * e_k / at_risk)
-        variance = np.empty(len(times))
-        for i in range(len(times)):          # delta-method variance at each t_i
-            gap = incidence[i] - incidence[: i + 1]
-            variance[i] = np.sum(gap ** 2 * greenwood_step[: i + 1]
-                                 + before[: i + 1] ** 2 * e_k[: i + 1]
-                                 * (at_risk[: i + 1] - e_k[: i + 1]) / at_risk[: i + 1] ** 3
-                                 - 2 * gap * before[: i + 1] * e_k[: i + 1]
-                                 / at_risk[: i + 1] ** 2)
+        # Delta-method variance at each t_i: the sum over t_j <= t_i of
+        #   (F_i - F_j)^2 g_j + S_{j-1}^2 e_kj (n_j - e_kj) / n_j^3
+        #   - 2 (F_i - F_j) S_{j-1} e_kj / n_j^2
+        # with g_j the Greenwood step; expanding the squares turns it into running sums.
+        g = greenwood_step
+        c = before * e_k / at_risk ** 2
+        b = before ** 2 * e_k * (at_risk - e_k) / at_risk ** 3
+        f = incidence
+        variance = (f ** 2 * np.cumsum(g) - 2 * f * np.cumsum(f * g) + np.cumsum(f ** 2 * g)
+                    + np.cumsum(b) - 2 * f * np.cumsum(c) + 2 * np.cumsum(f * c))
         low, high = _loglog_band(incidence, np.maximum(variance, 0.0), z)
         frames.append(pd.DataFrame({
             "cause": name, "years": np.concatenate(([0.0], times)),

@@ -32,8 +32,11 @@ everything after ATOP v4.01's coverage ends (its records run to 2016). Each carr
 sources.
 
 ``exit_mode`` is our own reading of the histories cited, not an ATOP code. ATOP's ``termmode`` and
-``termcaus`` codes are kept unlabelled in ``atop_termmode``/``atop_termcaus``: their meanings are
-defined in the ATOP codebook, which is not among the files this script reads.
+``termcaus`` codes are kept raw in ``atop_termmode``/``atop_termcaus``: their meanings are
+defined in the ATOP codebook, which is not among the files this script reads. For each whole
+alliance, ``atop_alliances.csv`` carries the ``termmode`` of its ending and the course's label for
+it (``end_cause``), taken from ``alliancekit.termination``, the one place those labels (derived
+from checkable cases) are kept.
 """
 from __future__ import annotations
 

@@ -245,3 +245,18 @@ def test_a_students_day_answers_survive_a_course_update(day, monkeypatch):
     ran = run_notebook(root / mine, timeout=60)
     said = "".join(o.get("text", "") for o in ran.cells[-1].outputs)
     assert said.startswith("2 of "), said
+
+
+def test_binder_start_fills_my_work_and_serves_the_student_view(tmp_path):
+    root = _copy_repository(tmp_path / "course")
+    assert os.access(root / "binder" / "start", os.X_OK), "binder/start must be executable"
+    probe = ("from jupyter_server.serverapp import ServerApp; app = ServerApp(); "
+             "app.config_file_paths; app.load_config_file(); "
+             "print(app.config.ServerApp.contents_manager_class)")
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    result = subprocess.run(["bash", "binder/start", sys.executable, "-c", probe], cwd=root,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "alliancekit.studentview.StudentContentsManager" in result.stdout
+    assert (root / "my-work" / ANSWERED / f"{ANSWERED}.ipynb").exists()
