@@ -294,7 +294,8 @@ def test_impossible_shock_keeps_the_last_chart_and_says_why():
     assert ex.view is before
     shown = " ".join(h.value for h in _children(ex.widget(), W.HTML))
     assert "q" in ex.message and "Not possible" in shown
-    set_value(ex, "q", 0.25)
+    assert ex.controls["q"].value == 0.25   # the slider is put back where the chart is
+    set_value(ex, "q", 0.2)
     assert ex.message == "" and ex.view is not before
 
 
