@@ -513,7 +513,9 @@ def year_ticks(first: int, last: int, max_labels: int = 6) -> list[int]:
     [2025, 2026, 2027, 2028, 2029, 2030]
     """
     first = vd.integer("first", first, 1, 9999)
-    last = vd.integer("last", last, first, 9999)
+    last = vd.integer("last", last, 1, 9999)
+    if last < first:
+        raise ValueError(f"need first <= last; got first={first}, last={last}")
     max_labels = vd.integer("max_labels", max_labels, 2, 1000)
     for step in _YEAR_STEPS:
         start = -(-first // step) * step

@@ -419,7 +419,7 @@ DEFAULT_STRATEGIES = {
 }
 
 
-def strategy_table(strategies: dict | None = None) -> "pd.DataFrame":  # noqa: F821
+def strategy_table(strategies: dict | None = None) -> pd.DataFrame:
     """The strategies' inputs as a table, one row per partner (a strategy with none gets one row).
 
     Parameters
@@ -440,10 +440,13 @@ def strategy_table(strategies: dict | None = None) -> "pd.DataFrame":  # noqa: F
     >>> strategy_table().groupby("strategy", sort=False).size().to_dict()
     {'single patron': 1, 'diversification': 3, 'autonomy': 1, 'hedging': 2}
     """
-    import pandas as pd
-
+    strategies = DEFAULT_STRATEGIES if strategies is None else strategies
+    vd.mapping("strategies (name -> specification)", strategies)
     rows = []
-    for name, spec in (DEFAULT_STRATEGIES if strategies is None else strategies).items():
+    for name, spec in strategies.items():
+        if not isinstance(spec, Mapping):
+            raise TypeError(f"strategies[{name!r}] must be a dict with 'partners' and "
+                            f"'own_capability'; got {vd.show(spec)}")
         partners = spec.get("partners") or [{"name": "(none)"}]
         for p in partners:
             rows.append({"strategy": name, "own capability": spec.get("own_capability", 0.0),

@@ -469,7 +469,7 @@ def capitals(states, on) -> pd.DataFrame:
     [['Italy', 'Rome'], ['Russia', 'Saint Petersburg']]
     """
     day = as_date(on, "on")
-    items = [states] if isinstance(states, (str, numbers.Number)) else list(states)
+    items = _state_codes(states)
     table_ = _load("capitals")
     rows = []
     for item in items:
