@@ -59,6 +59,7 @@ from .render import (  # noqa: F401 (re-exported: charts.<name> keeps working)
     alt,
     chart_frame,
     data_table,
+    date_axis,
     describe,
     fast_spec,
     mimebundle,
@@ -156,7 +157,8 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
     base = alt.Chart()
     colour = alt.Color("alliance:N", title=None)
     line = base.mark_line(interpolate="step-after").encode(
-        x=alt.X("date:T", title=None), y=alt.Y("members:Q", title="Member states"),
+        x=alt.X("date:T", title=None, axis=date_axis(t0.year, t1.year)),
+        y=alt.Y("members:Q", title="Member states"),
         color=colour, strokeDash=alt.StrokeDash("alliance:N", legend=None))
     marks = base.transform_filter("datum.change == 'joined' || datum.change == 'left'").mark_point(
     ).encode(x=alt.X("date:T"), y=alt.Y("members:Q"), color=colour,
@@ -207,7 +209,8 @@ def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
     order = data["label"].tolist()
     bars = alt.Chart(data).mark_bar(height=12).encode(
         x=alt.X("start:T", title=None), x2=alt.X2("end"),
-        y=alt.Y("label:N", title=None, sort=order), color=alt.Color("group:N", title=None),
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=340)),
+        color=alt.Color("group:N", title=None),
         opacity=alt.Opacity("running:N", legend=None,
                             scale=alt.Scale(domain=[False, True], range=[1.0, 0.55])),
         tooltip=_tt("label:N", "start:T", "end:T", "running:N"))
@@ -224,7 +227,8 @@ def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
                    f"faded bars are still running. " + "; ".join(
                        f"{r.label} {r.start.year}-{'' if r.running else r.end.year}"
                        for r in data.itertuples()) + ".")
-    return _finish(sized(alt.layer(*layers), height=max(60, 18 * len(data))), title,
+    # 22 px a row, so that no label overlaps the next and Vega hides none
+    return _finish(sized(alt.layer(*layers), height=max(60, 22 * len(data))), title,
                    description, subtitle)
 
 
@@ -420,7 +424,8 @@ def triad_chart(triads: pd.DataFrame, title: str = "Triads", subtitle: str | Non
                         scale=alt.Scale(domain=["balanced", "unbalanced"],
                                         range=["circle", "cross"])),
         tooltip=_tt("label:N", "signs:N", "status:N"))
-    sized(chart, width=120, height=max(40, 16 * len(data)))
+    # 20 px a row: at 16 px Vega hid every other triad's label (12 px text, 6 px gap)
+    sized(chart, width=120, height=alt.Step(20))
     unbalanced = data.loc[~data["balanced"], "label"].tolist()
     description = (f"{len(data)} closed triads, {len(data) - len(unbalanced)} balanced and "
                    f"{len(unbalanced)} unbalanced" + (f" ({', '.join(unbalanced)})"

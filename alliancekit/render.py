@@ -64,6 +64,7 @@ alt = _import_altair()
 from altair.vegalite.v5.display import mimetype_renderer, svg_renderer  # noqa: E402
 
 __all__ = [
+    "year_ticks", "year_axis", "date_axis",
     "PALETTE", "ALLIED", "HOSTILE", "NEUTRAL", "THEME", "RENDERER", "SVG_MIMETYPE",
     "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "alt", "render", "mimebundle", "to_svg", "describe",
     "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
@@ -429,6 +430,59 @@ def finish(chart, title: str, description: str, subtitle: str | None = None):
     chart.title = t          # plain attributes: .properties() re-validates (about 4 ms)
     chart.description = description
     return chart
+
+
+#: Steps between labelled years, smallest first (a step of 1 labels every year).
+_YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+
+
+def year_ticks(first: int, last: int, max_labels: int = 6) -> list[int]:
+    """Round years to label on an axis from ``first`` to ``last``: every label shown, none repeated.
+
+    Vega picks tick values itself, and with a narrow chart it may put ticks at half years (two
+    labels "2027") or hide every other label (no "1922"). Explicit values avoid both: the
+    smallest step of 1, 2, 5, 10, 20, 25, 50, 100 (or more) years that needs at most
+    ``max_labels`` labels, at multiples of the step.
+
+    Parameters
+    ----------
+    first, last : int
+        The first and last year the axis shows (inclusive).
+    max_labels : int
+        At most this many labels (>= 2); six fit on the explorers' 300-pixel panels.
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> year_ticks(1920, 1938)
+    [1920, 1925, 1930, 1935]
+    >>> year_ticks(2025, 2030)
+    [2025, 2026, 2027, 2028, 2029, 2030]
+    """
+    first, last = int(first), int(last)
+    if last < first or max_labels < 2:
+        raise ValueError(f"need first <= last and max_labels >= 2; got {first}, {last}, "
+                         f"{max_labels}")
+    for step in _YEAR_STEPS:
+        start = -(-first // step) * step
+        values = list(range(start, last + 1, step))
+        if len(values) <= max_labels:
+            return values or [first]
+    return [first, last]
+
+
+def year_axis(first: int, last: int, max_labels: int = 6, **kwargs) -> alt.Axis:
+    """An x axis of whole years with the labels of `year_ticks` (``format="d"``, no comma)."""
+    return alt.Axis(format="d", values=year_ticks(first, last, max_labels), **kwargs)
+
+
+def date_axis(first: int, last: int, max_labels: int = 6, **kwargs) -> alt.Axis:
+    """A time axis labelled on the first day of the years of `year_ticks` (``format="%Y"``)."""
+    values = [alt.DateTime(year=y) for y in year_ticks(first, last, max_labels)]
+    return alt.Axis(format="%Y", values=values, **kwargs)
 
 
 def sized(chart, width=None, height=None):

@@ -71,6 +71,7 @@ __all__ = [
     "Portfolio",
     "MonteCarlo",
     "DEFAULT_STRATEGIES",
+    "strategy_table",
     "help_probability",
     "help_probability_mc",
     "honour_correlation",
@@ -424,6 +425,39 @@ DEFAULT_STRATEGIES = {
         "own_capability": 0.3,
     },
 }
+
+
+def strategy_table(strategies: dict | None = None) -> "pd.DataFrame":  # noqa: F821
+    """The strategies' inputs as a table, one row per partner (a strategy with none gets one row).
+
+    Parameters
+    ----------
+    strategies : dict, optional
+        Name -> ``{"partners": [...], "own_capability": float}`` as in `DEFAULT_STRATEGIES`
+        (the default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        strategy, own capability (units of the threat the state meets alone), partner, capacity
+        (units of the threat the partner could meet), depth (share of it promised, 0-1),
+        entanglement (risk cost per unit of depth).
+
+    Examples
+    --------
+    >>> strategy_table().groupby("strategy", sort=False).size().to_dict()
+    {'single patron': 1, 'diversification': 3, 'autonomy': 1, 'hedging': 2}
+    """
+    import pandas as pd
+
+    rows = []
+    for name, spec in (DEFAULT_STRATEGIES if strategies is None else strategies).items():
+        partners = spec.get("partners") or [{"name": "(none)"}]
+        for p in partners:
+            rows.append({"strategy": name, "own capability": spec.get("own_capability", 0.0),
+                         "partner": p.get("name", ""), "capacity": p.get("capacity"),
+                         "depth": p.get("depth"), "entanglement": p.get("entanglement")})
+    return pd.DataFrame(rows)
 
 
 def compare_strategies(

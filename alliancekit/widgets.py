@@ -69,6 +69,25 @@ __all__ = [
 ]
 
 
+#: ATOP's obligation codes in words, for menus a student reads.
+_OBLIGATION_WORDS = {"defense": "defence", "offense": "offence", "neutral": "neutrality",
+                     "neutrality": "neutrality", "nonagg": "non-aggression",
+                     "nonaggression": "non-aggression", "consul": "consultation",
+                     "consultation": "consultation"}
+#: The alliance menu of lesson 00 is wider than the other controls: treaty names are long.
+_MENU = W.Layout(width="48em")
+_MENU_STYLE = {"description_width": "6em"}
+
+
+def _menu_label(name: str, year: int) -> str:
+    """A treaty's name for a menu: its abbreviation if it has one, without a trailing note in
+    brackets, and the year it began ("NATO (1949)", "Dual Alliance (1879)")."""
+    if name.endswith(")") and " (" in name:
+        inside = name[name.rindex(" (") + 2:-1]
+        name = inside if inside.replace(" ", "").isupper() else name[:name.rindex(" (")]
+    return f"{name} ({year})"
+
+
 # --------------------------------------------------------------------------------------------
 # 00 who belonged, and when
 # --------------------------------------------------------------------------------------------
@@ -98,10 +117,10 @@ def membership_explorer(alliance: str = "nato") -> Explorer:
     """
     alliances = cases.table("alliances").sort_values("signed")
     cases.known_alliance(alliance)
-    options = [(f"{row.name} ({row.signed.year})", row.alliance_id)
+    options = [(_menu_label(row.name, row.signed.year), row.alliance_id)
                for row in alliances.itertuples()]
     controls = {"alliance": W.Dropdown(options=options, value=alliance, description="Alliance",
-                                       style=STYLE, layout=WIDE)}
+                                       style=_MENU_STYLE, layout=_MENU)}
 
     def draw(v):
         row = alliances.set_index("alliance_id").loc[v["alliance"]]
@@ -154,7 +173,8 @@ def member_calculus_explorer(own_cinc: float = 0.03, partner_cinc: float = 0.13,
     ----------
     Morrow (1991); Snyder (1984); Leeds, Long & Mitchell (2000).
     """
-    depths = [(f"{name} ({d:g})", float(d)) for name, d in calculus.DEPTH.items()
+    depths = [(f"{_OBLIGATION_WORDS[name]} pact (depth {d:g})", float(d))
+              for name, d in calculus.DEPTH.items()
               if name in ("defense", "neutrality", "consultation")]
     controls = {
         "threat": _slider("Threat faced", threat, 0.0, 1.0),
@@ -177,13 +197,15 @@ def member_calculus_explorer(own_cinc: float = 0.03, partner_cinc: float = 0.13,
                                ("benefit", "autonomy_cost", "entrapment", "outside", "margin")}])
         chart = charts.margin_components_chart(parts)
         verdict = "stays" if bool(m.stays) else "is better off leaving"
-        summary = (f"Margin {float(m.margin):+.3f}: the member {verdict} (benefit "
-                   f"{float(m.benefit):.3f} against costs {float(m.autonomy_cost):.3f} + "
+        summary = (f"With one partner: margin {float(m.margin):+.3f}, the member {verdict} "
+                   f"(benefit {float(m.benefit):.3f} against costs {float(m.autonomy_cost):.3f} + "
                    f"{float(m.entrapment):.3f} and an outside option of {float(m.outside):.3f}).")
         return View(charts.chart_frame(chart), chart, summary)
 
     return Explorer("A member's calculus: stay or leave?", controls, draw,
-                    note="Move a slider and watch the margin: the member stays while it is >= 0.")
+                    note="One member and ONE partner (the worked example above has two, so its "
+                         "margin differs). Move a slider: the member stays while the margin is "
+                         "at or above 0.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,14 +252,18 @@ def survival_explorer(compare: str = "era") -> Explorer:
     if not isinstance(compare, str) or compare not in groups:
         raise unknown("compare", compare, groups)
     controls = {
-        "obligation": W.Dropdown(options=[_ANY, *kinds], value=_ANY,
+        "obligation": W.Dropdown(options=[(_ANY, _ANY), *[(_OBLIGATION_WORDS.get(k, k), k)
+                                                          for k in kinds]], value=_ANY,
                                  description="Obligation includes", style=STYLE, layout=WIDE),
         "size": W.Dropdown(options=list(_SIZES), value="any", description="Members",
                            style=STYLE, layout=WIDE),
         "era": W.Dropdown(options=[_ANY, *eras], value=_ANY, description="Era began",
                           style=STYLE, layout=WIDE),
-        "compare": W.ToggleButtons(options=groups, value=compare, description="Compare by",
-                                   style=STYLE),
+        "compare": W.Dropdown(options=[("nothing (one curve)", "nothing"),
+                                       ("era the alliance began", "era"),
+                                       ("obligations", "obligations"),
+                                       ("number of members", "size")],
+                              value=compare, description="Compare by", style=STYLE, layout=WIDE),
     }
 
     def draw(v):
@@ -308,9 +334,9 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
         raise ValueError(f"year must lie within [{first}, {last}]; got {year}")
     controls = {
         "year": _slider("Year", year, first, last, 1, integer=True),
-        "conflict": W.ToggleButtons(options=[("treaty wins", "alliance"),
-                                             ("rivalry wins", "rivalry")], value="alliance",
-                                    description="Allied and rival", style=STYLE),
+        "conflict": W.Dropdown(options=[("the treaty wins", "alliance"),
+                                        ("the rivalry wins", "rivalry")], value="alliance",
+                               description="Allied and rival", style=STYLE, layout=WIDE),
     }
     try:
         italy = _italy_margin()
@@ -396,10 +422,13 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
             totals, title="The Little Entente's capabilities",
             subtitle="CINC, share of world capabilities", browser_controls=True,
             optional=["Germany"])
-        end = int(totals["year"].max())
-        last_row = totals[totals["year"] == end].set_index("side")["cinc"]
-        summary = (f"In {end}: {entente} {last_row[entente]:.1%}, Hungary "
-                   f"{last_row['Hungary']:.1%}, Germany {last_row['Germany']:.1%}.")
+        parts = []
+        for year in (int(totals["year"].min()), int(totals["year"].max())):
+            row = totals[totals["year"] == year].set_index("side")["cinc"]
+            parts.append(f"in {year} {entente} {row[entente]:.1%}, Hungary "
+                         f"{row['Hungary']:.1%}, Germany {row['Germany']:.1%}")
+        summary = ("Share of world capabilities: " + "; ".join(parts) + ". (The From and To "
+                   "sliders under the chart change the years drawn, not these figures.)")
         return View(totals, chart, summary)
 
     return Explorer("The Little Entente's power, 1920-1938", controls, draw,

@@ -287,7 +287,8 @@ def test_impossible_shock_keeps_the_last_chart_and_says_why():
     set_value(ex, "q", 1.0)             # q * phi = 0.5 > 1 - 0.746: no calibration exists
     assert ex.view is before
     assert "q" in ex.message and "Not possible" in ex._summary.value
-    set_value(ex, "q", 0.25)
+    assert ex.controls["q"].value == 0.25   # the slider is put back where the chart is
+    set_value(ex, "q", 0.2)
     assert ex.message == "" and ex.view is not before
 
 
