@@ -41,8 +41,12 @@ def hazard_ratio_chart(table: pd.DataFrame, title: str = "What raises the hazard
     data = table.assign(significant=(table["p_value"] < 0.05).map(
         {True: "p < 0.05", False: "p ≥ 0.05"}))
     order = list(data["variable"])
+    # labelled at round ratios only: Vega's own log ticks crowd and hide most labels
+    low = float(min(data["ci_low"].min(), data["hazard_ratio"].min()))
+    high = float(max(data["ci_high"].max(), data["hazard_ratio"].max()))
+    marks = [v for v in (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20) if low / 1.5 <= v <= high * 1.5]
     x = alt.X("hazard_ratio:Q", title="Hazard ratio (log scale; 1 = no effect)",
-              scale=alt.Scale(type="log"))
+              scale=alt.Scale(type="log"), axis=alt.Axis(values=marks, format="~g"))
     bars = alt.Chart(data).mark_rule(strokeWidth=2).encode(
         y=alt.Y("variable:N", title=None, sort=order), x=alt.X("ci_low:Q", scale=alt.Scale(
             type="log")), x2="ci_high:Q", color=alt.value(NEUTRAL))
@@ -91,7 +95,8 @@ def honour_rate_chart(table: pd.DataFrame, title: str = "Honoured in war: publis
     chart = alt.Chart(long).mark_point(filled=True, size=70).encode(
         y=alt.Y("figure:N", title=None, sort=list(wide["figure"])),
         x=alt.X("rate:Q", title="Share of counted commitments honoured",
-                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1])),
         color=alt.Color("source:N", title=None, sort=sources,
                         scale=alt.Scale(domain=sources, range=[HOSTILE, ALLIED, PALETTE[2]])),
         shape=alt.Shape("source:N", title=None, sort=sources,
