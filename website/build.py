@@ -12,11 +12,11 @@ The build has three steps, one function each:
    in ``course/`` (``*.md`` and ``*.ipynb``: references, glossary, timeline...), and the
    *student* version of every exercise set (``exercises/*/*.ipynb``, never ``solutions/``),
    plus a generated home page, the Sphinx configuration and the static files.
-2. `execute_lessons` runs the lessons with nbclient (two at a time) and `clean_lesson` turns the
-   outputs into static ones: charts keep the offline SVG the course renderer makes (Vega-Lite
-   outputs are dropped), widget views and widget state are dropped, and the static snapshot every
-   explorer prints stays, followed by a note on how to run the explorer live (locally, or on
-   Binder). Exercise sets are not executed: the site shows their questions without answers.
+2. `execute_lessons` runs the lessons and the notebook pages with nbclient (two at a time), and
+   `clean_lesson` turns the outputs into static ones: charts keep the offline SVG the course
+   renderer makes (Vega-Lite outputs are dropped), widget views and widget state are dropped,
+   and the static snapshot every explorer prints stays, followed by a note on how to run the
+   explorer live (locally, or on Binder). Exercise sets are not executed: the site shows their questions without answers.
 3. `sphinx_build` renders HTML with MathJax from a local copy (npm ``mathjax@3``, see tasks.py),
    no widget JavaScript at all (``nb_ipywidgets_js = {}``) and a theme whose fonts and icons
    ship inside the theme package.
@@ -50,6 +50,8 @@ SNAPSHOT_STYLE = re.compile(r"<style>[^<]*\.ak-snapshot[^<]*</style>|<script>.*?
                             re.S)
 BINDER = re.compile(r"https://mybinder\.org/v2/gh/[^)\s?]+")
 LESSON = re.compile(r"\d\d-.+")
+#: Authoring aids in course/ that are not pages for learners (the lesson template).
+NOT_PAGES = re.compile(r"TEMPLATE.*")
 
 
 # --------------------------------------------------------------------------------------------
@@ -67,13 +69,14 @@ def site_pages(root: Path = ROOT) -> dict[str, list[Path]]:
     -------
     dict
         ``lessons`` (``course/NN-*.ipynb``), ``pages`` (the other ``course/*.md`` and
-        ``course/*.ipynb``, e.g. references and glossary) and ``exercises`` (student versions,
-        ``exercises/*/*.ipynb``), each sorted by path.
+        ``course/*.ipynb``, e.g. references, glossary, timeline; not the lesson template) and
+        ``exercises`` (student versions, ``exercises/*/*.ipynb``), each sorted by path.
     """
     course = root / "course"
     notebooks = sorted(course.glob("*.ipynb"))
     lessons = [p for p in notebooks if LESSON.fullmatch(p.stem)]
-    pages = sorted([p for p in notebooks if p not in lessons] + list(course.glob("*.md")))
+    pages = sorted(p for p in [*notebooks, *course.glob("*.md")]
+                   if p not in lessons and not NOT_PAGES.fullmatch(p.stem))
     exercises = sorted(p for p in (root / "exercises").glob("*/*.ipynb")
                        if ".ipynb_checkpoints" not in p.parts)
     return {"lessons": lessons, "pages": pages, "exercises": exercises}
@@ -411,9 +414,10 @@ def build(out: Path = BUILD / "site", *, workers: int = 2, mathjax: Path | None 
     mathjax = mathjax or mathjax_dir()
     source = out.parent / f"{out.name}-src"
     staged = stage(source, root)
-    executed = execute_lessons(staged["lessons"], workers)
+    notebooks = staged["lessons"] + [p for p in staged["pages"] if p.suffix == ".ipynb"]
+    executed = execute_lessons(notebooks, workers)
     binder = binder_link(root)
-    explorers = {p.name: clean_lesson(p, binder) for p in staged["lessons"]}
+    explorers = {p.name: clean_lesson(p, binder) for p in notebooks}
     sphinx_build(source, out, mathjax)
     outside = external_resources(out)
     if outside:

@@ -146,8 +146,10 @@ def test_explorers_are_snapshots_with_a_way_to_run_them_live(built):
 def test_reference_pages_glossary_and_search_are_in_the_site(built):
     clone, site, _ = built
     others = [p for p in (clone / "course").glob("*") if p.suffix in (".md", ".ipynb")
-              and not re.fullmatch(r"\d\d-.+", p.stem)]
+              and not re.fullmatch(r"\d\d-.+|TEMPLATE.*", p.stem)]
     assert any(p.name == "REFERENCES.md" for p in others)
+    if (clone / "course" / "glossary.md").exists():
+        assert "glossary" in (site / "index.html").read_text()
     for page in others:
         assert (site / "course" / f"{page.stem}.html").is_file(), f"no page for {page.name}"
     assert (site / "search.html").is_file() and (site / "searchindex.js").is_file()
