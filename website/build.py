@@ -16,7 +16,8 @@ The build has three steps, one function each:
    `clean_lesson` turns the outputs into static ones: charts keep the offline SVG the course
    renderer makes (Vega-Lite outputs are dropped), widget views and widget state are dropped,
    and the static snapshot every explorer prints stays, followed by a note on how to run the
-   explorer live (locally, or on Binder). Exercise sets are not executed: the site shows their questions without answers.
+   explorer live (locally, or on Binder). Exercise sets are not executed: the site shows their
+   questions without answers.
 3. `sphinx_build` renders HTML with MathJax from a local copy (npm ``mathjax@3``, see tasks.py),
    no widget JavaScript at all (``nb_ipywidgets_js = {}``) and a theme whose fonts and icons
    ship inside the theme package.
