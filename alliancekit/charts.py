@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import _validate as vd
 from . import survival
 from .model_charts import (  # noqa: F401 (re-exported: charts.<name> keeps working)
     dissolution_chart,
@@ -286,6 +287,8 @@ def capabilities_chart(totals: pd.DataFrame, title: str = "Capabilities (CINC)",
                       min=first, max=last, step=1, name=f"{label} ")) for end, value, label in
                   (("first", first, "From"), ("last", last, "To"))]
         in_view = "datum.year >= first_year && datum.year <= last_year"
+        if isinstance(optional, (str, bytes)) or not hasattr(optional, "__iter__"):
+            raise TypeError(f"optional must be a list of side names; got {vd.show(optional)}")
         missing = [s for s in optional if s not in sides]
         if missing:
             raise ValueError(f"optional names sides not in totals: {missing}; sides: {sides}")
@@ -397,7 +400,8 @@ def network_chart(positions: pd.DataFrame, edges: pd.DataFrame, title: str = "Si
     return _finish(chart, title, description, subtitle)
 
 
-def triad_chart(triads: pd.DataFrame, title: str = "Triads", subtitle: str | None = None):
+def triad_chart(triads: pd.DataFrame, title: str = "Triads",
+                subtitle: str | None = None) -> alt.Chart:
     """One row per closed triad, marked balanced or unbalanced.
 
     Parameters
@@ -512,6 +516,8 @@ def incidence_chart(table: pd.DataFrame, title: str = "How alliances ended",
     """
     _require(table, ["cause", "years", "incidence", "low", "high"], "table")
     data = _step_grid(table[["cause", "years", "incidence", "low", "high"]], "cause")
+    if labels is not None:
+        vd.mapping("labels (cause -> display name)", labels, empty=True)
     if labels:
         data["cause"] = data["cause"].map(lambda c: labels.get(c, c))
     final = data.groupby("cause", sort=False).tail(1).sort_values("incidence", ascending=False)

@@ -34,6 +34,7 @@ import ipywidgets as W
 import pandas as pd
 from IPython.display import HTML, clear_output, display
 
+from . import _validate as vd
 from . import render
 from .render import alt
 
@@ -319,13 +320,23 @@ def slider(description: str, value: float, lo: float, hi: float, step: float = 0
     -------
     ipywidgets.IntSlider or ipywidgets.FloatSlider
     """
+    vd.text("description", description)
+    integer = vd.flag("integer", integer)
+    check = vd.integer if integer else vd.number
+    lo, hi = check("lo", lo), check("hi", hi)
+    if hi <= lo:
+        raise ValueError(f"hi must be above lo; got lo={lo}, hi={hi}")
+    value = check("value", value, lo, hi)
+    step = check("step", step, 0 if integer else None, hi - lo)
+    if step <= 0:
+        raise ValueError(f"step must be positive and at most hi - lo = {hi - lo}; got {step}")
     cls = W.IntSlider if integer else W.FloatSlider
-    kwargs = {} if integer else {"readout_format": fmt}
+    kwargs = {} if integer else {"readout_format": vd.text("fmt", fmt)}
     return cls(value=value, min=lo, max=hi, step=step, description=description,
                continuous_update=False, style=STYLE, layout=WIDE, **kwargs)
 
 
-def control_values(widget) -> list:
+def control_values(widget: W.ValueWidget) -> list:
     """Values a learner can reach with a control, extremes first (for smoke tests and benchmarks).
 
     Parameters

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _validate as vd
 from .render import ALLIED, HOSTILE, PALETTE, alt, sized, year_axis
 from .render import ONE as _ONE
 from .render import finish as _finish
@@ -76,6 +77,7 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     zero = alt.Chart(_ONE).mark_rule(color="black").encode(y=alt.YDatum(0))
     layers = [zero, lines]
     if highlight_year is not None:
+        highlight_year = vd.integer("highlight_year", highlight_year)
         layers.append(alt.Chart(_ONE).mark_rule(color="#666666", strokeDash=[3, 3]).encode(
             x=alt.XDatum(int(highlight_year))))
     leave = frame.loc[~frame["stays"].astype(bool), "year"]
@@ -161,6 +163,7 @@ def fan_chart(fan: pd.DataFrame, title: str = "Futures of cohesion", subtitle: s
         tooltip=_tt("year:Q", ("q5:Q", ".2f"), ("q50:Q", ".2f"), ("q95:Q", ".2f")))
     layers = [outer, inner, median]
     if threshold is not None:
+        threshold = vd.number("threshold", threshold, 0, 1)
         layers.append(alt.Chart(_ONE).mark_rule(color=HOSTILE, strokeDash=[4, 3]).encode(
             y=alt.YDatum(float(threshold))))
     if shocks is not None and len(shocks):
@@ -344,6 +347,8 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
     data["swing"] = (data["at_high"] - data["at_low"]).abs()
     data = data.sort_values("swing", ascending=False)
     order = data["parameter"].tolist()
+    if base is not None:
+        base = vd.number("base", base, 0, 1)
     if base is None:
         base = float(data["base"].iloc[0]) if "base" in data else None
     long = pd.concat([
@@ -404,6 +409,14 @@ def margin_compare_chart(frame: pd.DataFrame, title: str = "Two codings of the o
     altair.LayerChart
     """
     _require(frame, ["year", "margin", "margin_alt"], "frame")
+    if isinstance(labels, str) or not isinstance(labels, (tuple, list)) or len(labels) != 2:
+        raise TypeError(f"labels must be two legend names (coded, alternative); got "
+                        f"{vd.show(labels)}")
+    for label in labels:
+        vd.text("labels", label)
+    if first_year is not None:
+        first_year = vd.integer("first_year", first_year, int(frame["year"].min()),
+                                int(frame["year"].max()))
     data = frame if first_year is None else frame[frame["year"] >= first_year]
     long = pd.concat([
         pd.DataFrame({"year": data["year"], "coding": labels[0], "margin": data["margin"]}),

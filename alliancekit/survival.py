@@ -31,6 +31,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from . import _validate as vd
+
 __all__ = ["kaplan_meier", "share_alive", "median_lifespan", "cumulative_incidence"]
 
 _COLUMNS = ["group", "years", "survival", "low", "high", "at_risk", "ended", "censored"]
@@ -40,9 +42,8 @@ def _z(level: float) -> float:
     """Two-sided standard-normal quantile for a confidence level in (0, 1)."""
     from statistics import NormalDist
 
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise ValueError(f"level must be a number strictly between 0 and 1 (e.g. 0.95); "
-                         f"got {level!r}")
+    level = vd.number("level", level, 0, 1, lo_open=True, hi_open=True,
+                      kind="a confidence level strictly between 0 and 1 (e.g. 0.95):")
     return NormalDist().inv_cdf(0.5 + level / 2)
 
 
@@ -94,10 +95,10 @@ def kaplan_meier(durations: pd.DataFrame, group: str | None = None,
     >>> kaplan_meier(d)["survival"].round(3).tolist()
     [1.0, 0.75, 0.5, 0.0]
     """
+    if group is not None:
+        vd.text("group", group)
     needed = ["years", "ended"] + ([group] if group is not None else [])
-    missing = [c for c in needed if c not in durations.columns]
-    if missing:
-        raise ValueError(f"durations lacks column(s) {missing}; it needs {needed}")
+    vd.frame("durations", durations, needed, empty=True)
     parts = [("all", durations)] if group is None else list(durations.groupby(group, sort=True))
     z = _z(level)
     frames = [_one_group(str(key), part, z) for key, part in parts]
@@ -157,16 +158,22 @@ def share_alive(table: pd.DataFrame, years: float | Iterable[float]) -> pd.Serie
     >>> share_alive(kaplan_meier(d), 3)
     0.5
     """
-    if table["group"].nunique() > 1:
-        raise ValueError("table holds several groups; pass one group's rows, e.g. "
-                         "table[table['group'] == 'defense']")
+    _one_table(table)
     many = not np.isscalar(years)
-    asked = np.atleast_1d(np.asarray(list(years) if many else [years], dtype=float))
-    if np.any(np.isnan(asked)) or np.any(asked < 0):
-        raise ValueError(f"years must be non-negative numbers; got {years!r}")
+    asked = vd.array("years", list(years) if many and years is not None else years, 0, None,
+                     min_size=1, meaning="non-negative times since the alliance began")
+    asked = np.atleast_1d(asked)
     position = np.searchsorted(table["years"].to_numpy(float), asked, side="right") - 1
     values = table["survival"].to_numpy(float)[position]
     return pd.Series(values, index=asked, name="survival") if many else float(values[0])
+
+
+def _one_table(table) -> None:
+    """``table`` must be a `kaplan_meier` table of one group (TypeError/ValueError naming it)."""
+    vd.frame("table (a kaplan_meier table)", table, ["group", "years", "survival"])
+    if table["group"].nunique() > 1:
+        raise ValueError("table holds several groups; pass one group's rows, e.g. "
+                         "table[table['group'] == 'defense']")
 
 
 def median_lifespan(table: pd.DataFrame) -> float:
@@ -181,8 +188,7 @@ def median_lifespan(table: pd.DataFrame) -> float:
     >>> median_lifespan(kaplan_meier(d))
     2.0
     """
-    if table["group"].nunique() > 1:
-        raise ValueError("table holds several groups; pass one group's rows")
+    _one_table(table)
     half = table.loc[table["survival"] <= 0.5, "years"]
     return float(half.iloc[0]) if len(half) else float("nan")
 
@@ -234,10 +240,8 @@ def cumulative_incidence(durations: pd.DataFrame, cause: str = "cause",
     >>> t[t["cause"] == "a"]["incidence"].round(3).tolist()
     [0.0, 0.333, 0.333, 0.333]
     """
-    needed = ["years", "ended", cause]
-    missing = [c for c in needed if c not in durations.columns]
-    if missing:
-        raise ValueError(f"durations lacks column(s) {missing}; it needs {needed}")
+    vd.text("cause", cause)
+    vd.frame("durations", durations, ["years", "ended", cause], empty=True)
     years = durations["years"].to_numpy(float)
     ended = durations["ended"].to_numpy(bool)
     causes = durations[cause].astype(str).to_numpy()

@@ -42,6 +42,7 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
+from . import _validate as vd
 from . import (
     calculus,
     cases,
@@ -57,7 +58,6 @@ from . import (
     summaries,
     survival,
 )
-from ._validate import unknown
 from .explorer import AUTO, STYLE, WIDE, Explorer, View, control_values  # noqa: F401
 from .explorer import slider as _slider
 
@@ -173,6 +173,11 @@ def member_calculus_explorer(own_cinc: float = 0.03, partner_cinc: float = 0.13,
     ----------
     Morrow (1991); Snyder (1984); Leeds, Long & Mitchell (2000).
     """
+    own_cinc = vd.number("own_cinc", own_cinc, 0.005, 0.3)
+    partner_cinc = vd.number("partner_cinc", partner_cinc, 0.005, 0.3)
+    threat, alignment = vd.probability("threat", threat), vd.probability("alignment", alignment)
+    propensity = vd.probability("propensity", propensity)
+    outside = vd.probability("outside", outside)
     depths = [(f"{_OBLIGATION_WORDS[name]} pact (depth {d:g})", float(d))
               for name, d in calculus.DEPTH.items()
               if name in ("defense", "neutrality", "consultation")]
@@ -250,7 +255,7 @@ def survival_explorer(compare: str = "era") -> Explorer:
     eras = sorted(str(e) for e in pd.unique(durations["era"].dropna()) if str(e).strip())
     groups = ("nothing", "era", "obligations", "size")
     if not isinstance(compare, str) or compare not in groups:
-        raise unknown("compare", compare, groups)
+        raise vd.unknown("compare", compare, groups)
     controls = {
         "obligation": W.Dropdown(options=[(_ANY, _ANY), *[(_OBLIGATION_WORDS.get(k, k), k)
                                                           for k in kinds]], value=_ANY,
@@ -330,8 +335,9 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
     ----------
     Heider (1946); Cartwright & Harary (1956); Antal, Krapivsky & Redner (2006); Taylor (1954).
     """
-    if not first <= year <= last:
-        raise ValueError(f"year must lie within [{first}, {last}]; got {year}")
+    first = vd.integer("first", first, europe.FIRST_YEAR, europe.LAST_YEAR - 1)
+    last = vd.integer("last", last, first + 1, europe.LAST_YEAR)
+    year = vd.integer("year", year, first, last)
     controls = {
         "year": _slider("Year", year, first, last, 1, integer=True),
         "conflict": W.Dropdown(options=[("the treaty wins", "alliance"),
@@ -407,7 +413,10 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
     ----------
     Singer, Bremer & Stuckey (1972); NMC v6.0; Wandycz (1962).
     """
-    cinc = _entente_cinc(int(first), int(last))
+    france = vd.flag("france", france)
+    first = vd.integer("first", first, 1919, 1944)
+    last = vd.integer("last", last, first + 1, 1945)
+    cinc = _entente_cinc(first, last)
     controls = {
         "france": W.Checkbox(value=bool(france), description="Count France's guarantee",
                              indent=False, layout=AUTO),
@@ -439,13 +448,17 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
 # --------------------------------------------------------------------------------------------
 # 05 cohesion dynamics: the four mechanisms and perception
 # --------------------------------------------------------------------------------------------
+#: Most simulated futures an explorer redraws per control change (beyond this a redraw is slow).
+_MAX_RUNS = 10_000
 _MECHANISMS = {"L": "Leadership volatility", "H": "Domestic opposition",
                "S": "Power asymmetry", "X": "External shock"}
 _GENERIC = {"T": 0.6, "A": 0.6, "I": 0.5, "R": 0.5, "S": 0.3, "L": 0.2, "H": 0.2, "X": 0.1}
 
 
-def _scenario_or_none(name):
-    """The scenario's baseline drivers, or None when the case data cannot build it."""
+def _scenario_or_none(name, runs, seed):
+    """The scenario (None for a generic alliance), after checking the explorer's arguments."""
+    vd.integer("runs", runs, 1, _MAX_RUNS)
+    vd.integer("seed", seed, 0)
     if name is None:
         return None
     return scenarios.scenario(name)
@@ -489,7 +502,7 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
     ----------
     Owusu & Bruce-Ghartey (2026); Snyder (1997).
     """
-    scen = _scenario_or_none(scenario)
+    scen = _scenario_or_none(scenario, runs, seed)
     if scen is None:
         years, start, shocks = range(2000, 2031), dict(_GENERIC), None
         label = "a generic alliance, 2000-2030"
@@ -557,6 +570,7 @@ def portfolio_explorer(q: float = 0.25, phi: float = 0.5) -> Explorer:
     ----------
     Leeds, Long & Mitchell (2000); Kuik (2008).
     """
+    q, phi = vd.probability("q", q), vd.probability("phi", phi)
     controls = {
         "q": _slider("Chance of a common shock", q, 0.0, 1.0),
         "phi": _slider("Depth of the shock (φ)", phi, 0.0, 1.0),
@@ -621,7 +635,7 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
     Explorer
         Its data: the fan (year, mean, q5 ... q95) and ``dissolved`` by year.
     """
-    scen = _scenario_or_none(scenario)
+    scen = _scenario_or_none(scenario, runs, seed)
     if scen is None:
         years = range(2020, 2036)
         start, label, first, last = dict(_GENERIC), "a generic alliance", 2020, 2035

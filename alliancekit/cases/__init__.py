@@ -164,7 +164,8 @@ def state_code(state) -> int:
         text = state.strip()
         if not text:
             raise ValueError("state must be a COW code, abbreviation, name or alias; got ''")
-        if text.lstrip("-").isdigit():
+        digits = text.lstrip("-")
+        if digits.isascii() and digits.isdigit():
             return _as_code(int(text), "state")
         by_text = _state_lookup()[1]
         if text.casefold() in by_text:
@@ -468,7 +469,7 @@ def capitals(states, on) -> pd.DataFrame:
     [['Italy', 'Rome'], ['Russia', 'Saint Petersburg']]
     """
     day = as_date(on, "on")
-    items = [states] if isinstance(states, (str, numbers.Number)) else list(states)
+    items = _state_codes(states)
     table_ = _load("capitals")
     rows = []
     for item in items:

@@ -26,6 +26,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from alliancekit._env import environment
+
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERED = "ex01-theory"
 EDITED_IN_EXERCISES = "ex02-patterns"
@@ -82,7 +84,7 @@ class Server:
                    f"--IdentityProvider.token={self.token}"]
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(scratch / "config"),
                    JUPYTER_RUNTIME_DIR=str(scratch / "runtime"), JUPYTER_PLATFORM_DIRS="1")
-        env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+        env = environment(env)
         self.log = scratch / "server.log"
         with self.log.open("wb") as handle:
             self.process = subprocess.Popen(command, cwd=root, env=env, stdout=handle,
@@ -152,7 +154,7 @@ def _update_the_course(root: Path) -> None:
 
 def _generator(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ)
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env = environment(env)
     return subprocess.run([sys.executable, "scripts/generate_exercises.py", *args], cwd=root,
                           env=env, capture_output=True, text=True, timeout=300)
 
