@@ -39,6 +39,8 @@ studentview   the Jupyter server extension that serves students their working co
 abrogation  lesson 09: why alliances are abrogated (Leeds & Savun 2007), a Cox model
 fulfilment  lesson 09: honour rates under two codings of the same wars
 replication_charts  lesson 09's chart builders
+svgtext     a chart's title and description inside its SVG (for screen readers)
+display     pandas tables in a notebook: inside a region a keyboard can scroll
 
 Private helpers: ``_validate`` (argument checks and their errors), ``_bipartition`` (two-bloc
 splits shared by networks and landscape).
@@ -54,11 +56,22 @@ _SUBMODULES = (
     "landscape", "europe", "europe1936", "abrogation", "fulfilment", "calculus", "scenarios",
     "cohesion", "sensitivity", "outside_options", "strategies", "render", "model_charts",
     "replication_charts", "charts", "coursecharts", "explorer", "widgets", "checks", "grading",
-    "itemanalysis", "studentview",
+    "itemanalysis", "studentview", "svgtext", "display",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 
 __all__ = [*_SUBMODULES, *_REEXPORTS, "__version__"]
+
+
+def _register_display() -> None:
+    """In IPython, show pandas tables in a keyboard-scrollable region (see `display`)."""
+    import sys
+
+    if "IPython" in sys.modules:
+        importlib.import_module(f"{__name__}.display").register()
+
+
+_register_display()
 
 
 def __getattr__(name: str):

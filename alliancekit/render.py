@@ -172,11 +172,50 @@ def render(spec: dict, **metadata) -> tuple[dict, dict]:
     tuple of (dict, dict)
         The mimebundle and its metadata.
     """
-    spec = _with_description(spec)
+    spec = stack_if_wide(_with_description(spec))
     bundle, meta = mimetype_renderer(spec, **{**DISPLAY_OPTIONS, **metadata})
     bundle = dict(bundle)
     bundle.update(_svg(spec))
     return bundle, meta
+
+
+#: The widest a chart may be (pixels) and still fit a notebook in a 1280-pixel window with the
+#: file browser open; side-by-side panels wider than this are stacked instead.
+MAX_WIDTH = 640
+
+
+def _panel_width(panel) -> float:
+    width = panel.get("width") if isinstance(panel, dict) else None
+    return float(width) if isinstance(width, (int, float)) else float(WIDTH)
+
+
+def stack_if_wide(spec: dict, max_width: float = MAX_WIDTH) -> dict:
+    """Panels side by side (``a | b``) stacked one above the other when they would be too wide.
+
+    A chart wider than the notebook is scrolled sideways by JupyterLab in a box a keyboard
+    cannot focus; stacked panels fit and read in the same order.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite specification.
+    max_width : float
+        The widest the panels may be together, in pixels (their widths summed, the theme's
+        default width for a panel without its own).
+
+    Returns
+    -------
+    dict
+        ``spec`` itself, or a copy with ``hconcat`` turned into ``vconcat``.
+    """
+    panels = spec.get("hconcat")
+    if not isinstance(panels, list) or len(panels) < 2:
+        return spec
+    if sum(_panel_width(p) for p in panels) <= max_width:
+        return spec
+    stacked = {key: value for key, value in spec.items() if key != "hconcat"}
+    stacked["vconcat"] = panels
+    return stacked
 
 
 def _with_description(spec: dict) -> dict:

@@ -179,8 +179,9 @@ def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,
     if reference is not None:
         layers.append(base.mark_rule(strokeDash=[4, 3], color=NEUTRAL).encode(
             y=alt.YDatum(reference)))
+    # Three panels a row at most, so that the chart fits a notebook in a narrow window.
     chart = alt.layer(*layers).properties(width=130, height=160).facet(
-        column=alt.Column("factor:N", title=None, sort=factors))
+        facet=alt.Facet("factor:N", title=None, sort=factors), columns=3)
     parts = []
     for f in factors:
         rows = frame[frame["factor"] == f]

@@ -9,8 +9,8 @@
   and output areas of the notebook: the lesson's text, charts, tables and the widgets we chose)
   from JupyterLab's own.
 - :func:`baseline` reads ``tests/integration/a11y_baseline.json``: the moderate and minor rules
-  known in our content (with the most nodes seen on one page) and JupyterLab's own rules with
-  their upstream issues. :func:`new_violations` is what a test fails on: any serious or critical
+  known in our content (with the most nodes seen on one page; no serious or critical rule can be
+  allowed) and JupyterLab's own rules with their upstream issues. :func:`new_violations` is what a test fails on: any serious or critical
   violation in our content, any rule not in the baseline, or more nodes than recorded.
 """
 from __future__ import annotations
@@ -76,8 +76,7 @@ def baseline() -> dict:
     return json.loads(BASELINE.read_text(encoding="utf-8"))
 
 
-def new_violations(violations: list[dict], allowed: dict[str, int],
-                   unfixed: dict[str, int] | None = None) -> list[str]:
+def new_violations(violations: list[dict], allowed: dict[str, int]) -> list[str]:
     """Violations a test must fail on, as readable lines.
 
     Parameters
@@ -85,20 +84,13 @@ def new_violations(violations: list[dict], allowed: dict[str, int],
     violations : list of dict
         From `run_axe`.
     allowed : dict
-        Rule id -> the most failing nodes recorded on one page (moderate or minor rules only).
-    unfixed : dict, optional
-        Serious rules known and listed as not fixed in ACCESSIBILITY.md, with the most nodes
-        recorded on one page; any other serious or critical violation fails.
+        Rule id -> the most failing nodes recorded on one page (moderate or minor rules only:
+        every serious or critical violation fails, whatever the baseline says).
     """
     problems = []
-    unfixed = unfixed or {}
     for v in violations:
         nodes = ", ".join(v["nodes"][:4])
-        if v["impact"] in SEVERE and v["id"] in unfixed:
-            if len(v["nodes"]) > unfixed[v["id"]]:
-                problems.append(f"{v['impact']} {v['id']}: {len(v['nodes'])} nodes, "
-                                f"{unfixed[v['id']]} recorded as unfixed: {nodes}")
-        elif v["impact"] in SEVERE:
+        if v["impact"] in SEVERE:
             problems.append(f"{v['impact']} {v['id']} ({v['help']}): {nodes}")
         elif v["id"] not in allowed:
             problems.append(f"new {v['impact']} rule {v['id']} ({v['help']}): {nodes}")
@@ -121,7 +113,7 @@ def lesson_problems(page, name: str) -> list[str]:
     print(f"axe {name}: our content {by_impact(ours)}; JupyterLab's own {by_impact(app)}")
     for v in ours:
         print(f"  content {v['impact']} {v['id']} x{len(v['nodes'])}")
-    problems = [f"{name}, our content: {p}" for p in new_violations(
-        ours, known["notebook_content"], known.get("notebook_content_unfixed"))]
+    problems = [f"{name}, our content: {p}"
+                for p in new_violations(ours, known["notebook_content"])]
     problems += [f"{name}, JupyterLab: {p}" for p in unknown_app_rules(app, known["jupyterlab"])]
     return problems

@@ -1,0 +1,95 @@
+"""How pandas tables show in a notebook: inside a region a keyboard can scroll.
+
+A table with many columns is wider than the notebook in a narrow window (1280 pixels with the
+file browser open is enough). JupyterLab then scrolls the output sideways, but its scrolling box
+takes no keyboard focus, so a keyboard user cannot reach the columns on the right (axe's rule
+``scrollable-region-focusable``). Importing :mod:`alliancekit` in IPython registers
+:func:`frame_html` as the HTML display of every ``pandas.DataFrame``: pandas' own table, wrapped
+in a box that scrolls by itself, takes focus with Tab (``tabindex="0"``) and is announced as a
+named region, so the arrow keys scroll it.
+"""
+from __future__ import annotations
+
+import html
+
+#: CSS class of the scrolling box (the website styles it too).
+SCROLL_CLASS = "ak-scroll"
+
+
+def scroll_region(inner_html: str, label: str) -> str:
+    """Wrap HTML in a box that scrolls sideways and that a keyboard can focus.
+
+    Parameters
+    ----------
+    inner_html : str
+        The markup to wrap (a table, usually).
+    label : str
+        What a screen reader announces for the region (plain text; escaped here).
+
+    Returns
+    -------
+    str
+        ``<div class="ak-scroll" role="region" tabindex="0" aria-label=...>`` around the markup.
+    """
+    if not isinstance(inner_html, str) or not isinstance(label, str):
+        raise TypeError("scroll_region needs the markup and the label as str; got "
+                        f"{type(inner_html).__name__} and {type(label).__name__}")
+    return (f'<div class="{SCROLL_CLASS}" role="region" tabindex="0" '
+            f'aria-label="{html.escape(label.strip() or "Table", quote=True)}" '
+            f'style="overflow-x: auto; max-width: 100%;">{inner_html}</div>')
+
+
+def frame_label(frame) -> str:
+    """A short spoken name for a table: its size and, when named, its columns' axis name."""
+    rows, columns = frame.shape
+    return (f"Table, {rows:,} row{'s' if rows != 1 else ''} and {columns:,} "
+            f"column{'s' if columns != 1 else ''} (scroll with the arrow keys)")
+
+
+def frame_html(frame) -> str | None:
+    """The HTML display of a ``pandas.DataFrame``: pandas' table inside :func:`scroll_region`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table to show.
+
+    Returns
+    -------
+    str or None
+        The wrapped markup; None when pandas shows no HTML (then IPython shows plain text).
+    """
+    table = frame._repr_html_()
+    if table is None:
+        return None
+    return scroll_region(table, frame_label(frame))
+
+
+def register(ipython=None) -> bool:
+    """Make IPython show every ``pandas.DataFrame`` through :func:`frame_html`.
+
+    Registered by name, so pandas is not imported until a table is shown.
+
+    Parameters
+    ----------
+    ipython : IPython.core.interactiveshell.InteractiveShell, optional
+        The shell; default the running one.
+
+    Returns
+    -------
+    bool
+        True if registered, False outside IPython.
+    """
+    if ipython is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        ipython = get_ipython()
+    if ipython is None:
+        return False
+    formatter = ipython.display_formatter.formatters["text/html"]
+    # pandas 3 reports its classes' module as "pandas"; earlier versions as "pandas.core.frame".
+    for module in ("pandas", "pandas.core.frame"):
+        formatter.for_type_by_name(module, "DataFrame", frame_html)
+    return True
