@@ -11,7 +11,8 @@
 - :func:`baseline` reads ``tests/integration/a11y_baseline.json``: the moderate and minor rules
   known in our content (with the most nodes seen on one page; no serious or critical rule can be
   allowed) and JupyterLab's own rules with their upstream issues. :func:`new_violations` is
-  what a test fails on: any serious or critical violation in our content, any rule not in the baseline, or more nodes than recorded.
+  what a test fails on: any serious or critical violation in our content, any rule not in the
+  baseline, or more nodes than recorded.
 """
 from __future__ import annotations
 
