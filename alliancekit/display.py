@@ -11,6 +11,7 @@ named region, so the arrow keys scroll it.
 from __future__ import annotations
 
 import html
+import itertools
 
 #: CSS class of the scrolling box (the website styles it too).
 SCROLL_CLASS = "ak-scroll"
@@ -39,11 +40,27 @@ def scroll_region(inner_html: str, label: str) -> str:
             f'style="overflow-x: auto; max-width: 100%;">{inner_html}</div>')
 
 
-def frame_label(frame) -> str:
-    """A short spoken name for a table: its size and, when named, its columns' axis name."""
+#: Tables shown so far in this kernel: each region's name starts with its number, so that no
+#: two regions in a notebook share a name (axe's rule ``landmark-unique``).
+_SHOWN = itertools.count(1)
+
+
+def frame_label(frame, number: int | None = None) -> str:
+    """A short spoken name for a table: its number, size and first column names.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    number : int, optional
+        The table's number; default the next in this kernel (1, 2, ...).
+    """
+    number = next(_SHOWN) if number is None else number
     rows, columns = frame.shape
-    return (f"Table, {rows:,} row{'s' if rows != 1 else ''} and {columns:,} "
-            f"column{'s' if columns != 1 else ''} (scroll with the arrow keys)")
+    names = [str(c) for c in frame.columns[:3]]
+    more = f" and {columns - 3:,} more" if columns > 3 else ""
+    return (f"Table {number}, {rows:,} row{'s' if rows != 1 else ''} and {columns:,} "
+            f"column{'s' if columns != 1 else ''}" + (f": {', '.join(names)}{more}" if names
+                                                       else ""))
 
 
 def frame_html(frame) -> str | None:

@@ -36,7 +36,8 @@ def test_a_dataframe_shows_in_a_named_focusable_region():
     frame = pd.DataFrame({"a": [1, 2], "b": [3, 4]})
     markup = display.frame_html(frame)
     assert markup.startswith('<div class="ak-scroll" role="region" tabindex="0" '
-                             'aria-label="Table, 2')
+                             'aria-label="Table ')
+    assert "2 rows and 2 columns: a, b" in markup
     assert frame._repr_html_() in markup and "overflow-x: auto" in markup
 
 
@@ -48,6 +49,16 @@ def test_register_makes_ipython_show_frames_through_the_region():
         assert 'role="region" tabindex="0"' in data["text/html"]
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_two_tables_alike_get_different_names():
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert display.frame_label(frame) != display.frame_label(frame)
+
+
+def test_a_wide_table_is_named_by_its_first_columns():
+    frame = pd.DataFrame([[1] * 5], columns=list("vwxyz"))
+    assert display.frame_label(frame, 4) == "Table 4, 1 row and 5 columns: v, w, x and 2 more"
 
 
 def test_scroll_region_refuses_a_non_text_label():
