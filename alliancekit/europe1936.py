@@ -43,7 +43,7 @@ import pandas as pd
 from . import cases
 
 __all__ = ["FACTORS", "CAMPS", "Inputs", "weights", "factor_values", "propensity", "inputs",
-           "sides", "on_their_side"]
+           "sides", "on_their_side", "predict", "weight_sensitivity"]
 
 #: The factors of the propensity, in the order of the weights file.
 FACTORS = ("ideology", "war_history", "rivalry", "border")
@@ -227,3 +227,55 @@ def on_their_side(config, ccodes) -> pd.DataFrame:
     return pd.DataFrame({"ccode": ccodes, "bloc": config, "predicted": predicted,
                          "actual": truth,
                          "correct": [p == t for p, t in zip(predicted, truth, strict=True)]})
+
+
+def predict(weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """The landscape's global minimum for 1936, scored against the wartime sides.
+
+    Parameters
+    ----------
+    weights : mapping, optional
+        As in :func:`propensity` (default: the pre-registered weights).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`on_their_side` of the exact global minimum, with ``name`` (COW abbreviation) and
+        ``size`` (CINC 1936); ``df.attrs`` holds ``energy`` and ``n_minima`` (tied minima).
+    """
+    from . import landscape
+
+    inp = inputs(weights)
+    best = landscape.global_minimum(inp.sizes, inp.propensity)
+    scored = on_their_side(best.config, inp.ccodes)
+    scored.insert(1, "name", inp.names)
+    scored.insert(2, "size", inp.sizes)
+    scored.attrs.update(energy=best.energy, n_minima=best.n_minima)
+    return scored
+
+
+def weight_sensitivity(values=(0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)) -> pd.DataFrame:
+    """How many states land on their wartime side as each weight varies, the others held.
+
+    Parameters
+    ----------
+    values : sequence of float
+        Weights to try for each factor in turn (unitless; the registered weights are 1 and 0.5).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per factor and value: ``factor``, ``weight``, ``correct`` (0-17),
+        ``registered`` (True where the weight is the pre-registered one) and ``misplaced``
+        (COW abbreviations, comma-separated).
+    """
+    base = weights()
+    rows = []
+    for factor in FACTORS:
+        for v in values:
+            scored = predict({factor: float(v)})
+            rows.append({"factor": factor, "weight": float(v),
+                         "correct": int(scored["correct"].sum()),
+                         "registered": bool(np.isclose(v, base[factor])),
+                         "misplaced": ", ".join(scored.loc[~scored["correct"], "name"])})
+    return pd.DataFrame(rows)

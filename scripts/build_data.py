@@ -595,14 +595,9 @@ def build(shared: Path, out: Path) -> list[Path]:
 ABROGATION_FORMED = (1816, 1989)
 #: Alliances still in force are followed to the end of this year, then censored.
 ABROGATION_LAST_YEAR = 2003
-#: ATOP termmode of an ending in violation of the terms (abrogation), read from known cases:
-#: Italy leaving the Triple Alliance in 1915 and Romania its 1883 alliance in 1916 (termcaus 6),
-#: Soviet Russia renouncing the Tsar's treaties in 1917-18 (termcaus 8 and 4). Other codes met:
-#: 1 (lapsed at its term: the Reinsurance Treaty, 1890), 2 (replaced by a new phase or
-#: treaty: the Triple Alliance's renewals), 4 (a member lost its independence: Poland 1939),
-#: 5 (fulfilled: the coalitions of 1815), 6 (ended by the members' war or collapse: the Dual
-#: Alliance 1918, the Pact of Steel 1943).
-ABROGATION_TERMMODE = 3
+#: The course's label (alliancekit.termination, kept in that one place) of an ending in
+#: violation of the terms: Leeds & Savun's abrogation. Every other label is an "other" ending.
+ABROGATION_LABEL = "violated_or_abrogated"
 #: Polity5 abbreviations that differ from COW's for the same state code.
 POLITY_TO_COW = {"RUM": 360, "USR": 365, "YGS": 345, "SER": 345, "SAR": 325, "MNT": 341,
                  "ETI": 530, "PKS": 770, "ZAI": 490, "IVO": 437, "SDN": 625, "VIE": 816,
@@ -612,7 +607,7 @@ POLITY_SPECIAL = {-66, -77, -88}
 DEMOCRACY_MIN_POLITY2 = 6  # the usual Polity cut-off for a democracy
 
 ABROGATION_COLUMNS = (
-    "atopid", "ccode_a", "ccode_b", "year", "start", "stop", "ending", "atop_termmode",
+    "atopid", "ccode_a", "ccode_b", "year", "start", "stop", "ending", "end_cause", "atop_termmode",
     "atop_termcaus", "cinc_change", "polity_change", "democracies", "new_outside",
     "new_outside_recent", "linkage",
     "major_power", "wartime", "source")
@@ -649,18 +644,21 @@ def _major_years(shared: Path) -> set[tuple[int, int]]:
     return years
 
 
-def _ending(rows: list[dict], end_year: int) -> tuple[str, str, str]:
-    """How a bilateral alliance ended: ('abrogation' | 'other', termmode, termcaus).
+def _ending(rows: list[dict], end_year: int) -> tuple[str, str, str, str]:
+    """How a bilateral alliance ended: ('abrogation' | 'other', label, termmode, termcaus).
 
-    The member rows whose exit year is the alliance's last year decide; if any of them has
-    ATOP termmode 3 the ending is an abrogation.
+    The member rows whose exit year is the alliance's last year decide; if any of them carries
+    the termination label ``violated_or_abrogated`` the ending is an abrogation.
     """
+    from alliancekit.termination import label
+
     last = [r for r in rows if int(float(r["yrexit"] or 0)) == end_year]
     modes = sorted({int(float(r["termmode"])) for r in last if r["termmode"].strip()})
     causes = sorted({int(float(r["termcaus"])) for r in last if r["termcaus"].strip()})
-    kind = "abrogation" if ABROGATION_TERMMODE in modes else "other"
-    pick = [ABROGATION_TERMMODE] if kind == "abrogation" else modes[:1]
-    return kind, ";".join(map(str, pick)), ";".join(map(str, causes))
+    broken = [m for m in modes if label(m) == ABROGATION_LABEL]
+    kind = "abrogation" if broken else "other"
+    pick = broken[:1] if broken else modes[:1]
+    return kind, label(pick[0]), ";".join(map(str, pick)), ";".join(map(str, causes))
 
 
 def build_abrogation(shared: Path) -> list[dict]:
@@ -695,7 +693,7 @@ def build_abrogation(shared: Path) -> list[dict]:
         end = int(float(r["endyr"] or 0))
         ended = end != 0 and end <= ABROGATION_LAST_YEAR
         last = end if ended else ABROGATION_LAST_YEAR
-        kind, mode, cause = _ending(members[a], end) if ended else ("", "", "")
+        kind, end_cause, mode, cause = _ending(members[a], end) if ended else ("", "", "", "")
         linkage = int(any((_num(r[k]) or 0) > 0 for k in ("ecaid", "compag")))
         for y in range(begin, last + 1):
             c0 = [cinc.get((c, begin)) for c in pair]
@@ -713,6 +711,7 @@ def build_abrogation(shared: Path) -> list[dict]:
                 "atopid": a, "ccode_a": pair[0], "ccode_b": pair[1], "year": y,
                 "start": y - begin, "stop": y - begin + 1,
                 "ending": kind if y == last else "",
+                "end_cause": end_cause if y == last else "",
                 "atop_termmode": mode if y == last else "",
                 "atop_termcaus": cause if y == last else "",
                 "cinc_change": change, "polity_change": pchange, "democracies": dem,

@@ -181,3 +181,12 @@ def test_no_pair_input_is_dated_after_1936():
     pairs = cases.table("europe1936_pairs")
     for col in ("border_since", "last_war_year", "rivalry_since", "latest_year_used"):
         assert (pairs[col].dropna() <= 1936).all(), col
+
+
+def test_end_cause_is_the_courses_termination_label(abrogation):
+    from alliancekit import termination
+
+    last = abrogation.groupby("atopid").tail(1).dropna(subset=["ending"])
+    for _, r in last.iterrows():
+        assert r.end_cause == termination.label(float(r.atop_termmode))
+        assert (r.ending == "abrogation") == (r.end_cause == "violated_or_abrogated")
