@@ -166,3 +166,12 @@ def test_1936_inputs_never_read_the_alliance_data(monkeypatch):
 
     monkeypatch.setattr(europe1936.cases, "table", guarded)
     assert europe1936.inputs().propensity.shape == (17, 17)
+
+
+def test_weighted_honour_rate_counts_each_row_its_weight():
+    d = pd.DataFrame({"honorBF": [1, 0], "violateBF": [0, 1], "nonaggBF": [0, 0],
+                      "consulBF": [0, 0]})
+    out = fulfilment.honour_rate(d, weights=pd.Series([1.0, 3.0]))
+    assert (out["honoured"], out["violated"], out["rate"]) == (1.0, 3.0, 0.25)
+    with pytest.raises(ValueError, match="weights"):
+        fulfilment.honour_rate(d, weights=pd.Series([1.0, -1.0]))
