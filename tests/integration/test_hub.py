@@ -35,9 +35,23 @@ SET = "ex01-theory"
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUCTOR = "akt-teach"
 STUDENTS = {"akt-ama": "right", "akt-kofi": "partly", "akt-esi": "blank"}
-# Autograded points of ex01 (the written answers, 6 points, are graded by a person).
-EXPECTED_AUTO = {"right": 9.0, "partly": 3.0, "blank": 0.0}  # partly: Q1 (2) and Q4 (1)
-PARTLY = {"q1-answer", "q4-answer"}
+PARTLY = {"q1-answer", "q4-answer"}  # the questions the "partly" student answers
+
+
+def _test_points() -> dict[str, float]:
+    """Points of each autograded test cell of ex01 (written answers are graded by a person)."""
+    nb = nbformat.read(ROOT / "solutions" / SET / f"{SET}.ipynb", as_version=4)
+    return {cell.metadata.nbgrader["grade_id"]: float(cell.metadata.nbgrader["points"])
+            for cell in nb.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")}
+
+
+POINTS = _test_points()
+EXPECTED_AUTO = {
+    "right": sum(POINTS.values()),
+    "partly": sum(POINTS[a.replace("-answer", "-tests")] for a in PARTLY),
+    "blank": 0.0,
+}
 # Test-only: lets the browser tests read JupyterLab's state (as test_browser.py does).
 EXPOSE = "c.Spawner.args = ['--LabApp.expose_app_in_browser=True']\n"
 
