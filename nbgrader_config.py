@@ -3,7 +3,7 @@
 Run every ``nbgrader`` command from the repository root (the course root), for example::
 
     nbgrader generate_assignment ex01-theory --force
-    nbgrader autograde ex01-theory          # or, more robustly: alliancekit-grade ex01-theory
+    alliancekit-grade ex01-theory           # sandboxed; plain `nbgrader autograde` is not
 
 Layout (nbgrader's own names in brackets):
 
@@ -54,3 +54,16 @@ c.Execute.interrupt_on_timeout = True
 c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 50
+
+# Feedback pages (`nbgrader generate_feedback`): hidden tests' code never reaches a student, even
+# when a hidden test fails (its traceback is cut to the error's type and message), and each cell's
+# output is capped by bytes. See alliancekit/feedback.py.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "alliancekit.feedback.HideHiddenTests",
+]
+
+# Untrusted submissions: grade them with `alliancekit-grade`, which runs each submission's kernel
+# in a bubblewrap sandbox (alliancekit/sandbox.py). Plain `nbgrader autograde` runs student code
+# with your own rights.

@@ -3,7 +3,7 @@
 `alliancekit.sandbox` runs this file inside the bubblewrap sandbox, with ``python -I -S`` so that
 it needs nothing but the standard library::
 
-    python -I -S _jail.py --uid 61234 --nproc 64 --as 2147483648 --fsize 67108864 \\
+    python -I -S _jail.py --uid 61234 --nproc 64 --data 2147483648 --fsize 67108864 \\
         --nofile 256 --cpu 600 -- python -m alliancekit._kernel -f kernel.json
 
 Options (all optional, each a whole number):
@@ -11,7 +11,8 @@ Options (all optional, each a whole number):
 ``--uid``     switch to this uid and gid (used when grading as root, where ``RLIMIT_NPROC`` is
               ignored; bubblewrap grants only the capabilities needed to switch);
 ``--nproc``   processes and threads the submission may have at once (``RLIMIT_NPROC``);
-``--as``      address space in bytes (``RLIMIT_AS``), i.e. the memory limit;
+``--data``    writable memory in bytes (``RLIMIT_DATA``: heap and private mappings), i.e. the
+              memory limit (not ``RLIMIT_AS``, which counts address space merely reserved);
 ``--fsize``   largest file in bytes the submission may write (``RLIMIT_FSIZE``);
 ``--nofile``  open files (``RLIMIT_NOFILE``);
 ``--cpu``     CPU seconds (``RLIMIT_CPU``), a backstop to the grader's wall-clock limit.
@@ -25,7 +26,7 @@ import sys
 
 _LIMITS = {
     "--nproc": resource.RLIMIT_NPROC,
-    "--as": resource.RLIMIT_AS,
+    "--data": resource.RLIMIT_DATA,
     "--fsize": resource.RLIMIT_FSIZE,
     "--nofile": resource.RLIMIT_NOFILE,
     "--cpu": resource.RLIMIT_CPU,

@@ -221,7 +221,11 @@ def _gradebook_lock(api, wait: float):
     if not url.startswith(prefix):
         return None  # a server database (e.g. PostgreSQL) handles concurrent writers itself
     path = url[len(prefix):].split("?")[0]
-    return FileLock(path + ".lock", timeout=wait)
+    import inspect
+
+    keep = ({"preserve_lock_file": True}
+            if "preserve_lock_file" in inspect.signature(FileLock.__init__).parameters else {})
+    return FileLock(path + ".lock", timeout=wait, **keep)  # kept: other programs may lock it
 
 
 def _worker_init(settings: _Settings) -> None:
@@ -399,6 +403,7 @@ def _repairs(course: Path, api, assignment: str, student: str) -> list[str]:
                          for i, cell in enumerate(graded.cells)
                          if cell.cell_type == "code" and any(
                              "Output truncated" in str(out.get("text", ""))
+                             or "... output cut:" in str(out.get("text", ""))
                              for out in cell.outputs)]
             if truncated:
                 notes.append(f"huge output cut short: {', '.join(truncated)}")
@@ -463,7 +468,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
         trusted work only, or where no sandbox can be made). Prints a warning.
     limits : alliancekit.sandbox.Limits, optional
         Memory, processes, file size, disk, open files, wall-clock seconds per submission and
-        output kept per cell (default ``Limits()``: 3 GiB, 64, 64 MiB, 256 MiB, 512, 600 s,
+        output kept per cell (default ``Limits()``: 2 GiB, 64, 64 MiB, 256 MiB, 512, 600 s,
         256 KiB).
     gradebook_wait : float, default 60
         Seconds to wait for the gradebook lock before a student's grading is retried (three
@@ -610,12 +615,9 @@ def _suspicious(course: Path, api, assignment: str, student: str) -> list[str]:
     return words
 
 
-def _result(course: Path, api, assignment: str, outcome: dict) -> GradeResult:
+def _record(api, assignment: str, outcome: dict, notes: list) -> tuple:
+    """Under the gradebook lock: clamp or zero the scores, then read them."""
     student = outcome["student"]
-    notes = _repairs(course, api, assignment, student)
-    notes += [n for n in outcome.get("notes", ()) if n not in notes
-              and "wall-clock limit" not in n and not (n.startswith("huge output") and any(
-                  m.startswith("huge output") for m in notes))]
     status = "graded"
     with _locked():
         if outcome["success"]:
@@ -630,6 +632,32 @@ def _result(course: Path, api, assignment: str, outcome: dict) -> GradeResult:
             notes.insert(0, "autograding failed, autograded tests set to 0: "
                          + _failure_reason(outcome))
         scores = _read_scores(api, assignment, student)
+    return status, notes, scores
+
+
+def _result(course: Path, api, assignment: str, outcome: dict) -> GradeResult:
+    student = outcome["student"]
+    notes = _repairs(course, api, assignment, student)
+    notes += [n for n in outcome.get("notes", ()) if n not in notes
+              and "wall-clock limit" not in n and not (n.startswith("huge output") and any(
+                  m.startswith("huge output") for m in notes))]
+    from filelock import Timeout
+
+    status = "graded"
+    for attempt in range(3):
+        try:
+            status, notes, scores = _record(api, assignment, outcome, list(notes))
+            break
+        except Timeout:
+            time.sleep(1.0 + attempt)
+    else:
+        nan = float("nan")
+        return GradeResult(student=student, status="needs attention", score=nan, max_score=nan,
+                           auto_score=nan, auto_max=nan, needs_manual_grade=True,
+                           seconds=round(outcome["seconds"], 2),
+                           notes=("the gradebook stayed busy (locked by another program), so "
+                                  "this student's scores could not be checked or read; grade "
+                                  "them again", *notes))
     words = _suspicious(course, api, assignment, student)
     if words and outcome["success"]:
         status = "needs attention"
@@ -701,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=sandbox.Limits.seconds,
                         help="wall-clock limit per submission in seconds (default %(default)g)")
     parser.add_argument("--memory-mb", type=int, default=sandbox.Limits.memory_mb,
-                        help="memory (address space) per process in MiB (default %(default)d)")
+                        help="writable memory per process in MiB (default %(default)d)")
     parser.add_argument("--report", default=None, help="CSV report path (default: "
                         "autograded/grading-report-ASSIGNMENT.csv)")
     parser.add_argument("--unsafe-trust-submissions", action="store_true",

@@ -15,7 +15,7 @@ runs in a sandbox made with `bubblewrap <https://github.com/containers/bubblewra
 - it has its own network namespace (no network at all), process namespace (it sees only its own
   processes) and IPC namespace, and it is killed with everything it started when grading of that
   submission ends (``--unshare-pid``, ``--die-with-parent``);
-- limits on memory (address space), processes and threads, file size, open files and CPU time are
+- limits on memory (``RLIMIT_DATA``), processes and threads, file size, open files and CPU time are
   set inside, by ``alliancekit/_jail.py``; the grader adds a wall-clock limit per submission;
 - as root the kernel runs as a separate unprivileged uid, because root ignores ``RLIMIT_NPROC``;
   as an ordinary user it runs in a user namespace, where the limit counts only its own processes.
@@ -80,7 +80,7 @@ class Limits:
     Attributes
     ----------
     memory_mb : int
-        Address space of each process, in MiB (``RLIMIT_AS``).
+        Writable memory of each process (heap and private mappings), in MiB (``RLIMIT_DATA``).
     processes : int
         Processes and threads at once (``RLIMIT_NPROC``).
     file_mb : int
@@ -95,7 +95,7 @@ class Limits:
         Output kept per cell, in KiB (text, images and tracebacks together).
     """
 
-    memory_mb: int = 3072
+    memory_mb: int = 2048
     processes: int = 64
     file_mb: int = 64
     disk_mb: int = 256
@@ -261,7 +261,7 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
     args += ["--", sys.executable, "-I", "-S", jail]
     if uid is not None:
         args += ["--uid", str(uid)]
-    args += ["--nproc", str(limits.processes), "--as", str(limits.memory_mb * MiB),
+    args += ["--nproc", str(limits.processes), "--data", str(limits.memory_mb * MiB),
              "--fsize", str(limits.file_mb * MiB), "--nofile", str(limits.open_files),
              "--cpu", str(int(limits.seconds) + 5), "--"]
     return args

@@ -245,24 +245,18 @@ def test_jobs_must_be_a_positive_whole_number(course, jobs):
         grading.grade_assignment(ASSIGNMENT, course, jobs=jobs, progress=False)
 
 
-def test_the_gradebook_lock_excludes_other_holders_until_fully_released(tmp_path):
+def test_the_gradebook_lock_is_a_file_lock_beside_the_database(course):
     import fcntl
 
-    grading._LOCK.update(path=str(tmp_path / "gradebook.db.lock"), depth=0, handle=None)
+    from filelock import Timeout
 
-    def someone_else_can_lock() -> bool:
-        with open(tmp_path / "gradebook.db.lock", "a") as other:
-            try:
-                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return False
-            fcntl.flock(other, fcntl.LOCK_UN)
-            return True
-
-    grading._acquire()
-    grading._acquire()  # re-entrant: nbgrader nests Gradebook sessions
-    grading._release()
-    held_after_one_release = not someone_else_can_lock()
-    grading._release()
-    assert held_after_one_release and someone_else_can_lock()
-    grading._LOCK.update(path=None, depth=0, handle=None)
+    api = grading._make_api(course)
+    lock = grading._gradebook_lock(api, wait=0.2)
+    assert lock.lock_file == str(course / "gradebook.db.lock")
+    with open(lock.lock_file, "a") as other:  # another program holds it ...
+        fcntl.flock(other, fcntl.LOCK_EX)
+        with pytest.raises(Timeout):  # ... so grading waits, then reports a busy gradebook
+            lock.acquire()
+        fcntl.flock(other, fcntl.LOCK_UN)
+    with lock:
+        assert lock.is_locked
