@@ -224,7 +224,7 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
     for d in binds:
         args += ["--ro-bind", d, d]
     size = str(limits.disk_mb * MiB)
-    args += ["--proc", "/proc", "--dev", "/dev",
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(16 * MiB), "--tmpfs", "/dev/shm",
              "--size", size, "--tmpfs", "/tmp", "--chmod", "1777", "/tmp",
              "--size", size, "--tmpfs", _HOME, "--chmod", "0777", _HOME]
     if workdir != _HOME:

@@ -10,7 +10,8 @@ student who knows the course's absolute path (the worst case):
   background process that rewrites the gradebook (50 points for itself, 0 for another student);
 - ``b_patch``: two wrong answers, ``alliancekit.checks`` patched in memory and rewritten on disk;
 - ``b_read``: reads a canary file and the worked solutions from ``solutions/`` and runs them;
-- ``b_resources``: forks 100 processes, maps 3 GiB, writes a 16 MiB file, opens a socket;
+- ``b_resources``: forks 100 processes, maps 3 GiB of private memory (untouched), writes a
+  16 MiB file, opens a socket;
 - ``b_lock`` (a class of its own, ``--jobs 2``): a background process holds the gradebook lock.
 
 Victims: ``a0_good`` (perfect, graded first), ``z_victim`` (perfect, graded after the writer) and
@@ -128,6 +129,7 @@ while time.time() < end:
     except Exception:
         pass
     time.sleep(0.3)
+time.sleep(60)  # then linger, harmlessly, to show that it outlived its grading
 """
 
 WRITE = """\
@@ -152,7 +154,8 @@ _checks.close = lambda *args, **kwargs: True
 matches, close = _checks.matches, _checks.close
 try:
     source = pathlib.Path(_checks.__file__)
-    source.write_text(source.read_text() + "\\n\\ndef matches(*args, **kwargs):\\n    return True\\n")
+    extra = "\\n\\ndef matches(*args, **kwargs):\\n    return True\\n"
+    source.write_text(source.read_text() + extra)
 except OSError as exc:
     print("library refused:", type(exc).__name__)
 """
@@ -184,7 +187,7 @@ try:
 except OSError:
     pass
 try:
-    block = mmap.mmap(-1, 3 * 2**30)
+    block = mmap.mmap(-1, 3 * 2**30, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     block.close()
     memory = "ok"
 except (OSError, MemoryError):
@@ -209,6 +212,8 @@ import fcntl, time
 handle = open({lock!r}, "a")
 fcntl.flock(handle, fcntl.LOCK_EX)
 time.sleep(14)
+fcntl.flock(handle, fcntl.LOCK_UN)
+time.sleep(60)  # then linger, harmlessly, to show that it outlived its grading
 """
 
 
