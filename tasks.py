@@ -6,6 +6,7 @@
     python3 tasks.py exercises   regenerate exercises/ from solutions/ with nbgrader
     python3 tasks.py data        rebuild the shipped CSV extracts from ../shared/data
     python3 tasks.py bench       run the benchmarks and print their figures
+    python3 tasks.py hub         (root) a trial JupyterHub class on http://127.0.0.1:8000
 
 Arguments after ``test`` go to pytest, e.g. ``python3 tasks.py test tests/unit`` for the fast unit
 tests alone, or ``-k cases``; tests run on one worker per core unless you pass ``-n`` yourself
@@ -126,7 +127,38 @@ def bench(args: list[str]) -> None:
         run(PYTHON, script, *args, env=venv_env())
 
 
-COMMANDS = {"course": course, "test": test, "exercises": exercises, "data": data, "bench": bench}
+def hub(args: list[str]) -> None:
+    """A trial of the class hub (hub/): one instructor and three students, on 127.0.0.1 only.
+
+    Builds the shared environment in /opt/alliancekit-hub (hub/install.py), creates the Unix users
+    ``instructor``, ``student1``..``student3`` when missing (hub/roster.py), and starts JupyterHub
+    with one trial password for all of them, printed here. Ctrl-C stops it. For a real class, see
+    INSTRUCTORS.md, "Teaching a class on JupyterHub".
+    """
+    import secrets
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        sys.exit("tasks.py hub: run it as root (sudo): the hub starts each user's server as "
+                 "that user")
+    ensure_venv("course,test")
+    prefix = os.environ.get("ALLIANCEKIT_HUB_PREFIX", "/opt/alliancekit-hub")
+    run(PYTHON, "hub/install.py", "--prefix", prefix, env=venv_env())
+    roster = Path(prefix) / "roster.json"
+    if not roster.exists():
+        run(PYTHON, "hub/roster.py", "--prefix", prefix, "init", "--instructor", "instructor")
+        run(PYTHON, "hub/roster.py", "--prefix", prefix, "add-student", "student1", "student2",
+            "student3")
+    password = secrets.token_urlsafe(9)
+    env = dict(os.environ, ALLIANCEKIT_HUB_PREFIX=prefix, ALLIANCEKIT_HUB_IP="127.0.0.1",
+               ALLIANCEKIT_HUB_AUTH="shared-password", ALLIANCEKIT_HUB_PASSWORD=password)
+    print(f"Trial hub: http://127.0.0.1:{env.get('ALLIANCEKIT_HUB_PORT', '8000')}  users: "
+          f"instructor, student1, student2, student3 (see {roster})  password: {password}")
+    run(Path(prefix) / "env" / "bin" / "jupyterhub", "-f", ROOT / "hub" / "jupyterhub_config.py",
+        *args, env=env)
+
+
+COMMANDS = {"course": course, "test": test, "exercises": exercises, "data": data, "bench": bench,
+            "hub": hub}
 
 
 def main(argv: list[str]) -> None:

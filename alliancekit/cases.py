@@ -96,7 +96,8 @@ _SCHEMAS: dict[str, dict[str, str]] = {
                     "atop_termmode": "optional_int", "atop_termcaus": "optional_int",
                     "notes": "str", "source": "str"},
     "events": {"event_id": "str", "date": "date", "precision": "str", "alliance_id": "str",
-               "ccodes": "str", "mechanism": "str", "description": "str", "source": "str"},
+               "ccodes": "str", "mechanism": "str", "description": "str",
+               "size": "optional_float", "size_basis": "str", "source": "str"},
     "capabilities": {"ccode": "int", "stateabb": "str", "year": "int", "milex": "optional_float",
                      "milper": "optional_float", "irst": "optional_float",
                      "pec": "optional_float", "tpop": "optional_float", "upop": "optional_float",
@@ -104,7 +105,8 @@ _SCHEMAS: dict[str, dict[str, str]] = {
     "atop_alliances": {"atopid": "int", "begin": "date", "end": "date", "begin_day_missing": "flag",
                        "end_day_missing": "flag", "ineffect": "flag", "defense": "flag",
                        "offense": "flag", "neutral": "flag", "nonagg": "flag", "consul": "flag",
-                       "bilateral": "flag", "n_members": "int", "source": "str"},
+                       "bilateral": "flag", "n_members": "int", "termmode": "optional_int",
+                       "end_cause": "str", "source": "str"},
     "reliability": {"sample": "optional_int", "warid": "int", "atopid": "optional_int",
                     "cowwarid": "optional_int", "warname": "str", "cowid": "optional_int",
                     "multilateral": "optional_int", "honorBF": "optional_int",
@@ -281,10 +283,22 @@ def _check_links(frame: pd.DataFrame, name: str) -> None:
             if codes - ccodes:
                 raise DataError(f"events.csv row {i}: state codes not in the COW list: "
                                 f"{sorted(codes - ccodes)}")
+    if name == "events":
+        size = frame["size"]
+        bad = size.notna() & ((size < 0) | (size > 1))
+        if bad.any():
+            raise DataError(f"events.csv: size must lie in [0, 1]; rows {list(frame.index[bad])}")
+        unjustified = size.notna() & (frame["size_basis"].fillna("") == "")
+        if unjustified.any():
+            raise DataError(f"events.csv: a coded size needs a size_basis (the rule and why); "
+                            f"rows {list(frame.index[unjustified])}")
     if name == "atop_alliances":
         bad = frame["end"].notna() & (frame["end"] < frame["begin"])
         if bad.any():
             raise DataError(f"{name}.csv: end before begin for atopid {list(frame.atopid[bad])}")
+        from alliancekit.termination import CAUSES
+
+        _allowed(frame, name, "end_cause", ["", *CAUSES])
 
 
 def _allowed(frame, name, col, allowed) -> None:
@@ -834,11 +848,14 @@ def durations(until: int = 2003) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per ATOP alliance begun by 31 Dec of ``until``: ``atopid, begin, end, years,
-        ended, obligations, n_members, era``. ``ended`` is ``True`` when the alliance ended by 31
-        Dec of ``until``; otherwise it is right-censored: ``ended`` is ``False``, ``end`` is empty
-        (even if ATOP records a later end) and ``years`` runs to 31 Dec of ``until``. ``years`` is
-        days / 365.25. ``obligations`` lists the ATOP obligations, ``;``-joined (defense, offense,
-        neutral, nonagg, consul). ``era`` bins the start year: 1815-1913, 1914-1945, 1946-1989,
+        ended, obligations, n_members, era, cause``. ``cause`` says how an ended alliance
+        ended (a label of `alliancekit.termination.CAUSES`, from ATOP's ``termmode``;
+        ``"not_coded"`` where ATOP gives no code) and is ``""`` for a censored one.
+        ``ended`` is ``True`` when the alliance ended by 31 Dec of ``until``; otherwise it
+        is right-censored: ``ended`` is ``False``, ``end`` is empty (even if ATOP records a
+        later end) and ``years`` runs to 31 Dec of ``until``. ``years`` is days / 365.25.
+        ``obligations`` lists the ATOP obligations, ``;``-joined (defense, offense, neutral,
+        nonagg, consul). ``era`` bins the start year: 1815-1913, 1914-1945, 1946-1989,
         1990-. Where ATOP leaves a day blank, the first of the month is used (flagged in
         ``table("atop_alliances")``).
 
@@ -877,6 +894,7 @@ def durations(until: int = 2003) -> pd.DataFrame:
         "atopid": a["atopid"], "begin": a["begin"], "end": end, "years": years.astype(float),
         "ended": ended.astype(bool), "obligations": obligations.astype(str),
         "n_members": a["n_members"], "era": era.astype(str),
+        "cause": a["end_cause"].fillna("").replace("", "not_coded").where(ended, "").astype(str),
     }).reset_index(drop=True)
 
 

@@ -82,6 +82,7 @@ __all__ = [
     "survival_curve", "membership_timeline", "timeline", "capabilities_chart",
     "side_totals", "network_chart", "triad_chart", "margin_chart", "margin_components_chart",
     "fan_chart", "gap_chart", "dissolution_chart", "portfolio_chart", "scorecard_chart",
+    "survival_band_chart", "incidence_chart", "tornado_chart", "margin_compare_chart",
 ]
 
 #: Okabe & Ito (2008) colours, in the order categories receive them.
@@ -974,9 +975,11 @@ def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
     return _finish(alt.layer(band, lines, data=wide), title, description, subtitle)
 
 
-def dissolution_chart(probability: pd.DataFrame, title: str = "Chance the alliance has dissolved",
+def dissolution_chart(probability: pd.DataFrame,
+                      title: str = "Share of model runs in which the alliance has dissolved",
                       subtitle: str | None = None):
-    """The share of simulated runs dissolved by each year.
+    """The share of simulated runs dissolved by each year (a share of model runs, not a
+    calibrated probability of the historical event).
 
     Parameters
     ----------
@@ -1127,3 +1130,190 @@ def fast_spec(chart) -> dict:
     for _, data, name in swapped:
         datasets[name] = _values(data)
     return spec
+
+
+# --------------------------------------------------------------------------------------------
+# how sure a result is: confidence bands, competing risks, sensitivity (issue 10)
+# --------------------------------------------------------------------------------------------
+def survival_band_chart(table: pd.DataFrame, title: str = "How long alliances last",
+                        subtitle: str | None = None):
+    """Kaplan-Meier step line of each group with its pointwise confidence band.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``alliancekit.survival.kaplan_meier``: group, years, survival, low, high (shares in
+        [0, 1]; years since the alliance began).
+    title, subtitle : str
+
+    Returns
+    -------
+    altair.LayerChart
+    """
+    _require(table, ["group", "years", "survival", "low", "high"], "table")
+    groups = list(dict.fromkeys(table["group"]))
+    colour = alt.Color("group:N", title=None, sort=groups)
+    x = alt.X("years:Q", title="Years since the alliance began")
+    band = alt.Chart().mark_area(interpolate="step-after", opacity=0.2).encode(
+        x=x, y=alt.Y("low:Q", title="Share still in force", scale=alt.Scale(domain=[0, 1]),
+                     axis=alt.Axis(format="%")), y2="high:Q", color=colour)
+    line = alt.Chart().mark_line(interpolate="step-after").encode(
+        x=x, y="survival:Q", color=colour,
+        tooltip=_tt("group:N", ("years:Q", ".1f"), ("survival:Q", ".0%"), ("low:Q", ".0%"),
+                    ("high:Q", ".0%")))
+    parts = []
+    for g in groups:
+        rows = table[table["group"] == g]
+        at10 = rows[rows["years"] <= 10].iloc[-1]
+        parts.append(f"{g}: {at10['survival']:.0%} still in force at 10 years "
+                     f"(95% band {at10['low']:.0%} to {at10['high']:.0%})")
+    description = ("Step line of the share of alliances still in force against years since they "
+                   "began (Kaplan-Meier), with a shaded pointwise confidence band. "
+                   + "; ".join(parts) + ".")
+    chart = alt.layer(band, line, data=_records(table[["group", "years", "survival", "low",
+                                                       "high"]]))
+    return _finish(chart, title, description, subtitle)
+
+
+def incidence_chart(table: pd.DataFrame, title: str = "How alliances ended",
+                    subtitle: str | None = None, labels: Mapping[str, str] | None = None):
+    """Cumulative incidence of each way of ending, one small panel per cause, with bands.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``alliancekit.survival.cumulative_incidence``: cause, years, incidence, low, high.
+    title, subtitle : str
+    labels : mapping cause -> display name, optional
+
+    Returns
+    -------
+    altair.FacetChart
+    """
+    _require(table, ["cause", "years", "incidence", "low", "high"], "table")
+    data = table[["cause", "years", "incidence", "low", "high"]].copy()
+    if labels:
+        data["cause"] = data["cause"].map(lambda c: labels.get(c, c))
+    final = data.groupby("cause", sort=False).tail(1).sort_values("incidence", ascending=False)
+    order = final["cause"].tolist()
+    x = alt.X("years:Q", title="Years since the alliance began")
+    band = alt.Chart().mark_area(interpolate="step-after", opacity=0.25, color=PALETTE[0]).encode(
+        x=x, y=alt.Y("low:Q", title="Share ended this way", axis=alt.Axis(format="%")),
+        y2="high:Q")
+    line = alt.Chart().mark_line(interpolate="step-after", color=PALETTE[0]).encode(
+        x=x, y="incidence:Q",
+        tooltip=_tt("cause:N", ("years:Q", ".1f"), ("incidence:Q", ".1%"), ("low:Q", ".1%"),
+                    ("high:Q", ".1%")))
+    chart = alt.layer(band, line, data=_records(data)).properties(width=180, height=120).facet(
+        facet=alt.Facet("cause:N", sort=order, title=None), columns=3)
+    description = ("Small multiples, one per way of ending: the share of alliances that had "
+                   "ended that way within t years (cumulative incidence with competing risks), "
+                   "with a shaded 95% band. At the longest duration: "
+                   + "; ".join(f"{r.cause} {r.incidence:.0%}" for r in final.itertuples())
+                   + ".")
+    return _finish(chart, title, description, subtitle)
+
+
+def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on",
+                  subtitle: str | None = None, outcome: str = "Share of runs dissolved",
+                  base: float | None = None):
+    """Tornado chart: the outcome at each parameter's low and high value, widest bar on top.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From ``alliancekit.sensitivity.one_at_a_time``: parameter, low_value, high_value,
+        at_low, at_high (the outcome, a share in [0, 1]), base (the outcome at the defaults),
+        status (measured / coded / assumed).
+    title, subtitle, outcome : str
+        Chart title, subtitle, and the name of the outcome for the axis.
+    base : float, optional
+        The outcome at the defaults (drawn as a rule); read from ``table["base"]`` if omitted.
+
+    Returns
+    -------
+    altair.LayerChart
+    """
+    _require(table, ["parameter", "low_value", "high_value", "at_low", "at_high"], "table")
+    data = table.copy()
+    data["swing"] = (data["at_high"] - data["at_low"]).abs()
+    data = data.sort_values("swing", ascending=False)
+    order = data["parameter"].tolist()
+    if base is None:
+        base = float(data["base"].iloc[0]) if "base" in data else None
+    long = pd.concat([
+        data.assign(end="low value", value=data["low_value"], outcome=data["at_low"]),
+        data.assign(end="high value", value=data["high_value"], outcome=data["at_high"]),
+    ])[["parameter", "end", "value", "outcome"] + (["status"] if "status" in data else [])]
+    if "status" not in data:
+        data["status"] = "input"
+    statuses = list(dict.fromkeys(data["status"]))
+    y = alt.Y("parameter:N", sort=order, title=None)
+    bars = alt.Chart().mark_bar(height=12).encode(
+        y=y, x=alt.X("at_low:Q", title=outcome, axis=alt.Axis(format="%"),
+                     scale=alt.Scale(domain=[0, 1])), x2="at_high:Q",
+        color=alt.Color("status:N", title="input is", sort=statuses),
+        tooltip=_tt("parameter:N", "status:N", ("at_low:Q", ".0%"), ("at_high:Q", ".0%")))
+    dots = alt.Chart().mark_point(filled=True, size=50, color="#000").encode(
+        y=y, x="outcome:Q",
+        shape=alt.Shape("end:N", title="parameter at its", sort=["low value", "high value"]),
+        tooltip=_tt("parameter:N", "end:N", ("value:Q", ".3g"), ("outcome:Q", ".0%")))
+    layers = [alt.layer(bars, data=_records(data[["parameter", "status", "at_low", "at_high"]])),
+              alt.layer(dots, data=_records(long))]
+    if base is not None:
+        layers.append(alt.Chart(_ONE).mark_rule(strokeDash=[4, 3], color="#555").encode(
+            x=alt.XDatum(base)))
+    chart = alt.layer(*layers)
+    sized(chart, height=alt.Step(22))
+    top = data.iloc[0]
+    description = (f"Tornado chart: for each parameter, a bar from the outcome at its low value "
+                   f"to the outcome at its high value, others held at their defaults; widest on "
+                   f"top. {outcome} at the defaults: "
+                   + (f"{base:.0%}. " if base is not None else "not given. ")
+                   + f"The widest swing is {top['parameter']} ({top['at_low']:.0%} at "
+                   f"{top['low_value']:.3g}, {top['at_high']:.0%} at {top['high_value']:.3g}).")
+    return _finish(chart, title, description, subtitle)
+
+
+def margin_compare_chart(frame: pd.DataFrame, title: str = "Two codings of the outside option",
+                         subtitle: str | None = None,
+                         labels: tuple[str, str] = ("outside option as coded",
+                                                    "alternative coding"),
+                         first_year: int | None = None):
+    """The commitment margin under two codings of the outside option, year by year.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        From ``alliancekit.outside_options.compare``: year, margin, margin_alt.
+    title, subtitle : str
+    labels : (str, str)
+        Legend names of the coded and the alternative margin.
+    first_year : int, optional
+        Draw only from this year on.
+
+    Returns
+    -------
+    altair.LayerChart
+    """
+    _require(frame, ["year", "margin", "margin_alt"], "frame")
+    data = frame if first_year is None else frame[frame["year"] >= first_year]
+    long = pd.concat([
+        pd.DataFrame({"year": data["year"], "coding": labels[0], "margin": data["margin"]}),
+        pd.DataFrame({"year": data["year"], "coding": labels[1], "margin": data["margin_alt"]}),
+    ])
+    lines = alt.Chart().mark_line(point=True).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("margin:Q", title="Commitment margin (stay while at or above 0)"),
+        color=alt.Color("coding:N", title=None, sort=list(labels),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
+        strokeDash=alt.StrokeDash("coding:N", sort=list(labels), legend=None),
+        tooltip=_tt("year:Q", "coding:N", ("margin:Q", ".2f")))
+    zero = alt.Chart(_ONE).mark_rule(color="black").encode(y=alt.YDatum(0))
+    differ = data[(data["margin"] - data["margin_alt"]).abs() > 1e-12]
+    changes = "; ".join(f"{int(r.year)}: {r.margin:.2f} as coded, {r.margin_alt:.2f} with the "
+                        f"alternative" for r in differ.itertuples()) or "no year differs"
+    description = (f"Two lines of the commitment margin from {int(data['year'].min())} to "
+                   f"{int(data['year'].max())}, one per coding of the outside option, with a "
+                   f"rule at zero. Years that differ: {changes}.")
+    return _finish(alt.layer(zero, lines, data=_records(long)), title, description, subtitle)

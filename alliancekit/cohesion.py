@@ -138,19 +138,21 @@ sits at C* ≈ 0.9. The defaults are bistable for C* up to about 0.91: a low sta
 at 1) exists beside the healthy one, so a large enough shock can tip the alliance for good. That
 is the lesson's point; lower γ or δ to remove it.
 
-What the two scenarios give with the defaults (``simulate(name, runs=1000, seed=1)``; the dated
-shocks are the events table's, each of size 0.5 for one year):
+What the two scenarios give with the defaults (``simulate(name, runs=1000, seed=1)``; each dated
+shock lasts one year and has the size coded for it in events.csv by the rules in data/README.md:
+0.25 minor, 0.5 moderate, 0.75 major, 1.0 decisive):
 
 - Little Entente 1920-1938: median cohesion about 0.9 until 1926; it sags after Italy's treaty with
-  Hungary (1927) and the Yugoslav dictatorship and the Depression (1929) to about 0.53 in 1931-32,
+  Hungary (1927) and the Yugoslav dictatorship and the Depression (1929) to about 0.49 in 1931-32,
   then tips in 1933-34 (Hitler, the Four-Power Pact) with doubt at its ceiling, and ends at about
-  0.13 in 1938. Runs dissolved: about 5% by 1935, 30% by 1936, 60% by 1937, 70% by 1938. History:
-  the bloc was hollow after Yugoslavia's separate pacts of 1937 and finished by Munich (1938). The
-  model tips three to four years before the break became visible, while the professed cohesion
-  stays high (an illusion gap of about 0.44 in 1938).
+  0.14 in 1938. Runs dissolved: about 16% by 1935, 44% by 1936, 70% by 1937, 79% by 1938 (with
+  every event at 0.5 instead: 5%, 28%, 61%, 73%). History: the bloc was hollow after Yugoslavia's
+  separate pacts of 1937 and finished by Munich (1938). The model tips three to four years before
+  the break became visible, while the professed cohesion stays high (an illusion gap of about 0.42
+  in 1938). These are shares of model runs, not calibrated probabilities.
 - ECOWAS 2010-2030: median about 0.66-0.74 until 2019; the coups from 2020 pull it to about 0.35 in
-  2023 and 0.25 in 2024. Runs dissolved: about 2% by 2024, 40% by 2025 (the year the Sahel exits
-  took effect), 80% by 2030. The model knows one alliance, not a split: it reads the exit of three
+  2023 and 0.25 in 2024. Runs dissolved: about 3% by 2024, 38% by 2025 (the year the Sahel exits
+  took effect), 81% by 2030. The model knows one alliance, not a split: it reads the exit of three
   members as the failure of the whole, and since doubt stays at its ceiling the remaining twelve
   never recover in it, whereas in fact they carried on. That limit is worth a class discussion.
 
@@ -810,7 +812,9 @@ class Scenario:
     drivers : pandas.DataFrame
         Indexed by year, one column per driver in `DRIVERS` (baseline, before shocks).
     shocks : pandas.DataFrame
-        event_id, date, year, mechanism, driver (a driver name or "doubt"), description, source.
+        event_id, date, year, mechanism, driver (a driver name or "doubt"), size (coded from
+        sources by the rules in data/README.md, in [0, 1]), size_basis (the rule applied and
+        why), description, source.
     coding : pandas.DataFrame
         The rows of ``cohesion_scenarios.csv`` behind the drivers (value, justification, source).
     """
@@ -1267,6 +1271,8 @@ def dissolution_probability(frame):
 _SCENARIOS = {
     "little_entente": ("The Little Entente, 1920-1938", "little_entente"),
     "ecowas": ("ECOWAS and the Sahel exits, 2010-2030", "ecowas"),
+    # pre-registered: coded by the rules in data/README.md before the model was run on it
+    "balkan_entente": ("The Balkan Entente, 1934-1940 (pre-registered)", "balkan_entente_1934"),
 }
 
 
@@ -1280,7 +1286,7 @@ def scenario_names():
     Examples
     --------
     >>> scenario_names()
-    ['ecowas', 'little_entente']
+    ['balkan_entente', 'ecowas', 'little_entente']
     """
     return sorted(_SCENARIOS)
 
@@ -1331,8 +1337,12 @@ def _scenario(name):
     events["year"] = pd.to_datetime(events["date"]).dt.year
     events = events[(events["year"] >= first) & (events["year"] <= last)]
     events["driver"] = events["mechanism"].map(MECHANISM_DRIVER)
-    shocks = events[["event_id", "date", "year", "mechanism", "driver", "description",
-                     "source"]].sort_values("date").reset_index(drop=True)
+    uncoded = events.loc[events["size"].isna(), "event_id"].tolist()
+    if uncoded:
+        raise ValueError(f"events.csv: every event of scenario {name} needs a coded size "
+                         f"(see the coding rules in data/README.md); missing for {uncoded}")
+    shocks = events[["event_id", "date", "year", "mechanism", "driver", "size", "size_basis",
+                     "description", "source"]].sort_values("date").reset_index(drop=True)
     return Scenario(name=name, title=title, alliance_id=alliance_id, drivers=drivers,
                     shocks=shocks, coding=coding)
 
@@ -1374,7 +1384,8 @@ def scenario(name):
     Parameters
     ----------
     name : str
-        One of `scenario_names`: ``"little_entente"`` (1920-1938) or ``"ecowas"`` (2010-2030).
+        One of `scenario_names`: ``"little_entente"`` (1920-1938), ``"ecowas"`` (2010-2030) or
+        ``"balkan_entente"`` (1934-1940, coded before the model was first run on it).
 
     Returns
     -------
@@ -1397,6 +1408,6 @@ def _compiled_scenario(name):
     years = s.drivers.index.to_numpy()
     base = s.drivers[list(DRIVERS)].to_numpy(float)
     base.setflags(write=False)
-    shocks = tuple((int(y), d, None)
-                   for y, d in zip(s.shocks["year"], s.shocks["driver"], strict=True))
+    shocks = tuple((int(y), d, float(size)) for y, d, size in
+                   zip(s.shocks["year"], s.shocks["driver"], s.shocks["size"], strict=True))
     return years, base, shocks

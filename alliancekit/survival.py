@@ -17,6 +17,10 @@ References
 ----------
 Kaplan, E. L. & Meier, P. (1958). Nonparametric estimation from incomplete observations.
 Journal of the American Statistical Association 53(282): 457-481.
+Kalbfleisch, J. D. & Prentice, R. L. (2002). The Statistical Analysis of Failure Time Data, 2nd
+ed. Wiley (Greenwood's variance, the log(-log) band, cumulative incidence under competing risks).
+Marubini, E. & Valsecchi, M. G. (1995). Analysing Survival Data from Clinical Trials and
+Observational Studies. Wiley (the delta-method variance of the cumulative incidence).
 Leeds, B. A., Ritter, J. M., Mitchell, S. M. & Long, A. G. (2002). Alliance Treaty Obligations
 and Provisions, 1815-1944. International Interactions 28: 237-260.
 """
@@ -27,12 +31,36 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["kaplan_meier", "share_alive", "median_lifespan"]
+__all__ = ["kaplan_meier", "share_alive", "median_lifespan", "cumulative_incidence"]
 
-_COLUMNS = ["group", "years", "survival", "at_risk", "ended", "censored"]
+_COLUMNS = ["group", "years", "survival", "low", "high", "at_risk", "ended", "censored"]
 
 
-def kaplan_meier(durations: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
+def _z(level: float) -> float:
+    """Two-sided standard-normal quantile for a confidence level in (0, 1)."""
+    from statistics import NormalDist
+
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise ValueError(f"level must be a number strictly between 0 and 1 (e.g. 0.95); "
+                         f"got {level!r}")
+    return NormalDist().inv_cdf(0.5 + level / 2)
+
+
+def _loglog_band(estimate: np.ndarray, variance: np.ndarray, z: float):
+    """Bounds from the log(-log) transform: est ** exp(±z·se), se = sqrt(var) / |est·log est|.
+
+    Where the estimate is 0 or 1, or the variance is not finite, the band collapses onto it.
+    """
+    est = np.asarray(estimate, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(variance) / np.abs(est * np.log(est))
+        low, high = est ** np.exp(z * se), est ** np.exp(-z * se)
+    inside = (est > 0) & (est < 1) & np.isfinite(se)
+    return np.where(inside, low, est), np.where(inside, high, est)
+
+
+def kaplan_meier(durations: pd.DataFrame, group: str | None = None,
+                 level: float = 0.95) -> pd.DataFrame:
     """Kaplan-Meier survival table of alliance durations.
 
     Parameters
@@ -43,12 +71,17 @@ def kaplan_meier(durations: pd.DataFrame, group: str | None = None) -> pd.DataFr
         by ``alliancekit.cases.durations()``.
     group : str, optional
         A column of ``durations`` to estimate separately for (e.g. ``"era"``).
+    level : float, default 0.95
+        Confidence level of the pointwise band (``low``, ``high``), strictly between 0 and 1.
 
     Returns
     -------
     pandas.DataFrame
-        group, years, survival (share still in force, in [0, 1]), at_risk, ended, censored: one
-        row per distinct duration in each group, after a first row at 0 years with survival 1.
+        group, years, survival (share still in force, in [0, 1]), low and high (the pointwise
+        confidence band: Greenwood's variance on the log(-log) scale, as in Kalbfleisch &
+        Prentice 2002, so the band stays inside [0, 1]; it collapses onto the estimate where
+        that is 1 or 0), at_risk, ended, censored: one row per distinct duration in each group,
+        after a first row at 0 years with survival 1.
 
     Raises
     ------
@@ -66,25 +99,37 @@ def kaplan_meier(durations: pd.DataFrame, group: str | None = None) -> pd.DataFr
     if missing:
         raise ValueError(f"durations lacks column(s) {missing}; it needs {needed}")
     parts = [("all", durations)] if group is None else list(durations.groupby(group, sort=True))
-    frames = [_one_group(str(key), part) for key, part in parts]
+    z = _z(level)
+    frames = [_one_group(str(key), part, z) for key, part in parts]
     if not frames:
         return pd.DataFrame(columns=_COLUMNS)
     return pd.concat(frames, ignore_index=True)
 
 
-def _one_group(key: str, part: pd.DataFrame) -> pd.DataFrame:
-    years = part["years"].to_numpy(float)
-    ended = part["ended"].to_numpy(bool)
+def _risk_table(years: np.ndarray, ended: np.ndarray):
+    """Distinct times, the number at risk just before each, endings and censorings at each."""
     if np.any(np.isnan(years)) or np.any(years < 0):
         raise ValueError("durations['years'] must be non-negative numbers without gaps")
     times, which = np.unique(years, return_inverse=True)
     at_risk = len(years) - np.searchsorted(np.sort(years), times, side="left")
     events = np.bincount(which, weights=ended, minlength=len(times)).astype(int)
     censored = np.bincount(which, weights=~ended, minlength=len(times)).astype(int)
+    return times, which, at_risk, events, censored
+
+
+def _one_group(key: str, part: pd.DataFrame, z: float) -> pd.DataFrame:
+    years = part["years"].to_numpy(float)
+    ended = part["ended"].to_numpy(bool)
+    times, _, at_risk, events, censored = _risk_table(years, ended)
     survival = np.cumprod(1.0 - events / at_risk)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        greenwood = np.cumsum(events / (at_risk * (at_risk - events)))
+        variance = survival ** 2 * greenwood
+    low, high = _loglog_band(survival, variance, z)
     return pd.DataFrame({
         "group": key, "years": np.concatenate(([0.0], times)),
         "survival": np.concatenate(([1.0], survival)),
+        "low": np.concatenate(([1.0], low)), "high": np.concatenate(([1.0], high)),
         "at_risk": np.concatenate(([len(years)], at_risk)),
         "ended": np.concatenate(([0], events)), "censored": np.concatenate(([0], censored)),
     })
@@ -140,3 +185,88 @@ def median_lifespan(table: pd.DataFrame) -> float:
         raise ValueError("table holds several groups; pass one group's rows")
     half = table.loc[table["survival"] <= 0.5, "years"]
     return float(half.iloc[0]) if len(half) else float("nan")
+
+
+def cumulative_incidence(durations: pd.DataFrame, cause: str = "cause",
+                         level: float = 0.95) -> pd.DataFrame:
+    """Cumulative incidence of each way of ending, with competing risks (Aalen-Johansen).
+
+    An alliance can end in several ways (violated, expired, fulfilled, replaced ...). Treating one
+    way as "the" ending and the others as censoring overstates it, because an alliance that was
+    replaced can no longer be violated. The cumulative incidence of cause *k* is the estimated
+    share of alliances that have ended *by cause k* within ``t`` years:
+
+    .. math::
+
+        \\hat F_k(t) = \\sum_{t_j \\le t} \\hat S(t_{j-1}) \\, \\frac{e_{kj}}{n_j}
+
+    with :math:`\\hat S` the Kaplan-Meier estimate of lasting (every cause counted as an
+    ending), :math:`e_{kj}` the endings by cause *k* at :math:`t_j` and :math:`n_j` the number
+    at risk. The curves of all causes add up to :math:`1 - \\hat S(t)`.
+
+    Parameters
+    ----------
+    durations : DataFrame
+        ``years`` (float >= 0), ``ended`` (bool) and the ``cause`` column (str; ignored where
+        ``ended`` is False), as returned by ``alliancekit.cases.durations()``.
+    cause : str, default "cause"
+        The column naming how each alliance ended.
+    level : float, default 0.95
+        Confidence level of the pointwise band, strictly between 0 and 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        cause, years, incidence (share ended by that cause, in [0, 1]), low, high (band from the
+        delta-method variance of Marubini & Valsecchi 1995 on the log(-log) scale): one row per
+        cause and distinct duration, after a first row at 0 years with incidence 0.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, a duration is negative, or an ended row has no cause.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"years": [1.0, 2.0, 3.0], "ended": [True, True, False],
+    ...                   "cause": ["a", "b", ""]})
+    >>> t = cumulative_incidence(d)
+    >>> t[t["cause"] == "a"]["incidence"].round(3).tolist()
+    [0.0, 0.333, 0.333, 0.333]
+    """
+    needed = ["years", "ended", cause]
+    missing = [c for c in needed if c not in durations.columns]
+    if missing:
+        raise ValueError(f"durations lacks column(s) {missing}; it needs {needed}")
+    years = durations["years"].to_numpy(float)
+    ended = durations["ended"].to_numpy(bool)
+    causes = durations[cause].astype(str).to_numpy()
+    if np.any(ended & (causes == "")):
+        raise ValueError(f"every ended row needs a {cause!r}; some are empty")
+    z = _z(level)
+    times, which, at_risk, events, _ = _risk_table(years, ended)
+    survival = np.cumprod(1.0 - events / at_risk)
+    before = np.concatenate(([1.0], survival[:-1]))            # S(t_{j-1})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        greenwood_step = np.where(at_risk > events, events / (at_risk * (at_risk - events)), 0.0)
+    frames = []
+    for name in sorted(set(causes[ended])):
+        e_k = np.bincount(which, weights=ended & (causes == name), minlength=len(times))
+        incidence = np.cumsum(before * e_k / at_risk)
+        variance = np.empty(len(times))
+        for i in range(len(times)):          # delta-method variance at each t_i
+            gap = incidence[i] - incidence[: i + 1]
+            variance[i] = np.sum(gap ** 2 * greenwood_step[: i + 1]
+                                 + before[: i + 1] ** 2 * e_k[: i + 1]
+                                 * (at_risk[: i + 1] - e_k[: i + 1]) / at_risk[: i + 1] ** 3
+                                 - 2 * gap * before[: i + 1] * e_k[: i + 1]
+                                 / at_risk[: i + 1] ** 2)
+        low, high = _loglog_band(incidence, np.maximum(variance, 0.0), z)
+        frames.append(pd.DataFrame({
+            "cause": name, "years": np.concatenate(([0.0], times)),
+            "incidence": np.concatenate(([0.0], incidence)),
+            "low": np.concatenate(([0.0], low)), "high": np.concatenate(([0.0], high)),
+        }))
+    if not frames:
+        return pd.DataFrame(columns=["cause", "years", "incidence", "low", "high"])
+    return pd.concat(frames, ignore_index=True)

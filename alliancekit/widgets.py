@@ -18,6 +18,7 @@ model state.
 05   `erosion_explorer`               ``cohesion.simulate``/``fan`` -> ``fan_chart``, ``gap_chart``
 06   `portfolio_explorer`             ``strategies.compare_strategies`` -> ``portfolio_chart``
 07   `scorecard_explorer`             ``cohesion.simulate`` -> ``scorecard_chart``, ``fan_chart``
+09   `landscape_weights_explorer`     ``europe1936.predict`` -> ``replication_charts.blocs_chart``
 ===  ===============================  =========================================================
 
 Display and speed (measured on the course machine, 2 shared cores).
@@ -67,6 +68,7 @@ __all__ = [
     "Explorer", "View", "membership_explorer", "member_calculus_explorer", "survival_explorer",
     "europe_network_explorer", "little_entente_explorer", "erosion_explorer",
     "portfolio_explorer", "scorecard_explorer", "EXPLORERS", "control_values",
+    "landscape_weights_explorer",
 ]
 
 _SNAPSHOT_CSS = (
@@ -963,6 +965,48 @@ def control_values(widget) -> list:
                      f"{type(widget).__name__}")
 
 
+# --------------------------------------------------------------------------------------------
+# 09 replications: the 1936 landscape under other weights
+# --------------------------------------------------------------------------------------------
+def landscape_weights_explorer() -> Explorer:
+    """Lesson 09: move the weights of the 1936 landscape's factors and watch the best split.
+
+    Controls: one slider per factor of ``europe1936.FACTORS`` (ideology, war history, rivalry,
+    border), starting at the pre-registered weights. Model: ``europe1936.predict`` (the exact
+    global minimum of ``landscape.global_minimum``) -> ``replication_charts.blocs_chart``.
+
+    Returns
+    -------
+    Explorer
+
+    References
+    ----------
+    Axelrod & Bennett (1993).
+    """
+    from alliancekit import europe1936, replication_charts
+
+    registered = europe1936.weights()
+    labels = {"ideology": "Ideology", "war_history": "War history", "rivalry": "Rivalry",
+              "border": "Land border"}
+    controls = {f: _slider(f"{labels[f]} weight", registered[f], 0.0, 3.0, 0.25)
+                for f in europe1936.FACTORS}
+
+    def draw(v):
+        scored = europe1936.predict(v)
+        n = int(scored["correct"].sum())
+        wrong = ", ".join(scored.loc[~scored["correct"], "name"]) or "none"
+        changed = [labels[f] for f in europe1936.FACTORS if v[f] != registered[f]]
+        chart = replication_charts.blocs_chart(
+            scored, subtitle="registered weights" if not changed else
+            "changed: " + ", ".join(changed))
+        summary = (f"{n} of 17 states land on their wartime side (misplaced: {wrong}); "
+                   f"Axelrod & Bennett's coding placed 15.")
+        return View(scored, chart, summary)
+
+    return Explorer("The 1936 landscape under other weights", controls, draw,
+                    note="The result reported in the lesson uses the registered weights only.")
+
+
 #: Lesson number -> explorer factory (used by the tests and the benchmark).
 EXPLORERS = {
     "00": membership_explorer,
@@ -973,4 +1017,6 @@ EXPLORERS = {
     "05": erosion_explorer,
     "06": portfolio_explorer,
     "07": scorecard_explorer,
+    "09": landscape_weights_explorer,
 }
+

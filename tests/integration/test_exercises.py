@@ -31,7 +31,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*not in session")  # nbgrader 0
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL_SETS = ["ex01-theory", "ex02-patterns", "ex03-europe", "ex04-little-entente", "ex05-erosion",
-            "ex06-small-powers", "ex07-managing"]
+            "ex06-small-powers", "ex07-managing", "ex09-evidence"]
 SETS = [name for name in ALL_SETS if (ROOT / "solutions" / name / f"{name}.ipynb").exists()]
 LESSONS = {name: ROOT / "course" / f"{name[2:]}.ipynb" for name in ALL_SETS}
 

@@ -27,6 +27,7 @@ LESSONS = {
     "06-small-powers": "ex06-small-powers",
     "07-managing": "ex07-managing",
     "08-conclusion": None,
+    "09-evidence": "ex09-evidence",
 }
 VEGALITE = "application/vnd.vegalite.v5+json"
 SVG = "image/svg+xml"

@@ -346,7 +346,7 @@ def test_durations_cover_atop_alliances_begun_1815_2003_censored_at_2003():
     d = cases.durations()
     a = cases.table("atop_alliances")
     assert list(d.columns) == ["atopid", "begin", "end", "years", "ended", "obligations",
-                               "n_members", "era"]
+                               "n_members", "era", "cause"]
     assert len(d) == (a["begin"] <= "2003-12-31").sum()
     assert (d["ended"] == d["end"].notna()).all()
     assert (d.loc[d["ended"], "end"] <= "2003-12-31").all()

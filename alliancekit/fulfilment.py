@@ -1,0 +1,156 @@
+"""How often alliance commitments were honoured in war: two codings of one set of cases.
+
+Leeds, Long & Mitchell (2000, LLM) report that alliance commitments were honoured 74.5 % of the
+time in wars from 1816 to 1944. Berkemeier & Fuhrmann (2018, BF) re-coded the cases, extended
+them to 2003, and report about 50 %. Their replication file (``reliability_codings.csv``) carries
+both codings, row by row: one row per alliance commitment tested by a war.
+
+Under each coding a row is *honoured*, *violated*, or *not counted* (``dna`` = 1): rows where the
+casus foederis never arose (``cfna``), and rows whose only obligation at stake was non-aggression
+(``nonagg``) or consultation (``consul``). BF's rate is honoured / (honoured + violated).
+
+:func:`honour_rate` computes that rate for either coding and any subset of rows, and can also
+count the non-aggression and consultation rows as honoured: a rule under which a promise that was
+never called on still counts as kept.
+
+References
+----------
+Leeds, B. A., Long, A. G., & Mitchell, S. M. (2000). Reevaluating alliance reliability: specific
+threats, specific promises. *Journal of Conflict Resolution*, 44(5), 686-699.
+Berkemeier, M., & Fuhrmann, M. (2018). Reassessing the fulfillment of alliance commitments in
+war. *Research & Politics*, 5(2).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import cases
+
+__all__ = ["CODINGS", "PUBLISHED", "rows", "honour_rate", "sample_rule", "replication_table"]
+
+CODINGS = ("BF", "LLM")
+
+#: The published figures, as shares. LLM: the 1816-1944 rate. BF: their headline figures.
+PUBLISHED = pd.DataFrame([
+    ("LLM (2000)", "all cases 1816-1944", 0.745),
+    ("BF (2018)", "all cases 1816-2003", 0.50),
+    ("BF (2018)", "before 1945", 0.66),
+    ("BF (2018)", "1945-2003", 0.22),
+    ("BF (2018)", "defence pacts", 0.41),
+    ("BF (2018)", "non-aggression pacts", 0.37),
+    ("BF (2018)", "offence pacts", 0.74),
+    ("BF (2018)", "neutrality pacts", 0.78),
+], columns=["paper", "cases", "published"])
+
+_SUBSETS = {
+    "all cases 1816-1944": lambda d: d["sample"] == 1,
+    "all cases 1816-2003": lambda d: pd.Series(True, index=d.index),
+    "before 1945": lambda d: d["sample"] == 1,
+    "1945-2003": lambda d: d["sample"] == 0,
+    "defence pacts": lambda d: d["defense"] == 1,
+    "non-aggression pacts": lambda d: d["nonagg"] == 1,
+    "offence pacts": lambda d: d["offense"] == 1,
+    "neutrality pacts": lambda d: d["neutral"] == 1,
+}
+
+
+def rows() -> pd.DataFrame:
+    """The replication file's rows (``reliability_codings.csv``), flags as 0/1 integers."""
+    d = cases.table("reliability_codings")
+    flags = [c for c in d.columns if c.endswith(("BF", "LLM"))]
+    d[flags] = d[flags].fillna(0).astype(int)
+    return d
+
+
+def _check_coding(coding: str) -> str:
+    if coding not in CODINGS:
+        raise ValueError(f"coding must be one of {CODINGS}; got {coding!r}")
+    return coding
+
+
+def honour_rate(data: pd.DataFrame | None = None, coding: str = "BF", *,
+                count_nonaggression: bool = False, count_consultation: bool = False) -> dict:
+    """Share of counted commitments that were honoured, under one coding.
+
+    Parameters
+    ----------
+    data : DataFrame, optional
+        Rows with the columns of :func:`rows` (default: every row).
+    coding : {"BF", "LLM"}
+        Which coding's columns to read.
+    count_nonaggression, count_consultation : bool
+        Also count the rows whose only obligation was non-aggression / consultation, as honoured
+        (the rows are otherwise not counted).
+
+    Returns
+    -------
+    dict
+        ``honoured`` and ``violated`` (counts of rows), ``counted`` (their sum) and ``rate``
+        (honoured / counted, a share in [0, 1]; NaN when nothing is counted).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"honorBF": [1, 1, 0, 0], "violateBF": [0, 0, 1, 0],
+    ...                   "nonaggBF": [0, 0, 0, 1], "consulBF": [0, 0, 0, 0]})
+    >>> honour_rate(d)["rate"], honour_rate(d, count_nonaggression=True)["rate"]
+    (0.6666666666666666, 0.75)
+    """
+    coding = _check_coding(coding)
+    d = rows() if data is None else data
+    need = [f"{c}{coding}" for c in ("honor", "violate", "nonagg", "consul")]
+    missing = [c for c in need if c not in d.columns]
+    if missing:
+        raise ValueError(f"data lacks the columns {missing} of the {coding} coding")
+    honoured_rows = d[f"honor{coding}"] == 1
+    if count_nonaggression:
+        honoured_rows |= d[f"nonagg{coding}"] == 1
+    if count_consultation:
+        honoured_rows |= d[f"consul{coding}"] == 1
+    honoured_rows &= d[f"violate{coding}"] != 1
+    honoured = int(honoured_rows.sum())
+    violated = int((d[f"violate{coding}"] == 1).sum())
+    counted = honoured + violated
+    return {"honoured": honoured, "violated": violated, "counted": counted,
+            "rate": honoured / counted if counted else float("nan")}
+
+
+def sample_rule(data: pd.DataFrame | None = None, cutoff: int = 1945) -> pd.DataFrame:
+    """Test a reading of the file's ``sample`` flag: war *and* alliance begun before ``cutoff``.
+
+    Parameters
+    ----------
+    data : DataFrame, optional
+        Rows of :func:`rows` (default: every row).
+    cutoff : int
+        The year tested as the end of the sample (exclusive).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A cross-table of ``sample`` (rows) against the rule (columns), counting rows; rows whose
+        alliance ATOP v4.01 does not date are left out (see the README).
+    """
+    d = rows() if data is None else data
+    d = d.dropna(subset=["alliance_begin_year"])
+    rule = (d["war_begin_year"] < cutoff) & (d["alliance_begin_year"] < cutoff)
+    return pd.crosstab(d["sample"].rename("sample flag"),
+                       rule.astype(int).rename(f"war and alliance before {cutoff}"))
+
+
+def replication_table() -> pd.DataFrame:
+    """Each published figure beside our count under both codings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        paper, cases, published, and for each coding the rate and the number of rows counted
+        (``BF_rate``, ``BF_counted``, ``LLM_rate``, ``LLM_counted``): the plain
+        honoured / (honoured + violated) count on the rows the figure covers.
+    """
+    d = rows()
+    out = PUBLISHED.copy()
+    for coding in CODINGS:
+        rates = [honour_rate(d[_SUBSETS[c](d)], coding) for c in out["cases"]]
+        out[f"{coding}_rate"] = [r["rate"] for r in rates]
+        out[f"{coding}_counted"] = [r["counted"] for r in rates]
+    return out

@@ -1,0 +1,182 @@
+"""Chart builders for lesson 09 (replications), in the course's theme.
+
+Each builder takes the plain DataFrame a model function returns and gives back an altair chart
+with a title and a description in words (for screen readers); nothing here computes model state.
+
+- `hazard_ratio_chart`: ``abrogation.fit(...).table`` -> hazard ratios with 95 % intervals;
+- `honour_rate_chart`: ``fulfilment.replication_table()`` -> published figures beside ours;
+- `blocs_chart`: ``europe1936.predict()`` -> each state's predicted and actual side;
+- `sensitivity_chart`: ``europe1936.weight_sensitivity()`` -> states on their side per weight.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .charts import _ONE, ALLIED, HOSTILE, NEUTRAL, PALETTE, _finish, _require, _tt, alt, sized
+
+__all__ = ["hazard_ratio_chart", "honour_rate_chart", "blocs_chart", "sensitivity_chart"]
+
+
+def hazard_ratio_chart(table: pd.DataFrame, title: str = "What raises the hazard of abrogation",
+                       subtitle: str | None = None):
+    """Hazard ratios (points) with their 95 % confidence intervals (bars), log scale.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``Fit.table`` of :func:`alliancekit.abrogation.fit`: variable, hazard_ratio, ci_low,
+        ci_high, p_value.
+    title, subtitle : str
+
+    Returns
+    -------
+    altair.LayerChart
+        A rule at 1 marks "no effect"; points right of it raise the hazard.
+    """
+    _require(table, ["variable", "hazard_ratio", "ci_low", "ci_high", "p_value"], "table")
+    data = table.assign(significant=(table["p_value"] < 0.05).map(
+        {True: "p < 0.05", False: "p ≥ 0.05"}))
+    order = list(data["variable"])
+    x = alt.X("hazard_ratio:Q", title="Hazard ratio (log scale; 1 = no effect)",
+              scale=alt.Scale(type="log"))
+    bars = alt.Chart(data).mark_rule(strokeWidth=2).encode(
+        y=alt.Y("variable:N", title=None, sort=order), x=alt.X("ci_low:Q", scale=alt.Scale(
+            type="log")), x2="ci_high:Q", color=alt.value(NEUTRAL))
+    points = alt.Chart(data).mark_point(filled=True, size=80).encode(
+        y=alt.Y("variable:N", sort=order), x=x,
+        color=alt.Color("significant:N", title=None,
+                        scale=alt.Scale(domain=["p < 0.05", "p ≥ 0.05"],
+                                        range=[ALLIED, PALETTE[1]])),
+        shape=alt.Shape("significant:N", title=None),
+        tooltip=_tt("variable:N", ("hazard_ratio:Q", ".2f"), ("ci_low:Q", ".2f"),
+                    ("ci_high:Q", ".2f"), ("p_value:Q", ".3f")))
+    one = alt.Chart(_ONE).mark_rule(strokeDash=[4, 3], color=NEUTRAL).encode(x=alt.XDatum(1))
+    description = ("Dot-and-whisker chart of hazard ratios with 95 percent intervals on a log "
+                   "scale; a dashed line marks 1 (no effect). " + "; ".join(
+                       f"{r.variable} {r.hazard_ratio:.2f} ({r.ci_low:.2f} to {r.ci_high:.2f}, "
+                       f"p = {r.p_value:.3f})" for r in data.itertuples()) + ".")
+    chart = alt.layer(bars, one, points)
+    return _finish(sized(chart, width=420), title, description, subtitle)
+
+
+def honour_rate_chart(table: pd.DataFrame, title: str = "Honoured in war: published and ours",
+                      subtitle: str | None = None):
+    """Published rates beside our count under each coding, one row per figure.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`alliancekit.fulfilment.replication_table`: paper, cases, published,
+        BF_rate, LLM_rate.
+    title, subtitle : str
+
+    Returns
+    -------
+    altair.Chart
+        Its data is long: figure, source (published, BF coding, LLM coding), rate.
+    """
+    _require(table, ["paper", "cases", "published", "BF_rate", "LLM_rate"], "table")
+    wide = table.assign(figure=table["paper"] + ": " + table["cases"])
+    long = wide.melt(id_vars=["figure"], value_vars=["published", "BF_rate", "LLM_rate"],
+                     var_name="source", value_name="rate")
+    long["source"] = long["source"].map({"published": "published", "BF_rate": "ours, BF columns",
+                                         "LLM_rate": "ours, LLM columns"})
+    sources = ["published", "ours, BF columns", "ours, LLM columns"]
+    chart = alt.Chart(long).mark_point(filled=True, size=70).encode(
+        y=alt.Y("figure:N", title=None, sort=list(wide["figure"])),
+        x=alt.X("rate:Q", title="Share of counted commitments honoured",
+                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        color=alt.Color("source:N", title=None, sort=sources,
+                        scale=alt.Scale(domain=sources, range=[HOSTILE, ALLIED, PALETTE[2]])),
+        shape=alt.Shape("source:N", title=None, sort=sources),
+        tooltip=_tt("figure:N", "source:N", ("rate:Q", ".1%")))
+    description = ("Dot chart of honour rates: for each published figure, the published share and "
+                   "our count under the Berkemeier and Fuhrmann columns and under the Leeds, Long "
+                   "and Mitchell columns. " + "; ".join(
+                       f"{r.figure}: published {r.published:.0%}, BF columns {r.BF_rate:.1%}, "
+                       f"LLM columns {r.LLM_rate:.1%}" for r in wide.itertuples()) + ".")
+    return _finish(sized(chart, width=380), title, description, subtitle)
+
+
+def blocs_chart(scored: pd.DataFrame, title: str = "The 1936 landscape's best split",
+                subtitle: str | None = None):
+    """Each state's predicted bloc against the side it took in the war.
+
+    Parameters
+    ----------
+    scored : DataFrame
+        From :func:`alliancekit.europe1936.predict`: name, size, predicted, actual, correct.
+    title, subtitle : str
+
+    Returns
+    -------
+    altair.Chart
+        Points sized by CINC in a predicted-side column; hollow points are misplaced states.
+    """
+    _require(scored, ["name", "size", "predicted", "actual", "correct"], "scored")
+    data = scored.assign(placed=scored["correct"].map({True: "on its wartime side",
+                                                       False: "misplaced"}))
+    order = list(data.sort_values(["actual", "size"], ascending=[True, False])["name"])
+    chart = alt.Chart(data).mark_point(filled=True).encode(
+        x=alt.X("predicted:N", title="Bloc in the landscape's global minimum",
+                sort=["allies", "axis"]),
+        y=alt.Y("name:N", title=None, sort=order),
+        size=alt.Size("size:Q", title="CINC 1936", scale=alt.Scale(range=[40, 400])),
+        color=alt.Color("actual:N", title="Side in the war", sort=["allies", "axis"],
+                        scale=alt.Scale(domain=["allies", "axis"], range=[ALLIED, HOSTILE])),
+        shape=alt.Shape("placed:N", title=None, sort=["on its wartime side", "misplaced"]),
+        tooltip=_tt("name:N", "predicted:N", "actual:N", ("size:Q", ".4f")))
+    wrong = list(data.loc[~data["correct"], "name"])
+    description = (f"Dot chart of the 17 states by predicted bloc, coloured by the side each took "
+                   f"in the Second World War and sized by CINC. {int(data['correct'].sum())} of "
+                   f"{len(data)} land on their wartime side; misplaced: "
+                   f"{', '.join(wrong) if wrong else 'none'}.")
+    return _finish(sized(chart, width=220), title, description, subtitle)
+
+
+def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,
+                      title: str = "How the count depends on each weight",
+                      subtitle: str | None = None):
+    """States on their wartime side as one weight varies (others at their registered values).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        From :func:`alliancekit.europe1936.weight_sensitivity`: factor, weight, correct,
+        registered.
+    reference : int, optional
+        A count to mark with a dashed line (Axelrod & Bennett's 15 of 17); None for none.
+    title, subtitle : str
+
+    Returns
+    -------
+    altair.LayerChart
+        One line per factor; large points mark the registered weights.
+    """
+    _require(frame, ["factor", "weight", "correct", "registered"], "frame")
+    factors = list(dict.fromkeys(frame["factor"]))
+    base = alt.Chart(frame)
+    enc = dict(x=alt.X("weight:Q", title="Weight of the factor (others as registered)"),
+               y=alt.Y("correct:Q", title="States on their wartime side (of 17)",
+                       scale=alt.Scale(domain=[0, 17])),
+               color=alt.Color("factor:N", title=None, sort=factors))
+    lines = base.mark_line(point=True).encode(
+        **enc, strokeDash=alt.StrokeDash("factor:N", sort=factors, legend=None),
+        tooltip=_tt("factor:N", ("weight:Q", ".2f"), "correct:Q"))
+    marks = base.transform_filter("datum.registered").mark_point(
+        size=160, filled=False, strokeWidth=2).encode(**enc)
+    layers = [lines, marks]
+    if reference is not None:
+        layers.append(alt.Chart(_ONE).mark_rule(strokeDash=[4, 3], color=NEUTRAL).encode(
+            y=alt.YDatum(reference)))
+    parts = []
+    for f in factors:
+        rows = frame[frame["factor"] == f]
+        parts.append(f"{f}: from {int(rows['correct'].min())} to {int(rows['correct'].max())}")
+    description = ("Line chart of how many of the 17 states the landscape puts on their wartime "
+                   "side as each factor's weight varies from "
+                   f"{frame['weight'].min():g} to {frame['weight'].max():g}, the others held at "
+                   "their registered values; circles mark the registered weights"
+                   + (f"; a dashed line marks the paper's {reference}" if reference else "")
+                   + ". " + "; ".join(parts) + ".")
+    return _finish(sized(alt.layer(*layers), width=420), title, description, subtitle)

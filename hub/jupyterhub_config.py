@@ -1,0 +1,150 @@
+"""JupyterHub configuration for one alliancekit class on one machine.
+
+Start it with ``python3 tasks.py hub`` (a trial on 127.0.0.1) or, for a class, as root::
+
+    sudo python3 hub/install.py                      # the shared environment, once
+    sudo python3 hub/roster.py init --instructor amensah
+    sudo python3 hub/roster.py add-student s1 s2 s3
+    sudo /opt/alliancekit-hub/env/bin/jupyterhub -f hub/jupyterhub_config.py
+
+What it sets up (INSTRUCTORS.md, "Teaching a class on JupyterHub", explains each part):
+
+- **Log-in.** By default the machine's own accounts (PAM): each student signs in with the Unix
+  password the administrator gave them. For an institution's single sign-on, use OAuth
+  (``oauthenticator``'s ``LocalGenericOAuthenticator``, see the guide). ``ALLIANCEKIT_HUB_AUTH=
+  shared-password`` (one password for the whole class, ``ALLIANCEKIT_HUB_PASSWORD``) is for trials
+  and tests only.
+- **One server per person, as that person's Unix user** (``LocalProcessSpawner``): nbgrader names a
+  submission after the Unix user, and Unix permissions keep students' files apart.
+- **Per-user memory and CPU limits**, enforced with cgroups (``hub/limits.py``).
+- **The course for everyone**: alliancekit, JupyterLab and nbgrader in the shared environment, and
+  the lessons copied into each user's ``~/lessons`` on first start.
+- **nbgrader**: the course service ``alliancekit`` (the Formgrader of the course directory, run as
+  the instructor's Unix user) and the groups ``formgrade-alliancekit`` (graders) and
+  ``nbgrader-alliancekit`` (students); the exchange from ``hub/install.py``.
+- **An idle culler** that stops servers nobody has used for an hour.
+
+Every setting that differs between a trial, the tests and a class comes from an environment
+variable ``ALLIANCEKIT_HUB_*`` (defaults in brackets): ``PREFIX`` [/opt/alliancekit-hub],
+``IP`` [127.0.0.1], ``PORT`` [8000], ``HUB_PORT`` [8081], ``PROXY_API_PORT`` [8001],
+``SERVICE_PORT`` [9999], ``STATE`` [PREFIX/state], ``ROSTER`` [PREFIX/roster.json], ``AUTH``
+[pam], ``MEM_LIMIT`` [1G], ``CPU_LIMIT`` [1.0], ``CULL_TIMEOUT`` [3600 s].
+"""
+import os
+import pwd
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from limits import LimitedLocalProcessSpawner  # noqa: E402
+from roster import COURSE_ID, load  # noqa: E402
+
+c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
+
+
+def setting(name: str, default: str) -> str:
+    """The value of ``ALLIANCEKIT_HUB_<name>``, or ``default``."""
+    return os.environ.get(f"ALLIANCEKIT_HUB_{name}", default)
+
+
+PREFIX = Path(setting("PREFIX", "/opt/alliancekit-hub"))
+ENV = PREFIX / "env"
+STATE = Path(setting("STATE", str(PREFIX / "state")))
+STATE.mkdir(parents=True, exist_ok=True, mode=0o700)
+ROSTER = load(Path(setting("ROSTER", str(PREFIX / "roster.json"))))
+IP = setting("IP", "127.0.0.1")
+INSTRUCTOR = ROSTER["instructor"]
+GRADERS = [INSTRUCTOR, *ROSTER["graders"]]
+STUDENTS = ROSTER["students"]
+PATH = f"{ENV / 'bin'}:/usr/local/bin:/usr/bin:/bin"
+
+# ---- Network: the proxy is the only public port; the hub and its API stay on loopback ----------
+c.JupyterHub.bind_url = f"http://{IP}:{setting('PORT', '8000')}"
+c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{setting('HUB_PORT', '8081')}"
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{setting('PROXY_API_PORT', '8001')}"
+c.ConfigurableHTTPProxy.command = [str(PREFIX / "node/node_modules/.bin/configurable-http-proxy")]
+c.ConfigurableHTTPProxy.pid_file = str(STATE / "jupyterhub-proxy.pid")
+c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
+# Restarting the hub (to add a grader, say) leaves students' servers running.
+c.JupyterHub.cleanup_servers = False
+
+# ---- Who may log in ------------------------------------------------------------------------------
+c.Authenticator.allowed_users = set(GRADERS + STUDENTS)
+AUTH = setting("AUTH", "pam")
+if AUTH == "pam":
+    c.JupyterHub.authenticator_class = "pam"
+elif AUTH == "shared-password":  # trials and tests only: one password for everybody
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = os.environ["ALLIANCEKIT_HUB_PASSWORD"]
+else:
+    raise ValueError(f"ALLIANCEKIT_HUB_AUTH={AUTH!r}: use 'pam' (a class on this machine's "
+                     "accounts) or 'shared-password' (a trial); for OAuth see INSTRUCTORS.md")
+
+# ---- Groups and what they may reach (nbgrader's multi-course convention) ------------------------
+c.JupyterHub.load_groups = {
+    f"formgrade-{COURSE_ID}": {"users": GRADERS},
+    f"nbgrader-{COURSE_ID}": {"users": [INSTRUCTOR, *STUDENTS]},
+}
+c.JupyterHub.load_roles = [
+    # A user's server asks the hub which nbgrader-<course> groups its user is in; nbgrader's
+    # demo gives servers their owner's permissions ("inherit") for that.
+    {"name": "server", "scopes": ["inherit"]},
+    {"name": f"formgrade-{COURSE_ID}", "groups": [f"formgrade-{COURSE_ID}"],
+     "scopes": [f"access:services!service={COURSE_ID}", "list:services",
+                f"read:services!service={COURSE_ID}"]},
+    {"name": f"nbgrader-{COURSE_ID}", "groups": [f"nbgrader-{COURSE_ID}"],
+     "scopes": ["list:services", f"read:services!service={COURSE_ID}"]},
+    {"name": "idle-culler", "services": ["idle-culler"],
+     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
+]
+
+# ---- Services: the course's Formgrader (as the instructor) and the idle culler ------------------
+course_home = Path(pwd.getpwnam(INSTRUCTOR).pw_dir)
+c.JupyterHub.services = [
+    {
+        "name": COURSE_ID,
+        "url": f"http://127.0.0.1:{setting('SERVICE_PORT', '9999')}",
+        "command": [str(ENV / "bin" / "jupyterhub-singleuser")],
+        "user": INSTRUCTOR,
+        "cwd": str(course_home / COURSE_ID),
+        "environment": {"PATH": PATH, "JUPYTERHUB_DEFAULT_URL": "/lab"},
+        "oauth_no_confirm": True,
+    },
+    {
+        "name": "idle-culler",
+        "command": [str(ENV / "bin" / "python"), "-m", "jupyterhub_idle_culler",
+                    f"--timeout={setting('CULL_TIMEOUT', '3600')}", "--cull-every=300"],
+    },
+]
+
+# ---- Each user's server ------------------------------------------------------------------------
+c.JupyterHub.spawner_class = LimitedLocalProcessSpawner
+c.Spawner.cmd = [str(ENV / "bin" / "jupyterhub-singleuser")]
+c.Spawner.environment = {"PATH": PATH}
+c.Spawner.default_url = "/lab"
+c.Spawner.notebook_dir = "~"
+c.Spawner.mem_limit = setting("MEM_LIMIT", "1G")
+c.Spawner.cpu_limit = float(setting("CPU_LIMIT", "1.0"))
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+
+
+def give_lessons(spawner) -> None:
+    """Copy the lessons into ``~/lessons`` unless the user has them (never overwritten)."""
+    entry = pwd.getpwnam(spawner.user.name)
+    lessons = Path(entry.pw_dir) / "lessons"
+    if lessons.exists():
+        return
+    shutil.copytree(PREFIX / "course", lessons)
+    for parent, _dirs, files in os.walk(lessons):
+        os.chown(parent, entry.pw_uid, entry.pw_gid)
+        for name in files:
+            os.chown(os.path.join(parent, name), entry.pw_uid, entry.pw_gid)
+            os.chmod(os.path.join(parent, name), 0o644)
+
+
+c.Spawner.pre_spawn_hook = give_lessons
