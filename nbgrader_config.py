@@ -39,11 +39,13 @@ c.GenerateAssignment.create_assignment = True
 
 # Collecting from an LMS export (`nbgrader zip_collect ASSIGNMENT`): put the downloaded zip files in
 # downloaded/<assignment>/archive/. The pattern below reads Canvas-style file names such as
-# "smithjane_1234_5678_ex01-theory.ipynb" (an optional "late_" after the name is allowed): the
+# "smithjane_1234_5678_ex01-theory.ipynb" (an optional "late_" or "LATE_" after the name is allowed:
+# the file is collected like any other, since nbgrader cannot tell from it how late it was): the
 # student id is the part before the first underscore, the notebook name is the tail. Adapt it to
 # your LMS (see INSTRUCTORS.md); nbgrader matches it against the file's full path.
 c.FileNameCollectorPlugin.named_regexp = (
-    r".*/(?P<student_id>[A-Za-z0-9.-]+)_(?:late_)?\d+_\d+_(?P<file_id>ex\d\d-[a-z-]+\.ipynb)$"
+    r".*/(?P<student_id>[A-Za-z0-9.-]+)_(?:[Ll][Aa][Tt][Ee]_)?\d+_\d+_"
+    r"(?P<file_id>ex\d\d-[a-z-]+\.ipynb)$"
 )
 c.FileNameCollectorPlugin.valid_ext = [".ipynb"]
 

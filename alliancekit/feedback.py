@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Integer, Unicode
+from traitlets import Bool, Integer, Unicode
 
 __all__ = ["HideHiddenTests", "strip_hidden"]
 
@@ -63,6 +63,8 @@ def strip_hidden(source: str, begin: str = "BEGIN HIDDEN TESTS",
 
 class HideHiddenTests(Preprocessor):
     """nbconvert preprocessor for nbgrader feedback: no hidden-test code, bounded outputs."""
+
+    enabled = Bool(True, help="on by default (nbconvert's preprocessors are off)").tag(config=True)
 
     begin = Unicode("BEGIN HIDDEN TESTS", help="line marking the start of hidden tests").tag(
         config=True)

@@ -65,8 +65,9 @@ _ETC = ["/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts", "/etc/l
 _SUSPICIOUS = ("get_ipython", "ast_transformers", "input_transformers", "set_custom_exc",
                "excepthook", "events.register", "sys.modules", "builtins", "ctypes", "ipykernel",
                "showtraceback", "settrace", "setprofile", "signal.", "threading", "os.fork",
-               "subprocess", "socket", "sqlite3", "gradebook", "solutions", "alliancekit.checks.",
-               "fairplay", "__class__", "gc.", "/proc/")
+               "subprocess", "socket", "sqlite3", "gradebook", "solutions",
+               "fairplay", "__class__", "gc.", "/proc/", "alliancekit.checks", "__file__",
+               "importlib", "exec(", "eval(", "compile(", "mmap")
 
 
 class SandboxError(RuntimeError):
@@ -215,18 +216,20 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
             args += ["--ro-bind", top, top]
     for path in _ETC:
         args += ["--ro-bind-try", path, path]
-    binds = [d for d in library_dirs() if not d.startswith("/usr/")]
-    parents = sorted({str(p) for d in binds for p in Path(d).parents if str(p) != "/"},
-                     key=len)
-    for parent in parents:  # made world-traversable, whatever the host's (e.g. /root is 0700)
-        if parent not in binds and not any(parent.startswith(b + "/") for b in binds):
-            args += ["--perms", "0755", "--dir", parent]
-    for d in binds:
-        args += ["--ro-bind", d, d]
     size = str(limits.disk_mb * MiB)
     args += ["--proc", "/proc", "--dev", "/dev", "--size", str(16 * MiB), "--tmpfs", "/dev/shm",
              "--size", size, "--tmpfs", "/tmp", "--chmod", "1777", "/tmp",
              "--size", size, "--tmpfs", _HOME, "--chmod", "0777", _HOME]
+    # after the private /tmp and home, so that a library kept under /tmp stays visible
+    binds = [d for d in library_dirs() if not d.startswith("/usr/")]
+    parents = sorted({str(p) for d in binds for p in Path(d).parents if str(p) != "/"},
+                     key=len)
+    for parent in parents:  # made world-traversable, whatever the host's (e.g. /root is 0700)
+        if (parent not in binds and parent not in ("/tmp", _HOME)
+                and not any(parent.startswith(b + "/") for b in binds)):
+            args += ["--perms", "0755", "--dir", parent]
+    for d in binds:
+        args += ["--ro-bind", d, d]
     if workdir != _HOME:
         args += ["--dir", workdir, "--chmod", "0777", workdir]
     for fd, dest in files or []:
@@ -253,6 +256,8 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
            "XDG_CACHE_HOME": "/tmp/cache", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1", "NBGRADER_EXECUTION": "autograde",
            "JPY_PARENT_PID": "1"}
+    # the kernel imports the very alliancekit the grader runs (its folder is bound read-only)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     args += ["--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
