@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """One entry point for the course's chores, with nothing but Python 3.10+ and git needed.
 
-    python3 tasks.py course      set up .venv and open the course in JupyterLab
+    python3 tasks.py course      set up .venv and open the course in JupyterLab (your answers go
+                                 in my-work/, which no chore ever overwrites)
+    python3 tasks.py solutions   open the worked solutions (for self-learners, deliberately)
+    python3 tasks.py my-work     copy new exercise sets into my-work/ (done by `course` too)
     python3 tasks.py test        set up .venv (and Chromium where possible) and run every test
     python3 tasks.py exercises   regenerate exercises/ from solutions/ with nbgrader
     python3 tasks.py data        rebuild the shipped CSV extracts from ../shared/data
@@ -15,7 +18,9 @@ tests alone, or ``-k cases``; tests run on one worker per core unless you pass `
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -89,13 +94,93 @@ def ensure_bubblewrap() -> None:
     run("apt-get", "install", "-y", "-qq", "bubblewrap", env=apt_env)
 
 
+WORK = ROOT / "my-work"
+EXERCISES = ROOT / "exercises"
+#: Where my-work/ records which exercise version each of its files was copied from.
+ORIGIN = WORK / ".copied-from.json"
+STUDENT_VIEW = "alliancekit.studentview.StudentContentsManager"
+WORK_README = """# my-work: your answers
+
+This folder is yours. `python3 tasks.py course` (and Binder) copied each exercise set here from
+`exercises/` the first time it saw it, and no chore of the course ever changes, replaces or deletes
+a file in here again. Course updates add new sets here; a set you already have is left as it is (the
+launch tells you when the course's version of it changed, so you can compare). The folder is
+ignored by git, so `git pull` never conflicts with your answers. Back it up like any of your work.
+"""
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fill_working_copy(root: Path = ROOT) -> dict[str, list[str]]:
+    """Copy exercise files that my-work/ does not have yet; never touch a file already there.
+
+    Returns {"added": [...], "updated_upstream": [...]} as paths relative to ``root``: files
+    copied now, and files the student already has whose exercises/ version changed since.
+    """
+    work, exercises = root / "my-work", root / "exercises"
+    origin_file = work / ".copied-from.json"
+    origin = json.loads(origin_file.read_text(encoding="utf-8")) if origin_file.exists() else {}
+    added, updated = [], []
+    for source in sorted(exercises.rglob("*")):
+        rel = source.relative_to(exercises)
+        if (not source.is_file() or len(rel.parts) < 2 or ".ipynb_checkpoints" in rel.parts
+                or rel.name.startswith(".")):
+            continue
+        target = work / rel
+        if target.exists():
+            if origin.get(rel.as_posix()) not in (None, _sha(source)):
+                updated.append(target.relative_to(root).as_posix())
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        origin[rel.as_posix()] = _sha(source)
+        added.append(target.relative_to(root).as_posix())
+    if not (work / "README.md").exists():
+        work.mkdir(parents=True, exist_ok=True)
+        (work / "README.md").write_text(WORK_README, encoding="utf-8")
+    if added:
+        origin_file.write_text(json.dumps(origin, indent=1, sort_keys=True) + "\n",
+                               encoding="utf-8")
+    return {"added": added, "updated_upstream": updated}
+
+
+def my_work(args: list[str]) -> None:
+    """Fill my-work/ with any exercise set it lacks and say what happened."""
+    if args:
+        sys.exit("tasks.py my-work takes no arguments")
+    result = fill_working_copy()
+    for rel in result["added"]:
+        print(f"my-work: added {rel}")
+    for rel in result["updated_upstream"]:
+        exercise = "exercises/" + rel.split("/", 1)[1]
+        print(f"my-work: the course has a newer {exercise}; your {rel} is kept as it is "
+              f"(open both to compare)")
+    if not result["added"]:
+        print("my-work: nothing new to add; your answers are untouched")
+
+
 def course(args: list[str]) -> None:
     ensure_venv("course")
+    my_work([])
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    # Serve the whole repository (lessons and exercises) and open on the welcome lesson.
+    # Serve the repository (lessons, my-work/, exercises/) but not solutions/; open the welcome
+    # lesson. Students answer in my-work/, which the lessons link to.
     run(BIN / "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
-        "--LabApp.default_url=/lab/tree/course/00-welcome.ipynb", *as_root, *args,
+        "--LabApp.default_url=/lab/tree/course/00-welcome.ipynb",
+        f"--ServerApp.contents_manager_class={STUDENT_VIEW}", *as_root, *args,
         env=venv_env())
+
+
+def solutions(args: list[str]) -> None:
+    ensure_venv("course")
+    print("Opening the worked solutions (solutions/). They hold every model answer and hidden "
+          "test:\ntry each set in my-work/ first. If your course is graded, ask your instructor "
+          "whether\nyou may look.", flush=True)
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    run(BIN / "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
+        "--LabApp.default_url=/lab/tree/solutions", *as_root, *args, env=venv_env())
 
 
 def test(args: list[str]) -> None:
@@ -158,14 +243,20 @@ def hub(args: list[str]) -> None:
 
 
 COMMANDS = {"course": course, "test": test, "exercises": exercises, "data": data, "bench": bench,
-            "hub": hub}
+            "hub": hub, "solutions": solutions, "my-work": my_work}
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in COMMANDS:
+    if not argv or argv[0] in ("-h", "--help", "help"):
         print(__doc__)
-        choices = ", ".join(COMMANDS)
-        sys.exit(f"tasks.py: say which task to run; one of: {choices}")
+        if not argv:
+            sys.exit(f"tasks.py: say which task to run; one of: {', '.join(COMMANDS)}")
+        return
+    if argv[0] not in COMMANDS:
+        close = difflib.get_close_matches(argv[0], list(COMMANDS), n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        sys.exit(f"tasks.py: unknown task '{argv[0]}'{hint} The tasks are: {', '.join(COMMANDS)}"
+                 " (python3 tasks.py --help explains each).")
     COMMANDS[argv[0]](argv[1:])
 
 

@@ -6,25 +6,39 @@ heavy libraries they need, such as pandas and altair) load only when first used:
     import alliancekit as ak
     ak.cases.members("triple_alliance", "1900-01-01")   # loads pandas and the data now
 
-Modules
--------
-cases       the case data (alliances, members, events, capabilities, sources)
+Modules, in the order data flows (each imports only modules above it)
+----------------------------------------------------------------------
+termination how ATOP alliances ended: one label per ATOP termmode code (a codebook, no data)
+cases       the case data (alliances, members, events, capabilities, sources); the only reader
+            of files
+summaries   membership over time and power by side, from the case data
 survival    how long alliances last: Kaplan-Meier estimates with censoring, competing risks
-termination how ATOP alliances ended: one label per ATOP termmode code
-cohesion    member calculus and cohesion dynamics
-outside_options  a member's outside option coded another way, beside the coded one
+networks    signed networks and structural balance (pure: graphs in, results out)
+landscape   Axelrod & Bennett's landscape theory (pure: arrays in, results out)
+europe      the great powers' case data, 1872-1918, as inputs to networks and landscape
+europe1936  lesson 09: the pre-registered 1936 landscape (Axelrod & Bennett 1993)
+calculus    the member calculus: stay or leave?
+scenarios   the coded drivers and shocks of the cohesion scenarios
+cohesion    the cohesion dynamics (and, for old notebooks, the calculus and scenario names)
 sensitivity where the cohesion model's inputs come from, and how much its answer hangs on each
-networks    signed alliance networks and structural balance
-landscape   Axelrod & Bennett's landscape theory
+outside_options  a member's outside option coded another way, beside the coded one
 strategies  small-state portfolios: hedging, diversification, autonomy
-charts      altair chart builders with one colour-blind-safe theme (sets the offline renderer)
-widgets     the ipywidgets explorers used by the lessons
+render      the chart theme, the offline renderer, descriptions and data tables
+model_charts  chart builders for model output (margins, fans, portfolios, sensitivity)
+charts      chart builders for the case data (survival, membership, power, networks); also
+            reachable: every model_charts builder
+explorer    the Explorer machinery: controls wired to one model call and one chart
+widgets     the explorers used by the lessons
 checks      self-checks for learners without an instructor
 grading     a robust nbgrader autograding command for instructors
+itemanalysis  how each exercise question performed across a class (for instructors)
+studentview   the Jupyter server extension that serves students their working copy
 abrogation  lesson 09: why alliances are abrogated (Leeds & Savun 2007), a Cox model
 fulfilment  lesson 09: honour rates under two codings of the same wars
-europe1936  lesson 09: the pre-registered 1936 landscape (Axelrod & Bennett 1993)
 replication_charts  lesson 09's chart builders
+
+Private helpers: ``_validate`` (argument checks and their errors), ``_bipartition`` (two-bloc
+splits shared by networks and landscape).
 """
 from __future__ import annotations
 
@@ -33,9 +47,11 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "cases", "survival", "cohesion", "networks", "landscape", "strategies", "charts", "widgets",
-    "checks", "grading", "termination", "sensitivity", "outside_options",
-    "abrogation", "fulfilment", "europe1936", "replication_charts",
+    "termination", "cases", "summaries", "survival", "networks", "landscape", "europe",
+    "europe1936", "abrogation", "fulfilment", "calculus", "scenarios", "cohesion",
+    "sensitivity", "outside_options", "strategies", "render", "model_charts",
+    "replication_charts", "charts", "explorer", "widgets", "checks", "grading", "itemanalysis",
+    "studentview",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

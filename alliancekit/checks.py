@@ -8,10 +8,24 @@ Each visible test cell of an exercise notebook wraps its assertions in :func:`ch
         assert isinstance(margin, float), "margin should be a single number (a float)"
         assert -1 <= margin <= 1, "a commitment margin lies between -1 and 1"
 
-Run the cell and you see ``✅ Q1: correct, all visible checks pass.`` or ``❌ Q1: not yet: margin
-should be a single number (a float)``. The failure is still raised (as the original
-``AssertionError``), so nbgrader scores the cell as failed when an instructor autogrades it: the
-same cell serves self-learners and graded classes. No nbgrader server is needed.
+What the learner sees is one short block, never a traceback:
+
+- a pass is one line: ``[PASS] Q1: correct, all visible checks pass.``
+- a failure is a framed block headed ``[NOT YET] Q1`` with the reason and a hint;
+- a question whose answer cell still holds ``raise NotImplementedError()`` (or whose answer has not
+  been run) gets a framed block headed ``[NOT ANSWERED YET] Q1``.
+
+Pass and failure differ in word and in shape (one line against a framed block), so they read apart
+even where no emoji font is installed. A failure is raised as :class:`CheckFailed`, an
+``AssertionError`` whose ``_render_traceback_`` IPython shows in place of a traceback; the cell
+still ends in an error, so nbgrader scores it as failed. Exercise notebooks tag their answer and
+test cells ``raises-exception``: JupyterLab, Notebook 7 and nbclient then carry on past the
+failing cell, so Run All shows the state of every check at once. The tag lives in the notebook, not
+in code a submission could run, and nbgrader grades from the recorded error whatever the tag says.
+
+:func:`start` (called in each set's first code cell) also shows an answer cell that still raises
+``NotImplementedError`` as a one-line "not answered yet" note, and :func:`summary` (the last cell)
+prints one line such as ``5 of 7 checks pass``.
 
 For multiple-choice and short numeric answers the visible test compares a *digest* of the answer
 (:func:`digest`), so the expected answer is not printed in the student's notebook. An instructor who
@@ -26,40 +40,84 @@ import math
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-__all__ = ["check", "digest", "matches", "close"]
+__all__ = ["check", "digest", "matches", "close", "start", "summary", "CheckFailed",
+           "NotAnswered"]
 
-PASS = "✅"
-FAIL = "❌"
+PASS_WORD = "[PASS]"
+FAIL_WORD = "[NOT YET]"
+MISSING_WORD = "[NOT ANSWERED YET]"
+DEFAULT_HINT = "change your answer in the cell above, run it, then run this check again."
+_RULE = "-" * 60
+
+#: The latest outcome of each question checked in this kernel: "pass", "fail" or "missing".
+RESULTS: dict[str, str] = {}
 
 
-def _explain(exc: BaseException) -> str:
-    """A short, friendly explanation of why a check failed."""
+def _block(head: str, lines: list[str]) -> str:
+    return "\n".join([f"+{_RULE}", f"| {head}"] + [f"|   {line}" for line in lines] + [f"+{_RULE}"])
+
+
+class CheckFailed(AssertionError):
+    """A visible check that did not hold, shown to the learner as one short block.
+
+    IPython calls ``_render_traceback_`` instead of printing a traceback; nbgrader still sees the
+    cell end in an error and scores it as failed.
+    """
+
+    word = FAIL_WORD
+
+    def __init__(self, question: str, reason: str, hint: str = DEFAULT_HINT) -> None:
+        super().__init__(f"{question}: {reason}")
+        self.question, self.reason, self.hint = question, reason, hint
+
+    def render(self) -> str:
+        """The block the learner reads: question, what is wrong, and what to try."""
+        return _block(f"{self.word} {self.question}",
+                      [f"what is wrong: {self.reason}", f"hint: {self.hint}"])
+
+    def _render_traceback_(self) -> list[str]:
+        return self.render().splitlines()
+
+
+class NotAnswered(CheckFailed):
+    """A check whose answer is missing (still ``NotImplementedError``, or never run)."""
+
+    word = MISSING_WORD
+
+
+def _classify(question: str, exc: BaseException, hint: str) -> CheckFailed:
+    if isinstance(exc, CheckFailed):
+        return exc
     if isinstance(exc, NotImplementedError):
-        return ("the answer cell above still raises NotImplementedError: replace "
-                "`raise NotImplementedError()` with your answer and run that cell first.")
+        return NotAnswered(question, "not answered yet: the answer cell above still says "
+                           "`raise NotImplementedError()`.",
+                           "replace that line with your answer, run the cell, then this one.")
     if isinstance(exc, NameError):
-        return (f"{exc}. Run the answer cell above first (and the set-up cells at the top of the "
-                "notebook), and keep the variable or function name the question asks for.")
+        return NotAnswered(question, f"not answered yet: {exc}.",
+                           "run the answer cell above (and the set-up cells at the top) first, "
+                           "and keep the name the question asks for.")
     if isinstance(exc, AssertionError):
-        return str(exc) or "one of the checks did not hold (no message)."
-    return f"your code raised {type(exc).__name__}: {exc}"
+        return CheckFailed(question, str(exc) or "one of the checks did not hold.", hint)
+    return CheckFailed(question, f"your code raised {type(exc).__name__}: {exc}", hint)
 
 
 @contextmanager
-def _checking(question: str) -> Iterator[None]:
+def _checking(question: str, hint: str) -> Iterator[None]:
     try:
         yield
-    except BaseException as exc:  # noqa: B036 (reported, then re-raised unchanged)
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
-        print(f"{FAIL} {question}: not yet: {_explain(exc)}")
+    except (KeyboardInterrupt, SystemExit):
         raise
+    except BaseException as exc:  # noqa: B036 (every error becomes one plain block)
+        failure = _classify(question, exc, hint)
+        RESULTS[question] = "missing" if isinstance(failure, NotAnswered) else "fail"
+        raise failure from None
     else:
-        print(f"{PASS} {question}: correct, all visible checks pass.")
+        RESULTS[question] = "pass"
+        print(f"{PASS_WORD} {question}: correct, all visible checks pass.")
 
 
-def check(question: str, test: Callable[[], object] | None = None):
-    """Run the checks of one question and print a friendly pass or fail message.
+def check(question: str, test: Callable[[], object] | None = None, hint: str = DEFAULT_HINT):
+    """Run the checks of one question and report a plain pass or a short failure block.
 
     Parameters
     ----------
@@ -69,16 +127,19 @@ def check(question: str, test: Callable[[], object] | None = None):
         A function of no arguments that raises ``AssertionError`` (or any error) when the answer
         is wrong. When given it is run at once; when omitted, ``check`` returns a context manager
         for a ``with`` block holding plain ``assert`` statements.
+    hint : str, optional
+        What to try when the check fails, shown under the reason.
 
     Returns
     -------
     None or context manager
-        With ``test``: ``None`` after printing the message. Without: a context manager.
+        With ``test``: ``None`` after printing the pass line. Without: a context manager.
 
     Raises
     ------
-    AssertionError, or whatever the checks raised
-        Re-raised unchanged after the message is printed, so that nbgrader marks the cell failed.
+    CheckFailed
+        When a check does not hold (:class:`NotAnswered` when the answer is missing). It is an
+        ``AssertionError`` that IPython shows as a short block without a traceback.
     ValueError
         If ``question`` is not a non-empty string.
 
@@ -86,21 +147,90 @@ def check(question: str, test: Callable[[], object] | None = None):
     --------
     >>> with check("Q0"):
     ...     assert 1 + 1 == 2
-    ✅ Q0: correct, all visible checks pass.
+    [PASS] Q0: correct, all visible checks pass.
     >>> check("Q0", lambda: None)
-    ✅ Q0: correct, all visible checks pass.
+    [PASS] Q0: correct, all visible checks pass.
     """
     if not isinstance(question, str) or not question.strip():
         raise ValueError(
             f"check: question must be a non-empty label such as 'Q1', got {question!r}")
     if test is None:
-        return _checking(question)
+        return _checking(question, hint)
     if not callable(test):
         raise ValueError(
             f"check: test must be a function of no arguments, got {type(test).__name__}")
-    with _checking(question):
+    with _checking(question, hint):
         test()
     return None
+
+
+NOT_ANSWERED_NOTE = ("[NOT ANSWERED YET] this answer cell still says `raise NotImplementedError()`:"
+                     " replace that line with your answer and run the cell.")
+
+
+def _not_answered_handler(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001 (IPython API)
+    """IPython custom-exception handler: one line instead of a traceback, still an error."""
+    lines = [NOT_ANSWERED_NOTE]
+    show = getattr(shell, "_showtraceback", None)  # ipykernel publishes it as an error output
+    if show is not None:
+        show(etype, value, lines)
+    else:
+        print(NOT_ANSWERED_NOTE)
+    return lines
+
+
+def start() -> None:
+    """Begin a set: forget earlier results and show unanswered cells as a one-line note.
+
+    Inside IPython, an answer cell that still raises ``NotImplementedError`` then shows one line
+    saying it is not answered yet instead of a traceback (the cell still ends in an error). Outside
+    IPython only the results are reset.
+
+    Examples
+    --------
+    >>> start()
+    """
+    RESULTS.clear()
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to register
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.set_custom_exc((NotImplementedError,), _not_answered_handler)
+
+
+def summary(*questions: str) -> str:
+    """Print and return one line saying how many of the set's checks pass.
+
+    Parameters
+    ----------
+    *questions : str
+        The labels of the set's autograded questions, for example ``"Q1", "Q2"``.
+
+    Returns
+    -------
+    str
+        For example ``"5 of 7 checks pass; not yet: Q3; not answered yet: Q6."``
+
+    Examples
+    --------
+    >>> RESULTS.clear(); RESULTS.update({"Q1": "pass", "Q2": "fail"})
+    >>> _ = summary("Q1", "Q2", "Q3")
+    1 of 3 checks pass; not yet: Q2; not run yet: Q3.
+    """
+    if not questions or not all(isinstance(q, str) and q.strip() for q in questions):
+        raise ValueError("summary: name the set's questions, for example summary('Q1', 'Q2')")
+    passed = [q for q in questions if RESULTS.get(q) == "pass"]
+    groups = [("not yet", "fail"), ("not answered yet", "missing"), ("not run yet", None)]
+    parts = [f"{len(passed)} of {len(questions)} checks pass"]
+    for label, state in groups:
+        named = [q for q in questions if RESULTS.get(q) == state]
+        if named:
+            parts.append(f"{label}: {', '.join(named)}")
+    line = "; ".join(parts) + "."
+    print(line)
+    return line
 
 
 def _normalise(value: object, decimals: int | None) -> str:

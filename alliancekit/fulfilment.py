@@ -69,7 +69,8 @@ def _check_coding(coding: str) -> str:
 
 
 def honour_rate(data: pd.DataFrame | None = None, coding: str = "BF", *,
-                count_nonaggression: bool = False, count_consultation: bool = False) -> dict:
+                count_nonaggression: bool = False, count_consultation: bool = False,
+                weights: pd.Series | None = None) -> dict:
     """Share of counted commitments that were honoured, under one coding.
 
     Parameters
@@ -81,12 +82,15 @@ def honour_rate(data: pd.DataFrame | None = None, coding: str = "BF", *,
     count_nonaggression, count_consultation : bool
         Also count the rows whose only obligation was non-aggression / consultation, as honoured
         (the rows are otherwise not counted).
+    weights : Series, optional
+        A non-negative weight per row (same index as ``data``), e.g. the alliance's number of
+        members, to count each row that many times; default 1 per row.
 
     Returns
     -------
     dict
-        ``honoured`` and ``violated`` (counts of rows), ``counted`` (their sum) and ``rate``
-        (honoured / counted, a share in [0, 1]; NaN when nothing is counted).
+        ``honoured`` and ``violated`` (counts of rows, or sums of weights), ``counted`` (their
+        sum) and ``rate`` (honoured / counted, a share in [0, 1]; NaN when nothing is counted).
 
     Examples
     --------
@@ -107,8 +111,15 @@ def honour_rate(data: pd.DataFrame | None = None, coding: str = "BF", *,
     if count_consultation:
         honoured_rows |= d[f"consul{coding}"] == 1
     honoured_rows &= d[f"violate{coding}"] != 1
-    honoured = int(honoured_rows.sum())
-    violated = int((d[f"violate{coding}"] == 1).sum())
+    violated_rows = d[f"violate{coding}"] == 1
+    if weights is None:
+        honoured, violated = int(honoured_rows.sum()), int(violated_rows.sum())
+    else:
+        w = pd.Series(weights, dtype=float)
+        if not w.index.equals(d.index) or w.isna().any() or (w < 0).any():
+            raise ValueError("weights must be a Series of non-negative numbers with the same "
+                             "index as data")
+        honoured, violated = float(w[honoured_rows].sum()), float(w[violated_rows].sum())
     counted = honoured + violated
     return {"honoured": honoured, "violated": violated, "counted": counted,
             "rate": honoured / counted if counted else float("nan")}

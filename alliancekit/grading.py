@@ -710,6 +710,10 @@ def summary_table(results: list[GradeResult]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``alliancekit-grade ASSIGNMENT [--course DIR] [--jobs N] ...``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["report"]:  # item analysis: alliancekit-grade report ASSIGNMENT (own module)
+        from alliancekit.itemanalysis import main as report
+        return report(argv[1:])
     from alliancekit import sandbox
 
     parser = argparse.ArgumentParser(

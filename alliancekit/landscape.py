@@ -39,12 +39,9 @@ a "low" group L (actor 0 and the low bits of the code) and a "high" group H (the
 configurations form one matrix of shape (2**|H|, 2**(|L|-1)) built from a single matrix product:
 for n = 20 that is 1024 x 512 values (4 MB), and no array of all configurations x actors is made.
 
-Historical input (:func:`great_power_inputs`): sizes are the six great powers' CINC scores for a
-year (Singer, Bremer & Stuckey 1972; NMC v6.0), and the propensity of a pair is the sign of its
-edge in :func:`alliancekit.networks.signed_graph` for that year: +1 allied or in an entente, -1
-rivals or at war, 0 otherwise. This is a deliberately coarse coding (Axelrod & Bennett built their
-propensities from ethnic, religious, territorial, ideological and historical ties); it lets a
-lesson ask whether the blocs that went to war in 1914 were the landscape minimum.
+The module is pure: it takes sizes and propensities as arrays and never loads data. The great
+powers' inputs for a year (CINC sizes, alliance and rivalry signs) come from
+:func:`alliancekit.europe.great_power_inputs`.
 
 References
 ----------
@@ -57,12 +54,15 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+import pandas as pd
+
+from . import _bipartition
+from . import _validate as vd
 
 __all__ = [
     "MAX_ENUMERATE",
     "Minimum",
     "MyopicResult",
-    "LandscapeInputs",
     "energy",
     "frustrations",
     "energies",
@@ -73,72 +73,72 @@ __all__ = [
     "global_minimum",
     "myopic_dynamics",
     "basins",
-    "great_power_inputs",
 ]
 
 #: Largest number of actors whose 2**(n-1) configurations are enumerated exactly.
-MAX_ENUMERATE = 20
+MAX_ENUMERATE = _bipartition.MAX_ACTORS
 #: Symmetry tolerance for the propensity matrix (absolute).
 _SYM_TOL = 1e-9
+#: Names that moved to `alliancekit.europe` (the history adapter); still reachable from here.
+_MOVED = {"great_power_inputs": "europe", "LandscapeInputs": "europe"}
+
+
+def __getattr__(name: str):
+    """Forward the names that moved to `alliancekit.europe` (kept for old notebooks)."""
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__package__}.{_MOVED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- validation
 def _check_sizes(sizes) -> np.ndarray:
-    s = np.asarray(sizes, dtype=float)
-    if s.ndim != 1:
+    return vd.array("sizes", sizes, 0, None, lo_open=True, ndim=1, min_size=2,
+                   meaning="one positive size per actor")
+
+
+def _square(name: str, value, n: int | None = None) -> np.ndarray:
+    p = vd.array(name, value, ndim=2)
+    if p.shape[0] != p.shape[1]:
+        raise ValueError(f"{name} must be a square n x n matrix; got shape {p.shape}")
+    if n is not None and p.shape[0] != n:
+        raise ValueError(f"{name} must be {n} x {n} to match the {n} sizes; got shape {p.shape}")
+    asym = np.abs(p - p.T)
+    if asym.size and asym.max() > _SYM_TOL:
+        i, j = np.unravel_index(np.argmax(asym), p.shape)
         raise ValueError(
-            f"sizes must be a one-dimensional sequence of numbers; got shape {s.shape}"
+            f"{name} must be symmetric ({name}[i, j] == {name}[j, i], tolerance {_SYM_TOL}); "
+            f"{name}[{i}, {j}] = {p[i, j]} but {name}[{j}, {i}] = {p[j, i]}"
         )
-    if s.size < 2:
-        raise ValueError(f"sizes must list at least 2 actors (allowed: 2 or more); got {s.size}")
-    if not np.all(np.isfinite(s)):
-        raise ValueError("sizes must be finite numbers > 0; got NaN or infinity")
-    if np.any(s <= 0):
-        bad = [int(i) for i in np.flatnonzero(s <= 0)]
-        raise ValueError(
-            f"sizes must be > 0 (allowed range: (0, inf)); actors {bad} have "
-            f"{[float(s[i]) for i in bad]}"
-        )
-    return s
+    return p
 
 
 def _check_propensity(propensity, n: int) -> np.ndarray:
-    p = np.asarray(propensity, dtype=float)
-    if p.ndim != 2 or p.shape[0] != p.shape[1]:
-        raise ValueError(
-            f"propensity must be a square n x n matrix; got shape {p.shape}"
-        )
-    if p.shape[0] != n:
-        raise ValueError(
-            f"propensity must be {n} x {n} to match the {n} sizes; got shape {p.shape}"
-        )
-    if not np.all(np.isfinite(p)):
-        raise ValueError("propensity must contain finite numbers; got NaN or infinity")
+    p = _square("propensity", propensity, n)
     if np.any(np.abs(np.diag(p)) > 0):
         raise ValueError(
             "propensity must have a zero diagonal (an actor has no propensity towards itself); "
             f"got diagonal {np.diag(p).tolist()}"
         )
-    asym = np.abs(p - p.T).max()
-    if asym > _SYM_TOL:
-        i, j = np.unravel_index(np.argmax(np.abs(p - p.T)), p.shape)
-        raise ValueError(
-            f"propensity must be symmetric (p[i, j] == p[j, i], tolerance {_SYM_TOL}); "
-            f"p[{i}, {j}] = {p[i, j]} but p[{j}, {i}] = {p[j, i]}"
-        )
     return p
 
 
-def _check_config(config, n: int) -> np.ndarray:
+def _check_config(config, n: int | None, name: str = "config") -> np.ndarray:
+    if config is None or isinstance(config, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of bloc labels 0 and 1; got {vd.show(config)}")
     x = np.asarray(config)
-    if x.ndim != 1 or x.size != n:
-        raise ValueError(
-            f"config must be a sequence of {n} bloc labels (one per actor); got shape {x.shape}"
-        )
     if x.dtype == bool:
-        return x.astype(np.int8)
+        x = x.astype(np.int8)
+    if x.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold bloc labels 0 and 1; got {vd.show(config)}")
+    if x.ndim != 1 or (n is not None and x.size != n) or x.size < 2:
+        want = f"{n}" if n is not None else "at least 2"
+        raise ValueError(
+            f"{name} must be a sequence of {want} bloc labels (one per actor); got shape {x.shape}"
+        )
     if not np.all(np.isin(x, (0, 1))):
-        raise ValueError(f"config must contain only bloc labels 0 and 1; got {x.tolist()}")
+        raise ValueError(f"{name} must contain only bloc labels 0 and 1; got {x.tolist()}")
     return x.astype(np.int8)
 
 
@@ -184,25 +184,11 @@ def configurations(n: int, start: int = 0, stop: int | None = None) -> np.ndarra
     >>> configurations(3).tolist()
     [[0, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 1]]
     """
-    n = _check_n(n)
-    _check_enumerable(n)
+    n = vd.integer("n", n, 2, MAX_ENUMERATE)
     total = 1 << (n - 1)
-    stop = total if stop is None else stop
-    if not (0 <= start <= stop <= total):
-        raise ValueError(
-            f"start and stop must satisfy 0 <= start <= stop <= 2**(n-1) = {total}; "
-            f"got start={start}, stop={stop}"
-        )
-    codes = np.arange(start, stop, dtype=np.int64)
-    out = np.zeros((codes.size, n), dtype=np.int8)
-    out[:, 1:] = (codes[:, None] >> np.arange(n - 1, dtype=np.int64)) & 1
-    return out
-
-
-def _check_n(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an integer >= 2 (allowed: 2..{MAX_ENUMERATE}); got {n!r}")
-    return int(n)
+    start = vd.integer("start", start, 0, total)
+    stop = total if stop is None else vd.integer("stop", stop, start, total)
+    return _bipartition.splits(n, start, stop)
 
 
 def encode(config) -> int:
@@ -213,13 +199,7 @@ def encode(config) -> int:
     >>> encode([0, 1, 1]), encode([1, 0, 0])
     (3, 3)
     """
-    x = np.asarray(config)
-    if x.ndim != 1 or x.size < 2:
-        raise ValueError(f"config must be a sequence of at least 2 bloc labels; got {x.tolist()}")
-    x = _check_config(x, x.size)
-    if x[0] == 1:
-        x = 1 - x
-    return int(sum(int(b) << k for k, b in enumerate(x[1:])))
+    return _bipartition.code_of(_check_config(config, None))
 
 
 def decode(code: int, n: int) -> np.ndarray:
@@ -230,12 +210,9 @@ def decode(code: int, n: int) -> np.ndarray:
     >>> decode(3, 3).tolist()
     [0, 1, 1]
     """
-    n = _check_n(n)
-    if n > 62:
-        raise ValueError(f"n must be at most 62 to decode a code; got {n}")
-    if not (0 <= code < (1 << (n - 1))):
-        raise ValueError(f"code must be in 0..2**(n-1)-1 = 0..{(1 << (n - 1)) - 1}; got {code}")
-    return np.array([0] + [(code >> k) & 1 for k in range(n - 1)], dtype=np.int8)
+    n = vd.integer("n", n, 2, 62)
+    code = vd.integer("code", code, 0, (1 << (n - 1)) - 1)
+    return _bipartition.split_of(code, n)
 
 
 # --------------------------------------------------------------------------- energy
@@ -333,35 +310,33 @@ def energies(sizes, propensity) -> np.ndarray:
     _check_enumerable(n)
     w = _weights(s, p)
     half_total = 0.5 * float(np.triu(w, 1).sum())
-    return half_total - 0.25 * sigma_quadratic_all(w)
+    return half_total - 0.25 * _bipartition.quadratic_all(w)
 
 
-def sigma_quadratic_all(w: np.ndarray) -> np.ndarray:
+def sigma_quadratic_all(w) -> np.ndarray:
     """``sigma' W sigma`` for every sign vector with sigma_0 = +1, indexed by configuration code.
 
-    Splits the actors in two groups: "low" = actor 0 (fixed at +1) and actors 1..k (the low k
-    bits of the code), "high" = the rest (the high bits). Then
-    ``sigma' W sigma = q_low + q_high + 2 * sigma_high' W_hl sigma_low``, and the cross term for
-    every (high, low) pair is one matrix product of shape (2**h, 2**k): no array of shape
-    (2**(n-1), n) is built. Shared with :func:`alliancekit.networks.frustration`.
+    Parameters
+    ----------
+    w : array_like, shape (n, n)
+        A symmetric matrix of finite numbers, 2 <= n <= 20 (for example ``s_i s_j p_ij``).
+
+    Returns
+    -------
+    numpy.ndarray, shape (2**(n-1),)
+        Entry ``k`` belongs to the configuration with code ``k`` (see :func:`decode`). The energy
+        of every configuration is ``sum_{i<j} w_ij / 2 - sigma_quadratic_all(w) / 4``.
+
+    Examples
+    --------
+    >>> sigma_quadratic_all([[0, 1], [1, 0]]).tolist()
+    [2.0, -2.0]
     """
-    n = w.shape[0]
-    k = (n - 1) // 2
-    low = np.arange(k + 1)
-    high = np.arange(k + 1, n)
-    s_low = 1.0 - 2.0 * configurations(k + 1) if k else np.ones((1, 1))
-    s_high = _sigma_block(n - 1 - k)
-    q_low = np.einsum("ij,ij->i", s_low @ w[np.ix_(low, low)], s_low)
-    q_high = np.einsum("ij,ij->i", s_high @ w[np.ix_(high, high)], s_high)
-    cross = (s_high @ w[np.ix_(high, low)]) @ s_low.T
-    return (q_high[:, None] + q_low[None, :] + 2.0 * cross).reshape(-1)
-
-
-def _sigma_block(m: int) -> np.ndarray:
-    """All 2**m sign vectors of m free actors (row r: bit j of r gives actor j), as +-1 floats."""
-    codes = np.arange(1 << m, dtype=np.int64)
-    bits = (codes[:, None] >> np.arange(m, dtype=np.int64)) & 1
-    return 1.0 - 2.0 * bits
+    w = _square("w", w)
+    if w.shape[0] < 2:
+        raise ValueError(f"w must be at least 2 x 2; got shape {w.shape}")
+    _check_enumerable(w.shape[0])
+    return _bipartition.quadratic_all(w)
 
 
 @dataclass(frozen=True)
@@ -394,17 +369,17 @@ class Minimum:
 
     def blocs(self, names: Sequence | None = None) -> tuple[tuple, tuple]:
         """The two blocs as tuples of actor names (or indices when ``names`` is None)."""
-        return _blocs(self.config, names)
+        return _bipartition.blocs(_names(names, len(self.config)), self.config)
 
 
-def _blocs(config, names=None) -> tuple[tuple, tuple]:
-    names = list(range(len(config))) if names is None else list(names)
-    if len(names) != len(config):
-        raise ValueError(f"names must have one entry per actor ({len(config)}); got {len(names)}")
-    return (
-        tuple(nm for nm, b in zip(names, config, strict=True) if b == 0),
-        tuple(nm for nm, b in zip(names, config, strict=True) if b == 1),
-    )
+def _names(names, n: int) -> list:
+    if names is None:
+        return list(range(n))
+    if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
+        raise TypeError(f"names must be a sequence with one name per actor; got {vd.show(names)}")
+    if len(names) != n:
+        raise ValueError(f"names must have one entry per actor ({n}); got {len(names)}")
+    return list(names)
 
 
 def global_minimum(sizes, propensity) -> Minimum:
@@ -450,18 +425,6 @@ def global_minimum(sizes, propensity) -> Minimum:
 
 # --------------------------------------------------------------------------- dynamics
 _RULES = ("steepest", "random")
-
-
-def _check_rule(rule: str) -> str:
-    if rule not in _RULES:
-        raise ValueError(f"rule must be one of {_RULES}; got {rule!r}")
-    return rule
-
-
-def _check_max_steps(max_steps) -> int:
-    if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
-        raise ValueError(f"max_steps must be an integer >= 1; got {max_steps!r}")
-    return int(max_steps)
 
 
 def _gains(x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -566,13 +529,11 @@ def myopic_dynamics(
     >>> r.final, r.energy, r.steps
     ((0, 0, 1), -2.0, 1)
     """
-    import pandas as pd
-
     s, p = _inputs(sizes, propensity)
-    x = _check_config(start, s.size).astype(float)
-    _check_rule(rule)
-    max_steps = _check_max_steps(max_steps)
-    rng = np.random.default_rng(seed)
+    x = _check_config(start, s.size, "start").astype(float)
+    vd.choice("rule", rule, _RULES)
+    max_steps = vd.integer("max_steps", max_steps, 1, 10_000_000)
+    rng = vd.generator(seed)
     w = _weights(s, p)
     half_total = 0.5 * float(np.triu(w, 1).sum())
     tol = 1e-12 * max(1.0, float(np.abs(w).sum()))
@@ -619,7 +580,7 @@ def basins(
     seed: int | None = 0,
     exhaustive_up_to: int = 14,
     names: Sequence | None = None,
-) -> "pd.DataFrame":  # noqa: F821
+) -> pd.DataFrame:
     """The basins of attraction: where the myopic dynamics ends from many starts.
 
     Parameters
@@ -653,28 +614,17 @@ def basins(
     ----------
     Axelrod & Bennett (1993).
     """
-    import pandas as pd
-
     s, p = _inputs(sizes, propensity)
     n = s.size
-    _check_rule(rule)
-    if (isinstance(exhaustive_up_to, bool) or not isinstance(exhaustive_up_to, (int, np.integer))
-            or not 1 <= exhaustive_up_to <= MAX_ENUMERATE):
-        raise ValueError(
-            f"exhaustive_up_to must be an integer in 1..{MAX_ENUMERATE}; got {exhaustive_up_to!r}"
-        )
-    if names is not None and len(names) != n:
-        raise ValueError(f"names must have one entry per actor ({n}); got {len(names)}")
-    rng = np.random.default_rng(seed)
+    vd.choice("rule", rule, _RULES)
+    exhaustive_up_to = vd.integer("exhaustive_up_to", exhaustive_up_to, 1, MAX_ENUMERATE)
+    labels = _names(names, n)
+    rng = vd.generator(seed)
     if n_starts is None and n <= exhaustive_up_to:
-        starts = configurations(n)
+        starts = _bipartition.splits(n)
         exhaustive = True
     else:
-        if n_starts is None:
-            n_starts = 10_000
-        if (isinstance(n_starts, bool) or not isinstance(n_starts, (int, np.integer))
-                or not 1 <= n_starts <= 1_000_000):
-            raise ValueError(f"n_starts must be an integer in 1..1,000,000; got {n_starts!r}")
+        n_starts = 10_000 if n_starts is None else vd.integer("n_starts", n_starts, 1, 1_000_000)
         starts = rng.integers(0, 2, size=(int(n_starts), n), dtype=np.int8)
         exhaustive = False
     w = _weights(s, p)
@@ -686,11 +636,10 @@ def basins(
     uniq, first, counts = np.unique(codes, return_index=True, return_counts=True)
     e = _energies_of(final[first].astype(float), w, half_total)
     mean_steps = np.array([steps[codes == c].mean() for c in uniq])
-    labels = list(range(n)) if names is None else list(names)
     rows = []
     for k, c in enumerate(uniq):
         cfg = final[first[k]]
-        b0, b1 = _blocs(cfg, labels)
+        b0, b1 = _bipartition.blocs(labels, cfg)
         rows.append({
             "code": int(c),
             "config": "".join(str(int(b)) for b in cfg),
@@ -706,79 +655,3 @@ def basins(
     out["is_global"] = out["energy"] <= lowest + 1e-9 * max(1.0, abs(lowest))
     out["exhaustive"] = exhaustive
     return out
-
-
-# --------------------------------------------------------------------------- history
-@dataclass(frozen=True)
-class LandscapeInputs:
-    """Sizes and propensities for the great powers in one year.
-
-    Attributes
-    ----------
-    year : int
-    names : tuple of str
-        COW abbreviations, in the order of ``sizes`` and ``propensity``.
-    ccodes : tuple of int
-    sizes : numpy.ndarray
-        CINC scores that year.
-    propensity : numpy.ndarray
-        +1 allied or in an entente, -1 rivals or at war, 0 otherwise (the edge signs of
-        :func:`alliancekit.networks.signed_graph`).
-    """
-
-    year: int
-    names: tuple
-    ccodes: tuple
-    sizes: np.ndarray
-    propensity: np.ndarray
-
-
-def great_power_inputs(year: int, **graph_options) -> LandscapeInputs:
-    """Landscape inputs for the six great powers in ``year`` (1872-1918), from the case data.
-
-    Parameters
-    ----------
-    year : int
-        1872..1918.
-    **graph_options
-        Passed on to :func:`alliancekit.networks.signed_graph` (for example ``conflict=``).
-
-    Returns
-    -------
-    LandscapeInputs
-        Sizes = CINC that year; propensity = the signed relation of each pair that year.
-
-    Examples
-    --------
-    >>> inp = great_power_inputs(1913)
-    >>> global_minimum(inp.sizes, inp.propensity).blocs(inp.names)
-    (('UKG', 'FRN', 'RUS'), ('GMY', 'AUH', 'ITA'))
-    """
-    from . import networks
-
-    g = networks.signed_graph(year, **graph_options)
-    return _inputs_from_graph(g, year)
-
-
-def _inputs_from_graph(g, year: int) -> LandscapeInputs:
-    nodes = list(g.nodes)
-    index = {v: k for k, v in enumerate(nodes)}
-    n = len(nodes)
-    p = np.zeros((n, n))
-    for u, v, sign in g.edges(data="sign"):
-        p[index[u], index[v]] = p[index[v], index[u]] = float(sign)
-    sizes = np.array([float(g.nodes[v]["cinc"]) for v in nodes])
-    missing = [g.nodes[v].get("abbreviation", v) for v, c in zip(nodes, sizes, strict=True)
-               if not np.isfinite(c) or c <= 0]
-    if missing:
-        raise ValueError(
-            f"year {year}: the case data have no positive CINC score for {missing}, so the "
-            f"landscape has no sizes; choose a year in which all six powers have one"
-        )
-    return LandscapeInputs(
-        year=int(year),
-        names=tuple(g.nodes[v].get("abbreviation", str(v)) for v in nodes),
-        ccodes=tuple(int(v) for v in nodes),
-        sizes=sizes,
-        propensity=p,
-    )

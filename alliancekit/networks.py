@@ -37,28 +37,9 @@ the system reaches balance (for p < 1/2, typically as two hostile blocs). Only c
 take part: pairs without an edge stay without one. Complete a graph with
 ``build_signed_graph(..., fill=-1)`` to run the model as they did.
 
-The great powers, 1872-1918 (:func:`signed_graph`). Nodes are the six great powers keyed by COW
-code (UK 200, France 220, Germany 255, Austria-Hungary 300, Italy 325, Russia 365), with node
-attributes ``name``, ``abbreviation`` and ``cinc`` (that year's CINC score, NMC v6.0). For the
-chosen year the graph reads the alignment as it stood on a reference day (31 December by default):
-
-- ``+1`` when the two states were members of the same alliance or informal entente in force that
-  day (``alliancekit.cases``: alliances and memberships; ententes have kind
-  ``informal_entente``);
-- ``-1`` when ``rivalries.csv`` codes the pair as rivals (``kind = rivalry``) or at war
-  (``kind = war``) in that year.
-
-When a pair is both allied and rival in a year, the rule (``conflict=``) is:
-
-- war always wins: states at war are enemies whatever treaties say;
-- otherwise, by default (``conflict="alliance"``), the treaty wins: the edge is +1 and is marked
-  ``contested=True``. The reason: balance theory is about alignment, and as long as a treaty was in
-  force its members had chosen a side in public. Antal, Krapivsky & Redner (2006, fig. on the
-  European great powers 1872-1907) code the Triple Alliance's members, Italy and Austria-Hungary
-  included, as friends throughout, and Taylor (1954) treats the Triple Alliance as in force until
-  Italy renounced it on 4 May 1915, rivalry over Trentino and the Adriatic notwithstanding
-  (Bosworth 1979). ``conflict="rivalry"`` makes the rivalry win instead, so a lesson can show how
-  much the conclusion depends on this choice.
+The module is pure: graphs come in as arguments and nothing is read from the data. The great
+powers' signed graph of a year is built from the case data by
+:func:`alliancekit.europe.signed_graph`.
 
 References
 ----------
@@ -79,19 +60,15 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .landscape import sigma_quadratic_all
+from . import _bipartition
+from . import _validate as vd
 
 __all__ = [
-    "GREAT_POWERS",
-    "FIRST_YEAR",
-    "LAST_YEAR",
     "MAX_EXACT",
     "Frustration",
     "TriadDynamics",
     "build_signed_graph",
-    "signed_graph",
     "edge_table",
-    "balance_by_year",
     "triads",
     "is_balanced",
     "frustration",
@@ -100,18 +77,28 @@ __all__ = [
     "node_positions",
 ]
 
-#: The six great powers of 1872-1918, as COW codes (Correlates of War state system v2016).
-GREAT_POWERS = (200, 220, 255, 300, 325, 365)
-FIRST_YEAR, LAST_YEAR = 1872, 1918
 #: Largest graph whose frustration index is computed exactly (2**(n-1) splits).
-MAX_EXACT = 20
-_CONFLICT_RULES = ("alliance", "rivalry")
+MAX_EXACT = _bipartition.MAX_ACTORS
+#: Names that moved to `alliancekit.europe` (the history adapter); still reachable from here.
+_MOVED = {name: "europe" for name in ("GREAT_POWERS", "FIRST_YEAR", "LAST_YEAR", "signed_graph",
+                                      "balance_by_year")}
+
+
+def __getattr__(name: str):
+    """Forward the names that moved to `alliancekit.europe` (kept for old notebooks)."""
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__package__}.{_MOVED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- building graphs
 def _check_sign(sign, what: str) -> int:
-    if isinstance(sign, bool) or sign not in (1, -1):
-        raise ValueError(f"{what} must be +1 or -1; got {sign!r}")
+    if isinstance(sign, (bool, np.bool_)) or not isinstance(sign, (int, float, np.number)):
+        raise TypeError(f"{what} must be +1 or -1; got {vd.show(sign)}")
+    if sign not in (1, -1):
+        raise ValueError(f"{what} must be +1 or -1; got {vd.show(sign)}")
     return int(sign)
 
 
@@ -172,7 +159,9 @@ def build_signed_graph(
 
 
 def _check_graph(G) -> None:
-    if not isinstance(G, nx.Graph) or G.is_directed() or G.is_multigraph():
+    if not isinstance(G, nx.Graph):
+        raise TypeError(f"G must be an undirected networkx.Graph; got {type(G).__name__}")
+    if G.is_directed() or G.is_multigraph():
         raise ValueError(
             f"G must be an undirected networkx.Graph (not directed, not a multigraph); "
             f"got {type(G).__name__}"
@@ -186,204 +175,8 @@ def _check_graph(G) -> None:
             raise ValueError(f"G has a self-loop at {u!r}; signed graphs here have none")
 
 
-def _check_year(year) -> int:
-    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
-        raise ValueError(f"year must be an integer in {FIRST_YEAR}..{LAST_YEAR}; got {year!r}")
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"year must be in {FIRST_YEAR}..{LAST_YEAR}; got {year}")
-    return int(year)
-
-
-# --------------------------------------------------------------------------- the great powers
-@lru_cache(maxsize=1)
-def _rivalries():
-    from . import cases
-
-    r = cases.table("rivalries")
-    return r
-
-
-@lru_cache(maxsize=None)
-def _relations(year: int, day: str):
-    """Alliance/entente ties and rivalry/war rows among the great powers on ``year-day``."""
-    from . import cases
-
-    on = pd.Timestamp(f"{year}-{day}")
-    # Membership is half-open, joined <= on < left, exactly as in cases.members; one query for
-    # all great powers (a call of cases.members per alliance and power cost ~0.1 s per year).
-    m = cases.table("memberships")
-    m = m[m["ccode"].isin(GREAT_POWERS) & (m["joined"] <= on)
-          & (m["left"].isna() | (m["left"] > on))].sort_values(["joined", "alliance_id"])
-    allied: dict[frozenset, list[str]] = {}
-    for alliance_id, rows in m.groupby("alliance_id", sort=False):
-        codes = sorted({int(c) for c in rows["ccode"]})
-        for a, b in itertools.combinations(codes, 2):
-            allied.setdefault(frozenset((a, b)), []).append(alliance_id)
-    r = _rivalries()
-    r = r[(r["from_year"] <= year) & (r["to_year"] >= year)]
-    hostile: dict[frozenset, list[dict]] = {}
-    for row in r.to_dict("records"):
-        pair = frozenset((int(row["ccode_a"]), int(row["ccode_b"])))
-        hostile.setdefault(pair, []).append(row)
-    return allied, hostile
-
-
-@lru_cache(maxsize=None)
-def _names(year: int):
-    from . import cases
-
-    states = cases.table("states").set_index("ccode")
-    c = cases.cinc(states=list(GREAT_POWERS), years=[year])
-    cinc = {int(k): float(v) for k, v in zip(c["ccode"], c["cinc"], strict=True)}
-    out = {}
-    for code in GREAT_POWERS:
-        out[code] = {
-            "name": str(states.loc[code, "name"]),
-            "abbreviation": str(states.loc[code, "stateabb"]),
-            "cinc": cinc.get(code, float("nan")),
-        }
-    return out
-
-
-def signed_graph(year: int, *, conflict: str = "alliance", day: str = "12-31") -> nx.Graph:
-    """The signed graph of the six great powers in ``year``, from the case data.
-
-    Parameters
-    ----------
-    year : int
-        1872..1918.
-    conflict : {"alliance", "rivalry"}
-        Which sign a pair gets when it is both allied and (non-war) rival that year; see the
-        module docstring. War always gives -1.
-    day : str
-        Month and day ("MM-DD") on which alliances are read; default "12-31" (the alignment as the
-        year ended). Rivalries are coded by year.
-
-    Returns
-    -------
-    networkx.Graph
-        Nodes: COW codes, with attributes ``name``, ``abbreviation``, ``cinc``. Edges: ``sign``
-        (+1/-1), ``alliances`` (ids of shared alliances/ententes, possibly empty), ``rivalry``
-        (kind of hostility coded: "", "rivalry" or "war"), ``contested`` (True when both an
-        alliance and a rivalry held), ``source`` (source keys, ";"-separated).
-
-    References
-    ----------
-    Antal, Krapivsky & Redner (2006); Taylor (1954).
-    """
-    year = _check_year(year)
-    if conflict not in _CONFLICT_RULES:
-        raise ValueError(f"conflict must be one of {_CONFLICT_RULES}; got {conflict!r}")
-    _check_day(day)
-    allied, hostile = _relations(year, day)
-    alliance_sources = _alliance_sources()
-    g = nx.Graph(year=year, conflict=conflict, day=day)
-    for code, attrs in _names(year).items():
-        g.add_node(code, **attrs)
-    for a, b in itertools.combinations(GREAT_POWERS, 2):
-        pair = frozenset((a, b))
-        ties = allied.get(pair, [])
-        rows = hostile.get(pair, [])
-        kinds = {row["kind"] for row in rows}
-        hostility = "war" if "war" in kinds else ("rivalry" if kinds else "")
-        if not ties and not hostility:
-            continue
-        if hostility == "war":
-            sign = -1
-        elif ties and hostility:
-            sign = 1 if conflict == "alliance" else -1
-        else:
-            sign = 1 if ties else -1
-        sources = [alliance_sources.get(t, "") for t in ties] + [row["source"] for row in rows]
-        keys = sorted({k for s in sources for k in str(s).split(";") if k})
-        g.add_edge(
-            a, b,
-            sign=sign,
-            alliances=tuple(ties),
-            rivalry=hostility,
-            contested=bool(ties and hostility),
-            source=";".join(keys),
-        )
-    return g
-
-
-def _check_day(day: str) -> None:
-    import datetime
-
-    try:
-        datetime.date.fromisoformat(f"2000-{day}")
-    except (TypeError, ValueError):
-        raise ValueError(f"day must be 'MM-DD' (e.g. '12-31'); got {day!r}") from None
-
-
-@lru_cache(maxsize=1)
-def _alliance_sources() -> dict:
-    from . import cases
-
-    a = cases.table("alliances")
-    return dict(zip(a["alliance_id"], a["source"].astype(str), strict=True))
-
-
-def balance_by_year(
-    years: Iterable[int] | None = None, *, conflict: str = "alliance", day: str = "12-31"
-) -> "pd.DataFrame":  # noqa: F821
-    """Structural balance of the great-power graph, year by year.
-
-    Parameters
-    ----------
-    years : iterable of int, optional
-        Years in 1872..1918; default all of them.
-    conflict, day
-        As in :func:`signed_graph`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per year: ``year``, ``positive`` and ``negative`` (edge counts), ``contested``
-        (pairs both allied and rival), ``triads`` (closed triads), ``unbalanced_triads``,
-        ``frustration`` (exact index), ``n_optimal`` (tied best splits), ``bloc_a`` and
-        ``bloc_b`` (a best split, COW abbreviations joined by ", "; the bloc with the United
-        Kingdom first), ``violations`` (the pairs violating that split, e.g. "FRN+ITA") and
-        ``other_best_splits`` (any tied best splits, "A, B vs C, D", separated by " | ").
-
-    References
-    ----------
-    Cartwright & Harary (1956); Antal, Krapivsky & Redner (2006).
-    """
-    import pandas as pd
-
-    years = range(FIRST_YEAR, LAST_YEAR + 1) if years is None else list(years)
-    rows = []
-    for year in years:
-        g = signed_graph(year, conflict=conflict, day=day)
-        f = frustration(g)
-        t = triads(g)
-        ab = {v: _label(g, v) for v in g.nodes}
-        signs = [s for *_, s in g.edges(data="sign")]
-        rows.append({
-            "year": int(year),
-            "positive": sum(s > 0 for s in signs),
-            "negative": sum(s < 0 for s in signs),
-            "contested": sum(bool(c) for *_, c in g.edges(data="contested")),
-            "triads": len(t),
-            "unbalanced_triads": int((~t["balanced"]).sum()) if len(t) else 0,
-            "frustration": f.index,
-            "n_optimal": f.n_optimal,
-            "bloc_a": ", ".join(ab[v] for v in f.blocs[0]),
-            "bloc_b": ", ".join(ab[v] for v in f.blocs[1]),
-            "violations": "; ".join(f"{ab[u]}{'+' if s > 0 else '-'}{ab[v]}"
-                                    for u, v, s in f.violations),
-            "other_best_splits": " | ".join(
-                " vs ".join(", ".join(ab[v] for v in side) for side in split)
-                for split in f.optimal_blocs[1:]),
-        })
-    return pd.DataFrame(rows)
-
-
-def edge_table(G) -> "pd.DataFrame":  # noqa: F821
+def edge_table(G) -> pd.DataFrame:
     """The edges of a signed graph as a DataFrame (u, v, sign, and any other edge attributes)."""
-    import pandas as pd
-
     _check_graph(G)
     rows = [{"u": u, "v": v, **d} for u, v, d in G.edges(data=True)]
     return pd.DataFrame(rows, columns=None if rows else ["u", "v", "sign"])
@@ -394,7 +187,7 @@ def _label(G, v) -> str:
     return str(G.nodes[v].get("abbreviation", v))
 
 
-def triads(G) -> "pd.DataFrame":  # noqa: F821
+def triads(G) -> pd.DataFrame:
     """Every closed triad (triangle) of a signed graph and whether it is balanced.
 
     Parameters
@@ -419,8 +212,6 @@ def triads(G) -> "pd.DataFrame":  # noqa: F821
     >>> triads(G)[["label", "balanced"]].to_dict("records")
     [{'label': 'A-B-C', 'balanced': False}]
     """
-    import pandas as pd
-
     _check_graph(G)
     rows = []
     for a, b, c in _triangles(G):
@@ -541,27 +332,23 @@ def frustration(G) -> Frustration:
     else:
         # violations(X) = sum_edges (1 - sign * sigma_u * sigma_v) / 2
         #               = |E| / 2 - sigma' A sigma / 4, with A the signed adjacency matrix;
-        # landscape.sigma_quadratic_all evaluates sigma' A sigma for all splits at once.
+        # _bipartition.quadratic_all evaluates sigma' A sigma for all splits at once.
         a = np.zeros((n, n))
         a[u, v] = s
         a[v, u] = s
-        counts_all = np.rint(len(edges) / 2 - sigma_quadratic_all(a) / 4).astype(np.int64)
+        counts_all = np.rint(len(edges) / 2 - _bipartition.quadratic_all(a) / 4).astype(np.int64)
     best = int(counts_all.min())
     tied = np.flatnonzero(counts_all == best)
     best_code = int(tied[0])
     n_opt = int(tied.size)
-    x = [0] + [(best_code >> k) & 1 for k in range(n - 1)]
+    x = _bipartition.split_of(best_code, n)
     side = dict(zip(nodes, x, strict=True))
-    blocs = (tuple(a for a in nodes if side[a] == 0), tuple(a for a in nodes if side[a] == 1))
+    blocs = _bipartition.blocs(nodes, x)
     viol = tuple(
         (a, b, int(sg)) for a, b, sg in edges
         if (sg > 0 and side[a] != side[b]) or (sg < 0 and side[a] == side[b])
     )
-    optimal = []
-    for code in tied[:100]:
-        bits = [0] + [(int(code) >> k) & 1 for k in range(n - 1)]
-        optimal.append((tuple(a for a, b in zip(nodes, bits, strict=True) if b == 0),
-                        tuple(a for a, b in zip(nodes, bits, strict=True) if b == 1)))
+    optimal = [_bipartition.blocs(nodes, split) for split in _bipartition.bits(tied[:100], n)]
     return Frustration(index=best, blocs=blocs, violations=viol, n_optimal=n_opt,
                        n_splits=total, optimal_blocs=tuple(optimal))
 
@@ -589,6 +376,8 @@ def split_violations(G, bloc) -> tuple:
     ()
     """
     _check_graph(G)
+    if bloc is None or isinstance(bloc, (str, bytes)) or not hasattr(bloc, "__iter__"):
+        raise TypeError(f"bloc must be an iterable of nodes of G; got {vd.show(bloc)}")
     bloc = set(bloc)
     unknown = bloc - set(G.nodes)
     if unknown:
@@ -668,21 +457,11 @@ def triad_dynamics(
     >>> run.balanced, run.steps, run.graph.edges["A", "C"]["sign"]
     (True, 1, 1)
     """
-    import pandas as pd
-
     _check_graph(G)
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating, np.integer)) \
-            or not 0.0 <= float(p) <= 1.0:
-        raise ValueError(f"p must be a probability in [0, 1]; got {p!r}")
-    if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) \
-            or not 0 <= max_steps <= 10_000_000:
-        raise ValueError(f"max_steps must be an integer in 0..10,000,000; got {max_steps!r}")
-    if isinstance(frustration_up_to, bool) or not isinstance(frustration_up_to, (int, np.integer)) \
-            or not 0 <= frustration_up_to <= MAX_EXACT:
-        raise ValueError(
-            f"frustration_up_to must be an integer in 0..{MAX_EXACT}; got {frustration_up_to!r}"
-        )
-    rng = np.random.default_rng(seed)
+    p = vd.probability("p", p)
+    max_steps = vd.integer("max_steps", max_steps, 0, 10_000_000)
+    frustration_up_to = vd.integer("frustration_up_to", frustration_up_to, 0, MAX_EXACT)
+    rng = vd.generator(seed)
     H = G.copy()
     edges = list(H.edges)
     eindex = {frozenset(e): k for k, e in enumerate(edges)}
@@ -697,9 +476,7 @@ def triad_dynamics(
     if track:
         # Which edges cross each of the 2**(n-1) splits, computed once: shape (splits, edges).
         order = {v: k for k, v in enumerate(H.nodes)}
-        codes = np.arange(1 << (n - 1), dtype=np.int64)
-        x = np.zeros((codes.size, n), dtype=bool)
-        x[:, 1:] = ((codes[:, None] >> np.arange(n - 1, dtype=np.int64)) & 1).astype(bool)
+        x = _bipartition.splits(n).astype(bool)
         across = (x[:, [order[a] for a, _ in edges]] != x[:, [order[b] for _, b in edges]])
 
     def record(step, flipped, to_sign):
@@ -759,7 +536,7 @@ def _positions(nodes: tuple, edges: tuple, layout: str, seed: int) -> tuple:
 _LAYOUTS = ("circular", "spring", "kamada_kawai")
 
 
-def node_positions(G, layout: str = "circular", seed: int = 0) -> "pd.DataFrame":  # noqa: F821
+def node_positions(G, layout: str = "circular", seed: int = 0) -> pd.DataFrame:
     """Node positions for drawing a graph (e.g. with altair), seeded and cached.
 
     Parameters
@@ -778,14 +555,10 @@ def node_positions(G, layout: str = "circular", seed: int = 0) -> "pd.DataFrame"
         ``node``, ``x``, ``y`` plus every node attribute (e.g. ``name``, ``abbreviation``,
         ``cinc``). A fresh frame each call; the layout itself is cached.
     """
-    import pandas as pd
-
     if not isinstance(G, nx.Graph):
-        raise ValueError(f"G must be a networkx graph; got {type(G).__name__}")
-    if layout not in _LAYOUTS:
-        raise ValueError(f"layout must be one of {_LAYOUTS}; got {layout!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be an integer; got {seed!r}")
+        raise TypeError(f"G must be a networkx graph; got {type(G).__name__}")
+    vd.choice("layout", layout, _LAYOUTS)
+    seed = vd.integer("seed", seed, 0)
     edges = tuple(G.edges) if layout != "circular" else ()
     pos = _positions(tuple(G.nodes), edges, layout, int(seed))
     rows = [{"node": v, "x": x, "y": y, **G.nodes[v]} for v, x, y in pos]

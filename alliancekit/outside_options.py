@@ -12,20 +12,17 @@ entrapment as they were and moves the margin by the difference.
 from __future__ import annotations
 
 import functools
-from importlib import resources
 
 import pandas as pd
 
-from alliancekit import cohesion
+from alliancekit import calculus, cases
 
 __all__ = ["alternatives", "compare"]
 
 
 @functools.lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
-    with resources.files("alliancekit").joinpath("data", "outside_options.csv").open(
-            encoding="utf-8") as f:
-        t = pd.read_csv(f)
+    t = cases.table("outside_options")
     bad = t[(t["value"] < 0) | (t["value"] > 1) | (t["first_year"] > t["last_year"])]
     if len(bad):
         raise ValueError(f"outside_options.csv: rows {bad.index.tolist()} need 0 <= value <= 1 "
@@ -84,8 +81,8 @@ def compare(alliance: str, member: int | str, variant: str, **kwargs) -> pd.Data
         If the variant is not coded for that alliance and member (the message lists those that
         are).
     """
-    frame = cohesion.member_calculus(alliance, member, **kwargs)
-    ccode = int(cohesion._ccode(member))
+    frame = calculus.member_calculus(alliance, member, **kwargs)
+    ccode = int(cases.state_code(member))
     rows = _table()
     rows = rows[(rows["alliance_id"] == alliance) & (rows["ccode"] == ccode)]
     chosen = rows[rows["variant"] == variant]

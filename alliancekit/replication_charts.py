@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .charts import _ONE, ALLIED, HOSTILE, NEUTRAL, PALETTE, _finish, _require, _tt, alt, sized
+from .render import ALLIED, HOSTILE, NEUTRAL, PALETTE, alt, sized
+from .render import ONE as _ONE
+from .render import finish as _finish
+from .render import require_columns as _require
+from .render import tooltips as _tt
 
 __all__ = ["hazard_ratio_chart", "honour_rate_chart", "blocs_chart", "sensitivity_chart"]
 

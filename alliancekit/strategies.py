@@ -61,6 +61,9 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
+
+from . import cases
 
 __all__ = [
     "LLM_HONOURED",
@@ -432,7 +435,7 @@ def compare_strategies(
     strategies: Mapping | None = None,
     baseline_capability: float = 0.1,
     cost_per_capability: float = 0.4,
-) -> "pd.DataFrame":  # noqa: F821
+) -> pd.DataFrame:
     """Rank single patron, diversification, autonomy and hedging under a common shock.
 
     Parameters
@@ -476,8 +479,6 @@ def compare_strategies(
     >>> compare_strategies(0.25, 1.0)["strategy"].tolist()
     ['single patron', 'hedging', 'autonomy', 'diversification']
     """
-    import pandas as pd
-
     q, phi = _prob(q, "q"), _prob(phi, "phi")
     m = _prob(reliability, "reliability")
     if calibrate:
@@ -517,7 +518,7 @@ def correlation_sweep(
     q: float = 0.25,
     phis: Sequence[float] | None = None,
     **options,
-) -> "pd.DataFrame":  # noqa: F821
+) -> pd.DataFrame:
     """:func:`compare_strategies` over a range of shock depths: how the ranking moves.
 
     Parameters
@@ -536,8 +537,6 @@ def correlation_sweep(
         The stacked rankings, one block per ``phi`` (tidy: ready for a line chart of ``net`` or
         ``rank`` against ``correlation``).
     """
-    import pandas as pd
-
     phis = np.linspace(0.0, 1.0, 11) if phis is None else list(phis)
     if len(phis) == 0:
         raise ValueError("phis must contain at least one shock depth in [0, 1]")
@@ -546,7 +545,7 @@ def correlation_sweep(
 
 
 # --------------------------------------------------------------------------- data
-def reliability_estimates() -> "pd.DataFrame":  # noqa: F821
+def reliability_estimates() -> pd.DataFrame:
     """How often alliance commitments were honoured in war, from the shipped data.
 
     Reads ``alliancekit.cases.table("reliability")`` (an extract of Berkemeier & Fuhrmann's 2018
@@ -571,10 +570,6 @@ def reliability_estimates() -> "pd.DataFrame":  # noqa: F821
     ----------
     Berkemeier & Fuhrmann (2018); Leeds, Long & Mitchell (2000).
     """
-    import pandas as pd
-
-    from . import cases
-
     t = cases.table("reliability")
     codings = _reliability_codings(t)
     samples = [("all", "every war in the extract", np.ones(len(t), dtype=bool))]
@@ -582,8 +577,10 @@ def reliability_estimates() -> "pd.DataFrame":  # noqa: F821
         # The replication file's `sample` flag splits the wars: 1 = the wars up to the Second
         # World War (Leeds, Long & Mitchell's period), 0 = the later wars (read off `warname`).
         s = pd.to_numeric(t["sample"], errors="coerce")
-        samples += [("sample=1", "wars up to the Second World War", (s == 1).to_numpy()),
-                    ("sample=0", "wars after 1945 (and some WWII cases)", (s == 0).to_numpy())]
+        samples += [("sample=1", "wars 1828-1945 (inferred from the war names)",
+                     (s == 1).to_numpy()),
+                    ("sample=0", "wars 1939-2003 (inferred from the war names)",
+                     (s == 0).to_numpy())]
     rows = []
     for coding, (hon_col, vio_col) in codings.items():
         hon = pd.to_numeric(t[hon_col], errors="coerce").fillna(0).to_numpy() == 1

@@ -12,33 +12,20 @@ model state.
 01   `member_calculus_explorer`       ``cohesion.commitment_margin`` -> ``margin_components_chart``
 02   `survival_explorer`              ``cases.durations`` -> ``kaplan_meier`` -> ``survival_curve``
                                       (and ``membership_timeline`` of NATO, ASEAN, ECOWAS)
-03   `europe_network_explorer`        ``networks.signed_graph``/``triads`` -> ``network_chart``,
-                                      ``triad_chart``; ``cohesion.member_calculus`` (Italy)
-04   `little_entente_explorer`        ``cases.cinc`` -> ``side_totals``/``capabilities_chart``
+03   `europe_network_explorer`        ``europe.signed_graph``/``networks.triads`` ->
+                                      ``network_chart``, ``triad_chart``;
+                                      ``calculus.member_calculus`` (Italy)
+04   `little_entente_explorer`        ``cases.cinc`` -> ``summaries.side_totals`` ->
+                                      ``capabilities_chart``
 05   `erosion_explorer`               ``cohesion.simulate``/``fan`` -> ``fan_chart``, ``gap_chart``
 06   `portfolio_explorer`             ``strategies.compare_strategies`` -> ``portfolio_chart``
 07   `scorecard_explorer`             ``cohesion.simulate`` -> ``scorecard_chart``, ``fan_chart``
 09   `landscape_weights_explorer`     ``europe1936.predict`` -> ``replication_charts.blocs_chart``
 ===  ===============================  =========================================================
 
-Display and speed (measured on the course machine, 2 shared cores).
-
-- In JupyterLab an explorer shows its controls and interactive Vega-Lite panels, one Output widget
-  per panel. On every control change it calls the model and rebuilds each panel's Vega-Lite bundle
-  *without* an SVG: the SVG costs 35-55 ms, while the model call plus the bundle costs 4-18 ms of
-  CPU (p95 about 17 ms over every control; ``benchmarks/bench_widgets.py``). Redraws also skip
-  altair's per-object validation and write the spec with `alliancekit.charts.fast_spec`; the tests
-  validate every builder's full spec instead.
-- Panels are sent separately because composing them (``alt.hconcat``) costs 10-20 ms; ``.chart``
-  composes them on first use.
-- Controls that change only the view, not the model (the years and "show Germany" of
-  `little_entente_explorer`), are Vega-Lite inputs bound to the chart: the browser redraws with no
-  kernel round trip.
-- Widgets cannot be drawn in exported HTML without a CDN, so when an explorer is displayed it also
-  emits a static snapshot (title, summary, the SVG made offline by vl-convert, and the data table).
-  JupyterLab and Notebook 7 hide that snapshot with a CSS rule scoped to their notebook panel
-  (checked in Chromium, offline); nbconvert and nbgrader feedback pages show it. Each displayed
-  explorer therefore costs one SVG when its cell runs, and none afterwards.
+How an explorer displays itself, and what a redraw costs, is described in
+`alliancekit.explorer`, which holds the `Explorer` and `View` machinery (also reachable from here
+as ``widgets.Explorer``, ``widgets.View`` and ``widgets.control_values``).
 
 A control whose value the model rejects (e.g. an impossible shock in `portfolio_explorer`) leaves
 the last valid chart in place and says why in the summary.
@@ -50,19 +37,29 @@ Owusu, O. & Bruce-Ghartey, E. A. (2026). The Illusion of Permanent Allies. IJRIS
 from __future__ import annotations
 
 import functools
-import html
-from collections.abc import Callable, Mapping
 
 import ipywidgets as W
 import numpy as np
 import pandas as pd
-from IPython.display import HTML, clear_output, display
 
-from alliancekit import (
-    charts,  # first: it imports altair the fast way (see charts._import_altair)
+from . import (
+    calculus,
+    cases,
+    charts,
+    cohesion,
+    europe,
+    europe1936,
+    networks,
+    render,
+    replication_charts,
+    scenarios,
+    strategies,
+    summaries,
     survival,
 )
-from alliancekit.charts import alt
+from ._validate import unknown
+from .explorer import AUTO, STYLE, WIDE, Explorer, View, control_values  # noqa: F401
+from .explorer import slider as _slider
 
 __all__ = [
     "Explorer", "View", "membership_explorer", "member_calculus_explorer", "survival_explorer",
@@ -70,243 +67,6 @@ __all__ = [
     "portfolio_explorer", "scorecard_explorer", "EXPLORERS", "control_values",
     "landscape_weights_explorer",
 ]
-
-_SNAPSHOT_CSS = (
-    "<style>.jp-NotebookPanel .ak-snapshot{display:none}"
-    ".jp-NotebookPanel .jp-OutputArea-child:has(.ak-snapshot){display:none}</style>"
-)
-_STYLE = {"description_width": "13em"}
-_WIDE = W.Layout(width="34em")
-_AUTO = W.Layout(width="auto")
-
-
-_NON_POSITION = ("color", "strokeDash", "shape", "size", "opacity")
-
-
-def _independent(chart):
-    """Panels keep their own colour, dash, shape and size scales (concatenated charts share
-    them by default, which would merge e.g. the network's allied/hostile colours with the margin
-    chart's terms)."""
-    return chart.resolve_scale(**{c: "independent" for c in _NON_POSITION})
-
-
-class View:
-    """What one model call produced: the data, the chart panels and a summary in words.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        The data the summary and the main panel show.
-    rows : altair chart, or list of lists of altair charts
-        The panels, row by row (drawn side by side within a row).
-    summary : str
-        One or two sentences on what the chart shows now.
-    title, description : str, optional
-        Title and description of the composed chart when there are several panels (default: the
-        first panel's title and every panel's description).
-    """
-
-    __slots__ = ("data", "rows", "summary", "title", "description", "_chart")
-
-    def __init__(self, data: pd.DataFrame, rows, summary: str, title: str = "",
-                 description: str = ""):
-        if isinstance(rows, alt.TopLevelMixin):
-            rows = [[rows]]
-        self.data, self.rows, self.summary = data, [list(r) for r in rows], summary
-        self.title, self.description = title, description
-        self._chart = None
-
-    @property
-    def panels(self) -> list:
-        """Every panel, row by row."""
-        return [c for row in self.rows for c in row]
-
-    @property
-    def chart(self):
-        """The panels composed into one altair chart (built on first use: composing costs
-        10-20 ms, so redraws send each panel on its own)."""
-        if self._chart is None:
-            panels = self.panels
-            if len(panels) == 1:
-                self._chart = panels[0]
-            else:
-                rows = [_independent(alt.hconcat(*r)) if len(r) > 1 else r[0]
-                        for r in self.rows]
-                chart = rows[0] if len(rows) == 1 else _independent(alt.vconcat(*rows))
-                chart.title = self.title or charts._title_text(panels[0])
-                chart.description = self.description or " ".join(
-                    charts.describe(p) for p in panels)
-                self._chart = chart
-        return self._chart
-
-
-class Explorer:
-    """Controls wired to one model call and one chart; displays itself in Jupyter.
-
-    Parameters
-    ----------
-    title : str
-        Heading shown above the controls.
-    controls : dict
-        Name -> ipywidget; every ``value`` change redraws.
-    draw : callable
-        ``draw(values) -> View``, where ``values`` maps control names to their values. It calls the
-        model and chart builders, nothing else.
-    static : list of altair charts, optional
-        Charts that do not depend on the controls, drawn once below the explorer.
-    note : str, optional
-        A line of help under the title.
-
-    Attributes
-    ----------
-    controls : dict
-    chart : altair chart (current; the panels composed)
-    data : pandas.DataFrame (the current chart's data)
-    summary : str (current text shown)
-    bundles : list of dict
-        The Vega-Lite bundle of each panel as last sent to the front end.
-    message : str
-        Empty, or why the last control change was rejected.
-    """
-
-    def __init__(self, title: str, controls: Mapping[str, W.Widget],
-                 draw: Callable[[dict], View], static=(), note: str = ""):
-        self.title = title
-        self.controls = dict(controls)
-        self._draw = draw
-        self.static = list(static)
-        self.note = note
-        self.message = ""
-        self.bundles: list = []
-        self._outs: list = []
-        self._panels = W.VBox()
-        self._summary = W.HTML()
-        self._table = W.HTML()
-        self._accordion = W.Accordion(children=[self._table], selected_index=None)
-        self._accordion.set_title(0, "Data table (for screen readers)")
-        self._accordion.observe(self._fill_table, names="selected_index")
-        self._shown = False
-        for widget in self.controls.values():
-            widget.observe(self._on_change, names="value")
-        self.update()
-
-    # -- state ---------------------------------------------------------------------------------
-    def values(self) -> dict:
-        """Current control values, name -> value."""
-        return {name: w.value for name, w in self.controls.items()}
-
-    def update(self) -> View:
-        """Call the model with the current control values, rebuild the chart, redraw if shown.
-
-        Returns
-        -------
-        View
-            The new data, chart and summary (the previous one when the model rejected the values;
-            ``.message`` then says why).
-        """
-        try:
-            # altair validates every schema object as it is created ("debug mode", ~50 % of a
-            # redraw); the builders' output is validated by the tests, so redraws skip it
-            with alt.utils.schemapi.debug_mode(False):
-                view = self._draw(self.values())
-        except ValueError as err:
-            if not hasattr(self, "_view"):
-                raise
-            self.message = str(err)
-            self._summary.value = (f"<p role='alert'><b>Not possible:</b> "
-                                   f"{html.escape(self.message)}</p>")
-            return self._view
-        self.message = ""
-        self._view = view
-        self.bundles = [charts.mimebundle(p, svg=False, validate=False) for p in view.panels]
-        self._summary.value = f"<p>{html.escape(view.summary)}</p>"
-        if self._accordion.selected_index is not None:
-            self._fill_table()
-        if self._shown:
-            self._send()
-        return view
-
-    def _send(self) -> None:
-        shape = [len(r) for r in self._view.rows]
-        if [len(b.children) for b in self._panels.children] != shape:
-            self._outs = [W.Output() for _ in self.bundles]
-            it = iter(self._outs)
-            self._panels.children = [W.HBox([next(it) for _ in range(n)]) for n in shape]
-        for out, bundle in zip(self._outs, self.bundles, strict=True):
-            with out:
-                clear_output(wait=True)
-                display(bundle, raw=True)
-
-    def _on_change(self, change) -> None:
-        self.update()
-
-    def _data_table(self):
-        return charts.data_table(self.data, caption=charts._title_text(self.chart) or self.title)
-
-    def _fill_table(self, change=None) -> None:
-        if self._accordion.selected_index is not None:
-            self._table.value = self._data_table().html
-
-    @property
-    def view(self) -> View:
-        """The current `View`."""
-        return self._view
-
-    @property
-    def chart(self):
-        """The current altair chart (the panels composed)."""
-        return self._view.chart
-
-    @property
-    def data(self) -> pd.DataFrame:
-        """The current chart's data."""
-        return self._view.data
-
-    @property
-    def summary(self) -> str:
-        """The current summary text."""
-        return self._view.summary
-
-    # -- display -------------------------------------------------------------------------------
-    def widget(self) -> W.VBox:
-        """The explorer as one ipywidgets box (controls, chart, summary, data table)."""
-        head = [W.HTML(f"<h4 style='margin:0.2em 0'>{html.escape(self.title)}</h4>")]
-        if self.note:
-            head.append(W.HTML(f"<p style='margin:0'>{html.escape(self.note)}</p>"))
-        box = W.VBox(list(self.controls.values()))
-        static = W.Output()
-        with static:
-            for chart in self.static:
-                display(charts.mimebundle(chart, svg=False), raw=True)
-        return W.VBox([*head, box, self._panels, self._summary, self._accordion, static])
-
-    def snapshot_html(self) -> str:
-        """Static HTML of the current state: title, summary, SVG of each chart, data table."""
-        figures = []
-        for chart in [self.chart, *self.static]:
-            figures.append(
-                f"<figure><figcaption>{html.escape(charts.describe(chart))}</figcaption>"
-                f"{charts.to_svg(chart)}</figure>")
-        table = self._data_table().html
-        return (f"{_SNAPSHOT_CSS}<div class='ak-snapshot'><h4>{html.escape(self.title)}</h4>"
-                f"<p>{html.escape(self.summary)}</p>{''.join(figures)}"
-                f"<details><summary>Data table</summary>{table}</details></div>")
-
-    def _ipython_display_(self) -> None:
-        self._shown = True
-        display(self.widget())
-        self._send()
-        display(HTML(self.snapshot_html()))
-
-    def __repr__(self) -> str:
-        return f"<Explorer {self.title!r}: controls {list(self.controls)}>"
-
-
-def _slider(description, value, lo, hi, step=0.05, fmt=".2f", integer=False):
-    cls = W.IntSlider if integer else W.FloatSlider
-    kwargs = {} if integer else {"readout_format": fmt}
-    return cls(value=value, min=lo, max=hi, step=step, description=description,
-               continuous_update=False, style=_STYLE, layout=_WIDE, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -336,24 +96,20 @@ def membership_explorer(alliance: str = "nato") -> Explorer:
     ----------
     Leeds et al. (2002), ATOP v4.01; the sources of each membership row (``cases.cite``).
     """
-    from alliancekit import cases
-
     alliances = cases.table("alliances").sort_values("signed")
-    ids = list(alliances["alliance_id"])
-    if alliance not in ids:
-        raise ValueError(f"alliance must be an alliance_id of the case data, e.g. 'nato' or "
-                         f"'triple_alliance'; got {alliance!r}")
+    cases.known_alliance(alliance)
     options = [(f"{row.name} ({row.signed.year})", row.alliance_id)
                for row in alliances.itertuples()]
     controls = {"alliance": W.Dropdown(options=options, value=alliance, description="Alliance",
-                                       style=_STYLE, layout=_WIDE)}
+                                       style=STYLE, layout=WIDE)}
 
     def draw(v):
         row = alliances.set_index("alliance_id").loc[v["alliance"]]
-        m = _membership_frame([v["alliance"]])
+        m = summaries.membership_spans([v["alliance"]])
         end = row["ended"] if pd.notna(row["ended"]) else pd.Timestamp.today().normalize()
         chart = charts.membership_timeline(
-            m, start=str(row["signed"].date()), end=str(end.date()), title=_short(row["name"]),
+            m, start=render.iso_date(row["signed"]), end=render.iso_date(end),
+            title=summaries.short_name(row["name"]),
             subtitle=f"{row['kind'].replace('_', ' ')}, signed {row['signed']:%d %b %Y}")
         founders = cases.members(v["alliance"], row["signed"], use_accession=True)
         last_day = end - pd.Timedelta(days=1) if pd.notna(row["ended"]) else end
@@ -362,7 +118,8 @@ def membership_explorer(alliance: str = "nato") -> Explorer:
                       - set(at_end["ccode"].map(cases.state_name)))
         ending = (f"it ended on {row['ended']:%d %b %Y} with {len(at_end)}"
                   if pd.notna(row["ended"]) else f"it has {len(at_end)} today")
-        summary = (f"{_short(row['name'])}: {len(founders)} founding member(s); {ending}. "
+        short = summaries.short_name(row["name"])
+        summary = (f"{short}: {len(founders)} founding member(s); {ending}. "
                    + (f"States that left before the end: {', '.join(gone)}." if gone
                       else "No state left before the end."))
         return View(chart.data if isinstance(chart.data, pd.DataFrame) else m, chart, summary)
@@ -397,9 +154,7 @@ def member_calculus_explorer(own_cinc: float = 0.03, partner_cinc: float = 0.13,
     ----------
     Morrow (1991); Snyder (1984); Leeds, Long & Mitchell (2000).
     """
-    from alliancekit import cohesion
-
-    depths = [(f"{name} ({d:g})", float(d)) for name, d in cohesion.DEPTH.items()
+    depths = [(f"{name} ({d:g})", float(d)) for name, d in calculus.DEPTH.items()
               if name in ("defense", "neutrality", "consultation")]
     controls = {
         "threat": _slider("Threat faced", threat, 0.0, 1.0),
@@ -409,13 +164,13 @@ def member_calculus_explorer(own_cinc: float = 0.03, partner_cinc: float = 0.13,
         "own_cinc": _slider("Own capabilities (CINC)", own_cinc, 0.005, 0.3, 0.005, ".3f"),
         "partner_cinc": _slider("Partner's capabilities", partner_cinc, 0.005, 0.3, 0.005,
                                 ".3f"),
-        "reliability": _slider("Partner's reliability", cohesion.RELIABILITY, 0.0, 1.0),
+        "reliability": _slider("Partner's reliability", calculus.RELIABILITY, 0.0, 1.0),
         "depth": W.Dropdown(options=depths, value=1.0, description="Obligation",
-                            style=_STYLE, layout=_WIDE),
+                            style=STYLE, layout=WIDE),
     }
 
     def draw(v):
-        m = cohesion.commitment_margin(
+        m = calculus.commitment_margin(
             v["own_cinc"], [v["partner_cinc"]], v["threat"], [v["alignment"]],
             [v["propensity"]], v["outside"], reliability=v["reliability"], depth=v["depth"])
         parts = pd.DataFrame([{k: float(getattr(m, k)) for k in
@@ -447,33 +202,6 @@ def _obligation_types(column: pd.Series) -> list[str]:
     return sorted(kinds)
 
 
-def _short(name: str) -> str:
-    """"North Atlantic Treaty Organization (NATO)" -> "NATO"."""
-    if name.endswith(")") and " (" in name:
-        return name[name.rindex(" (") + 2:-1]
-    return name
-
-
-def _membership_frame(alliance_ids=_POST_1991):
-    from alliancekit import cases
-
-    alliances = cases.table("alliances").set_index("alliance_id")
-    m = cases.table("memberships")
-    m = m[m["alliance_id"].isin(alliance_ids)].copy()
-    if m.empty:
-        return m
-    # One span per state and alliance: a new ATOP phase (exit mode "replaced") is not an exit,
-    # and later NATO members count from their accession, not from their protocol's signature.
-    m["joined"] = m["accession"].fillna(m["joined"])
-    m = m.sort_values("joined").groupby(["alliance_id", "ccode"], as_index=False).agg(
-        joined=("joined", "min"), left=("left", lambda s: s.max() if s.notna().all() else pd.NaT),
-        exit_mode=("exit_mode", "last"))
-    names = alliances["name"].to_dict()
-    m["alliance"] = [_short(names.get(a, a)) for a in m["alliance_id"]]
-    m["state"] = [cases.state_name(int(c)) for c in m["ccode"]]
-    return m
-
-
 def survival_explorer(compare: str = "era") -> Explorer:
     """Lesson 02: how long alliances last (ATOP 1815-2003), filterable, with a post-1991 timeline.
 
@@ -494,27 +222,22 @@ def survival_explorer(compare: str = "era") -> Explorer:
     ----------
     Leeds et al. (2002), ATOP v4.01; Kaplan & Meier (1958).
     """
-    from alliancekit import cases
-
-    everything = cases.durations()
-    # ATOP rows that begin after its 2003 censoring date have no duration to estimate from
-    durations = everything[(everything["years"] >= 0)
-                           & (everything["begin"] <= pd.Timestamp("2003-12-31"))]
-    dropped = len(everything) - len(durations)
+    durations = cases.durations()
+    censored_at = cases.ATOP_CENSOR_DATE.year
     kinds = _obligation_types(durations["obligations"])
     eras = sorted(str(e) for e in pd.unique(durations["era"].dropna()) if str(e).strip())
     groups = ("nothing", "era", "obligations", "size")
-    if compare not in groups:
-        raise ValueError(f"compare must be one of {groups}; got {compare!r}")
+    if not isinstance(compare, str) or compare not in groups:
+        raise unknown("compare", compare, groups)
     controls = {
         "obligation": W.Dropdown(options=[_ANY, *kinds], value=_ANY,
-                                 description="Obligation includes", style=_STYLE, layout=_WIDE),
+                                 description="Obligation includes", style=STYLE, layout=WIDE),
         "size": W.Dropdown(options=list(_SIZES), value="any", description="Members",
-                           style=_STYLE, layout=_WIDE),
+                           style=STYLE, layout=WIDE),
         "era": W.Dropdown(options=[_ANY, *eras], value=_ANY, description="Era began",
-                          style=_STYLE, layout=_WIDE),
+                          style=STYLE, layout=WIDE),
         "compare": W.ToggleButtons(options=groups, value=compare, description="Compare by",
-                                   style=_STYLE),
+                                   style=STYLE),
     }
 
     def draw(v):
@@ -531,20 +254,19 @@ def survival_explorer(compare: str = "era") -> Explorer:
                                  labels=["bilateral", "3-5", "6+"]).astype(str))
         group = None if v["compare"] == "nothing" else v["compare"]
         table = survival.kaplan_meier(d, group)
-        chart = charts.survival_curve(table, subtitle=f"{len(d)} ATOP alliances, 1815-2003")
+        chart = charts.survival_curve(
+            table, subtitle=f"{len(d)} ATOP alliances, 1815-{censored_at}")
         med = []
         for g, rows in table.groupby("group", sort=False):
-            half = rows[rows["survival"] <= 0.5]
-            med.append(f"{g}: half ended within {half['years'].iloc[0]:.1f} years" if len(half)
+            half_life = survival.median_lifespan(rows)
+            med.append(f"{g}: half ended within {half_life:.1f} years" if half_life == half_life
                        else f"{g}: more than half never ended in the data")
         summary = (f"{len(d)} alliances ({int((~d['ended'].astype(bool)).sum())} still in force "
-                   f"in 2003). " + "; ".join(med) + "."
-                   + (f" ({dropped} ATOP alliances begun after 2003 are left out.)"
-                      if dropped else ""))
+                   f"in {censored_at}). " + "; ".join(med) + ".")
         return View(table, chart, summary)
 
     static = []
-    members = _membership_frame()
+    members = summaries.membership_spans(_POST_1991)
     if not members.empty:
         static.append(charts.membership_timeline(
             members, start="1991-01-01", title="NATO, ASEAN and ECOWAS since 1991",
@@ -558,9 +280,7 @@ def survival_explorer(compare: str = "era") -> Explorer:
 # --------------------------------------------------------------------------------------------
 @functools.lru_cache(maxsize=4)
 def _italy_margin():
-    from alliancekit import cohesion
-
-    return cohesion.member_calculus("triple_alliance", 325)
+    return calculus.member_calculus("triple_alliance", "Italy")
 
 
 def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 1915) -> Explorer:
@@ -584,15 +304,13 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
     ----------
     Heider (1946); Cartwright & Harary (1956); Antal, Krapivsky & Redner (2006); Taylor (1954).
     """
-    from alliancekit import networks
-
     if not first <= year <= last:
         raise ValueError(f"year must lie within [{first}, {last}]; got {year}")
     controls = {
         "year": _slider("Year", year, first, last, 1, integer=True),
         "conflict": W.ToggleButtons(options=[("treaty wins", "alliance"),
                                              ("rivalry wins", "rivalry")], value="alliance",
-                                    description="Allied and rival", style=_STYLE),
+                                    description="Allied and rival", style=STYLE),
     }
     try:
         italy = _italy_margin()
@@ -600,7 +318,7 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
         italy = None
 
     def draw(v):
-        G = networks.signed_graph(v["year"], conflict=v["conflict"])
+        G = europe.signed_graph(v["year"], conflict=v["conflict"])
         tri = networks.triads(G)
         frus = networks.frustration(G)
         net = charts.network_chart(networks.node_positions(G), networks.edge_table(G),
@@ -628,15 +346,12 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
 # --------------------------------------------------------------------------------------------
 # 04 the Little Entente's capabilities
 # --------------------------------------------------------------------------------------------
-_ENTENTE = (315, 345, 360)          # Czechoslovakia, Yugoslavia, Romania (COW codes)
-_HUNGARY, _GERMANY, _FRANCE = 310, 255, 220
+_HUNGARY, _GERMANY, _FRANCE = "HUN", "GMY", "FRN"     # COW abbreviations
 
 
 @functools.lru_cache(maxsize=2)
 def _entente_cinc(first, last):
-    from alliancekit import cases
-
-    return cases.cinc(states=[*_ENTENTE, _HUNGARY, _GERMANY, _FRANCE],
+    return cases.cinc(states=[*cases.LITTLE_ENTENTE, _HUNGARY, _GERMANY, _FRANCE],
                       years=list(range(first, last + 1)))
 
 
@@ -669,14 +384,14 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
     cinc = _entente_cinc(int(first), int(last))
     controls = {
         "france": W.Checkbox(value=bool(france), description="Count France's guarantee",
-                             indent=False, layout=_AUTO),
+                             indent=False, layout=AUTO),
     }
 
     def draw(v):
         entente = "Little Entente + France" if v["france"] else "Little Entente"
-        sides = {entente: [*_ENTENTE, *([_FRANCE] if v["france"] else [])],
+        sides = {entente: [*cases.LITTLE_ENTENTE, *([_FRANCE] if v["france"] else [])],
                  "Hungary": [_HUNGARY], "Germany": [_GERMANY]}
-        totals = charts.side_totals(cinc, sides)
+        totals = summaries.side_totals(cinc, sides)
         chart = charts.capabilities_chart(
             totals, title="The Little Entente's capabilities",
             subtitle="CINC, share of world capabilities", browser_controls=True,
@@ -702,16 +417,12 @@ _GENERIC = {"T": 0.6, "A": 0.6, "I": 0.5, "R": 0.5, "S": 0.3, "L": 0.2, "H": 0.2
 
 def _scenario_or_none(name):
     """The scenario's baseline drivers, or None when the case data cannot build it."""
-    from alliancekit import cohesion
-
     if name is None:
         return None
-    return cohesion.scenario(name)
+    return scenarios.scenario(name)
 
 
 def _simulate_view(v, scenario, years, drivers, runs, seed, shocks=None):
-    from alliancekit import cohesion
-
     kwargs = dict(runs=runs, seed=seed, gamma=v.get("feedback", 0.4))
     if scenario is None:
         frame = cohesion.simulate(drivers=drivers, years=years, shocks=shocks or False, **kwargs)
@@ -749,8 +460,6 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
     ----------
     Owusu & Bruce-Ghartey (2026); Snyder (1997).
     """
-    from alliancekit import cohesion
-
     scen = _scenario_or_none(scenario)
     if scen is None:
         years, start, shocks = range(2000, 2031), dict(_GENERIC), None
@@ -764,7 +473,7 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
     controls["feedback"] = _slider("Perception feedback (γ)", 0.4, 0.0, 0.75)
     if scen is not None:
         controls["events"] = W.Checkbox(value=True, description="Dated events of the case",
-                                        indent=False, layout=_AUTO)
+                                        indent=False, layout=AUTO)
     c_min = cohesion.CohesionParams().c_min
 
     def draw(v):
@@ -819,15 +528,13 @@ def portfolio_explorer(q: float = 0.25, phi: float = 0.5) -> Explorer:
     ----------
     Leeds, Long & Mitchell (2000); Kuik (2008).
     """
-    from alliancekit import strategies
-
     controls = {
         "q": _slider("Chance of a common shock", q, 0.0, 1.0),
         "phi": _slider("Depth of the shock (φ)", phi, 0.0, 1.0),
         "reliability": _slider("Partners' honour rate", strategies.LLM_HONOURED, 0.3, 0.95,
                                0.01),
         "calibrate": W.Checkbox(value=True, description="Rate is the observed average",
-                                indent=False, layout=_AUTO),
+                                indent=False, layout=AUTO),
     }
 
     def draw(v):
@@ -885,8 +592,6 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
     Explorer
         Its data: the fan (year, mean, q5 ... q95) and ``dissolved`` by year.
     """
-    from alliancekit import cohesion
-
     scen = _scenario_or_none(scenario)
     if scen is None:
         years = range(2020, 2036)
@@ -899,7 +604,7 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
     controls = {k: _slider(name, round(start[k] * 20) / 20, 0.0, 1.0)
                 for k, (name, _role) in _CHECKLIST.items()}
     controls["shock"] = W.Dropdown(options=list(_SHOCKS), value="external shock",
-                                   description="Scenario shock", style=_STYLE, layout=_WIDE)
+                                   description="Scenario shock", style=STYLE, layout=WIDE)
     controls["shock_year"] = _slider("Shock year", (first + last + 1) // 2, first, last, 1,
                                      integer=True)
     controls["shock_size"] = _slider("Shock size", 0.5, 0.0, 1.0)
@@ -937,34 +642,6 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
                     note="Score each item, then pick a shock: does the alliance hold?")
 
 
-def control_values(widget) -> list:
-    """Values a learner can reach with a control, extremes first (for smoke tests and benchmarks).
-
-    Parameters
-    ----------
-    widget : ipywidgets slider, range slider, checkbox, dropdown or toggle buttons
-
-    Returns
-    -------
-    list
-        The minimum, maximum and middle of a slider; both states of a checkbox; every option of a
-        dropdown or toggle buttons.
-    """
-    if isinstance(widget, W.IntRangeSlider):
-        lo, hi = widget.min, widget.max
-        return [(lo, lo), (hi, hi), (lo, hi), ((lo + hi) // 2, hi)]
-    if isinstance(widget, W.IntSlider):
-        return [widget.min, widget.max, (widget.min + widget.max) // 2]
-    if isinstance(widget, W.FloatSlider):
-        return [widget.min, widget.max, (widget.min + widget.max) / 2]
-    if isinstance(widget, W.Checkbox):
-        return [not widget.value, widget.value]
-    if isinstance(widget, (W.Dropdown, W.ToggleButtons)):
-        return [value for _, value in widget._options_full]
-    raise ValueError(f"widget must be a slider, checkbox, dropdown or toggle buttons; got "
-                     f"{type(widget).__name__}")
-
-
 # --------------------------------------------------------------------------------------------
 # 09 replications: the 1936 landscape under other weights
 # --------------------------------------------------------------------------------------------
@@ -983,8 +660,6 @@ def landscape_weights_explorer() -> Explorer:
     ----------
     Axelrod & Bennett (1993).
     """
-    from alliancekit import europe1936, replication_charts
-
     registered = europe1936.weights()
     labels = {"ideology": "Ideology", "war_history": "War history", "rivalry": "Rivalry",
               "border": "Land border"}

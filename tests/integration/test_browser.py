@@ -616,14 +616,43 @@ def test_learner_sees_pass_then_fail_from_the_self_check(session, lab, exercise)
 
         _type_into(page, answer_cell, right)
         shown = _run_answer_and_check(page, answer_cell, check_cell)
-        assert "✅" in shown and "correct" in shown, f"the right answer showed: {shown!r}"
+        assert "[PASS]" in shown and "correct" in shown, f"the right answer showed: {shown!r}"
         session.screenshot_at(f"{exercise.parent.name}-pass", check_cell)
 
         _type_into(page, answer_cell, wrong)
         shown = _run_answer_and_check(page, answer_cell, check_cell)
-        assert "❌" in shown and "not yet" in shown, f"a wrong answer showed: {shown!r}"
-        assert "✅" not in shown
+        assert "[NOT YET]" in shown and "hint:" in shown, f"a wrong answer showed: {shown!r}"
+        assert "[PASS]" not in shown and "Traceback" not in shown
         session.screenshot_at(f"{exercise.parent.name}-fail", check_cell)
+        assert_offline(session)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("app", ["jupyterlab", "notebook7"])
+def test_run_all_on_an_untouched_exercise_shows_every_check_without_a_traceback(session, lab, app):
+    """The raises-exception tag lets Run All go past unanswered questions in both front ends."""
+    name = "ex01-theory"
+    relative = f"exercises/{name}/{name}.ipynb"
+    student = json.loads((ROOT / relative).read_text())["cells"]
+    checks = [c for c in student if _nbgrader(c).get("grade") and not _nbgrader(c).get("solution")]
+    page = session.page
+    with evidence(session):
+        if app == "jupyterlab":
+            bs.open_notebook(page, lab, relative)
+        else:
+            page.goto(f"{lab.url}notebooks/{relative}?token={lab.token}")
+            page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+            page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for(
+                timeout=90_000)
+        bs.click_menu(page, "Run", "runmenu:run-all")
+        summary = f"0 of {len(checks)} checks pass"
+        page.wait_for_function("(s) => document.body.innerText.includes(s)", arg=summary,
+                               timeout=120_000)
+        shown = page.locator(".jp-Notebook").first.inner_text()
+        assert shown.count("[NOT ANSWERED YET]") >= len(checks), shown[-2000:]
+        assert "Traceback" not in shown and "Cell In[" not in shown
+        last = page.locator(".jp-Notebook .jp-Cell").last.inner_text()
+        assert summary in last
         assert_offline(session)
 
 

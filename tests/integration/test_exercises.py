@@ -77,28 +77,55 @@ def _load_generator():
 # --------------------------------------------------------------------------------------------
 # The self-check learners see (alliancekit.checks)
 # --------------------------------------------------------------------------------------------
-def test_a_passing_check_prints_a_green_tick(capsys):
+def test_a_passing_check_prints_one_line_with_the_word_pass(capsys):
     with check("Q1"):
         assert 1 + 1 == 2
-    assert capsys.readouterr().out.strip() == "✅ Q1: correct, all visible checks pass."
+    assert capsys.readouterr().out.strip() == "[PASS] Q1: correct, all visible checks pass."
 
 
-def test_a_failing_check_prints_the_hint_and_still_raises(capsys):
-    with pytest.raises(AssertionError, match="a hint"):
-        with check("Q2"):
-            raise AssertionError("a hint")
-    assert capsys.readouterr().out.strip() == "❌ Q2: not yet: a hint"
+def test_a_failing_check_raises_a_short_framed_block_with_reason_and_hint(capsys):
+    with pytest.raises(checks.CheckFailed) as failed:
+        with check("Q2", hint="reread section 2"):
+            raise AssertionError("a reason")
+    lines = failed.value._render_traceback_()
+    assert lines[0].startswith("+---") and lines[-1].startswith("+---")  # a frame, not one line
+    assert lines[1] == "| [NOT YET] Q2"
+    assert "what is wrong: a reason" in lines[2] and "hint: reread section 2" in lines[3]
+    assert isinstance(failed.value, AssertionError)  # nbgrader and plain pytest see a failure
+    assert capsys.readouterr().out == ""  # the block is the whole message: nothing printed twice
 
 
-def test_an_unanswered_question_gets_a_friendly_explanation(capsys):
-    with pytest.raises(NameError):
+def test_pass_and_fail_differ_in_word_and_shape_without_emoji():
+    with pytest.raises(checks.CheckFailed) as failed:
+        check("Q1", lambda: (_ for _ in ()).throw(AssertionError("no")))
+    shown = failed.value.render()
+    passed = "[PASS] Q1: correct, all visible checks pass."
+    assert "[PASS]" not in shown and "[NOT YET]" in shown
+    assert len(shown.splitlines()) >= 4 and len(passed.splitlines()) == 1
+    assert all(ord(ch) < 0x2000 for ch in shown + passed)  # readable without an emoji font
+
+
+def test_an_unanswered_question_says_not_answered_yet():
+    with pytest.raises(checks.NotAnswered) as missing:
         check("Q3", lambda: undefined_answer)  # noqa: F821
-    out = capsys.readouterr().out
-    assert out.startswith("❌ Q3: not yet:") and "Run the answer cell above first" in out
-    with pytest.raises(NotImplementedError):
+    assert "[NOT ANSWERED YET] Q3" in missing.value.render()
+    with pytest.raises(checks.NotAnswered) as stub:
         with check("Q4"):
             raise NotImplementedError()
-    assert "still raises NotImplementedError" in capsys.readouterr().out
+    assert "raise NotImplementedError()" in stub.value.render()
+
+
+def test_the_summary_counts_passes_and_names_the_rest(capsys):
+    checks.start()
+    check("Q1", lambda: None)
+    with pytest.raises(checks.CheckFailed):
+        check("Q2", lambda: 1 / 0)
+    with pytest.raises(checks.NotAnswered):
+        check("Q3", lambda: undefined_answer)  # noqa: F821
+    line = checks.summary("Q1", "Q2", "Q3", "Q4")
+    assert line == ("1 of 4 checks pass; not yet: Q2; not answered yet: Q3; not run yet: Q4.")
+    with pytest.raises(ValueError, match="name the set's questions"):
+        checks.summary()
 
 
 @pytest.mark.parametrize("bad", ["", "  ", None, 3])
@@ -188,6 +215,45 @@ def test_every_learning_objective_is_in_the_coverage_table(name):
         for question in re.findall(r"Q\d+", row.group(1)):
             label = f"**{question}**"
             assert label in "\n".join(c.source for c in _source(name).cells), (name, question)
+
+
+# --------------------------------------------------------------------------------------------
+# Run All as a learner does it (executes notebooks)
+# --------------------------------------------------------------------------------------------
+TRACEBACK_MARKS = ("Traceback", "Cell In[", "File \"", "----> ", "site-packages")
+
+
+def _errors(nb) -> list[tuple[int, dict]]:
+    return [(i, o) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            for o in c.get("outputs", []) if o.output_type == "error"]
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("name", SETS)
+def test_run_all_on_an_untouched_set_reaches_the_summary_without_a_traceback(name):
+    from nbrun import run_notebook
+
+    # allow_errors=False: only the cells' raises-exception tag lets the run go past a failure
+    nb = run_notebook(ROOT / "exercises" / name / f"{name}.ipynb", timeout=60)
+    last = nb.cells[-1]
+    said = "".join(o.get("text", "") for o in last.outputs)
+    tests = [c for c in nb.cells if _meta(c).get("grade") and not _meta(c).get("solution")]
+    assert said.startswith(f"0 of {len(tests)} checks pass"), said
+    errors = _errors(nb)
+    assert len(errors) >= len(tests)
+    for index, error in errors:
+        shown = "\n".join(error["traceback"])
+        assert "NOT ANSWERED YET" in shown, (index, shown)
+        assert not any(mark in shown for mark in TRACEBACK_MARKS), (index, shown)
+        assert len(error["traceback"]) <= 6, (index, shown)
+
+
+def test_every_answer_and_test_cell_is_tagged_to_let_run_all_go_on():
+    for name in SETS:
+        for cell in _student(name).cells:
+            meta = _meta(cell)
+            if cell.cell_type == "code" and (meta.get("solution") or meta.get("grade")):
+                assert "raises-exception" in cell.metadata.get("tags", []), (name, meta)
 
 
 # --------------------------------------------------------------------------------------------

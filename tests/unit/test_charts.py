@@ -165,7 +165,7 @@ def test_builder_sets_a_title_and_a_description(name):
     spec = chart.to_dict()
     assert spec.get("title"), name
     assert isinstance(spec.get("description"), str) and len(spec["description"]) > 20
-    assert charts.describe(chart).startswith(charts._title_text(chart))
+    assert charts.describe(chart).startswith(charts.title_text(chart))
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
@@ -226,14 +226,15 @@ def test_data_table_escapes_html_and_says_when_rows_are_left_out():
     assert "C &amp; D" in table.html and "first 2 of 5 rows" in table.html
 
 
-@pytest.mark.parametrize("bad", [0, -1, 2.5, True])
-def test_data_table_rejects_bad_max_rows(bad):
-    with pytest.raises(ValueError, match="max_rows"):
+@pytest.mark.parametrize("bad,exc", [(0, ValueError), (-1, ValueError), (2.5, ValueError),
+                                     (True, TypeError), (None, TypeError)])
+def test_data_table_rejects_bad_max_rows(bad, exc):
+    with pytest.raises(exc, match="max_rows"):
         charts.data_table(pd.DataFrame({"a": [1]}), max_rows=bad)
 
 
 def test_data_table_rejects_other_objects():
-    with pytest.raises(ValueError, match="chart_or_frame"):
+    with pytest.raises(TypeError, match="chart_or_frame"):
         charts.data_table([1, 2, 3])
 
 

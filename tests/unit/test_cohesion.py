@@ -395,13 +395,23 @@ def test_alpha_plus_gamma_above_one_is_rejected():
     ({"T": -0.2}, "T"),
     ({"shocks": [(2001, "Z")]}, "driver"),
     ({"initial": {"cohesion": 2}}, "initial cohesion"),
-    ({"seed": "abc"}, "seed"),
     ({"seed": -1}, "seed"),
 ])
 def test_simulate_rejects_bad_arguments_naming_them(kwargs, name):
     args = dict(drivers=STEADY, years=YEARS, runs=5, seed=0)
     args.update(kwargs)
     with pytest.raises(ValueError, match=name):
+        cohesion.simulate(**args)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"seed": "abc"}, "seed"), ({"runs": None}, "runs"), ({"runs": 2.5}, "runs"),
+    ({"drivers": {"T": "high"}}, "T"), ({"gamma": "0.5"}, "gamma"),
+])
+def test_simulate_rejects_arguments_of_the_wrong_type_naming_them(kwargs, name):
+    args = dict(drivers=STEADY, years=YEARS, runs=5, seed=0)
+    args.update(kwargs)
+    with pytest.raises((TypeError, ValueError), match=name):
         cohesion.simulate(**args)
 
 

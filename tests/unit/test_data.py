@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from alliancekit import cases
+from alliancekit.cases import _tables as tables
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "alliancekit" / "data"
@@ -48,14 +49,14 @@ def _ymd(y, m, d):
 # ----------------------------------------------------------------------------------- schema
 @pytest.mark.parametrize("name", OURS)
 def test_table_has_exactly_the_documented_columns(name):
-    assert list(cases.table(name).columns) == list(cases._SCHEMAS[name])
+    assert list(cases.table(name).columns) == list(tables._SCHEMAS[name])
 
 
 @pytest.mark.parametrize("name", OURS)
 def test_every_column_is_documented_in_the_schema_readme(name):
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     section = readme.split(f"## {name}.csv", 1)[1].split("\n## ", 1)[0]
-    for col in cases._SCHEMAS[name]:
+    for col in tables._SCHEMAS[name]:
         assert col in section, f"{name}.csv column {col!r} is not described in data/README.md"
 
 

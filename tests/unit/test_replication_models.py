@@ -153,3 +153,25 @@ def test_sensitivity_marks_the_registered_weight_once_per_factor():
     assert frame.groupby("factor").registered.sum().to_dict() == {
         "border": 1, "ideology": 1, "rivalry": 1, "war_history": 1}
     assert frame.correct.between(0, 17).all()
+
+
+def test_1936_inputs_never_read_the_alliance_data(monkeypatch):
+    """The landscape must not see the alignments it is meant to predict."""
+    real = europe1936.cases.table
+    forbidden = {"alliances", "memberships", "atop_alliances", "rivalries", "europe1936_sides"}
+
+    def guarded(name):
+        assert name not in forbidden, f"the 1936 inputs read {name}"
+        return real(name)
+
+    monkeypatch.setattr(europe1936.cases, "table", guarded)
+    assert europe1936.inputs().propensity.shape == (17, 17)
+
+
+def test_weighted_honour_rate_counts_each_row_its_weight():
+    d = pd.DataFrame({"honorBF": [1, 0], "violateBF": [0, 1], "nonaggBF": [0, 0],
+                      "consulBF": [0, 0]})
+    out = fulfilment.honour_rate(d, weights=pd.Series([1.0, 3.0]))
+    assert (out["honoured"], out["violated"], out["rate"]) == (1.0, 3.0, 0.25)
+    with pytest.raises(ValueError, match="weights"):
+        fulfilment.honour_rate(d, weights=pd.Series([1.0, -1.0]))

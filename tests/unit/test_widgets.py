@@ -58,7 +58,7 @@ def test_control_values_reach_both_extremes():
 
 
 def test_control_values_refuses_unknown_widgets():
-    with pytest.raises(ValueError, match="widget"):
+    with pytest.raises(TypeError, match="widget"):
         control_values(W.Text())
 
 

@@ -1,9 +1,10 @@
 """The course's case data: alliances, their members, dated events, capabilities and sources.
 
 Every table lives as a CSV file in ``alliancekit/data/`` (schema: ``alliancekit/data/README.md``).
-This module reads them with `importlib.resources`, checks them, and hands out pandas DataFrames:
-dates as ``datetime64``, state codes as integers. Each file is read and checked once per session
-(cached); every call returns a fresh copy, so changing a result never changes the data.
+``cases._tables`` reads and checks them (the only code in the package that reads files); this
+module answers questions about them with pandas DataFrames: dates as ``datetime64``, state codes as
+integers. Each file is read and checked once per session (cached); every call returns a fresh
+copy, so changing a result never changes the data.
 
 Membership on a date is half-open: a state is a member on day *d* when ``joined <= d < left``
 (``left`` empty means still in force). A state that left on 23 May 1915 is no longer a member
@@ -28,28 +29,34 @@ Correlates of War Project (2017). State System Membership List, v2016.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import functools
-import io
 import numbers
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from .. import _validate as vd
+from .._validate import UnknownNameError
+from .._validate import unknown as _unknown
+from ._tables import (  # noqa: F401 (re-exported: the public API of the case data)
+    EXIT_MODES,
+    KINDS,
+    MECHANISMS,
+    PRECISIONS,
+    DataError,
+    _load,
+    table,
+    table_names,
+)
+
 __all__ = [
     "UnknownNameError", "DataError", "Case", "table", "table_names", "state_code", "state_name",
-    "members", "alliances_of", "cinc", "case", "case_names", "durations", "cite", "data_versions",
-    "KINDS", "EXIT_MODES", "MECHANISMS",
+    "members", "memberships_on", "alliances_of", "cinc", "case", "case_names",
+    "durations", "cite", "data_versions", "KINDS", "EXIT_MODES", "MECHANISMS", "GREAT_POWERS",
+    "LITTLE_ENTENTE", "ATOP_CENSOR_DATE",
 ]
 
-KINDS = ("formal_alliance", "informal_entente", "regional_organisation", "coalition")
-EXIT_MODES = ("in_force", "expired", "renounced", "defected", "lost_independence", "dissolved",
-              "replaced", "suspended")
-MECHANISMS = ("leadership", "domestic_politics", "power_asymmetry", "external_shock",
-              "signalling_perception")
-PRECISIONS = ("day", "month", "year")
 
 #: Dates accepted by the date arguments (the data run from 1815 to the present).
 FIRST_DATE = pd.Timestamp("1800-01-01")
@@ -60,294 +67,11 @@ CINC_YEARS = (1816, 2022)
 #: (ATOP v4.01 itself records alliances to 2016; `durations(until=...)` can use more of it.)
 ATOP_CENSOR_DATE = pd.Timestamp("2003-12-31")
 ATOP_LAST_YEAR = 2016
-
-
-class UnknownNameError(LookupError):
-    """A name (table, state, alliance, case, source key) that the data do not know.
-
-    The message lists close matches; they are also in the ``matches`` attribute.
-    """
-
-    def __init__(self, message: str, matches: list[str] | None = None):
-        super().__init__(message)
-        self.matches = list(matches or [])
-
-
-class DataError(ValueError):
-    """A shipped CSV file breaks its schema (raised when the table is loaded)."""
-
-
-# --------------------------------------------------------------------------------------------
-# schemas: column -> type. "str", "int", "optional_int", "date", "float", "optional_float",
-# "flag" (0/1). Tables not listed here are read as pandas reads them and only their sources checked.
-# --------------------------------------------------------------------------------------------
-_SCHEMAS: dict[str, dict[str, str]] = {
-    "sources": {"key": "str", "citation": "str"},
-    "states": {"ccode": "int", "stateabb": "str", "name": "str", "first_entry": "date",
-               "last_exit": "date", "aliases": "str", "source": "str"},
-    "alliances": {"alliance_id": "str", "name": "str", "kind": "str", "defense": "flag",
-                  "offense": "flag", "neutrality": "flag", "nonaggression": "flag",
-                  "consultation": "flag", "signed": "date", "signed_precision": "str",
-                  "ended": "date",
-                  "atop_id": "optional_int", "notes": "str", "source": "str"},
-    "memberships": {"alliance_id": "str", "ccode": "int", "phase": "int", "joined": "date",
-                    "joined_precision": "str", "left": "date", "exit_mode": "str",
-                    "date_basis": "str", "accession": "date",
-                    "atop_termmode": "optional_int", "atop_termcaus": "optional_int",
-                    "notes": "str", "source": "str"},
-    "events": {"event_id": "str", "date": "date", "precision": "str", "alliance_id": "str",
-               "ccodes": "str", "mechanism": "str", "description": "str",
-               "size": "optional_float", "size_basis": "str", "source": "str"},
-    "capabilities": {"ccode": "int", "stateabb": "str", "year": "int", "milex": "optional_float",
-                     "milper": "optional_float", "irst": "optional_float",
-                     "pec": "optional_float", "tpop": "optional_float", "upop": "optional_float",
-                     "cinc": "float", "source": "str"},
-    "atop_alliances": {"atopid": "int", "begin": "date", "end": "date", "begin_day_missing": "flag",
-                       "end_day_missing": "flag", "ineffect": "flag", "defense": "flag",
-                       "offense": "flag", "neutral": "flag", "nonagg": "flag", "consul": "flag",
-                       "bilateral": "flag", "n_members": "int", "termmode": "optional_int",
-                       "end_cause": "str", "source": "str"},
-    "reliability": {"sample": "optional_int", "warid": "int", "atopid": "optional_int",
-                    "cowwarid": "optional_int", "warname": "str", "cowid": "optional_int",
-                    "multilateral": "optional_int", "honorBF": "optional_int",
-                    "violateBF": "optional_int", "honorLLM": "optional_int",
-                    "violateLLM": "optional_int", "sabroskyhonorbf": "optional_int",
-                    "sabroskyhonorllm": "optional_int", "defense": "optional_int",
-                    "offense": "optional_int", "neutral": "optional_int",
-                    "nonagg": "optional_int", "consul": "optional_int", "source": "str"},
-}
-#: Columns that may not be empty (beyond the typed ones, which are checked by type).
-_REQUIRED = {
-    "sources": ("key", "citation"), "states": ("stateabb", "name", "source"),
-    "alliances": ("alliance_id", "name", "kind", "signed", "source"),
-    "memberships": ("alliance_id", "joined", "exit_mode", "date_basis", "source"),
-    "events": ("event_id", "date", "precision", "alliance_id", "ccodes", "mechanism",
-               "description", "source"),
-    "capabilities": ("source",), "atop_alliances": ("begin", "source"),
-    "reliability": ("warname", "source"),
-}
-_KEYS = {
-    "sources": ("key",), "states": ("ccode",), "alliances": ("alliance_id",),
-    "memberships": ("alliance_id", "ccode", "phase"), "events": ("event_id",),
-    "capabilities": ("ccode", "year"), "atop_alliances": ("atopid",),
-}
-
-
-def _data_dir():
-    return resources.files("alliancekit") / "data"
-
-
-def table_names() -> list[str]:
-    """Names accepted by `table`: every CSV file shipped in ``alliancekit/data/``.
-
-    >>> "alliances" in table_names()
-    True
-    """
-    return sorted(p.name[:-4] for p in _data_dir().iterdir() if p.name.endswith(".csv"))
-
-
-def _unknown(kind: str, value, known) -> UnknownNameError:
-    known = [str(k) for k in known]
-    close = difflib.get_close_matches(str(value), known, n=5, cutoff=0.5)
-    if not close:
-        low = str(value).lower()
-        close = [k for k in known if low and (low in k.lower() or k.lower() in low)][:5]
-    hint = f"; close matches: {close}" if close else ""
-    shown = known if len(known) <= 30 else known[:30] + ["..."]
-    return UnknownNameError(f"unknown {kind} {value!r}{hint}. Known: {shown}", close)
-
-
-@functools.lru_cache(maxsize=None)
-def _read_text(name: str) -> str:
-    return (_data_dir() / f"{name}.csv").read_text(encoding="utf-8")
-
-
-def _typed(frame: pd.DataFrame, name: str, schema: dict[str, str]) -> pd.DataFrame:
-    cols = list(frame.columns)
-    if cols != list(schema):
-        raise DataError(f"{name}.csv: columns {cols} differ from the schema {list(schema)}")
-    out = {}
-    for col, kind in schema.items():
-        s = frame[col]
-        try:
-            if kind == "str":
-                out[col] = s.astype(str)
-            elif kind in ("int", "flag"):
-                if (s == "").any():
-                    raise ValueError("empty cell")
-                out[col] = s.astype("int64")
-                if kind == "flag" and not out[col].isin([0, 1]).all():
-                    raise ValueError("values other than 0 and 1")
-            elif kind == "optional_int":
-                out[col] = pd.to_numeric(s.replace("", None)).astype("Int64")
-            elif kind == "float":
-                out[col] = s.astype("float64")
-            elif kind == "optional_float":
-                out[col] = pd.to_numeric(s.replace("", None)).astype("float64")
-            elif kind == "date":
-                out[col] = pd.to_datetime(s.replace("", None), format="%Y-%m-%d").astype(
-                    "datetime64[ns]")
-        except (ValueError, TypeError) as err:
-            raise DataError(f"{name}.csv: column {col!r} is not {kind}: {err}") from None
-    return pd.DataFrame(out)
-
-
-def _check_sources(frame: pd.DataFrame, name: str, keys: set[str]) -> None:
-    if "source" not in frame.columns:
-        raise DataError(f"{name}.csv has no 'source' column: every row must cite a source")
-    for i, text in frame["source"].astype(str).items():
-        parts = [p.strip() for p in text.split(";") if p.strip()]
-        bad = [p for p in parts if p not in keys]
-        if not parts or bad:
-            raise DataError(f"{name}.csv row {i}: source {text!r} has keys not in sources.csv: "
-                            f"{bad or '(empty)'}")
-
-
-@functools.lru_cache(maxsize=None)
-def _load(name: str) -> pd.DataFrame:
-    """Read, type and check one table (cached; never hand the cached frame out)."""
-    text = _read_text(name)
-    if name in _SCHEMAS:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        frame = _typed(raw, name, _SCHEMAS[name])
-        for col in _REQUIRED.get(name, ()):
-            empty = frame[col].isna() | (frame[col].astype(str) == "")
-            if empty.any():
-                raise DataError(f"{name}.csv: column {col!r} is empty in rows "
-                                f"{list(frame.index[empty])[:10]}")
-    else:
-        frame = pd.read_csv(io.StringIO(text))
-    if name in _KEYS:
-        dup = frame.duplicated(list(_KEYS[name]), keep=False)
-        if dup.any():
-            raise DataError(f"{name}.csv: duplicate keys {list(_KEYS[name])} in rows "
-                            f"{list(frame.index[dup])[:10]}")
-    if name != "sources":
-        _check_sources(frame, name, set(_load("sources")["key"]))
-        _check_links(frame, name)
-    frame.attrs["table"] = name
-    return frame
-
-
-def _check_links(frame: pd.DataFrame, name: str) -> None:
-    """Cross-table checks: codes exist, ids resolve, allowed values, joined <= left."""
-    if name == "states":
-        return
-    ccodes = set(_load("states")["ccode"])
-    # state-code columns: ccode in our tables; ccode* in any other shipped table (e.g. rivalries)
-    code_cols = [c for c in frame.columns if c == "ccode" or (name not in _SCHEMAS
-                                                             and str(c).startswith("ccode"))]
-    for col in code_cols:
-        values = pd.to_numeric(frame[col], errors="coerce")
-        if (values.isna() & frame[col].notna()).any():
-            raise DataError(f"{name}.csv: column {col!r} holds values that are not state codes")
-        bad = sorted(set(values.dropna().astype(int)) - ccodes)
-        if bad:
-            raise DataError(f"{name}.csv: state codes in {col!r} not in the COW state list: {bad}")
-    if name not in _SCHEMAS and "alliance_id" in frame.columns:
-        ids = set(_load("alliances")["alliance_id"])
-        bad = sorted(set(frame["alliance_id"].dropna().astype(str)) - ids)
-        if bad:
-            raise DataError(f"{name}.csv: alliance ids not in alliances.csv: {bad}")
-    if name == "alliances":
-        _allowed(frame, name, "kind", KINDS)
-        _allowed(frame, name, "signed_precision", PRECISIONS)
-        bad = frame["ended"].notna() & (frame["ended"] < frame["signed"])
-        if bad.any():
-            raise DataError(f"{name}.csv: ended before signed in {list(frame.alliance_id[bad])}")
-    if name in ("memberships", "events"):
-        ids = set(_load("alliances")["alliance_id"])
-        bad = sorted(set(frame["alliance_id"]) - ids)
-        if bad:
-            raise DataError(f"{name}.csv: alliance ids not in alliances.csv: {bad}")
-    if name == "memberships":
-        _allowed(frame, name, "exit_mode", EXIT_MODES)
-        _allowed(frame, name, "date_basis", ("atop", "hand"))
-        _allowed(frame, name, "joined_precision", PRECISIONS)
-        bad = frame["left"].notna() & (frame["left"] < frame["joined"])
-        if bad.any():
-            raise DataError(f"{name}.csv: left before joined in rows {list(frame.index[bad])}")
-        open_ = frame["left"].isna() != (frame["exit_mode"] == "in_force")
-        if open_.any():
-            raise DataError(f"{name}.csv: exit_mode 'in_force' must go with an empty 'left' "
-                            f"(rows {list(frame.index[open_])[:10]})")
-    if name == "events":
-        _allowed(frame, name, "mechanism", MECHANISMS)
-        _allowed(frame, name, "precision", PRECISIONS)
-        for i, text in frame["ccodes"].items():
-            try:
-                codes = {int(c) for c in str(text).split(";")}
-            except ValueError:
-                raise DataError(f"events.csv row {i}: ccodes {text!r} are not ';'-separated "
-                                "integers") from None
-            if codes - ccodes:
-                raise DataError(f"events.csv row {i}: state codes not in the COW list: "
-                                f"{sorted(codes - ccodes)}")
-    if name == "events":
-        size = frame["size"]
-        bad = size.notna() & ((size < 0) | (size > 1))
-        if bad.any():
-            raise DataError(f"events.csv: size must lie in [0, 1]; rows {list(frame.index[bad])}")
-        unjustified = size.notna() & (frame["size_basis"].fillna("") == "")
-        if unjustified.any():
-            raise DataError(f"events.csv: a coded size needs a size_basis (the rule and why); "
-                            f"rows {list(frame.index[unjustified])}")
-    if name == "atop_alliances":
-        bad = frame["end"].notna() & (frame["end"] < frame["begin"])
-        if bad.any():
-            raise DataError(f"{name}.csv: end before begin for atopid {list(frame.atopid[bad])}")
-        from alliancekit.termination import CAUSES
-
-        _allowed(frame, name, "end_cause", ["", *CAUSES])
-
-
-def _allowed(frame, name, col, allowed) -> None:
-    bad = sorted(set(frame[col]) - set(allowed))
-    if bad:
-        raise DataError(f"{name}.csv: column {col!r} has values {bad}; allowed: {list(allowed)}")
-
-
-def table(name: str) -> pd.DataFrame:
-    """One of the shipped tables, validated, as a new DataFrame.
-
-    Parameters
-    ----------
-    name : str
-        A table name from `table_names` (``"states"``, ``"alliances"``, ``"memberships"``,
-        ``"events"``, ``"capabilities"``, ``"sources"``, ``"atop_alliances"``,
-        ``"reliability"`` and any other CSV in ``alliancekit/data/``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy: changing it does not change the cached data. Dates are ``datetime64[ns]``, state
-        codes ``int64`` (``Int64`` where a column may be empty). The schema is in
-        ``alliancekit/data/README.md``.
-
-    Raises
-    ------
-    UnknownNameError
-        For a name that is not a shipped table (the message lists close matches).
-    DataError
-        If the file breaks its schema (a bug in the shipped data).
-
-    References
-    ----------
-    Owusu & Bruce-Ghartey (2026); see `cite` for each row's sources.
-
-    Examples
-    --------
-    >>> table("alliances").set_index("alliance_id").loc["dual_alliance", "signed"]
-    Timestamp('1879-10-07 00:00:00')
-    """
-    if not isinstance(name, str):
-        raise ValueError(f"name must be a table name (str) from {table_names()}, got "
-                         f"{type(name).__name__}")
-    if name.endswith(".csv"):
-        name = name[:-4]
-    if name not in table_names():
-        raise _unknown("table", name, table_names())
-    return _load(name).copy()
+#: The six great powers of 1872-1918 as COW codes: UK, France, Germany, Austria-Hungary, Italy,
+#: Russia (Correlates of War state system v2016).
+GREAT_POWERS = (200, 220, 255, 300, 325, 365)
+#: The Little Entente's three members as COW codes: Czechoslovakia, Yugoslavia, Romania.
+LITTLE_ENTENTE = (315, 345, 360)
 
 
 # --------------------------------------------------------------------------------------------
@@ -379,13 +103,13 @@ def _state_lookup() -> tuple[dict, dict, dict]:
 
 
 def _as_code(value, argument: str) -> int:
-    """An integer COW code from an int-like value, or ValueError naming ``argument``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        if isinstance(value, numbers.Real) and float(value).is_integer():
-            value = int(value)
-        else:
-            raise ValueError(f"{argument} must be a COW state code (an integer such as 2, 200 or "
-                             f"255), got {value!r}")
+    """An integer COW code from an int-like value (TypeError/ValueError naming ``argument``)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{argument} must be a COW state code (an integer such as 2, 200 or 255) "
+                        f"or a state name; got {vd.show(value)}")
+    if not np.isfinite(float(value)) or not float(value).is_integer():
+        raise ValueError(f"{argument} must be a COW state code (an integer such as 2, 200 or "
+                         f"255); got {vd.show(value)}")
     code = int(value)
     by_code = _state_lookup()[0]
     if code not in by_code:
@@ -393,6 +117,18 @@ def _as_code(value, argument: str) -> int:
         raise ValueError(f"{argument}={code} is not a COW state code; allowed: the codes in "
                          f"table('states') (nearest: {sorted(near)})")
     return code
+
+
+def _state_codes(states, argument: str = "states") -> list[int]:
+    """COW codes from one state or a list of them (codes, abbreviations, names or aliases)."""
+    items = [states] if isinstance(states, (str, numbers.Number)) else states
+    if items is None or isinstance(items, (bytes, dict)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{argument} must be a state (code or name) or a list of them; got "
+                        f"{vd.show(states)}")
+    items = list(items)
+    if not items:
+        raise ValueError(f"{argument} must name at least one state; got an empty list")
+    return [state_code(s) for s in items]
 
 
 def state_code(state) -> int:
@@ -426,6 +162,8 @@ def state_code(state) -> int:
     """
     if isinstance(state, str):
         text = state.strip()
+        if not text:
+            raise ValueError("state must be a COW code, abbreviation, name or alias; got ''")
         if text.lstrip("-").isdigit():
             return _as_code(int(text), "state")
         by_text = _state_lookup()[1]
@@ -462,13 +200,13 @@ def state_name(ccode) -> str:
 # --------------------------------------------------------------------------------------------
 # dates, alliances, members
 # --------------------------------------------------------------------------------------------
-def _as_date(value, argument: str) -> pd.Timestamp:
+def as_date(value, argument: str = "date") -> pd.Timestamp:
+    """A day as a pandas Timestamp, checked: TypeError/ValueError naming ``argument``."""
     allowed = (f"a date between {FIRST_DATE.date()} and {LAST_DATE.date()}, as 'YYYY-MM-DD', "
                "datetime.date or pandas.Timestamp")
-    if isinstance(value, (bool, np.bool_, numbers.Number)) or value is None:
-        raise ValueError(f"{argument} must be {allowed}; got {value!r}")
     if not isinstance(value, (str, _dt.date, np.datetime64, pd.Timestamp)):
-        raise ValueError(f"{argument} must be {allowed}; got {type(value).__name__}")
+        raise TypeError(f"{argument} must be {allowed}; got {type(value).__name__} "
+                        f"{vd.show(value)}")
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
@@ -483,10 +221,13 @@ def _as_date(value, argument: str) -> pd.Timestamp:
     return ts
 
 
-def _alliance_id(alliance_id) -> str:
-    if not isinstance(alliance_id, str):
-        raise ValueError(f"alliance_id must be an alliance id (str) from table('alliances'), "
-                         f"got {type(alliance_id).__name__}")
+def _flag(name: str, value) -> bool:
+    return vd.flag(name, value)
+
+
+def known_alliance(alliance_id) -> str:
+    """``alliance_id`` if it names an alliance of the data (UnknownNameError otherwise)."""
+    vd.text("alliance_id", alliance_id)
     ids = list(_load("alliances")["alliance_id"])
     if alliance_id not in ids:
         raise _unknown("alliance_id", alliance_id, ids)
@@ -501,8 +242,46 @@ def _with_states(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _active(m: pd.DataFrame, on: pd.Timestamp, use_accession: bool = False) -> pd.Series:
+    """The one rule for membership on a date: ``joined <= on < left`` (half-open)."""
     start = m["accession"].fillna(m["joined"]) if use_accession else m["joined"]
     return (start <= on) & (m["left"].isna() | (m["left"] > on))
+
+
+def memberships_on(on, states=None, *, use_accession: bool = False) -> pd.DataFrame:
+    """Every membership row in force on a given day, optionally for some states only.
+
+    Parameters
+    ----------
+    on : str, datetime.date or pandas.Timestamp
+        The day. Membership is half-open: ``joined <= on < left``.
+    states : int, str or list of them, optional
+        States as accepted by `state_code`; ``None`` for all.
+    use_accession : bool, default False
+        Count a member from its ``accession`` date where one is recorded (see `members`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of ``table("memberships")`` in force that day, sorted by ``joined`` and
+        ``alliance_id``.
+
+    Raises
+    ------
+    TypeError, ValueError, UnknownNameError
+        For a bad date, state or flag.
+
+    Examples
+    --------
+    >>> sorted(memberships_on("1900-01-01", ["ITA"])["alliance_id"])
+    ['austro_german_romanian_1883', 'triple_alliance']
+    """
+    day = as_date(on, "on")
+    use_accession = _flag("use_accession", use_accession)
+    m = _load("memberships")
+    m = m[_active(m, day, use_accession)]
+    if states is not None:
+        m = m[m["ccode"].isin(_state_codes(states))]
+    return m.sort_values(["joined", "alliance_id"], kind="stable").reset_index(drop=True)
 
 
 def members(alliance_id: str, on, *, use_accession: bool = False) -> pd.DataFrame:
@@ -543,12 +322,9 @@ def members(alliance_id: str, on, *, use_accession: bool = False) -> pd.DataFram
     >>> len(members("nato", "1998-06-01")), len(members("nato", "1998-06-01", use_accession=True))
     (19, 16)
     """
-    aid = _alliance_id(alliance_id)
-    day = _as_date(on, "on")
-    if not isinstance(use_accession, (bool, np.bool_)):
-        raise ValueError(f"use_accession must be True or False, got {use_accession!r}")
-    m = _load("memberships")
-    m = m[(m["alliance_id"] == aid) & _active(m, day, bool(use_accession))]
+    aid = known_alliance(alliance_id)
+    m = memberships_on(on, use_accession=use_accession)
+    m = m[m["alliance_id"] == aid]
     return _with_states(m).sort_values("ccode").reset_index(drop=True)
 
 
@@ -582,10 +358,7 @@ def alliances_of(state, on) -> pd.DataFrame:
     >>> sorted(alliances_of("Italy", "1905-01-01")["alliance_id"])
     ['austro_german_romanian_1883', 'prinetti_barrere_1902', 'triple_alliance']
     """
-    code = state_code(state)
-    day = _as_date(on, "on")
-    m = _load("memberships")
-    m = m[(m["ccode"] == code) & _active(m, day)]
+    m = memberships_on(on, [state_code(state)])
     a = _load("alliances")
     cols = ["alliance_id", "name", "kind", "atop_id", "defense", "offense", "neutrality",
             "nonaggression", "consultation"]
@@ -603,23 +376,13 @@ def _as_years(years) -> list[int] | None:
     allowed = f"an integer year in {CINC_YEARS[0]}-{CINC_YEARS[1]}, or a list/range of them"
     if years is None:
         return None
-    if isinstance(years, (str, bytes)) or isinstance(years, (bool, np.bool_)):
-        raise ValueError(f"years must be {allowed}; got {years!r}")
-    items = [years] if isinstance(years, numbers.Number) else years
-    try:
-        items = list(items)
-    except TypeError:
-        raise ValueError(f"years must be {allowed}; got {type(years).__name__}") from None
-    out = []
-    for y in items:
-        if isinstance(y, (bool, np.bool_)) or not isinstance(y, numbers.Real) or \
-                not float(y).is_integer():
-            raise ValueError(f"years must be {allowed}; got {y!r}")
-        y = int(y)
-        if not CINC_YEARS[0] <= y <= CINC_YEARS[1]:
-            raise ValueError(f"years: {y} is outside the CINC data; allowed: {allowed}")
-        out.append(y)
-    return out
+    if isinstance(years, (str, bytes, bool, np.bool_, dict)) or not (
+            isinstance(years, numbers.Number) or hasattr(years, "__iter__")):
+        raise TypeError(f"years must be {allowed}; got {vd.show(years)}")
+    items = [years] if isinstance(years, numbers.Number) else list(years)
+    if not items:
+        raise ValueError(f"years must be {allowed}; got an empty list")
+    return [vd.integer("years", y, *CINC_YEARS) for y in items]
 
 
 def cinc(states=None, years=None) -> pd.DataFrame:
@@ -657,13 +420,7 @@ def cinc(states=None, years=None) -> pd.DataFrame:
     cap = _load("capabilities")
     yrs = _as_years(years)
     if states is not None:
-        items = [states] if isinstance(states, (str, numbers.Number)) else states
-        try:
-            items = list(items)
-        except TypeError:
-            raise ValueError("states must be a state (code or name) or a list of them; got "
-                             f"{type(states).__name__}") from None
-        codes = [state_code(s) for s in items]
+        codes = _state_codes(states)
         have = set(cap["ccode"])
         missing = [c for c in codes if c not in have]
         if missing:
@@ -724,7 +481,7 @@ _INTERWAR = ("little_entente", "le_czechoslovakia_yugoslavia", "le_czechoslovaki
 #: name -> (title, first_year, last_year, alliance ids, extra states for capabilities)
 _CASES = {
     "europe_1872_1918": ("The great powers of Europe, 1872-1918", 1872, 1918, _EUROPE,
-                         (200, 220, 255, 300, 325, 365)),
+                         GREAT_POWERS),
     "little_entente": ("The Little Entente and France's eastern allies, 1920-1939", 1920, 1939,
                        _INTERWAR, (310, 255, 325, 220, 365, 355, 290)),
     "nato": ("NATO, 1949 to the present", 1949, 2025, ("nato",), (365,)),
@@ -817,11 +574,7 @@ def case(name: str) -> Case:
     >>> c.first_year, sorted(c.members.query("alliance_id == 'little_entente'")["stateabb"])
     (1920, ['CZE', 'ROM', 'YUG'])
     """
-    if not isinstance(name, str):
-        raise ValueError(f"name must be a case name (str) from {case_names()}, got "
-                         f"{type(name).__name__}")
-    if name not in _CASES:
-        raise _unknown("case", name, case_names())
+    vd.choice("case name", name, case_names())
     c = _case(name)
     return Case(name=c.name, title=c.title, first_year=c.first_year, last_year=c.last_year,
                 alliances=c.alliances.copy(), members=c.members.copy(),
@@ -835,7 +588,7 @@ _ERAS = ((1815, 1913, "1815-1913"), (1914, 1945, "1914-1945"), (1946, 1989, "194
          (1990, ATOP_LAST_YEAR, "1990-"))
 
 
-def durations(until: int = 2003) -> pd.DataFrame:
+def durations(until: int = ATOP_CENSOR_DATE.year) -> pd.DataFrame:
     """How long ATOP alliances lasted, with right-censoring, in an observation window.
 
     Parameters
@@ -874,10 +627,8 @@ def durations(until: int = 2003) -> pd.DataFrame:
     >>> len(d), int(d["ended"].sum()), int((~d["ended"]).sum())
     (721, 404, 317)
     """
-    if isinstance(until, (bool, np.bool_)) or not isinstance(until, numbers.Integral) or \
-            not 1815 <= int(until) <= ATOP_LAST_YEAR:
-        raise ValueError(f"until must be an integer year in 1815-{ATOP_LAST_YEAR} (ATOP v4.01's "
-                         f"coverage); got {until!r}")
+    until = vd.integer("until (a year within ATOP v4.01's coverage)", until, 1815,
+                       ATOP_LAST_YEAR)
     stop_day = pd.Timestamp(int(until), 12, 31)
     a = _load("atop_alliances")
     a = a[a["begin"] <= stop_day]
@@ -932,12 +683,12 @@ def cite(key: str | None = None) -> str:
     lookup = dict(zip(s["key"], s["citation"], strict=True))
     if key is None:
         keys = ["owusu2026", *_DATASETS]
-    elif isinstance(key, str):
+    else:
+        vd.text("key (a source key such as 'atop401', or None)", key)
         keys = [k.strip() for k in key.split(";") if k.strip()]
         if not keys:
-            raise ValueError("key must be a source key such as 'atop401' (or None), got ''")
-    else:
-        raise ValueError(f"key must be a source key (str) or None, got {type(key).__name__}")
+            raise ValueError(f"key must name a source key such as 'atop401' (or be None); got "
+                             f"{key!r}")
     for k in keys:
         if k not in lookup:
             raise _unknown("source key", k, lookup)

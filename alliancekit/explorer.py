@@ -1,0 +1,323 @@
+"""The machinery of the course's explorers: controls wired to one model call and one chart.
+
+An `Explorer` holds its controls (``.controls``, name -> ipywidget), calls ONE ``draw`` function
+with the controls' values whenever one changes, and shows what it returns, a `View`: the chart
+panels, a one-line summary and (in a collapsible section) the chart's data as an accessible
+table. The explorers themselves (what each lesson shows) are in `alliancekit.widgets`.
+
+Display and speed (measured on the course machine, 2 shared cores).
+
+- In JupyterLab an explorer shows its controls and interactive Vega-Lite panels, one Output widget
+  per panel. On every control change it calls the model and rebuilds each panel's Vega-Lite bundle
+  *without* an SVG: the SVG costs 35-55 ms, while the model call plus the bundle costs 4-18 ms of
+  CPU (``benchmarks/bench_widgets.py``). Redraws also skip altair's per-object validation and
+  write the spec with `alliancekit.render.fast_spec`; the tests validate every builder's full
+  spec instead.
+- Panels are sent separately because composing them (``alt.hconcat``) costs 10-20 ms; ``.chart``
+  composes them on first use.
+- Widgets cannot be drawn in exported HTML without a CDN, so when an explorer is displayed it also
+  emits a static snapshot (title, summary, the SVG made offline by vl-convert, and the data table).
+  JupyterLab and Notebook 7 hide that snapshot with a CSS rule scoped to their notebook panel;
+  nbconvert and nbgrader feedback pages show it. Each displayed explorer therefore costs one SVG
+  when its cell runs, and none afterwards.
+
+A control whose value the model rejects (any `TypeError`, `ValueError` or `LookupError` the model
+raises, e.g. for an impossible shock) leaves the last valid chart in place and says why in the
+summary.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+
+import ipywidgets as W
+import pandas as pd
+from IPython.display import HTML, clear_output, display
+
+from . import render
+from .render import alt
+
+__all__ = ["Explorer", "View", "control_values", "slider", "STYLE", "WIDE", "AUTO"]
+
+_SNAPSHOT_CSS = (
+    "<style>.jp-NotebookPanel .ak-snapshot{display:none}"
+    ".jp-NotebookPanel .jp-OutputArea-child:has(.ak-snapshot){display:none}</style>"
+)
+#: Style and layouts shared by every explorer's controls.
+STYLE = {"description_width": "13em"}
+WIDE = W.Layout(width="34em")
+AUTO = W.Layout(width="auto")
+#: What a model raises for values it rejects; the explorer then keeps its last valid view.
+REJECTED = (TypeError, ValueError, LookupError)
+
+
+_NON_POSITION = ("color", "strokeDash", "shape", "size", "opacity")
+
+
+def _independent(chart):
+    """Panels keep their own colour, dash, shape and size scales (concatenated charts share
+    them by default, which would merge e.g. the network's allied/hostile colours with the margin
+    chart's terms)."""
+    return chart.resolve_scale(**{c: "independent" for c in _NON_POSITION})
+
+
+class View:
+    """What one model call produced: the data, the chart panels and a summary in words.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The data the summary and the main panel show.
+    rows : altair chart, or list of lists of altair charts
+        The panels, row by row (drawn side by side within a row).
+    summary : str
+        One or two sentences on what the chart shows now.
+    title, description : str, optional
+        Title and description of the composed chart when there are several panels (default: the
+        first panel's title and every panel's description).
+    """
+
+    __slots__ = ("data", "rows", "summary", "title", "description", "_chart")
+
+    def __init__(self, data: pd.DataFrame, rows, summary: str, title: str = "",
+                 description: str = ""):
+        if isinstance(rows, alt.TopLevelMixin):
+            rows = [[rows]]
+        self.data, self.rows, self.summary = data, [list(r) for r in rows], summary
+        self.title, self.description = title, description
+        self._chart = None
+
+    @property
+    def panels(self) -> list:
+        """Every panel, row by row."""
+        return [c for row in self.rows for c in row]
+
+    @property
+    def chart(self):
+        """The panels composed into one altair chart (built on first use: composing costs
+        10-20 ms, so redraws send each panel on its own)."""
+        if self._chart is None:
+            panels = self.panels
+            if len(panels) == 1:
+                self._chart = panels[0]
+            else:
+                rows = [_independent(alt.hconcat(*r)) if len(r) > 1 else r[0]
+                        for r in self.rows]
+                chart = rows[0] if len(rows) == 1 else _independent(alt.vconcat(*rows))
+                chart.title = self.title or render.title_text(panels[0])
+                chart.description = self.description or " ".join(
+                    render.describe(p) for p in panels)
+                self._chart = chart
+        return self._chart
+
+
+class Explorer:
+    """Controls wired to one model call and one chart; displays itself in Jupyter.
+
+    Parameters
+    ----------
+    title : str
+        Heading shown above the controls.
+    controls : dict
+        Name -> ipywidget; every ``value`` change redraws.
+    draw : callable
+        ``draw(values) -> View``, where ``values`` maps control names to their values. It calls the
+        model and chart builders, nothing else.
+    static : list of altair charts, optional
+        Charts that do not depend on the controls, drawn once below the explorer.
+    note : str, optional
+        A line of help under the title.
+
+    Attributes
+    ----------
+    controls : dict
+    chart : altair chart (current; the panels composed)
+    data : pandas.DataFrame (the current chart's data)
+    summary : str (current text shown)
+    bundles : list of dict
+        The Vega-Lite bundle of each panel as last sent to the front end.
+    message : str
+        Empty, or why the last control change was rejected.
+    """
+
+    def __init__(self, title: str, controls: Mapping[str, W.Widget],
+                 draw: Callable[[dict], View], static=(), note: str = ""):
+        self.title = title
+        self.controls = dict(controls)
+        self._draw = draw
+        self.static = list(static)
+        self.note = note
+        self.message = ""
+        self.bundles: list = []
+        self._outs: list = []
+        self._panels = W.VBox()
+        self._summary = W.HTML()
+        self._table = W.HTML()
+        self._accordion = W.Accordion(children=[self._table], selected_index=None)
+        self._accordion.set_title(0, "Data table (for screen readers)")
+        self._accordion.observe(self._fill_table, names="selected_index")
+        self._shown = False
+        for widget in self.controls.values():
+            widget.observe(self._on_change, names="value")
+        self.update()
+
+    # -- state ---------------------------------------------------------------------------------
+    def values(self) -> dict:
+        """Current control values, name -> value."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def update(self) -> View:
+        """Call the model with the current control values, rebuild the chart, redraw if shown.
+
+        Returns
+        -------
+        View
+            The new data, chart and summary (the previous one when the model rejected the values;
+            ``.message`` then says why).
+        """
+        try:
+            # altair validates every schema object as it is created ("debug mode", ~50 % of a
+            # redraw); the builders' output is validated by the tests, so redraws skip it
+            with alt.utils.schemapi.debug_mode(False):
+                view = self._draw(self.values())
+        except REJECTED as err:
+            if not hasattr(self, "_view"):
+                raise
+            self.message = str(err)
+            self._summary.value = (f"<p role='alert'><b>Not possible:</b> "
+                                   f"{html.escape(self.message)}</p>")
+            return self._view
+        self.message = ""
+        self._view = view
+        self.bundles = [render.mimebundle(p, svg=False, validate=False) for p in view.panels]
+        self._summary.value = f"<p>{html.escape(view.summary)}</p>"
+        if self._accordion.selected_index is not None:
+            self._fill_table()
+        if self._shown:
+            self._send()
+        return view
+
+    def _send(self) -> None:
+        shape = [len(r) for r in self._view.rows]
+        if [len(b.children) for b in self._panels.children] != shape:
+            self._outs = [W.Output() for _ in self.bundles]
+            it = iter(self._outs)
+            self._panels.children = [W.HBox([next(it) for _ in range(n)]) for n in shape]
+        for out, bundle in zip(self._outs, self.bundles, strict=True):
+            with out:
+                clear_output(wait=True)
+                display(bundle, raw=True)
+
+    def _on_change(self, change) -> None:
+        self.update()
+
+    def _data_table(self):
+        return render.data_table(self.data, caption=render.title_text(self.chart) or self.title)
+
+    def _fill_table(self, change=None) -> None:
+        if self._accordion.selected_index is not None:
+            self._table.value = self._data_table().html
+
+    @property
+    def view(self) -> View:
+        """The current `View`."""
+        return self._view
+
+    @property
+    def chart(self):
+        """The current altair chart (the panels composed)."""
+        return self._view.chart
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The current chart's data."""
+        return self._view.data
+
+    @property
+    def summary(self) -> str:
+        """The current summary text."""
+        return self._view.summary
+
+    # -- display -------------------------------------------------------------------------------
+    def widget(self) -> W.VBox:
+        """The explorer as one ipywidgets box (controls, chart, summary, data table)."""
+        head = [W.HTML(f"<h4 style='margin:0.2em 0'>{html.escape(self.title)}</h4>")]
+        if self.note:
+            head.append(W.HTML(f"<p style='margin:0'>{html.escape(self.note)}</p>"))
+        box = W.VBox(list(self.controls.values()))
+        static = W.Output()
+        with static:
+            for chart in self.static:
+                display(render.mimebundle(chart, svg=False), raw=True)
+        return W.VBox([*head, box, self._panels, self._summary, self._accordion, static])
+
+    def snapshot_html(self) -> str:
+        """Static HTML of the current state: title, summary, SVG of each chart, data table."""
+        figures = []
+        for chart in [self.chart, *self.static]:
+            figures.append(
+                f"<figure><figcaption>{html.escape(render.describe(chart))}</figcaption>"
+                f"{render.to_svg(chart)}</figure>")
+        table = self._data_table().html
+        return (f"{_SNAPSHOT_CSS}<div class='ak-snapshot'><h4>{html.escape(self.title)}</h4>"
+                f"<p>{html.escape(self.summary)}</p>{''.join(figures)}"
+                f"<details><summary>Data table</summary>{table}</details></div>")
+
+    def _ipython_display_(self) -> None:
+        self._shown = True
+        display(self.widget())
+        self._send()
+        display(HTML(self.snapshot_html()))
+
+    def __repr__(self) -> str:
+        return f"<Explorer {self.title!r}: controls {list(self.controls)}>"
+
+
+def slider(description: str, value: float, lo: float, hi: float, step: float = 0.05,
+           fmt: str = ".2f", integer: bool = False) -> W.Widget:
+    """A slider in the explorers' style that reports only when released.
+
+    Parameters
+    ----------
+    description : str
+        Label shown left of the slider.
+    value, lo, hi, step : float
+        Start, range and step (whole numbers when ``integer``).
+    fmt : str
+        Readout format of a float slider.
+    integer : bool
+        An `ipywidgets.IntSlider` rather than a `FloatSlider`.
+
+    Returns
+    -------
+    ipywidgets.IntSlider or ipywidgets.FloatSlider
+    """
+    cls = W.IntSlider if integer else W.FloatSlider
+    kwargs = {} if integer else {"readout_format": fmt}
+    return cls(value=value, min=lo, max=hi, step=step, description=description,
+               continuous_update=False, style=STYLE, layout=WIDE, **kwargs)
+
+
+def control_values(widget) -> list:
+    """Values a learner can reach with a control, extremes first (for smoke tests and benchmarks).
+
+    Parameters
+    ----------
+    widget : ipywidgets slider, checkbox, dropdown or toggle buttons
+
+    Returns
+    -------
+    list
+        The minimum, maximum and middle of a slider; both states of a checkbox; every option of a
+        dropdown or toggle buttons.
+    """
+    if isinstance(widget, W.IntSlider):
+        return [widget.min, widget.max, (widget.min + widget.max) // 2]
+    if isinstance(widget, W.FloatSlider):
+        return [widget.min, widget.max, (widget.min + widget.max) / 2]
+    if isinstance(widget, W.Checkbox):
+        return [not widget.value, widget.value]
+    if isinstance(widget, (W.Dropdown, W.ToggleButtons)):
+        return [o[1] if isinstance(o, tuple) and len(o) == 2 else o for o in widget.options]
+    raise TypeError(f"widget must be a slider, checkbox, dropdown or toggle buttons; got "
+                     f"{type(widget).__name__}")

@@ -1,0 +1,440 @@
+"""The course's chart theme, its offline renderer, and accessible output of any chart.
+
+Importing this module does two things, once, and nothing else does them anywhere else:
+
+1. it registers and enables the ``"alliancekit"`` theme: the Okabe & Ito (2008) palette, which stays
+   distinguishable under the common forms of colour-vision deficiency, with lines also told apart
+   by dash where a chart has several series;
+2. it registers and enables the ``"alliancekit"`` renderer. The renderer returns the Vega-Lite v5
+   mimetype bundle (JupyterLab draws it as an interactive chart) merged with an ``image/svg+xml``
+   rendering of the same chart made offline by vl-convert (nbconvert, nbgrader feedback and any
+   other HTML export show the SVG). No CDN is involved at any point. Altair 6's renderers and
+   Altair 5's plain ``mimetype`` renderer each fail offline in one of those places, which is why
+   the package pins ``altair<6`` (``docs/model.md`` lists the checks behind this choice).
+
+It also turns any chart into words and tables for screen readers (`describe`, `data_table`), and
+writes a chart's Vega-Lite dict quickly for explorer redraws (`fast_spec`). The chart builders
+live in `alliancekit.charts`.
+
+Cost (measured on the course machine, 2 cores): ``import altair`` about 1 s; building a chart and
+its Vega-Lite dict 2-10 ms; the SVG about 35-55 ms once vl-convert is warm (its first call costs
+about 0.5 s). Explorers therefore redraw on a control change with the Vega-Lite bundle only
+(`mimebundle` with ``svg=False``) and make the SVG once, for the static snapshot that exported HTML
+shows.
+
+References
+----------
+Okabe, M. & Ito, K. (2008). Color Universal Design (CUD): how to make figures and presentations
+that are friendly to colorblind people. https://jfly.uni-koeln.de/color/
+"""
+from __future__ import annotations
+
+import html
+import math
+import sys
+
+import numpy as np
+import pandas as pd
+
+from . import _validate as vd
+
+
+def _import_altair():
+    """Import altair without jsonschema's IRI grammar, which costs ~0.8 s of a ~1.1 s import.
+
+    jsonschema imports the optional ``rfc3987_syntax`` package, if it is installed, to check the
+    "iri" string format, and building that grammar dominates ``import altair`` (measured on the
+    course machine: 1.15 s with it, 0.27 s without). Vega-Lite specs never use that format, so
+    while altair (and through it jsonschema) is first imported, the package is marked absent; the
+    mark is removed again at once, so any later ``import rfc3987_syntax`` works as usual. Where
+    jsonschema was already imported, nothing is changed.
+    """
+    block = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if block:
+        sys.modules["rfc3987_syntax"] = None  # an import of it now raises ImportError
+    try:
+        import altair
+    finally:
+        if block:
+            del sys.modules["rfc3987_syntax"]
+    return altair
+
+
+alt = _import_altair()
+from altair.vegalite.v5.display import mimetype_renderer, svg_renderer  # noqa: E402
+
+__all__ = [
+    "PALETTE", "ALLIED", "HOSTILE", "NEUTRAL", "THEME", "RENDERER", "SVG_MIMETYPE",
+    "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "alt", "render", "mimebundle", "to_svg", "describe",
+    "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
+    "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE",
+]
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+           "#000000")
+#: Named roles, so that the same meaning keeps the same colour across lessons.
+ALLIED, HOSTILE, NEUTRAL = "#0072B2", "#D55E00", "#7f7f7f"
+THEME = "alliancekit"
+RENDERER = "alliancekit"
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
+SVG_MIMETYPE = "image/svg+xml"
+WIDTH, HEIGHT = 420, 240
+
+
+# --------------------------------------------------------------------------------------------
+# theme and renderer (configured here, once, on import)
+# --------------------------------------------------------------------------------------------
+@alt.theme.register(THEME, enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    """The course theme: Okabe-Ito colours, readable fonts, no chart junk."""
+    font = "Helvetica, Arial, sans-serif"
+    return alt.theme.ThemeConfig({
+        "config": {
+            "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
+            "font": font,
+            "background": "white",
+            "range": {"category": list(PALETTE), "ordinal": {"scheme": "blues"}},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12,
+                      "subtitleColor": "#444444"},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6",
+                     "labelOverlap": "greedy", "labelSeparation": 6,
+                     "domainColor": "#666666", "tickColor": "#666666"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 50, "filled": True},
+            "text": {"fontSize": 12},
+        }
+    })
+
+
+def _spec(chart_or_spec) -> dict:
+    if isinstance(chart_or_spec, dict):
+        return chart_or_spec
+    return chart_or_spec.to_dict()
+
+
+def to_svg(chart) -> str:
+    """The chart as an SVG string, made offline by vl-convert (about 40 ms once warm).
+
+    Parameters
+    ----------
+    chart : altair chart or dict
+        A chart, or its Vega-Lite dict.
+
+    Returns
+    -------
+    str
+        The SVG document.
+    """
+    return svg_renderer(_spec(chart))[SVG_MIMETYPE]
+
+
+def render(spec: dict, **metadata):
+    """The course renderer: the Vega-Lite v5 bundle merged with an offline SVG of the same chart.
+
+    JupyterLab prefers the Vega-Lite output (an interactive chart drawn by its own offline
+    renderer); HTML exports (nbconvert, nbgrader feedback) have no Vega-Lite renderer and show the
+    SVG. Registered with ``alt.renderers`` as ``"alliancekit"`` and enabled on import.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite v5 specification (what altair passes to renderers).
+    **metadata
+        Passed on to altair's mimetype renderer.
+
+    Returns
+    -------
+    tuple of (dict, dict)
+        The mimebundle and its metadata.
+    """
+    spec = _with_description(spec)
+    bundle, meta = mimetype_renderer(spec, **metadata)
+    bundle = dict(bundle)
+    bundle.update(svg_renderer(spec))
+    return bundle, meta
+
+
+def _with_description(spec: dict) -> dict:
+    """A composed chart (``a | b``, ``a & b``) without its own description gets its panels'."""
+    if spec.get("description"):
+        return spec
+    parts = [p.get("description") for key in ("hconcat", "vconcat", "concat")
+             for p in spec.get(key, []) if isinstance(p, dict)]
+    parts = [p for p in parts if p]
+    if parts:
+        spec = {**spec, "description": " ".join(parts)}
+    return spec
+
+
+alt.renderers.register(RENDERER, render)
+alt.renderers.enable(RENDERER)
+
+
+def mimebundle(chart, svg: bool = True, validate: bool = True) -> dict:
+    """The display bundle of a chart, with or without its SVG.
+
+    Parameters
+    ----------
+    chart : altair chart
+    svg : bool
+        Include the ``image/svg+xml`` rendering (about 40 ms). Explorers pass False when they
+        redraw after a control change.
+    validate : bool
+        Validate the spec against the Vega-Lite schema (a few ms). The builders here are validated
+        by the tests, so explorers skip it on redraws and use `fast_spec`.
+
+    Returns
+    -------
+    dict
+        mimetype -> data, ready for ``IPython.display.display(bundle, raw=True)``.
+    """
+    spec = chart.to_dict() if validate else fast_spec(chart)
+    bundle, _ = mimetype_renderer(spec)
+    bundle = dict(bundle)
+    if svg:
+        bundle.update(svg_renderer(spec))
+    return bundle
+
+
+# --------------------------------------------------------------------------------------------
+# accessibility: description and data table
+# --------------------------------------------------------------------------------------------
+def title_text(chart) -> str:
+    """The chart's title as plain text ('' when it has none)."""
+    title = getattr(chart, "title", alt.Undefined)
+    if title is alt.Undefined or title is None:
+        return ""
+    if isinstance(title, str):
+        return title
+    text = getattr(title, "text", title.get("text", "") if isinstance(title, dict) else "")
+    return text if isinstance(text, str) else " ".join(text)
+
+
+def describe(chart) -> str:
+    """The chart's title and its description in words (what a screen reader should announce).
+
+    Parameters
+    ----------
+    chart : altair chart
+
+    Returns
+    -------
+    str
+        ``"<title>. <description>"``.
+
+    Raises
+    ------
+    ValueError
+        If the chart has no description.
+    """
+    description = getattr(chart, "description", alt.Undefined)
+    if description is alt.Undefined or not description:
+        raise ValueError("chart has no description; every course chart must set one "
+                         "(chart.properties(description=...))")
+    title = title_text(chart)
+    return f"{title}. {description}" if title else str(description)
+
+
+def chart_frame(chart) -> pd.DataFrame:
+    """The DataFrame a chart draws (its top-level data, else its first layer's or panel's)."""
+    stack = [chart]
+    while stack:
+        item = stack.pop(0)
+        data = getattr(item, "data", alt.Undefined)
+        if isinstance(data, pd.DataFrame):
+            return data
+        for attr in ("layer", "hconcat", "vconcat", "concat"):
+            parts = getattr(item, attr, alt.Undefined)
+            if parts is not alt.Undefined and parts:
+                stack.extend(parts)
+    raise ValueError("chart holds no DataFrame (builders in alliancekit.charts always attach one)")
+
+
+class DataTable:
+    """An accessible HTML table of a chart's data (caption, column headers with ``scope``).
+
+    Displays itself in Jupyter; ``.html`` is the markup and ``.frame`` the rows shown.
+    """
+
+    def __init__(self, frame: pd.DataFrame, caption: str, max_rows: int):
+        self.total_rows = len(frame)
+        self.frame = frame.head(max_rows)
+        self.caption = caption
+        self.html = _table_html(self.frame, caption, self.total_rows)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"DataTable({self.caption!r}, {self.total_rows} rows)"
+
+
+def _cell(value) -> str:
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return ""
+        return f"{value:.3g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    if isinstance(value, pd.Timestamp):
+        return iso_date(value)
+    return str(value)
+
+
+def _table_html(frame: pd.DataFrame, caption: str, total: int) -> str:
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False, name=None)
+    )
+    note = "" if total <= len(frame) else f" (first {len(frame)} of {total} rows)"
+    return (f'<table class="ak-data-table"><caption>{html.escape(caption)}{note}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+
+
+def data_table(chart_or_frame, caption: str | None = None, max_rows: int = 60) -> DataTable:
+    """The data behind a chart as an accessible HTML table, for screen readers.
+
+    Parameters
+    ----------
+    chart_or_frame : altair chart or pandas.DataFrame
+        A chart from this module (its data is used) or a frame.
+    caption : str, optional
+        Table caption; default the chart's title.
+    max_rows : int
+        Rows shown (>= 1); the caption says when rows were left out.
+
+    Returns
+    -------
+    DataTable
+        Displays as an HTML table; ``.html`` holds the markup.
+
+    Examples
+    --------
+    >>> data_table(pd.DataFrame({"year": [1882], "margin": [0.1]}), "Italy").html[:40]
+    '<table class="ak-data-table"><caption>It'
+    """
+    max_rows = vd.integer("max_rows", max_rows, 1)
+    if isinstance(chart_or_frame, pd.DataFrame):
+        frame = chart_or_frame
+        caption = caption or "Data"
+    elif isinstance(chart_or_frame, alt.TopLevelMixin):
+        frame = chart_frame(chart_or_frame)
+        caption = caption or title_text(chart_or_frame) or "Data"
+    else:
+        raise TypeError("chart_or_frame must be an altair chart or a pandas DataFrame; got "
+                        f"{type(chart_or_frame).__name__}")
+    return DataTable(frame, caption, max_rows)
+
+
+# --------------------------------------------------------------------------------------------
+# dates as text (the one rule: days as YYYY-MM-DD for people, full ISO timestamps for Vega-Lite)
+# --------------------------------------------------------------------------------------------
+def iso_date(value) -> str:
+    """A day as ``YYYY-MM-DD`` (for titles, summaries and tables)."""
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _iso_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its datetime columns written as ISO timestamps (Vega-Lite reads them)."""
+    dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    if not dates:
+        return frame
+    out = frame.copy()
+    for col in dates:
+        out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    return out
+
+
+def inline_records(frame: pd.DataFrame) -> alt.InlineData:
+    """Small auxiliary data inline, without altair's DataFrame sanitising (dates as ISO text)."""
+    return alt.InlineData(values=_iso_columns(frame).to_dict("records"))
+
+
+# --------------------------------------------------------------------------------------------
+# fast Vega-Lite dicts for explorer redraws
+# --------------------------------------------------------------------------------------------
+def _values(data) -> list:
+    if isinstance(data, pd.DataFrame):
+        records = _iso_columns(data).to_dict("records")
+        for row in records:      # JSON has no NaN: Vega-Lite reads null as missing
+            for k, v in row.items():
+                if isinstance(v, float) and v != v:
+                    row[k] = None
+        return records
+    return list(data.values)
+
+
+def fast_spec(chart) -> dict:
+    """The chart's Vega-Lite dict, built without letting altair copy and sanitise its data.
+
+    Every DataFrame or inline dataset in the chart is swapped for a named dataset while altair
+    writes the rest of the spec, then put back; the values go in the spec's top-level ``datasets``.
+    The result draws the same chart as ``chart.to_dict()`` (the tests check this) in about half
+    the time, which keeps explorer redraws within budget. No schema validation.
+
+    Parameters
+    ----------
+    chart : altair chart
+
+    Returns
+    -------
+    dict
+    """
+    swapped = []
+    stack = [chart]
+    while stack:
+        item = stack.pop()
+        data = getattr(item, "_kwds", {}).get("data", alt.Undefined)
+        if isinstance(data, (pd.DataFrame, alt.InlineData)):
+            name = f"ak{len(swapped)}"
+            swapped.append((item, data, name))
+            item._kwds["data"] = alt.NamedData(name=name)
+        for attr in ("layer", "hconcat", "vconcat", "concat"):
+            parts = getattr(item, "_kwds", {}).get(attr, alt.Undefined)
+            if parts is not alt.Undefined and parts:
+                stack.extend(parts)
+    try:
+        spec = chart.to_dict(validate=False)
+    finally:
+        for item, data, _ in swapped:
+            item._kwds["data"] = data
+    datasets = spec.setdefault("datasets", {})
+    for _, data, name in swapped:
+        datasets[name] = _values(data)
+    return spec
+
+
+# --------------------------------------------------------------------------------------------
+# helpers shared by the chart builders
+# --------------------------------------------------------------------------------------------
+def require_columns(frame, columns, name: str = "frame") -> None:
+    """Check that ``frame`` is a DataFrame with ``columns`` (TypeError/ValueError naming it)."""
+    vd.frame(name, frame, columns, empty=True)
+
+
+
+#: One empty datum, for marks placed by ``alt.XDatum``/``alt.YDatum`` (reference rules).
+ONE = alt.InlineData(values=[{}])
+
+
+def tooltips(*fields) -> list:
+    """Tooltips with explicit types (a bare string makes altair infer the type: slow)."""
+    return [alt.Tooltip(f[0], format=f[1]) if isinstance(f, tuple) else alt.Tooltip(f)
+            for f in fields]
+
+
+def finish(chart, title: str, description: str, subtitle: str | None = None):
+    """Set a chart's title (and subtitle) and its description in words; return it."""
+    t = alt.Title(title, subtitle=subtitle) if subtitle else title
+    chart.title = t          # plain attributes: .properties() re-validates (about 4 ms)
+    chart.description = description
+    return chart
+
+
+def sized(chart, width=None, height=None):
+    """Set a chart's width and/or height in place (pixels or ``alt.Step``) and return it."""
+    if width is not None:
+        chart.width = width
+    if height is not None:
+        chart.height = height
+    return chart
