@@ -69,7 +69,7 @@ def _signals() -> dict:
     return handlers
 
 
-def arm(setup: bool = False) -> str:
+def arm(setup: bool = False, rebase: bool = False) -> str:
     """Record the kernel's state (first call) or the names the set-up cells defined (``setup``).
 
     Parameters
@@ -77,6 +77,11 @@ def arm(setup: bool = False) -> str:
     setup : bool, default False
         False: record the kernel's own state, before any cell of the notebook runs. True: record
         the public names now defined in the user namespace (by the read-only set-up cells).
+    rebase : bool, default False
+        With ``setup``: also take the kernel's state now as the one to restore, because only the
+        read-only set-up cells have run so far (they may install hooks of their own, such as
+        ``alliancekit.checks.start``'s exception handler). The grader passes False when any other
+        cell ran before them.
 
     Returns
     -------
@@ -85,9 +90,17 @@ def arm(setup: bool = False) -> str:
     """
     shell = _shell()
     if setup:
+        if rebase:
+            _record(shell)
         _STATE["setup_names"] = {name: value for name, value in shell.user_ns.items()
                                  if not name.startswith("_") and name not in _STATE["user_ns0"]}
         return _TOKEN
+    _record(shell)
+    _STATE.update(user_ns0=dict(shell.user_ns), setup_names={})
+    return _TOKEN
+
+
+def _record(shell) -> None:
     manager = shell.input_transformer_manager
     _STATE.update(
         excepthook=sys.excepthook, displayhook=sys.displayhook,
@@ -106,9 +119,7 @@ def arm(setup: bool = False) -> str:
         signals=_signals(),
         threads={t.ident for t in threading.enumerate()},
         user_ns=shell.user_ns, user_global_ns=shell.user_global_ns,
-        user_ns0=dict(shell.user_ns), setup_names={},
     )
-    return _TOKEN
 
 
 def _restore_classes(undone: list) -> None:
@@ -205,9 +216,21 @@ def _restore_process(undone: list) -> None:
             continue
     signal.alarm(0)
     signal.setitimer(signal.ITIMER_REAL, 0)
-    extra = [t.name for t in threading.enumerate() if t.ident not in _STATE["threads"]]
+    extra = [t.name for t in threading.enumerate()
+             if t.ident not in _STATE["threads"] and _foreign(t)]
     if extra:
         undone.append(f"threads left running ({len(extra)}): cannot be stopped")
+
+
+_OWN = ("ipykernel", "IPython", "zmq", "jupyter_client", "tornado", "asyncio", "threading",
+        "concurrent", "comm", "traitlets", "debugpy", "_pydev")
+
+
+def _foreign(thread) -> bool:
+    """Whether a thread was started by the submission rather than by the kernel's own machinery."""
+    target = getattr(thread, "_target", None)
+    module = getattr(target, "__module__", None) or type(thread).__module__ or ""
+    return not module.startswith(_OWN)
 
 
 def _fresh_names(shell, undone: list) -> None:

@@ -433,6 +433,8 @@ def _failure_reason(outcome: dict) -> str:
         return "the sandboxed kernel did not start (see the log with --no-progress)"
     if "SandboxError" in text:
         return _last_error_line(text)
+    if "grading worker process died" in text:
+        return _last_error_line(outcome["error"])
     return "nbgrader failed: " + _last_error_line(outcome["error"] or outcome["log"])
 
 

@@ -453,6 +453,7 @@ class GradingExecute(Execute):
         self._ak_timer_fired = False
         self._ak_armed = False
         self._ak_started = False
+        self._ak_untrusted_first = False
         unlock, relock = type(self).unlock, type(self).relock
         timer = threading.Timer(self.seconds, self._ak_out_of_time)
         timer.daemon = True
@@ -556,9 +557,13 @@ class SandboxedExecute(GradingExecute):
                 return cell, resources
             if undone:
                 _NOTES.append("undone before the tests: " + ", ".join(dict.fromkeys(undone)))
+        if cell.cell_type == "code" and index not in self._ak_setup and self._ak_setup and (
+                index < max(self._ak_setup)):
+            self._ak_untrusted_first = True  # a cell of the student's ran before the set-up
         cell, resources = super().preprocess_cell(cell, resources, index)
         if index in self._ak_setup and index == max(self._ak_setup):
-            if run_sync(self._ak_call)("arm(setup=True)") is None:
+            rebase = not self._ak_untrusted_first
+            if run_sync(self._ak_call)(f"arm(setup=True, rebase={rebase})") is None:
                 self._ak_armed = False
         return cell, resources
 
