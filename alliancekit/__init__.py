@@ -11,6 +11,8 @@ Modules, in the order data flows (each imports only modules above it)
 termination how ATOP alliances ended: one label per ATOP termmode code (a codebook, no data)
 cases       the case data (alliances, members, events, capabilities, sources); the only reader
             of files
+chronology  the course-wide timeline: every dated event of the case data
+maps        schematic maps: capitals and alliance ties on a given day
 summaries   membership over time and power by side, from the case data
 survival    how long alliances last: Kaplan-Meier estimates with censoring, competing risks
 networks    signed networks and structural balance (pure: graphs in, results out)
@@ -27,6 +29,7 @@ render      the chart theme, the offline renderer, descriptions and data tables
 model_charts  chart builders for model output (margins, fans, portfolios, sensitivity)
 charts      chart builders for the case data (survival, membership, power, networks); also
             reachable: every model_charts builder
+coursecharts  chart builders for the course's own pages: the timeline and the schematic maps
 explorer    the Explorer machinery: controls wired to one model call and one chart
 widgets     the explorers used by the lessons
 checks      self-checks for learners without an instructor
@@ -47,11 +50,11 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "termination", "cases", "summaries", "survival", "networks", "landscape", "europe",
-    "europe1936", "abrogation", "fulfilment", "calculus", "scenarios", "cohesion",
-    "sensitivity", "outside_options", "strategies", "render", "model_charts",
-    "replication_charts", "charts", "explorer", "widgets", "checks", "grading", "itemanalysis",
-    "studentview",
+    "termination", "cases", "chronology", "maps", "summaries", "survival", "networks",
+    "landscape", "europe", "europe1936", "abrogation", "fulfilment", "calculus", "scenarios",
+    "cohesion", "sensitivity", "outside_options", "strategies", "render", "model_charts",
+    "replication_charts", "charts", "coursecharts", "explorer", "widgets", "checks", "grading",
+    "itemanalysis", "studentview",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

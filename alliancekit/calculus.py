@@ -81,10 +81,12 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from . import _validate as vd
 from . import cases
@@ -137,9 +139,11 @@ def _scalar_or_array(a):
     return a.item() if a.ndim == 0 else a
 
 
-def commitment_margin(own_cinc, partner_cinc, threat, alignment, propensity, outside, *,
-                      reliability=RELIABILITY, depth=1.0, kappa=KAPPA, epsilon=EPSILON,
-                      exit_cost=0.0):
+def commitment_margin(own_cinc: ArrayLike, partner_cinc: ArrayLike, threat: ArrayLike,
+                      alignment: ArrayLike, propensity: ArrayLike, outside: ArrayLike, *,
+                      reliability: ArrayLike = RELIABILITY, depth: ArrayLike = 1.0,
+                      kappa: float = KAPPA, epsilon: float = EPSILON,
+                      exit_cost: float = 0.0) -> MemberMargin:
     r"""Commitment margin of one member: security benefit minus autonomy and entrapment costs.
 
     Pure and vectorised: the last axis of the partner arguments runs over partners, every other
@@ -198,10 +202,10 @@ def commitment_margin(own_cinc, partner_cinc, threat, alignment, propensity, out
         raise ValueError("partner_cinc must be an array whose last axis lists at least one "
                          f"partner; got shape {c_j.shape}")
     tau = _in_range("threat", threat, 0, 1)
-    a = _in_range("alignment", alignment, 0, 1)
-    p = _in_range("propensity", propensity, 0, 1)
+    a = vd.array("alignment", alignment, 0, 1, min_size=1)
+    p = vd.array("propensity", propensity, 0, 1, min_size=1)
     o = _in_range("outside", outside, 0, 1)
-    r = _in_range("reliability", reliability, 0, 1)
+    r = vd.array("reliability", reliability, 0, 1, min_size=1)
     d = _in_range("depth", depth, 0, 1)
     k = _in_range("kappa", kappa, 0, None)
     e = _in_range("epsilon", epsilon, 0, None)
@@ -231,7 +235,8 @@ def commitment_margin(own_cinc, partner_cinc, threat, alignment, propensity, out
     )
 
 
-def obligation_depth(defense=0, offense=0, neutrality=0, nonaggression=0, consultation=0):
+def obligation_depth(defense: int = 0, offense: int = 0, neutrality: int = 0,
+                     nonaggression: int = 0, consultation: int = 0) -> float:
     """Depth of a treaty: the depth of its deepest obligation (0 if it carries none).
 
     Parameters
@@ -266,7 +271,7 @@ def _member_inputs():
     return frame
 
 
-def member_inputs(alliance=None, member=None):
+def member_inputs(alliance: str | None = None, member: int | str | None = None) -> pd.DataFrame:
     """The coded member-calculus inputs (a copy of ``member_inputs.csv``, optionally filtered).
 
     Parameters
@@ -283,7 +288,7 @@ def member_inputs(alliance=None, member=None):
     """
     frame = _member_inputs().copy()
     if alliance is not None:
-        frame = frame[frame["alliance_id"] == alliance]
+        frame = frame[frame["alliance_id"] == cases.known_alliance(alliance)]
     if member is not None:
         frame = frame[frame["ccode"] == _ccode(member)]
     return frame.reset_index(drop=True)
@@ -305,8 +310,10 @@ def _expand_years(rows, years):
     return out
 
 
-def member_calculus(alliance, member, years=None, *, reliability=RELIABILITY, depth=None,
-                    kappa=KAPPA, epsilon=EPSILON, exit_cost=0.0):
+def member_calculus(alliance: str, member: int | str, years: int | Iterable[int] | None = None,
+                    *, reliability: float = RELIABILITY, depth: float | None = None,
+                    kappa: float = KAPPA, epsilon: float = EPSILON,
+                    exit_cost: float = 0.0) -> pd.DataFrame:
     """Commitment margin of one member of an alliance, year by year, from the case data.
 
     CINC scores come from `alliancekit.cases.cinc`; threat, alignment, propensity and the outside
@@ -354,28 +361,31 @@ def member_calculus(alliance, member, years=None, *, reliability=RELIABILITY, de
     >>> frame = member_calculus("triple_alliance", "Italy")       # doctest: +SKIP
     >>> frame.loc[~frame.stays, "year"].min()                     # doctest: +SKIP
     """
-    _in_range("reliability", reliability, 0, 1)
-    _in_range("kappa", kappa, 0, None)
-    _in_range("epsilon", epsilon, 0, None)
-    _in_range("exit_cost", exit_cost, 0, 1)
+    reliability = vd.probability("reliability", reliability)
+    kappa = vd.number("kappa", kappa, 0, None)
+    epsilon = vd.number("epsilon", epsilon, 0, None)
+    exit_cost = vd.number("exit_cost", exit_cost, 0, 1)
     if depth is not None:
-        _in_range("depth", depth, 0, 1)
+        depth = vd.number("depth", depth, 0, 1)
     ccode = _ccode(member)
-    rows = member_inputs(alliance, ccode)
+    rows = member_inputs(vd.text("alliance", alliance), ccode)
     if rows.empty:
         coded = sorted({(a, int(c)) for a, c in _member_inputs()[["alliance_id", "ccode"]]
                         .itertuples(index=False)})
-        raise LookupError(f"no member-calculus inputs coded for alliance {alliance!r} and member "
-                          f"{ccode}; coded (alliance, ccode) pairs: {coded}")
+        raise vd.UnknownNameError(f"no member-calculus inputs coded for alliance {alliance!r} "
+                                  f"and member {ccode}; coded (alliance, ccode) pairs: {coded}")
     first, last = int(rows["first_year"].min()), int(rows["last_year"].max())
     if years is None:
         years = np.arange(first, last + 1)
     else:
-        years = np.asarray(sorted({int(y) for y in np.atleast_1d(years)}))
-        if years.size == 0 or years.min() < first or years.max() > last:
-            raise ValueError(f"years must lie within the coded range {first}-{last} for "
-                             f"{alliance} / {ccode}; got {years.min() if years.size else 'none'}"
-                             f"-{years.max() if years.size else 'none'}")
+        if isinstance(years, (str, bytes, dict)) or not (
+                hasattr(years, "__iter__") or isinstance(years, (int, np.integer))):
+            raise TypeError(f"years must be a year or a list of years in {first}-{last}; got "
+                            f"{vd.show(years)}")
+        items = [years] if isinstance(years, (int, np.integer)) else list(years)
+        if not items:
+            raise ValueError(f"years must name at least one year in {first}-{last}; got []")
+        years = np.asarray(sorted({vd.integer("years", y, first, last) for y in items}))
     partners = sorted(int(p) for p in rows["partner"].dropna().unique())
 
     def series(kind, partner=None):

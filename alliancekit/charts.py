@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import _validate as vd
 from . import survival
 from .model_charts import (  # noqa: F401 (re-exported: charts.<name> keeps working)
     dissolution_chart,
@@ -59,6 +60,7 @@ from .render import (  # noqa: F401 (re-exported: charts.<name> keeps working)
     alt,
     chart_frame,
     data_table,
+    date_axis,
     describe,
     fast_spec,
     mimebundle,
@@ -156,7 +158,8 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
     base = alt.Chart()
     colour = alt.Color("alliance:N", title=None)
     line = base.mark_line(interpolate="step-after").encode(
-        x=alt.X("date:T", title=None), y=alt.Y("members:Q", title="Member states"),
+        x=alt.X("date:T", title=None, axis=date_axis(t0.year, t1.year)),
+        y=alt.Y("members:Q", title="Member states"),
         color=colour, strokeDash=alt.StrokeDash("alliance:N", legend=None))
     marks = base.transform_filter("datum.change == 'joined' || datum.change == 'left'").mark_point(
     ).encode(x=alt.X("date:T"), y=alt.Y("members:Q"), color=colour,
@@ -207,7 +210,8 @@ def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
     order = data["label"].tolist()
     bars = alt.Chart(data).mark_bar(height=12).encode(
         x=alt.X("start:T", title=None), x2=alt.X2("end"),
-        y=alt.Y("label:N", title=None, sort=order), color=alt.Color("group:N", title=None),
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=340)),
+        color=alt.Color("group:N", title=None),
         opacity=alt.Opacity("running:N", legend=None,
                             scale=alt.Scale(domain=[False, True], range=[1.0, 0.55])),
         tooltip=_tt("label:N", "start:T", "end:T", "running:N"))
@@ -224,7 +228,8 @@ def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
                    f"faded bars are still running. " + "; ".join(
                        f"{r.label} {r.start.year}-{'' if r.running else r.end.year}"
                        for r in data.itertuples()) + ".")
-    return _finish(sized(alt.layer(*layers), height=max(60, 18 * len(data))), title,
+    # 22 px a row, so that no label overlaps the next and Vega hides none
+    return _finish(sized(alt.layer(*layers), height=max(60, 22 * len(data))), title,
                    description, subtitle)
 
 
@@ -282,6 +287,8 @@ def capabilities_chart(totals: pd.DataFrame, title: str = "Capabilities (CINC)",
                       min=first, max=last, step=1, name=f"{label} ")) for end, value, label in
                   (("first", first, "From"), ("last", last, "To"))]
         in_view = "datum.year >= first_year && datum.year <= last_year"
+        if isinstance(optional, (str, bytes)) or not hasattr(optional, "__iter__"):
+            raise TypeError(f"optional must be a list of side names; got {vd.show(optional)}")
         missing = [s for s in optional if s not in sides]
         if missing:
             raise ValueError(f"optional names sides not in totals: {missing}; sides: {sides}")
@@ -393,7 +400,8 @@ def network_chart(positions: pd.DataFrame, edges: pd.DataFrame, title: str = "Si
     return _finish(chart, title, description, subtitle)
 
 
-def triad_chart(triads: pd.DataFrame, title: str = "Triads", subtitle: str | None = None):
+def triad_chart(triads: pd.DataFrame, title: str = "Triads",
+                subtitle: str | None = None) -> alt.Chart:
     """One row per closed triad, marked balanced or unbalanced.
 
     Parameters
@@ -420,7 +428,8 @@ def triad_chart(triads: pd.DataFrame, title: str = "Triads", subtitle: str | Non
                         scale=alt.Scale(domain=["balanced", "unbalanced"],
                                         range=["circle", "cross"])),
         tooltip=_tt("label:N", "signs:N", "status:N"))
-    sized(chart, width=120, height=max(40, 16 * len(data)))
+    # 20 px a row: at 16 px Vega hid every other triad's label (12 px text, 6 px gap)
+    sized(chart, width=120, height=alt.Step(20))
     unbalanced = data.loc[~data["balanced"], "label"].tolist()
     description = (f"{len(data)} closed triads, {len(data) - len(unbalanced)} balanced and "
                    f"{len(unbalanced)} unbalanced" + (f" ({', '.join(unbalanced)})"
@@ -507,6 +516,8 @@ def incidence_chart(table: pd.DataFrame, title: str = "How alliances ended",
     """
     _require(table, ["cause", "years", "incidence", "low", "high"], "table")
     data = _step_grid(table[["cause", "years", "incidence", "low", "high"]], "cause")
+    if labels is not None:
+        vd.mapping("labels (cause -> display name)", labels, empty=True)
     if labels:
         data["cause"] = data["cause"].map(lambda c: labels.get(c, c))
     final = data.groupby("cause", sort=False).tail(1).sort_values("incidence", ascending=False)

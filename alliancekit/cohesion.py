@@ -119,11 +119,12 @@ Wendt, A. (1992). Anarchy is What States Make of It. International Organization 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from . import _validate as vd
 from .calculus import (  # noqa: F401 (re-exported for ak.cohesion.<name>)
@@ -150,6 +151,9 @@ from .scenarios import (  # noqa: F401 (re-exported for ak.cohesion.<name>)
     scenario,
     scenario_names,
 )
+
+#: Dated shocks: a DataFrame (year, driver[, size]), tuples (year, driver[, size]), or False.
+ShockSpec = "pd.DataFrame | Iterable[tuple] | bool | None"
 
 __all__ = [
     "CohesionParams", "Paths", "simulate_paths", "simulate", "fan", "dissolution_probability",
@@ -268,7 +272,7 @@ class CohesionParams:
 _PARAM_FIELDS = tuple(f.name for f in fields(CohesionParams))
 
 
-def parameter_ranges():
+def parameter_ranges() -> dict[str, tuple[float, float, float | None, str]]:
     """Allowed range, default and meaning of each rate and driver (for sliders and checks).
 
     Returns
@@ -323,7 +327,7 @@ def _as_params(params, overrides):
     if params is None:
         params = CohesionParams()
     elif not isinstance(params, CohesionParams):
-        raise ValueError(f"params must be a CohesionParams or None; got {type(params).__name__}")
+        raise TypeError(f"params must be a CohesionParams or None; got {vd.show(params)}")
     if overrides:
         return replace(params, **overrides)
     return params
@@ -335,12 +339,12 @@ def _driver_matrix(drivers, n_years):
     if drivers is None:
         return out
     if not isinstance(drivers, Mapping):
-        raise ValueError("drivers must be a mapping from driver name (T, A, I, R, S, L, H, X) to a "
-                         f"value or a per-year array; got {type(drivers).__name__}")
+        raise TypeError("drivers must be a mapping from driver name (T, A, I, R, S, L, H, X) to a "
+                        f"value or a per-year array; got {vd.show(drivers)}")
     for name, value in drivers.items():
-        if name not in DRIVERS:
-            raise ValueError(f"drivers has an unknown driver {name!r}; allowed: {DRIVERS}")
-        arr = _in_range(f"drivers[{name!r}] ({DRIVER_NAMES[name]})", value, 0, 1)
+        vd.choice("drivers key (a driver)", name, DRIVERS)
+        arr = vd.array(f"drivers[{name!r}]", value, 0, 1, min_size=1,
+                       meaning=DRIVER_NAMES[name])
         if arr.ndim > 1 or (arr.ndim == 1 and arr.size != n_years):
             raise ValueError(f"drivers[{name!r}] must be a number or have one value per year "
                              f"({n_years}); got shape {arr.shape}")
@@ -471,8 +475,7 @@ def _shock_arrays(shock_rows, years, params):
         elif driver in DRIVERS:
             bump[start:start + params.shock_years, DRIVERS.index(driver)] += size
         else:
-            raise ValueError(f"a shock's driver must be one of {DRIVERS} or 'doubt'; got "
-                             f"{driver!r}")
+            raise vd.unknown("shock driver", driver, (*DRIVERS, "doubt"))
     return bump, pulse
 
 
@@ -487,17 +490,25 @@ def _normalise_shocks(shocks):
         sizes = shocks["size"] if "size" in shocks.columns else [None] * len(shocks)
         return [(int(y), d, None if s is None or s != s else float(s))
                 for y, d, s in zip(shocks["year"], shocks["driver"], sizes, strict=True)]
+    if isinstance(shocks, (str, bytes, Mapping)) or not hasattr(shocks, "__iter__"):
+        raise TypeError("shocks must be a DataFrame, a list of (year, driver[, size]) tuples or "
+                        f"False; got {vd.show(shocks)}")
     rows = []
     for item in shocks:
         if not isinstance(item, tuple) or len(item) not in (2, 3):
-            raise ValueError("each shock must be a tuple (year, driver) or (year, driver, size); "
-                             f"got {item!r}")
-        rows.append((int(item[0]), item[1], item[2] if len(item) == 3 else None))
+            raise TypeError("each of shocks must be a tuple (year, driver) or (year, driver, "
+                            f"size); got {item!r}")
+        rows.append((vd.integer("shock year", item[0]), item[1],
+                     item[2] if len(item) == 3 else None))
     return rows
 
 
-def simulate_paths(scenario=None, *, drivers=None, years=None, shocks=None, runs=200, seed=None,
-                   params=None, initial=None, **overrides):
+def simulate_paths(scenario: str | Scenario | None = None, *,
+                   drivers: Mapping[str, ArrayLike] | None = None,
+                   years: Iterable[int] | None = None, shocks: ShockSpec = None,
+                   runs: int = 200, seed: int | np.random.Generator | None = None,
+                   params: CohesionParams | None = None,
+                   initial: Mapping[str, float] | None = None, **overrides: float) -> Paths:
     """Run an ensemble of the cohesion dynamics; return arrays of shape (runs, years).
 
     Same arguments as `simulate`; use this when you want arrays rather than a tidy frame.
@@ -509,10 +520,8 @@ def simulate_paths(scenario=None, *, drivers=None, years=None, shocks=None, runs
     """
     runs = vd.integer("runs", runs, 1, 1_000_000)
     driver_over = {k: overrides.pop(k) for k in list(overrides) if k in DRIVERS}
-    unknown = set(overrides) - set(_PARAM_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown parameter(s) {sorted(unknown)}; allowed: parameters "
-                         f"{_PARAM_FIELDS} and driver names {DRIVERS}")
+    for name in overrides:
+        vd.choice("parameter", name, (*_PARAM_FIELDS, *DRIVERS))
     p = _as_params(params, overrides)
     rng = vd.generator(seed)
 
@@ -540,16 +549,16 @@ def simulate_paths(scenario=None, *, drivers=None, years=None, shocks=None, runs
         all_years = _year_range(years)
         base = _driver_matrix(drivers, len(all_years))
     for name, value in driver_over.items():
-        base[:, DRIVERS.index(name)] = _in_range(f"{name} ({DRIVER_NAMES[name]})", value, 0, 1)
+        base[:, DRIVERS.index(name)] = vd.number(name, value, 0, 1, meaning=DRIVER_NAMES[name])
 
     bump, pulse = _shock_arrays(_normalise_shocks(shocks), all_years, p)
     drv = np.minimum(base + bump, 1.0)
     z = p.beta0 + drv @ p.beta_vector()
     c0 = d0 = p0 = None
     if initial is not None:
-        if not isinstance(initial, Mapping) or set(initial) - {"cohesion", "doubt", "professed"}:
-            raise ValueError("initial must be a mapping with keys among 'cohesion', 'doubt', "
-                             f"'professed'; got {initial!r}")
+        vd.mapping("initial", initial)
+        for key in initial:
+            vd.choice("initial key", key, ("cohesion", "doubt", "professed"))
         c0 = initial.get("cohesion")
         d0 = initial.get("doubt", 0.0)
         p0 = initial.get("professed")
@@ -566,19 +575,22 @@ def simulate_paths(scenario=None, *, drivers=None, years=None, shocks=None, runs
 
 
 def _year_range(years):
-    try:
-        yrs = np.asarray([int(y) for y in years])
-    except (TypeError, ValueError):
-        raise ValueError(f"years must be consecutive whole years, e.g. range(1920, 1939); got "
-                         f"{years!r}") from None
+    if isinstance(years, (str, bytes, Mapping)) or not hasattr(years, "__iter__"):
+        raise TypeError(f"years must be consecutive whole years, e.g. range(1920, 1939); got "
+                        f"{vd.show(years)}")
+    yrs = np.asarray([vd.integer("years", y, 1, 9999) for y in years])
     if yrs.size < 2 or np.any(np.diff(yrs) != 1):
         raise ValueError("years must be at least two consecutive whole years, e.g. "
                          f"range(1920, 1939); got {years!r}")
     return yrs
 
 
-def simulate(scenario=None, *, drivers=None, years=None, shocks=None, runs=200, seed=None,
-             params=None, initial=None, **overrides):
+def simulate(scenario: str | Scenario | None = None, *,
+             drivers: Mapping[str, ArrayLike] | None = None,
+             years: Iterable[int] | None = None, shocks: ShockSpec = None,
+             runs: int = 200, seed: int | np.random.Generator | None = None,
+             params: CohesionParams | None = None,
+             initial: Mapping[str, float] | None = None, **overrides: float) -> pd.DataFrame:
     """Run an ensemble of the cohesion dynamics; return a tidy frame (one row per run and year).
 
     Parameters
@@ -650,10 +662,7 @@ def _tidy(paths):
 
 
 def _check_frame(frame, columns):
-    if not hasattr(frame, "columns") or not set(columns) <= set(frame.columns):
-        raise ValueError(f"frame must be a DataFrame from simulate() with columns {columns}")
-    if len(frame) == 0:
-        raise ValueError("frame must not be empty")
+    vd.frame("frame (from simulate)", frame, columns)
 
 
 def _by_year(frame, column):
@@ -672,7 +681,8 @@ def _by_year(frame, column):
     return wide.index.to_numpy(), wide.to_numpy(float)
 
 
-def fan(frame, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95), column="cohesion"):
+def fan(frame: pd.DataFrame, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+        column: str = "cohesion") -> pd.DataFrame:
     """Quantiles of one variable across runs, by year (for a fan chart).
 
     Parameters
@@ -695,9 +705,7 @@ def fan(frame, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95), column="cohesion"):
     >>> list(f.columns)
     ['year', 'mean', 'q5', 'q25', 'q50', 'q75', 'q95']
     """
-    allowed = ("target", "cohesion", "doubt", "professed", "gap")
-    if column not in allowed:
-        raise ValueError(f"column must be one of {allowed}; got {column!r}")
+    vd.choice("column", column, ("target", "cohesion", "doubt", "professed", "gap"))
     _check_frame(frame, ["run", "year", column])
     qs = _in_range("quantiles", quantiles, 0, 1)
     if qs.ndim != 1 or qs.size == 0:
@@ -710,7 +718,7 @@ def fan(frame, quantiles=(0.05, 0.25, 0.5, 0.75, 0.95), column="cohesion"):
     return out
 
 
-def dissolution_probability(frame):
+def dissolution_probability(frame: pd.DataFrame) -> pd.DataFrame:
     """Share of runs that have dissolved by each year.
 
     Parameters

@@ -22,8 +22,8 @@ Display and speed (measured on the course machine, 2 shared cores).
   when its cell runs, and none afterwards.
 
 A control whose value the model rejects (any `TypeError`, `ValueError` or `LookupError` the model
-raises, e.g. for an impossible shock) leaves the last valid chart in place and says why in the
-summary.
+raises, e.g. for an impossible shock) leaves the last valid chart in place, moves the controls back
+to the values that chart shows, and says why in the summary.
 """
 from __future__ import annotations
 
@@ -34,18 +34,30 @@ import ipywidgets as W
 import pandas as pd
 from IPython.display import HTML, clear_output, display
 
+from . import _validate as vd
 from . import render
 from .render import alt
 
 __all__ = ["Explorer", "View", "control_values", "slider", "STYLE", "WIDE", "AUTO"]
 
+#: Hides the static snapshot inside JupyterLab and Notebook 7, and gives the inputs Vega-Lite
+#: draws under a chart (e.g. the From/To years of lesson 04) the look of the explorers' own
+#: controls: the same label width, right-aligned labels and the course's blue.
 _SNAPSHOT_CSS = (
     "<style>.jp-NotebookPanel .ak-snapshot{display:none}"
-    ".jp-NotebookPanel .jp-OutputArea-child:has(.ak-snapshot){display:none}</style>"
+    ".jp-NotebookPanel .jp-OutputArea-child:has(.ak-snapshot){display:none}"
+    ".jp-NotebookPanel .vega-bindings{display:flex;flex-direction:column;gap:4px;"
+    "margin:6px 0 2px 0;font-size:var(--jp-widgets-font-size,13px)}"
+    ".jp-NotebookPanel .vega-bind label{display:flex;align-items:center;gap:8px;margin:0}"
+    ".jp-NotebookPanel .vega-bind-name{display:inline-block;width:16em;text-align:right;"
+    "padding-right:8px;box-sizing:border-box}"
+    ".jp-NotebookPanel .vega-bind input[type=range]{width:16em;accent-color:#0072B2}"
+    ".jp-NotebookPanel .vega-bind input[type=checkbox]{accent-color:#0072B2}</style>"
 )
-#: Style and layouts shared by every explorer's controls.
-STYLE = {"description_width": "13em"}
-WIDE = W.Layout(width="34em")
+#: Style and layouts shared by every explorer's controls: labels wide enough for the longest
+#: ("Chance of a common shock", "Perception feedback (γ)") at 1440 px and in narrow panes.
+STYLE = {"description_width": "16em"}
+WIDE = W.Layout(width="38em")
 AUTO = W.Layout(width="auto")
 #: What a model raises for values it rejects; the explorer then keeps its last valid view.
 REJECTED = (TypeError, ValueError, LookupError)
@@ -183,12 +195,17 @@ class Explorer:
         except REJECTED as err:
             if not hasattr(self, "_view"):
                 raise
-            self.message = str(err)
+            message = str(err)
+            self._restore()          # the controls show what the chart shows
+            self.message = message
             self._summary.value = (f"<p role='alert'><b>Not possible:</b> "
-                                   f"{html.escape(self.message)}</p>")
+                                   f"{html.escape(message)} The controls are back at the last "
+                                   f"setting that works.</p><p>{html.escape(self._view.summary)}"
+                                   f"</p>")
             return self._view
         self.message = ""
         self._view = view
+        self._valid = self.values()
         self.bundles = [render.mimebundle(p, svg=False, validate=False) for p in view.panels]
         self._summary.value = f"<p>{html.escape(view.summary)}</p>"
         if self._accordion.selected_index is not None:
@@ -209,7 +226,18 @@ class Explorer:
                 display(bundle, raw=True)
 
     def _on_change(self, change) -> None:
-        self.update()
+        if not getattr(self, "_restoring", False):
+            self.update()
+
+    def _restore(self) -> None:
+        """Set every control back to the last values the model accepted, without redrawing."""
+        self._restoring = True
+        try:
+            for name, value in self._valid.items():
+                if self.controls[name].value != value:
+                    self.controls[name].value = value
+        finally:
+            self._restoring = False
 
     def _data_table(self):
         return render.data_table(self.data, caption=render.title_text(self.chart) or self.title)
@@ -292,13 +320,23 @@ def slider(description: str, value: float, lo: float, hi: float, step: float = 0
     -------
     ipywidgets.IntSlider or ipywidgets.FloatSlider
     """
+    vd.text("description", description)
+    integer = vd.flag("integer", integer)
+    check = vd.integer if integer else vd.number
+    lo, hi = check("lo", lo), check("hi", hi)
+    if hi <= lo:
+        raise ValueError(f"hi must be above lo; got lo={lo}, hi={hi}")
+    value = check("value", value, lo, hi)
+    step = check("step", step, 0 if integer else None, hi - lo)
+    if step <= 0:
+        raise ValueError(f"step must be positive and at most hi - lo = {hi - lo}; got {step}")
     cls = W.IntSlider if integer else W.FloatSlider
-    kwargs = {} if integer else {"readout_format": fmt}
+    kwargs = {} if integer else {"readout_format": vd.text("fmt", fmt)}
     return cls(value=value, min=lo, max=hi, step=step, description=description,
                continuous_update=False, style=STYLE, layout=WIDE, **kwargs)
 
 
-def control_values(widget) -> list:
+def control_values(widget: W.ValueWidget) -> list:
     """Values a learner can reach with a control, extremes first (for smoke tests and benchmarks).
 
     Parameters

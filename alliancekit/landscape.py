@@ -55,6 +55,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from . import _bipartition
 from . import _validate as vd
@@ -191,8 +192,18 @@ def configurations(n: int, start: int = 0, stop: int | None = None) -> np.ndarra
     return _bipartition.splits(n, start, stop)
 
 
-def encode(config) -> int:
+def encode(config: ArrayLike) -> int:
     """The code of a configuration, after putting actor 0 in bloc 0 (swapping blocs if needed).
+
+    Parameters
+    ----------
+    config : sequence of {0, 1}
+        Bloc of each actor (at least 2).
+
+    Returns
+    -------
+    int
+        Bit ``k`` is the bloc of actor ``k + 1``.
 
     Examples
     --------
@@ -205,6 +216,17 @@ def encode(config) -> int:
 def decode(code: int, n: int) -> np.ndarray:
     """The configuration (int8 array of bloc labels, actor 0 in bloc 0) with the given code.
 
+    Parameters
+    ----------
+    code : int
+        A configuration code, 0 .. 2**(n-1) - 1.
+    n : int
+        Number of actors, 2 .. 62.
+
+    Returns
+    -------
+    numpy.ndarray of int8
+
     Examples
     --------
     >>> decode(3, 3).tolist()
@@ -216,7 +238,7 @@ def decode(code: int, n: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- energy
-def energy(config, sizes, propensity) -> float:
+def energy(config: ArrayLike, sizes: ArrayLike, propensity: ArrayLike) -> float:
     """The energy E(X) of one configuration.
 
     Parameters
@@ -248,7 +270,7 @@ def energy(config, sizes, propensity) -> float:
     return float(np.triu(_weights(s, p) * d, 1).sum())
 
 
-def frustrations(config, sizes, propensity) -> np.ndarray:
+def frustrations(config: ArrayLike, sizes: ArrayLike, propensity: ArrayLike) -> np.ndarray:
     """Each actor's frustration F_i(X) = sum_j s_j p_ij d_ij(X) in a configuration.
 
     Parameters
@@ -276,7 +298,7 @@ def _energies_of(x: np.ndarray, w: np.ndarray, half_total: float) -> np.ndarray:
     return half_total - 0.25 * np.einsum("ij,ij->i", sigma @ w, sigma)
 
 
-def energies(sizes, propensity) -> np.ndarray:
+def energies(sizes: ArrayLike, propensity: ArrayLike) -> np.ndarray:
     """The energy of every one of the 2**(n-1) configurations, vectorised.
 
     Parameters
@@ -313,7 +335,7 @@ def energies(sizes, propensity) -> np.ndarray:
     return half_total - 0.25 * _bipartition.quadratic_all(w)
 
 
-def sigma_quadratic_all(w) -> np.ndarray:
+def sigma_quadratic_all(w: ArrayLike) -> np.ndarray:
     """``sigma' W sigma`` for every sign vector with sigma_0 = +1, indexed by configuration code.
 
     Parameters
@@ -382,7 +404,7 @@ def _names(names, n: int) -> list:
     return list(names)
 
 
-def global_minimum(sizes, propensity) -> Minimum:
+def global_minimum(sizes: ArrayLike, propensity: ArrayLike) -> Minimum:
     """The configuration of lowest energy, found exactly by enumerating all 2**(n-1).
 
     Parameters
@@ -487,9 +509,9 @@ class MyopicResult:
 
 
 def myopic_dynamics(
-    start,
-    sizes,
-    propensity,
+    start: ArrayLike,
+    sizes: ArrayLike,
+    propensity: ArrayLike,
     *,
     rule: str = "steepest",
     seed: int | None = None,
@@ -572,8 +594,8 @@ def myopic_dynamics(
 
 
 def basins(
-    sizes,
-    propensity,
+    sizes: ArrayLike,
+    propensity: ArrayLike,
     *,
     n_starts: int | None = None,
     rule: str = "steepest",

@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .render import ALLIED, HOSTILE, PALETTE, alt, sized
+from . import _validate as vd
+from .render import ALLIED, HOSTILE, PALETTE, alt, sized, year_axis
 from .render import ONE as _ONE
 from .render import finish as _finish
 from .render import inline_records as _records
@@ -65,7 +66,8 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     order = [names[p] for p in parts]
     base = alt.Chart()
     lines = base.mark_line().encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
+        x=alt.X("year:Q", title=None,
+                axis=year_axis(frame["year"].min(), frame["year"].max())),
         y=alt.Y("value:Q", title="Value (share of the largest benefit)"),
         color=alt.Color("part:N", title=None, sort=order),
         strokeDash=alt.StrokeDash("part:N", sort=order, legend=None),
@@ -75,6 +77,7 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     zero = alt.Chart(_ONE).mark_rule(color="black").encode(y=alt.YDatum(0))
     layers = [zero, lines]
     if highlight_year is not None:
+        highlight_year = vd.integer("highlight_year", highlight_year)
         layers.append(alt.Chart(_ONE).mark_rule(color="#666666", strokeDash=[3, 3]).encode(
             x=alt.XDatum(int(highlight_year))))
     leave = frame.loc[~frame["stays"].astype(bool), "year"]
@@ -150,7 +153,7 @@ def fan_chart(fan: pd.DataFrame, title: str = "Futures of cohesion", subtitle: s
     """
     _require(fan, ["year", "q5", "q25", "q50", "q75", "q95"], "fan")
     base = alt.Chart()
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d"))
+    x = alt.X("year:Q", title=None, axis=year_axis(fan["year"].min(), fan["year"].max()))
     outer = base.mark_area(opacity=0.25, color=ALLIED).encode(
         x=x, y=alt.Y("q5:Q", title=y_title, scale=alt.Scale(domain=[0, 1])), y2=alt.Y2("q95"))
     inner = base.mark_area(opacity=0.45, color=ALLIED).encode(
@@ -160,6 +163,7 @@ def fan_chart(fan: pd.DataFrame, title: str = "Futures of cohesion", subtitle: s
         tooltip=_tt("year:Q", ("q5:Q", ".2f"), ("q50:Q", ".2f"), ("q95:Q", ".2f")))
     layers = [outer, inner, median]
     if threshold is not None:
+        threshold = vd.number("threshold", threshold, 0, 1)
         layers.append(alt.Chart(_ONE).mark_rule(color=HOSTILE, strokeDash=[4, 3]).encode(
             y=alt.YDatum(float(threshold))))
     if shocks is not None and len(shocks):
@@ -199,7 +203,7 @@ def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
     wide["gap"] = wide["professed"] - wide["actual"]
     base = alt.Chart()
     band = base.mark_area(opacity=0.3, color=HOSTILE).encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
+        x=alt.X("year:Q", title=None, axis=year_axis(wide["year"].min(), wide["year"].max())),
         y=alt.Y("actual:Q", title="Median cohesion", scale=alt.Scale(domain=[0, 1])),
         y2=alt.Y2("professed"), tooltip=_tt("year:Q", ("gap:Q", ".2f")))
     lines = base.transform_fold(["professed", "actual"], as_=["series", "value"]).mark_line(
@@ -231,7 +235,8 @@ def dissolution_chart(probability: pd.DataFrame,
     _require(probability, ["year", "probability"], "probability")
     chart = alt.Chart(probability).mark_area(line={"color": HOSTILE}, color=HOSTILE,
                                              opacity=0.3).encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d")),
+        x=alt.X("year:Q", title=None,
+                axis=year_axis(probability["year"].min(), probability["year"].max())),
         y=alt.Y("probability:Q", title="Share of runs dissolved", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
         tooltip=_tt("year:Q", ("probability:Q", ".0%")))
@@ -342,6 +347,8 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
     data["swing"] = (data["at_high"] - data["at_low"]).abs()
     data = data.sort_values("swing", ascending=False)
     order = data["parameter"].tolist()
+    if base is not None:
+        base = vd.number("base", base, 0, 1)
     if base is None:
         base = float(data["base"].iloc[0]) if "base" in data else None
     long = pd.concat([
@@ -353,7 +360,8 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
     statuses = list(dict.fromkeys(data["status"]))
     y = alt.Y("parameter:N", sort=order, title=None)
     bars = alt.Chart().mark_bar(height=12).encode(
-        y=y, x=alt.X("at_low:Q", title=outcome, axis=alt.Axis(format="%"),
+        y=y, x=alt.X("at_low:Q", title=outcome,
+                     axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1]),
                      scale=alt.Scale(domain=[0, 1])), x2="at_high:Q",
         color=alt.Color("status:N", title="input is", sort=statuses),
         tooltip=_tt("parameter:N", "status:N", ("at_low:Q", ".0%"), ("at_high:Q", ".0%")))
@@ -401,13 +409,21 @@ def margin_compare_chart(frame: pd.DataFrame, title: str = "Two codings of the o
     altair.LayerChart
     """
     _require(frame, ["year", "margin", "margin_alt"], "frame")
+    if isinstance(labels, str) or not isinstance(labels, (tuple, list)) or len(labels) != 2:
+        raise TypeError(f"labels must be two legend names (coded, alternative); got "
+                        f"{vd.show(labels)}")
+    for label in labels:
+        vd.text("labels", label)
+    if first_year is not None:
+        first_year = vd.integer("first_year", first_year, int(frame["year"].min()),
+                                int(frame["year"].max()))
     data = frame if first_year is None else frame[frame["year"] >= first_year]
     long = pd.concat([
         pd.DataFrame({"year": data["year"], "coding": labels[0], "margin": data["margin"]}),
         pd.DataFrame({"year": data["year"], "coding": labels[1], "margin": data["margin_alt"]}),
     ])
     lines = alt.Chart().mark_line(point=True).encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+        x=alt.X("year:Q", title=None, axis=year_axis(data["year"].min(), data["year"].max())),
         y=alt.Y("margin:Q", title="Commitment margin (stay while at or above 0)"),
         color=alt.Color("coding:N", title=None, sort=list(labels),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),

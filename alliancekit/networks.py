@@ -132,6 +132,12 @@ def build_signed_graph(
     >>> frustration(G).index
     0
     """
+    for name, value in (("edges", edges), ("nodes", nodes)):
+        if (value is None and name == "edges") or isinstance(value, (str, bytes, dict)) or (
+                value is not None and not hasattr(value, "__iter__")):
+            raise TypeError(f"{name} must be a list of "
+                            f"{'(u, v, sign) triples' if name == 'edges' else 'nodes'}; got "
+                            f"{vd.show(value)}")
     g = nx.Graph()
     if nodes is not None:
         g.add_nodes_from(nodes)
@@ -139,7 +145,7 @@ def build_signed_graph(
         try:
             u, v, sign = e
         except (TypeError, ValueError):
-            raise ValueError(f"edges[{k}] must be a triple (u, v, sign); got {e!r}") from None
+            raise TypeError(f"edges[{k}] must be a triple (u, v, sign); got {e!r}") from None
         if isinstance(sign, str):
             if sign not in ("+", "-", "+1", "-1"):
                 raise ValueError(f"edges[{k}] sign must be +1, -1, '+' or '-'; got {sign!r}")
@@ -162,7 +168,7 @@ def _check_graph(G) -> None:
     if not isinstance(G, nx.Graph):
         raise TypeError(f"G must be an undirected networkx.Graph; got {type(G).__name__}")
     if G.is_directed() or G.is_multigraph():
-        raise ValueError(
+        raise TypeError(
             f"G must be an undirected networkx.Graph (not directed, not a multigraph); "
             f"got {type(G).__name__}"
         )
@@ -175,8 +181,19 @@ def _check_graph(G) -> None:
             raise ValueError(f"G has a self-loop at {u!r}; signed graphs here have none")
 
 
-def edge_table(G) -> pd.DataFrame:
-    """The edges of a signed graph as a DataFrame (u, v, sign, and any other edge attributes)."""
+def edge_table(G: nx.Graph) -> pd.DataFrame:
+    """The edges of a signed graph as a DataFrame (u, v, sign, and any other edge attributes).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A signed graph (edge attribute ``sign`` in {+1, -1}).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per edge: ``u``, ``v``, ``sign`` and the other edge attributes.
+    """
     _check_graph(G)
     rows = [{"u": u, "v": v, **d} for u, v, d in G.edges(data=True)]
     return pd.DataFrame(rows, columns=None if rows else ["u", "v", "sign"])
@@ -187,7 +204,7 @@ def _label(G, v) -> str:
     return str(G.nodes[v].get("abbreviation", v))
 
 
-def triads(G) -> pd.DataFrame:
+def triads(G: nx.Graph) -> pd.DataFrame:
     """Every closed triad (triangle) of a signed graph and whether it is balanced.
 
     Parameters
@@ -243,8 +260,22 @@ def _triangles(G) -> list[tuple]:
     return out
 
 
-def is_balanced(G) -> bool:
-    """True when the signed graph is balanced (frustration index 0; Cartwright & Harary 1956)."""
+def is_balanced(G: nx.Graph) -> bool:
+    """True when the signed graph is balanced (frustration index 0).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A signed graph with at most 20 nodes.
+
+    Returns
+    -------
+    bool
+
+    References
+    ----------
+    Cartwright & Harary (1956).
+    """
     return frustration(G).index == 0
 
 
@@ -287,7 +318,7 @@ def _edge_arrays(G):
     return nodes, edges, u, v, s
 
 
-def frustration(G) -> Frustration:
+def frustration(G: nx.Graph) -> Frustration:
     """The exact frustration index of a signed graph, by enumerating all 2**(n-1) splits.
 
     Parameters
@@ -353,7 +384,7 @@ def frustration(G) -> Frustration:
                        n_splits=total, optimal_blocs=tuple(optimal))
 
 
-def split_violations(G, bloc) -> tuple:
+def split_violations(G: nx.Graph, bloc: Iterable) -> tuple:
     """The edges that violate the split of G into ``bloc`` and the rest.
 
     Parameters
@@ -417,7 +448,7 @@ class TriadDynamics:
 
 
 def triad_dynamics(
-    G,
+    G: nx.Graph,
     p: float = 0.5,
     max_steps: int = 10_000,
     seed: int | None = None,
@@ -536,7 +567,7 @@ def _positions(nodes: tuple, edges: tuple, layout: str, seed: int) -> tuple:
 _LAYOUTS = ("circular", "spring", "kamada_kawai")
 
 
-def node_positions(G, layout: str = "circular", seed: int = 0) -> pd.DataFrame:
+def node_positions(G: nx.Graph, layout: str = "circular", seed: int = 0) -> pd.DataFrame:
     """Node positions for drawing a graph (e.g. with altair), seeded and cached.
 
     Parameters

@@ -64,6 +64,7 @@ alt = _import_altair()
 from altair.vegalite.v5.display import mimetype_renderer, svg_renderer  # noqa: E402
 
 __all__ = [
+    "year_ticks", "year_axis", "date_axis",
     "PALETTE", "ALLIED", "HOSTILE", "NEUTRAL", "THEME", "RENDERER", "SVG_MIMETYPE",
     "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "alt", "render", "mimebundle", "to_svg", "describe",
     "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
@@ -107,13 +108,22 @@ def _theme() -> alt.theme.ThemeConfig:
     })
 
 
+def _check_chart(chart, name: str = "chart") -> None:
+    """TypeError unless ``chart`` is an altair chart."""
+    if not isinstance(chart, alt.TopLevelMixin):
+        raise TypeError(f"{name} must be an altair chart; got {vd.show(chart)}")
+
+
 def _spec(chart_or_spec) -> dict:
     if isinstance(chart_or_spec, dict):
+        if not chart_or_spec:
+            raise ValueError("chart must be an altair chart or a Vega-Lite dict; got {}")
         return chart_or_spec
+    _check_chart(chart_or_spec)
     return chart_or_spec.to_dict()
 
 
-def to_svg(chart) -> str:
+def to_svg(chart: alt.TopLevelMixin | dict) -> str:
     """The chart as an SVG string, made offline by vl-convert (about 40 ms once warm).
 
     Parameters
@@ -129,7 +139,7 @@ def to_svg(chart) -> str:
     return svg_renderer(_spec(chart))[SVG_MIMETYPE]
 
 
-def render(spec: dict, **metadata):
+def render(spec: dict, **metadata) -> tuple[dict, dict]:
     """The course renderer: the Vega-Lite v5 bundle merged with an offline SVG of the same chart.
 
     JupyterLab prefers the Vega-Lite output (an interactive chart drawn by its own offline
@@ -171,7 +181,7 @@ alt.renderers.register(RENDERER, render)
 alt.renderers.enable(RENDERER)
 
 
-def mimebundle(chart, svg: bool = True, validate: bool = True) -> dict:
+def mimebundle(chart: alt.TopLevelMixin, svg: bool = True, validate: bool = True) -> dict:
     """The display bundle of a chart, with or without its SVG.
 
     Parameters
@@ -189,6 +199,8 @@ def mimebundle(chart, svg: bool = True, validate: bool = True) -> dict:
     dict
         mimetype -> data, ready for ``IPython.display.display(bundle, raw=True)``.
     """
+    _check_chart(chart)
+    svg, validate = vd.flag("svg", svg), vd.flag("validate", validate)
     spec = chart.to_dict() if validate else fast_spec(chart)
     bundle, _ = mimetype_renderer(spec)
     bundle = dict(bundle)
@@ -200,8 +212,9 @@ def mimebundle(chart, svg: bool = True, validate: bool = True) -> dict:
 # --------------------------------------------------------------------------------------------
 # accessibility: description and data table
 # --------------------------------------------------------------------------------------------
-def title_text(chart) -> str:
+def title_text(chart: alt.TopLevelMixin) -> str:
     """The chart's title as plain text ('' when it has none)."""
+    _check_chart(chart)
     title = getattr(chart, "title", alt.Undefined)
     if title is alt.Undefined or title is None:
         return ""
@@ -211,7 +224,7 @@ def title_text(chart) -> str:
     return text if isinstance(text, str) else " ".join(text)
 
 
-def describe(chart) -> str:
+def describe(chart: alt.TopLevelMixin) -> str:
     """The chart's title and its description in words (what a screen reader should announce).
 
     Parameters
@@ -228,6 +241,7 @@ def describe(chart) -> str:
     ValueError
         If the chart has no description.
     """
+    _check_chart(chart)
     description = getattr(chart, "description", alt.Undefined)
     if description is alt.Undefined or not description:
         raise ValueError("chart has no description; every course chart must set one "
@@ -236,7 +250,7 @@ def describe(chart) -> str:
     return f"{title}. {description}" if title else str(description)
 
 
-def chart_frame(chart) -> pd.DataFrame:
+def chart_frame(chart: alt.TopLevelMixin) -> pd.DataFrame:
     """The DataFrame a chart draws (its top-level data, else its first layer's or panel's)."""
     stack = [chart]
     while stack:
@@ -291,7 +305,8 @@ def _table_html(frame: pd.DataFrame, caption: str, total: int) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
-def data_table(chart_or_frame, caption: str | None = None, max_rows: int = 60) -> DataTable:
+def data_table(chart_or_frame: alt.TopLevelMixin | pd.DataFrame, caption: str | None = None,
+               max_rows: int = 60) -> DataTable:
     """The data behind a chart as an accessible HTML table, for screen readers.
 
     Parameters
@@ -329,9 +344,35 @@ def data_table(chart_or_frame, caption: str | None = None, max_rows: int = 60) -
 # --------------------------------------------------------------------------------------------
 # dates as text (the one rule: days as YYYY-MM-DD for people, full ISO timestamps for Vega-Lite)
 # --------------------------------------------------------------------------------------------
-def iso_date(value) -> str:
-    """A day as ``YYYY-MM-DD`` (for titles, summaries and tables)."""
-    return pd.Timestamp(value).date().isoformat()
+def iso_date(value: str | pd.Timestamp) -> str:
+    """A day as ``YYYY-MM-DD`` (for titles, summaries and tables).
+
+    Parameters
+    ----------
+    value : str, datetime.date, numpy.datetime64 or pandas.Timestamp
+        The day.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> iso_date("1882-05-20 12:00")
+    '1882-05-20'
+    """
+    import datetime
+
+    if isinstance(value, bool) or not isinstance(value, (str, datetime.date, np.datetime64)):
+        raise TypeError(f"value must be a date (text, datetime.date or Timestamp); got "
+                        f"{vd.show(value)}")
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"value must be a date such as '1882-05-20'; got {value!r}") from None
+    if pd.isna(day):
+        raise ValueError(f"value must be a date such as '1882-05-20'; got {value!r}")
+    return day.date().isoformat()
 
 
 def _iso_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -347,6 +388,7 @@ def _iso_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def inline_records(frame: pd.DataFrame) -> alt.InlineData:
     """Small auxiliary data inline, without altair's DataFrame sanitising (dates as ISO text)."""
+    vd.frame("frame", frame, empty=True)
     return alt.InlineData(values=_iso_columns(frame).to_dict("records"))
 
 
@@ -364,7 +406,7 @@ def _values(data) -> list:
     return list(data.values)
 
 
-def fast_spec(chart) -> dict:
+def fast_spec(chart: alt.TopLevelMixin) -> dict:
     """The chart's Vega-Lite dict, built without letting altair copy and sanitise its data.
 
     Every DataFrame or inline dataset in the chart is swapped for a named dataset while altair
@@ -380,24 +422,25 @@ def fast_spec(chart) -> dict:
     -------
     dict
     """
+    _check_chart(chart)
     swapped = []
     stack = [chart]
     while stack:
         item = stack.pop()
-        data = getattr(item, "_kwds", {}).get("data", alt.Undefined)
+        data = getattr(item, "data", alt.Undefined)
         if isinstance(data, (pd.DataFrame, alt.InlineData)):
             name = f"ak{len(swapped)}"
             swapped.append((item, data, name))
-            item._kwds["data"] = alt.NamedData(name=name)
+            item.data = alt.NamedData(name=name)
         for attr in ("layer", "hconcat", "vconcat", "concat"):
-            parts = getattr(item, "_kwds", {}).get(attr, alt.Undefined)
+            parts = getattr(item, attr, alt.Undefined)
             if parts is not alt.Undefined and parts:
                 stack.extend(parts)
     try:
         spec = chart.to_dict(validate=False)
     finally:
         for item, data, _ in swapped:
-            item._kwds["data"] = data
+            item.data = data
     datasets = spec.setdefault("datasets", {})
     for _, data, name in swapped:
         datasets[name] = _values(data)
@@ -407,9 +450,11 @@ def fast_spec(chart) -> dict:
 # --------------------------------------------------------------------------------------------
 # helpers shared by the chart builders
 # --------------------------------------------------------------------------------------------
-def require_columns(frame, columns, name: str = "frame") -> None:
+def require_columns(frame: pd.DataFrame, columns: list[str], name: str = "frame") -> None:
     """Check that ``frame`` is a DataFrame with ``columns`` (TypeError/ValueError naming it)."""
-    vd.frame(name, frame, columns, empty=True)
+    if isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):
+        raise TypeError(f"columns must be a list of column names; got {vd.show(columns)}")
+    vd.frame(vd.text("name", name), frame, columns, empty=True)
 
 
 
@@ -423,16 +468,81 @@ def tooltips(*fields) -> list:
             for f in fields]
 
 
-def finish(chart, title: str, description: str, subtitle: str | None = None):
+def finish(chart: alt.TopLevelMixin, title: str, description: str,
+           subtitle: str | None = None) -> alt.TopLevelMixin:
     """Set a chart's title (and subtitle) and its description in words; return it."""
+    _check_chart(chart)
+    vd.text("title", title, empty=True)
+    vd.text("description", description)
+    if subtitle is not None:
+        vd.text("subtitle", subtitle, empty=True)
     t = alt.Title(title, subtitle=subtitle) if subtitle else title
     chart.title = t          # plain attributes: .properties() re-validates (about 4 ms)
     chart.description = description
     return chart
 
 
-def sized(chart, width=None, height=None):
+#: Steps between labelled years, smallest first (a step of 1 labels every year).
+_YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+
+
+def year_ticks(first: int, last: int, max_labels: int = 6) -> list[int]:
+    """Round years to label on an axis from ``first`` to ``last``: every label shown, none repeated.
+
+    Vega picks tick values itself, and with a narrow chart it may put ticks at half years (two
+    labels "2027") or hide every other label (no "1922"). Explicit values avoid both: the
+    smallest step of 1, 2, 5, 10, 20, 25, 50, 100 (or more) years that needs at most
+    ``max_labels`` labels, at multiples of the step.
+
+    Parameters
+    ----------
+    first, last : int
+        The first and last year the axis shows (inclusive).
+    max_labels : int
+        At most this many labels (>= 2); six fit on the explorers' 300-pixel panels.
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> year_ticks(1920, 1938)
+    [1920, 1925, 1930, 1935]
+    >>> year_ticks(2025, 2030)
+    [2025, 2026, 2027, 2028, 2029, 2030]
+    """
+    first = vd.integer("first", first, 1, 9999)
+    last = vd.integer("last", last, 1, 9999)
+    if last < first:
+        raise ValueError(f"need first <= last; got first={first}, last={last}")
+    max_labels = vd.integer("max_labels", max_labels, 2, 1000)
+    for step in _YEAR_STEPS:
+        start = -(-first // step) * step
+        values = list(range(start, last + 1, step))
+        if len(values) <= max_labels:
+            return values or [first]
+    return [first, last]
+
+
+def year_axis(first: int, last: int, max_labels: int = 6, **kwargs) -> alt.Axis:
+    """An x axis of whole years with the labels of `year_ticks` (``format="d"``, no comma)."""
+    return alt.Axis(format="d", values=year_ticks(first, last, max_labels), **kwargs)
+
+
+def date_axis(first: int, last: int, max_labels: int = 6, **kwargs) -> alt.Axis:
+    """A time axis labelled on the first day of the years of `year_ticks` (``format="%Y"``)."""
+    values = [alt.DateTime(year=y) for y in year_ticks(first, last, max_labels)]
+    return alt.Axis(format="%Y", values=values, **kwargs)
+
+
+def sized(chart: alt.TopLevelMixin, width: float | alt.Step | None = None,
+          height: float | alt.Step | None = None) -> alt.TopLevelMixin:
     """Set a chart's width and/or height in place (pixels or ``alt.Step``) and return it."""
+    _check_chart(chart)
+    for name, value in (("width", width), ("height", height)):
+        if value is not None and not isinstance(value, alt.Step):
+            vd.number(name, value, 1, 10_000, kind="a size in pixels (or alt.Step)")
     if width is not None:
         chart.width = width
     if height is not None:

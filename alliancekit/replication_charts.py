@@ -41,8 +41,12 @@ def hazard_ratio_chart(table: pd.DataFrame, title: str = "What raises the hazard
     data = table.assign(significant=(table["p_value"] < 0.05).map(
         {True: "p < 0.05", False: "p ≥ 0.05"}))
     order = list(data["variable"])
+    # labelled at round ratios only: Vega's own log ticks crowd and hide most labels
+    low = float(min(data["ci_low"].min(), data["hazard_ratio"].min()))
+    high = float(max(data["ci_high"].max(), data["hazard_ratio"].max()))
+    marks = [v for v in (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20) if low / 1.5 <= v <= high * 1.5]
     x = alt.X("hazard_ratio:Q", title="Hazard ratio (log scale; 1 = no effect)",
-              scale=alt.Scale(type="log"))
+              scale=alt.Scale(type="log"), axis=alt.Axis(values=marks, format="~g"))
     bars = alt.Chart(data).mark_rule(strokeWidth=2).encode(
         y=alt.Y("variable:N", title=None, sort=order), x=alt.X("ci_low:Q", scale=alt.Scale(
             type="log")), x2="ci_high:Q", color=alt.value(NEUTRAL))
@@ -51,7 +55,9 @@ def hazard_ratio_chart(table: pd.DataFrame, title: str = "What raises the hazard
         color=alt.Color("significant:N", title=None,
                         scale=alt.Scale(domain=["p < 0.05", "p ≥ 0.05"],
                                         range=[ALLIED, PALETTE[1]])),
-        shape=alt.Shape("significant:N", title=None),
+        shape=alt.Shape("significant:N", title=None,
+                        scale=alt.Scale(domain=["p < 0.05", "p ≥ 0.05"],
+                                        range=["circle", "square"])),
         tooltip=_tt("variable:N", ("hazard_ratio:Q", ".2f"), ("ci_low:Q", ".2f"),
                     ("ci_high:Q", ".2f"), ("p_value:Q", ".3f")))
     one = alt.Chart(_ONE).mark_rule(strokeDash=[4, 3], color=NEUTRAL).encode(x=alt.XDatum(1))
@@ -89,10 +95,12 @@ def honour_rate_chart(table: pd.DataFrame, title: str = "Honoured in war: publis
     chart = alt.Chart(long).mark_point(filled=True, size=70).encode(
         y=alt.Y("figure:N", title=None, sort=list(wide["figure"])),
         x=alt.X("rate:Q", title="Share of counted commitments honoured",
-                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1])),
         color=alt.Color("source:N", title=None, sort=sources,
                         scale=alt.Scale(domain=sources, range=[HOSTILE, ALLIED, PALETTE[2]])),
-        shape=alt.Shape("source:N", title=None, sort=sources),
+        shape=alt.Shape("source:N", title=None, sort=sources,
+                        scale=alt.Scale(domain=sources, range=["circle", "square", "triangle"])),
         tooltip=_tt("figure:N", "source:N", ("rate:Q", ".1%")))
     description = ("Dot chart of honour rates: for each published figure, the published share and "
                    "our count under the Berkemeier and Fuhrmann columns and under the Leeds, Long "
@@ -123,7 +131,7 @@ def blocs_chart(scored: pd.DataFrame, title: str = "The 1936 landscape's best sp
     order = list(data.sort_values(["actual", "size"], ascending=[True, False])["name"])
     chart = alt.Chart(data).mark_point(filled=True).encode(
         x=alt.X("predicted:N", title="Bloc in the landscape's global minimum",
-                sort=["allies", "axis"]),
+                sort=["allies", "axis"], axis=alt.Axis(labelAngle=0)),
         y=alt.Y("name:N", title=None, sort=order),
         size=alt.Size("size:Q", title="CINC 1936", scale=alt.Scale(range=[40, 400])),
         color=alt.Color("actual:N", title="Side in the war", sort=["allies", "axis"],
@@ -154,25 +162,25 @@ def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,
 
     Returns
     -------
-    altair.LayerChart
-        One line per factor; large points mark the registered weights.
+    altair.FacetChart
+        One panel per factor; a circle marks the registered weight.
     """
     _require(frame, ["factor", "weight", "correct", "registered"], "frame")
     factors = list(dict.fromkeys(frame["factor"]))
     base = alt.Chart(frame)
-    enc = dict(x=alt.X("weight:Q", title="Weight of the factor (others as registered)"),
-               y=alt.Y("correct:Q", title="States on their wartime side (of 17)",
-                       scale=alt.Scale(domain=[0, 17])),
-               color=alt.Color("factor:N", title=None, sort=factors))
-    lines = base.mark_line(point=True).encode(
-        **enc, strokeDash=alt.StrokeDash("factor:N", sort=factors, legend=None),
-        tooltip=_tt("factor:N", ("weight:Q", ".2f"), "correct:Q"))
+    x = alt.X("weight:Q", title="Weight")
+    y = alt.Y("correct:Q", title="States on their wartime side (of 17)",
+              scale=alt.Scale(domain=[0, 17], nice=False))
+    lines = base.mark_line(point=True, color=ALLIED).encode(
+        x=x, y=y, tooltip=_tt("factor:N", ("weight:Q", ".2f"), "correct:Q"))
     marks = base.transform_filter("datum.registered").mark_point(
-        size=160, filled=False, strokeWidth=2).encode(**enc)
+        size=160, filled=False, strokeWidth=2, color=HOSTILE).encode(x=x, y=y)
     layers = [lines, marks]
     if reference is not None:
-        layers.append(alt.Chart(_ONE).mark_rule(strokeDash=[4, 3], color=NEUTRAL).encode(
+        layers.append(base.mark_rule(strokeDash=[4, 3], color=NEUTRAL).encode(
             y=alt.YDatum(reference)))
+    chart = alt.layer(*layers).properties(width=130, height=160).facet(
+        column=alt.Column("factor:N", title=None, sort=factors))
     parts = []
     for f in factors:
         rows = frame[frame["factor"] == f]
@@ -183,4 +191,4 @@ def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,
                    "their registered values; circles mark the registered weights"
                    + (f"; a dashed line marks the paper's {reference}" if reference else "")
                    + ". " + "; ".join(parts) + ".")
-    return _finish(sized(alt.layer(*layers), width=420), title, description, subtitle)
+    return _finish(chart, title, description, subtitle)

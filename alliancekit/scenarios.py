@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from . import _validate as vd
 from . import cases
@@ -53,7 +54,7 @@ def _scalar_or_array(a):
     return a.item() if a.ndim == 0 else a
 
 
-def asymmetry(shares, method="herfindahl"):
+def asymmetry(shares: ArrayLike, method: str = "herfindahl") -> float | np.ndarray:
     """Power asymmetry S of an alliance from its members' capabilities, in [0, 1].
 
     Parameters
@@ -137,7 +138,7 @@ class UnknownScenarioError(vd.UnknownNameError):
     """Raised for a scenario name that is not defined (a `LookupError`; close matches listed)."""
 
 
-def scenario_names():
+def scenario_names() -> list[str]:
     """Names accepted by `scenario` and `simulate`.
 
     Examples
@@ -227,7 +228,7 @@ def _asymmetry_by_year(alliance_id, years):
     return pd.Series(values, index=pd.Index(years, name="year"))
 
 
-def scenario(name):
+def scenario(name: str) -> Scenario:
     """A named scenario: baseline drivers by year, dated shocks, and the coding behind them.
 
     Parameters

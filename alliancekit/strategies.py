@@ -63,6 +63,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import _validate as vd
 from . import cases
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "Portfolio",
     "MonteCarlo",
     "DEFAULT_STRATEGIES",
+    "strategy_table",
     "help_probability",
     "help_probability_mc",
     "honour_correlation",
@@ -88,34 +90,22 @@ LLM_HONOURED = 0.746
 
 # --------------------------------------------------------------------------- validation
 def _prob(x, name: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a probability in [0, 1]; got {x!r}")
-    x = float(x)
-    if not (0.0 <= x <= 1.0):
-        raise ValueError(f"{name} must be a probability in [0, 1]; got {x}")
-    return x
+    return vd.probability(name, x)
 
 
 def _probs(r, name: str = "reliability") -> np.ndarray:
-    a = np.atleast_1d(np.asarray(r, dtype=float))
+    a = np.atleast_1d(vd.array(name, r, 0, 1, meaning="probabilities; [] for no partner"))
     if a.ndim != 1:
         raise ValueError(f"{name} must be a number or a 1-D sequence of probabilities")
-    if not np.all(np.isfinite(a)) or np.any(a < 0) or np.any(a > 1):
-        raise ValueError(f"{name} must hold probabilities in [0, 1]; got {a.tolist()}")
     return a
 
 
 def _nonneg(x, name: str, upper: float = math.inf) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a number in [0, {upper}]; got {x!r}")
-    x = float(x)
-    if not (0.0 <= x <= upper) or math.isnan(x):
-        raise ValueError(f"{name} must be in [0, {upper}]; got {x}")
-    return x
+    return vd.number(name, x, 0, None if math.isinf(upper) else upper)
 
 
 # --------------------------------------------------------------------------- help probability
-def help_probability(reliability, q: float, phi: float) -> float:
+def help_probability(reliability: float | Sequence[float], q: float, phi: float) -> float:
     """Probability that at least one partner honours its commitment (closed form).
 
     Parameters
@@ -161,7 +151,8 @@ class MonteCarlo:
 
 
 def help_probability_mc(
-    reliability, q: float, phi: float, n_draws: int = 100_000, seed: int | None = 0
+    reliability: float | Sequence[float], q: float, phi: float, n_draws: int = 100_000,
+    seed: int | None = 0,
 ) -> MonteCarlo:
     """Estimate :func:`help_probability` by simulation (a check on the closed form).
 
@@ -183,10 +174,8 @@ def help_probability_mc(
     """
     r = _probs(reliability)
     q, phi = _prob(q, "q"), _prob(phi, "phi")
-    if isinstance(n_draws, bool) or not isinstance(n_draws, (int, np.integer)) \
-            or not 1 <= n_draws <= 10_000_000:
-        raise ValueError(f"n_draws must be an integer in 1..10,000,000; got {n_draws!r}")
-    rng = np.random.default_rng(seed)
+    n_draws = vd.integer("n_draws", n_draws, 1, 10_000_000)
+    rng = vd.generator(seed)
     shock = rng.random(n_draws) < q
     p = np.where(shock[:, None], r * (1.0 - phi), r)
     helped = (rng.random((n_draws, r.size)) < p).any(axis=1)
@@ -307,6 +296,10 @@ class Portfolio:
 
 
 def _as_partners(partners) -> list[Partner]:
+    if partners is None or isinstance(partners, (str, bytes, Mapping)) \
+            or not hasattr(partners, "__iter__"):
+        raise TypeError(f"partners must be a list of Partner objects or dicts; got "
+                        f"{vd.show(partners)}")
     out = []
     for k, p in enumerate(partners):
         if isinstance(p, Partner):
@@ -315,9 +308,9 @@ def _as_partners(partners) -> list[Partner]:
             try:
                 out.append(Partner(**p))
             except TypeError as err:
-                raise ValueError(f"partners[{k}]: {err}") from None
+                raise TypeError(f"partners[{k}]: {err}") from None
         else:
-            raise ValueError(
+            raise TypeError(
                 f"partners[{k}] must be a Partner or a dict with keys reliability, capacity, "
                 f"depth, entanglement; got {p!r}"
             )
@@ -426,6 +419,42 @@ DEFAULT_STRATEGIES = {
 }
 
 
+def strategy_table(strategies: dict | None = None) -> pd.DataFrame:
+    """The strategies' inputs as a table, one row per partner (a strategy with none gets one row).
+
+    Parameters
+    ----------
+    strategies : dict, optional
+        Name -> ``{"partners": [...], "own_capability": float}`` as in `DEFAULT_STRATEGIES`
+        (the default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        strategy, own capability (units of the threat the state meets alone), partner, capacity
+        (units of the threat the partner could meet), depth (share of it promised, 0-1),
+        entanglement (risk cost per unit of depth).
+
+    Examples
+    --------
+    >>> strategy_table().groupby("strategy", sort=False).size().to_dict()
+    {'single patron': 1, 'diversification': 3, 'autonomy': 1, 'hedging': 2}
+    """
+    strategies = DEFAULT_STRATEGIES if strategies is None else strategies
+    vd.mapping("strategies (name -> specification)", strategies)
+    rows = []
+    for name, spec in strategies.items():
+        if not isinstance(spec, Mapping):
+            raise TypeError(f"strategies[{name!r}] must be a dict with 'partners' and "
+                            f"'own_capability'; got {vd.show(spec)}")
+        partners = spec.get("partners") or [{"name": "(none)"}]
+        for p in partners:
+            rows.append({"strategy": name, "own capability": spec.get("own_capability", 0.0),
+                         "partner": p.get("name", ""), "capacity": p.get("capacity"),
+                         "depth": p.get("depth"), "entanglement": p.get("entanglement")})
+    return pd.DataFrame(rows)
+
+
 def compare_strategies(
     q: float,
     phi: float,
@@ -481,19 +510,18 @@ def compare_strategies(
     """
     q, phi = _prob(q, "q"), _prob(phi, "phi")
     m = _prob(reliability, "reliability")
-    if calibrate:
+    if vd.flag("calibrate", calibrate):
         r = normal_times_reliability(m, q, phi)
     else:
         r = m
         m = r * (1 - q * phi)
     rho = honour_correlation(r, r, q, phi)
     strategies = DEFAULT_STRATEGIES if strategies is None else strategies
-    if not isinstance(strategies, Mapping) or not strategies:
-        raise ValueError("strategies must be a non-empty mapping of name -> specification")
+    vd.mapping("strategies (name -> specification)", strategies)
     rows = []
     for name, spec in strategies.items():
         if not isinstance(spec, Mapping) or "partners" not in spec:
-            raise ValueError(
+            raise TypeError(
                 f"strategies[{name!r}] must be a dict with 'partners' (list) and "
                 f"'own_capability' (float)"
             )
@@ -537,9 +565,8 @@ def correlation_sweep(
         The stacked rankings, one block per ``phi`` (tidy: ready for a line chart of ``net`` or
         ``rank`` against ``correlation``).
     """
-    phis = np.linspace(0.0, 1.0, 11) if phis is None else list(phis)
-    if len(phis) == 0:
-        raise ValueError("phis must contain at least one shock depth in [0, 1]")
+    phis = np.linspace(0.0, 1.0, 11) if phis is None else np.atleast_1d(
+        vd.array("phis (shock depths)", phis, 0, 1, min_size=1))
     frames = [compare_strategies(q, float(phi), **options) for phi in phis]
     return pd.concat(frames, ignore_index=True)
 
@@ -571,7 +598,6 @@ def reliability_estimates() -> pd.DataFrame:
     Berkemeier & Fuhrmann (2018); Leeds, Long & Mitchell (2000).
     """
     t = cases.table("reliability")
-    codings = _reliability_codings(t)
     samples = [("all", "every war in the extract", np.ones(len(t), dtype=bool))]
     if "sample" in t.columns:
         # The replication file's `sample` flag splits the wars: 1 = the wars up to the Second
@@ -582,7 +608,7 @@ def reliability_estimates() -> pd.DataFrame:
                     ("sample=0", "wars 1939-2003 (inferred from the war names)",
                      (s == 0).to_numpy())]
     rows = []
-    for coding, (hon_col, vio_col) in codings.items():
+    for coding, (hon_col, vio_col) in _CODINGS.items():
         hon = pd.to_numeric(t[hon_col], errors="coerce").fillna(0).to_numpy() == 1
         vio = pd.to_numeric(t[vio_col], errors="coerce").fillna(0).to_numpy() == 1
         for label, wars, mask in samples:
@@ -596,26 +622,9 @@ def reliability_estimates() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _reliability_codings(t) -> dict:
-    cols = {c.lower(): c for c in t.columns}
-    out = {}
-    for coding, pair in {
-        "berkemeier_fuhrmann": ("honorbf", "violatebf"),
-        "leeds_long_mitchell": ("honorllm", "violatellm"),
-    }.items():
-        if pair[0] in cols and pair[1] in cols:
-            out[coding] = (cols[pair[0]], cols[pair[1]])
-    if not out:
-        for h in ("honored", "honoured", "honor", "honour"):
-            for v in ("violated", "violate"):
-                if h in cols and v in cols:
-                    out["shipped"] = (cols[h], cols[v])
-    if not out:
-        raise LookupError(
-            "the reliability table has no honoured/violated columns this function knows "
-            f"(looked for honorBF/violateBF, honorLLM/violateLLM); columns: {list(t.columns)}"
-        )
-    return out
+#: Coding -> (honoured column, violated column) of ``cases.table("reliability")``.
+_CODINGS = {"berkemeier_fuhrmann": ("honorBF", "violateBF"),
+            "leeds_long_mitchell": ("honorLLM", "violateLLM")}
 
 
 def _wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:

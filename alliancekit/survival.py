@@ -31,6 +31,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from . import _validate as vd
+
 __all__ = ["kaplan_meier", "share_alive", "median_lifespan", "cumulative_incidence"]
 
 _COLUMNS = ["group", "years", "survival", "low", "high", "at_risk", "ended", "censored"]
@@ -40,9 +42,8 @@ def _z(level: float) -> float:
     """Two-sided standard-normal quantile for a confidence level in (0, 1)."""
     from statistics import NormalDist
 
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise ValueError(f"level must be a number strictly between 0 and 1 (e.g. 0.95); "
-                         f"got {level!r}")
+    level = vd.number("level", level, 0, 1, lo_open=True, hi_open=True,
+                      kind="a confidence level strictly between 0 and 1 (e.g. 0.95):")
     return NormalDist().inv_cdf(0.5 + level / 2)
 
 
@@ -94,10 +95,10 @@ def kaplan_meier(durations: pd.DataFrame, group: str | None = None,
     >>> kaplan_meier(d)["survival"].round(3).tolist()
     [1.0, 0.75, 0.5, 0.0]
     """
+    if group is not None:
+        vd.text("group", group)
     needed = ["years", "ended"] + ([group] if group is not None else [])
-    missing = [c for c in needed if c not in durations.columns]
-    if missing:
-        raise ValueError(f"durations lacks column(s) {missing}; it needs {needed}")
+    vd.frame("durations", durations, needed, empty=True)
     parts = [("all", durations)] if group is None else list(durations.groupby(group, sort=True))
     z = _z(level)
     frames = [_one_group(str(key), part, z) for key, part in parts]
@@ -157,16 +158,22 @@ def share_alive(table: pd.DataFrame, years: float | Iterable[float]) -> pd.Serie
     >>> share_alive(kaplan_meier(d), 3)
     0.5
     """
-    if table["group"].nunique() > 1:
-        raise ValueError("table holds several groups; pass one group's rows, e.g. "
-                         "table[table['group'] == 'defense']")
+    _one_table(table)
     many = not np.isscalar(years)
-    asked = np.atleast_1d(np.asarray(list(years) if many else [years], dtype=float))
-    if np.any(np.isnan(asked)) or np.any(asked < 0):
-        raise ValueError(f"years must be non-negative numbers; got {years!r}")
+    asked = vd.array("years", list(years) if many and years is not None else years, 0, None,
+                     min_size=1, meaning="non-negative times since the alliance began")
+    asked = np.atleast_1d(asked)
     position = np.searchsorted(table["years"].to_numpy(float), asked, side="right") - 1
     values = table["survival"].to_numpy(float)[position]
     return pd.Series(values, index=asked, name="survival") if many else float(values[0])
+
+
+def _one_table(table) -> None:
+    """``table`` must be a `kaplan_meier` table of one group (TypeError/ValueError naming it)."""
+    vd.frame("table (a kaplan_meier table)", table, ["group", "years", "survival"])
+    if table["group"].nunique() > 1:
+        raise ValueError("table holds several groups; pass one group's rows, e.g. "
+                         "table[table['group'] == 'defense']")
 
 
 def median_lifespan(table: pd.DataFrame) -> float:
@@ -181,8 +188,7 @@ def median_lifespan(table: pd.DataFrame) -> float:
     >>> median_lifespan(kaplan_meier(d))
     2.0
     """
-    if table["group"].nunique() > 1:
-        raise ValueError("table holds several groups; pass one group's rows")
+    _one_table(table)
     half = table.loc[table["survival"] <= 0.5, "years"]
     return float(half.iloc[0]) if len(half) else float("nan")
 
@@ -234,10 +240,8 @@ def cumulative_incidence(durations: pd.DataFrame, cause: str = "cause",
     >>> t[t["cause"] == "a"]["incidence"].round(3).tolist()
     [0.0, 0.333, 0.333, 0.333]
     """
-    needed = ["years", "ended", cause]
-    missing = [c for c in needed if c not in durations.columns]
-    if missing:
-        raise ValueError(f"durations lacks column(s) {missing}; it needs {needed}")
+    vd.text("cause", cause)
+    vd.frame("durations", durations, ["years", "ended", cause], empty=True)
     years = durations["years"].to_numpy(float)
     ended = durations["ended"].to_numpy(bool)
     causes = durations[cause].astype(str).to_numpy()
@@ -253,14 +257,16 @@ def cumulative_incidence(durations: pd.DataFrame, cause: str = "cause",
     for name in sorted(set(causes[ended])):
         e_k = np.bincount(which, weights=ended & (causes == name), minlength=len(times))
         incidence = np.cumsum(before * e_k / at_risk)
-        variance = np.empty(len(times))
-        for i in range(len(times)):          # delta-method variance at each t_i
-            gap = incidence[i] - incidence[: i + 1]
-            variance[i] = np.sum(gap ** 2 * greenwood_step[: i + 1]
-                                 + before[: i + 1] ** 2 * e_k[: i + 1]
-                                 * (at_risk[: i + 1] - e_k[: i + 1]) / at_risk[: i + 1] ** 3
-                                 - 2 * gap * before[: i + 1] * e_k[: i + 1]
-                                 / at_risk[: i + 1] ** 2)
+        # Delta-method variance at each t_i: the sum over t_j <= t_i of
+        #   (F_i - F_j)^2 g_j + S_{j-1}^2 e_kj (n_j - e_kj) / n_j^3
+        #   - 2 (F_i - F_j) S_{j-1} e_kj / n_j^2
+        # with g_j the Greenwood step; expanding the squares turns it into running sums.
+        g = greenwood_step
+        c = before * e_k / at_risk ** 2
+        b = before ** 2 * e_k * (at_risk - e_k) / at_risk ** 3
+        f = incidence
+        variance = (f ** 2 * np.cumsum(g) - 2 * f * np.cumsum(f * g) + np.cumsum(f ** 2 * g)
+                    + np.cumsum(b) - 2 * f * np.cumsum(c) + 2 * np.cumsum(f * c))
         low, high = _loglog_band(incidence, np.maximum(variance, 0.0), z)
         frames.append(pd.DataFrame({
             "cause": name, "years": np.concatenate(([0.0], times)),

@@ -42,6 +42,7 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
+from . import _validate as vd
 from . import (
     calculus,
     cases,
@@ -57,7 +58,6 @@ from . import (
     summaries,
     survival,
 )
-from ._validate import unknown
 from .explorer import AUTO, STYLE, WIDE, Explorer, View, control_values  # noqa: F401
 from .explorer import slider as _slider
 
@@ -67,6 +67,25 @@ __all__ = [
     "portfolio_explorer", "scorecard_explorer", "EXPLORERS", "control_values",
     "landscape_weights_explorer",
 ]
+
+
+#: ATOP's obligation codes in words, for menus a student reads.
+_OBLIGATION_WORDS = {"defense": "defence", "offense": "offence", "neutral": "neutrality",
+                     "neutrality": "neutrality", "nonagg": "non-aggression",
+                     "nonaggression": "non-aggression", "consul": "consultation",
+                     "consultation": "consultation"}
+#: The alliance menu of lesson 00 is wider than the other controls: treaty names are long.
+_MENU = W.Layout(width="48em")
+_MENU_STYLE = {"description_width": "6em"}
+
+
+def _menu_label(name: str, year: int) -> str:
+    """A treaty's name for a menu: its abbreviation if it has one, without a trailing note in
+    brackets, and the year it began ("NATO (1949)", "Dual Alliance (1879)")."""
+    if name.endswith(")") and " (" in name:
+        inside = name[name.rindex(" (") + 2:-1]
+        name = inside if inside.replace(" ", "").isupper() else name[:name.rindex(" (")]
+    return f"{name} ({year})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -98,10 +117,10 @@ def membership_explorer(alliance: str = "nato") -> Explorer:
     """
     alliances = cases.table("alliances").sort_values("signed")
     cases.known_alliance(alliance)
-    options = [(f"{row.name} ({row.signed.year})", row.alliance_id)
+    options = [(_menu_label(row.name, row.signed.year), row.alliance_id)
                for row in alliances.itertuples()]
     controls = {"alliance": W.Dropdown(options=options, value=alliance, description="Alliance",
-                                       style=STYLE, layout=WIDE)}
+                                       style=_MENU_STYLE, layout=_MENU)}
 
     def draw(v):
         row = alliances.set_index("alliance_id").loc[v["alliance"]]
@@ -154,7 +173,13 @@ def member_calculus_explorer(own_cinc: float = 0.03, partner_cinc: float = 0.13,
     ----------
     Morrow (1991); Snyder (1984); Leeds, Long & Mitchell (2000).
     """
-    depths = [(f"{name} ({d:g})", float(d)) for name, d in calculus.DEPTH.items()
+    own_cinc = vd.number("own_cinc", own_cinc, 0.005, 0.3)
+    partner_cinc = vd.number("partner_cinc", partner_cinc, 0.005, 0.3)
+    threat, alignment = vd.probability("threat", threat), vd.probability("alignment", alignment)
+    propensity = vd.probability("propensity", propensity)
+    outside = vd.probability("outside", outside)
+    depths = [(f"{_OBLIGATION_WORDS[name]} pact (depth {d:g})", float(d))
+              for name, d in calculus.DEPTH.items()
               if name in ("defense", "neutrality", "consultation")]
     controls = {
         "threat": _slider("Threat faced", threat, 0.0, 1.0),
@@ -177,13 +202,15 @@ def member_calculus_explorer(own_cinc: float = 0.03, partner_cinc: float = 0.13,
                                ("benefit", "autonomy_cost", "entrapment", "outside", "margin")}])
         chart = charts.margin_components_chart(parts)
         verdict = "stays" if bool(m.stays) else "is better off leaving"
-        summary = (f"Margin {float(m.margin):+.3f}: the member {verdict} (benefit "
-                   f"{float(m.benefit):.3f} against costs {float(m.autonomy_cost):.3f} + "
+        summary = (f"With one partner: margin {float(m.margin):+.3f}, the member {verdict} "
+                   f"(benefit {float(m.benefit):.3f} against costs {float(m.autonomy_cost):.3f} + "
                    f"{float(m.entrapment):.3f} and an outside option of {float(m.outside):.3f}).")
         return View(charts.chart_frame(chart), chart, summary)
 
     return Explorer("A member's calculus: stay or leave?", controls, draw,
-                    note="Move a slider and watch the margin: the member stays while it is >= 0.")
+                    note="One member and ONE partner (the worked example above has two, so its "
+                         "margin differs). Move a slider: the member stays while the margin is "
+                         "at or above 0.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,16 +255,20 @@ def survival_explorer(compare: str = "era") -> Explorer:
     eras = sorted(str(e) for e in pd.unique(durations["era"].dropna()) if str(e).strip())
     groups = ("nothing", "era", "obligations", "size")
     if not isinstance(compare, str) or compare not in groups:
-        raise unknown("compare", compare, groups)
+        raise vd.unknown("compare", compare, groups)
     controls = {
-        "obligation": W.Dropdown(options=[_ANY, *kinds], value=_ANY,
+        "obligation": W.Dropdown(options=[(_ANY, _ANY), *[(_OBLIGATION_WORDS.get(k, k), k)
+                                                          for k in kinds]], value=_ANY,
                                  description="Obligation includes", style=STYLE, layout=WIDE),
         "size": W.Dropdown(options=list(_SIZES), value="any", description="Members",
                            style=STYLE, layout=WIDE),
         "era": W.Dropdown(options=[_ANY, *eras], value=_ANY, description="Era began",
                           style=STYLE, layout=WIDE),
-        "compare": W.ToggleButtons(options=groups, value=compare, description="Compare by",
-                                   style=STYLE),
+        "compare": W.Dropdown(options=[("nothing (one curve)", "nothing"),
+                                       ("era the alliance began", "era"),
+                                       ("obligations", "obligations"),
+                                       ("number of members", "size")],
+                              value=compare, description="Compare by", style=STYLE, layout=WIDE),
     }
 
     def draw(v):
@@ -304,13 +335,14 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
     ----------
     Heider (1946); Cartwright & Harary (1956); Antal, Krapivsky & Redner (2006); Taylor (1954).
     """
-    if not first <= year <= last:
-        raise ValueError(f"year must lie within [{first}, {last}]; got {year}")
+    first = vd.integer("first", first, europe.FIRST_YEAR, europe.LAST_YEAR - 1)
+    last = vd.integer("last", last, first + 1, europe.LAST_YEAR)
+    year = vd.integer("year", year, first, last)
     controls = {
         "year": _slider("Year", year, first, last, 1, integer=True),
-        "conflict": W.ToggleButtons(options=[("treaty wins", "alliance"),
-                                             ("rivalry wins", "rivalry")], value="alliance",
-                                    description="Allied and rival", style=STYLE),
+        "conflict": W.Dropdown(options=[("the treaty wins", "alliance"),
+                                        ("the rivalry wins", "rivalry")], value="alliance",
+                               description="Allied and rival", style=STYLE, layout=WIDE),
     }
     try:
         italy = _italy_margin()
@@ -381,7 +413,10 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
     ----------
     Singer, Bremer & Stuckey (1972); NMC v6.0; Wandycz (1962).
     """
-    cinc = _entente_cinc(int(first), int(last))
+    france = vd.flag("france", france)
+    first = vd.integer("first", first, 1919, 1944)
+    last = vd.integer("last", last, first + 1, 1945)
+    cinc = _entente_cinc(first, last)
     controls = {
         "france": W.Checkbox(value=bool(france), description="Count France's guarantee",
                              indent=False, layout=AUTO),
@@ -396,10 +431,13 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
             totals, title="The Little Entente's capabilities",
             subtitle="CINC, share of world capabilities", browser_controls=True,
             optional=["Germany"])
-        end = int(totals["year"].max())
-        last_row = totals[totals["year"] == end].set_index("side")["cinc"]
-        summary = (f"In {end}: {entente} {last_row[entente]:.1%}, Hungary "
-                   f"{last_row['Hungary']:.1%}, Germany {last_row['Germany']:.1%}.")
+        parts = []
+        for year in (int(totals["year"].min()), int(totals["year"].max())):
+            row = totals[totals["year"] == year].set_index("side")["cinc"]
+            parts.append(f"in {year} {entente} {row[entente]:.1%}, Hungary "
+                         f"{row['Hungary']:.1%}, Germany {row['Germany']:.1%}")
+        summary = ("Share of world capabilities: " + "; ".join(parts) + ". (The From and To "
+                   "sliders under the chart change the years drawn, not these figures.)")
         return View(totals, chart, summary)
 
     return Explorer("The Little Entente's power, 1920-1938", controls, draw,
@@ -410,13 +448,17 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
 # --------------------------------------------------------------------------------------------
 # 05 cohesion dynamics: the four mechanisms and perception
 # --------------------------------------------------------------------------------------------
+#: Most simulated futures an explorer redraws per control change (beyond this a redraw is slow).
+_MAX_RUNS = 10_000
 _MECHANISMS = {"L": "Leadership volatility", "H": "Domestic opposition",
                "S": "Power asymmetry", "X": "External shock"}
 _GENERIC = {"T": 0.6, "A": 0.6, "I": 0.5, "R": 0.5, "S": 0.3, "L": 0.2, "H": 0.2, "X": 0.1}
 
 
-def _scenario_or_none(name):
-    """The scenario's baseline drivers, or None when the case data cannot build it."""
+def _scenario_or_none(name, runs, seed):
+    """The scenario (None for a generic alliance), after checking the explorer's arguments."""
+    vd.integer("runs", runs, 1, _MAX_RUNS)
+    vd.integer("seed", seed, 0)
     if name is None:
         return None
     return scenarios.scenario(name)
@@ -460,7 +502,7 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
     ----------
     Owusu & Bruce-Ghartey (2026); Snyder (1997).
     """
-    scen = _scenario_or_none(scenario)
+    scen = _scenario_or_none(scenario, runs, seed)
     if scen is None:
         years, start, shocks = range(2000, 2031), dict(_GENERIC), None
         label = "a generic alliance, 2000-2030"
@@ -528,6 +570,7 @@ def portfolio_explorer(q: float = 0.25, phi: float = 0.5) -> Explorer:
     ----------
     Leeds, Long & Mitchell (2000); Kuik (2008).
     """
+    q, phi = vd.probability("q", q), vd.probability("phi", phi)
     controls = {
         "q": _slider("Chance of a common shock", q, 0.0, 1.0),
         "phi": _slider("Depth of the shock (φ)", phi, 0.0, 1.0),
@@ -592,7 +635,7 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
     Explorer
         Its data: the fan (year, mean, q5 ... q95) and ``dissolved`` by year.
     """
-    scen = _scenario_or_none(scenario)
+    scen = _scenario_or_none(scenario, runs, seed)
     if scen is None:
         years = range(2020, 2036)
         start, label, first, last = dict(_GENERIC), "a generic alliance", 2020, 2035

@@ -41,7 +41,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=1, help="runs of each (best is kept)")
     args = parser.parse_args()
     nbrun.patch_nbclient()
-    lessons = sorted((ROOT / "course").glob("*.ipynb"))
+    lessons = sorted((ROOT / "course").glob("[0-9][0-9]-*.ipynb"))  # lessons, not the pages
     if not lessons:
         sys.exit("no notebooks in course/")
     print(f"bench_course: {len(lessons)} lessons, {os.cpu_count()} cores, best of {args.repeat}")

@@ -7,9 +7,9 @@ Usage::
     python scripts/build_data.py --out /tmp/check   # write somewhere else (tests compare the two)
     python scripts/build_data.py --shared PATH      # read the public files from PATH
 
-Writes states.csv, capabilities.csv, atop_alliances.csv, alliances.csv, memberships.csv and
-reliability.csv (``build``), then the replication extracts of lesson 09: abrogation.csv,
-reliability_codings.csv, europe1936_pairs.csv and europe1936_sizes.csv
+Writes states.csv, capabilities.csv, atop_alliances.csv, alliances.csv, memberships.csv,
+reliability.csv and capitals.csv (``build``), then the replication extracts of lesson 09:
+abrogation.csv, reliability_codings.csv, europe1936_pairs.csv and europe1936_sizes.csv
 (``build_replications``). The output is deterministic: the same inputs always give byte-identical
 files.
 events.csv and sources.csv are hand-coded and are not touched.
@@ -32,8 +32,11 @@ everything after ATOP v4.01's coverage ends (its records run to 2016). Each carr
 sources.
 
 ``exit_mode`` is our own reading of the histories cited, not an ATOP code. ATOP's ``termmode`` and
-``termcaus`` codes are kept unlabelled in ``atop_termmode``/``atop_termcaus``: their meanings are
-defined in the ATOP codebook, which is not among the files this script reads.
+``termcaus`` codes are kept raw in ``atop_termmode``/``atop_termcaus``: their meanings are
+defined in the ATOP codebook, which is not among the files this script reads. For each whole
+alliance, ``atop_alliances.csv`` carries the ``termmode`` of its ending and the course's label for
+it (``end_cause``), taken from ``alliancekit.termination``, the one place those labels (derived
+from checkable cases) are kept.
 """
 from __future__ import annotations
 
@@ -547,6 +550,27 @@ def build_reliability(shared: Path) -> list[dict]:
     return out
 
 
+CAPITAL_COLUMNS = ("ccode", "name", "capital", "from_date", "to_date", "lat", "lng")
+
+
+def build_capitals(shared: Path, ccodes: set[int]) -> list[dict]:
+    """Every row of the COW capitals list for a state in states.csv, values copied as text.
+
+    The list gives each capital with the days it served (``stdate``/``enddate``) and its latitude
+    and longitude in decimal degrees; a state that moved its capital (Italy, Russia, Nigeria) has
+    one row per capital. Nothing is changed; rows are sorted by state code and first day.
+    """
+    rows = []
+    for r in read_csv(shared / "cow-capitals.csv"):
+        c = int(r["ccode"])
+        if c not in ccodes:
+            continue
+        rows.append({"ccode": c, "name": r["statenme"], "capital": r["capital"],
+                     "from_date": r["stdate"], "to_date": r["enddate"], "lat": r["lat"],
+                     "lng": r["lng"], "source": "cow_capitals;miller2022"})
+    return sorted(rows, key=lambda x: (x["ccode"], x["from_date"]))
+
+
 def build(shared: Path, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     states = build_states(shared)
@@ -583,6 +607,7 @@ def build(shared: Path, out: Path) -> list[Path]:
                                "end_cause", "source"),
         build_atop_alliances(shared))
     put("reliability.csv", (*RELIABILITY_COLUMNS, "source"), build_reliability(shared))
+    put("capitals.csv", (*CAPITAL_COLUMNS, "source"), build_capitals(shared, known))
     return written
 
 

@@ -26,14 +26,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from alliancekit._env import put_on_path
+
 ROOT = Path(__file__).resolve().parents[1]
+
 MANIFEST = "exercises/GENERATED.json"
 
 
@@ -82,7 +84,7 @@ def normalise(text: str) -> str:
 
 def generate(names: list[str], root: Path = ROOT) -> dict[str, str]:
     """Run nbgrader generate_assignment for ``names``; return {relative path: notebook JSON}."""
-    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    put_on_path()
     from nbgrader.apps import NbGraderAPI
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader

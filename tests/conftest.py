@@ -5,16 +5,17 @@ Fixtures that belong to one area live in that area's test module; only shared on
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
+
+from alliancekit._env import put_on_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 # nbgrader shells out to `alembic`, and notebooks start `python -m ipykernel`: both must come
 # from this environment, whatever PATH the caller had.
-os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+put_on_path()
 # Kernels started by tests must not try to reach the network for anything.
 os.environ.setdefault("MPLBACKEND", "Agg")
 

@@ -52,7 +52,7 @@ from ._tables import (  # noqa: F401 (re-exported: the public API of the case da
 
 __all__ = [
     "UnknownNameError", "DataError", "Case", "table", "table_names", "state_code", "state_name",
-    "members", "memberships_on", "alliances_of", "cinc", "case", "case_names",
+    "members", "memberships_on", "alliances_of", "cinc", "capitals", "case", "case_names",
     "durations", "cite", "data_versions", "KINDS", "EXIT_MODES", "MECHANISMS", "GREAT_POWERS",
     "LITTLE_ENTENTE", "ATOP_CENSOR_DATE",
 ]
@@ -164,7 +164,8 @@ def state_code(state) -> int:
         text = state.strip()
         if not text:
             raise ValueError("state must be a COW code, abbreviation, name or alias; got ''")
-        if text.lstrip("-").isdigit():
+        digits = text.lstrip("-")
+        if digits.isascii() and digits.isdigit():
             return _as_code(int(text), "state")
         by_text = _state_lookup()[1]
         if text.casefold() in by_text:
@@ -430,6 +431,62 @@ def cinc(states=None, years=None) -> pd.DataFrame:
     if yrs is not None:
         cap = cap[cap["year"].isin(yrs)]
     return cap[["ccode", "stateabb", "year", "cinc"]].reset_index(drop=True)
+
+
+def capitals(states, on) -> pd.DataFrame:
+    """Where each state's capital was on a given day (for the course's schematic maps).
+
+    Parameters
+    ----------
+    states : int, str or list of them
+        States as accepted by `state_code` (COW codes, abbreviations or names).
+    on : str or date
+        The day (ISO ``YYYY-MM-DD``): a state that moved its capital (Italy in 1871, Russia in
+        1918, Nigeria in 1991) gets the city that was its capital that day. A capital the list
+        gives as current when it was made (to 2024-12-31) is taken to be current still.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``ccode, state, capital, lat, lng`` (latitude and longitude in decimal degrees,
+        north and east positive), one row per state, in the order asked.
+
+    Raises
+    ------
+    UnknownNameError
+        For a state the data do not know.
+    ValueError
+        For a state with no capital listed on that day (the message names it and the days its
+        capitals are listed for).
+
+    References
+    ----------
+    Correlates of War Project, state capitals list, as distributed with Miller (2022).
+
+    Examples
+    --------
+    >>> capitals(["Italy", "Russia"], "1914-06-28")[["state", "capital"]].values.tolist()
+    [['Italy', 'Rome'], ['Russia', 'Saint Petersburg']]
+    """
+    day = as_date(on, "on")
+    items = _state_codes(states)
+    table_ = _load("capitals")
+    rows = []
+    for item in items:
+        code = state_code(item)
+        own = table_[table_["ccode"] == code]
+        # the list's last day (2024-12-31) means "still the capital when the list was made"
+        until = own["to_date"].where(own["to_date"] < table_["to_date"].max(), LAST_DATE)
+        hit = own[(own["from_date"] <= day) & (until >= day)]
+        if hit.empty:
+            spans = ", ".join(f"{r.from_date:%Y-%m-%d} to {r.to_date:%Y-%m-%d} ({r.capital})"
+                              for r in own.itertuples()) or "none"
+            raise ValueError(f"states: no capital of {state_name(code)} ({code}) is listed on "
+                             f"{day:%Y-%m-%d}; listed: {spans}")
+        row = hit.iloc[0]
+        rows.append({"ccode": code, "state": state_name(code), "capital": row["capital"],
+                     "lat": float(row["lat"]), "lng": float(row["lng"])})
+    return pd.DataFrame(rows, columns=["ccode", "state", "capital", "lat", "lng"])
 
 
 # --------------------------------------------------------------------------------------------

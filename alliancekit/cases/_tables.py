@@ -68,6 +68,8 @@ _SCHEMAS: dict[str, dict[str, str]] = {
                     "sabroskyhonorllm": "optional_int", "defense": "optional_int",
                     "offense": "optional_int", "neutral": "optional_int",
                     "nonagg": "optional_int", "consul": "optional_int", "source": "str"},
+    "capitals": {"ccode": "int", "name": "str", "capital": "str", "from_date": "date",
+                 "to_date": "date", "lat": "float", "lng": "float", "source": "str"},
 }
 #: Columns that may not be empty (beyond the typed ones, which are checked by type).
 _REQUIRED = {
@@ -78,11 +80,13 @@ _REQUIRED = {
                "description", "source"),
     "capabilities": ("source",), "atop_alliances": ("begin", "source"),
     "reliability": ("warname", "source"),
+    "capitals": ("capital", "from_date", "to_date", "source"),
 }
 _KEYS = {
     "sources": ("key",), "states": ("ccode",), "alliances": ("alliance_id",),
     "memberships": ("alliance_id", "ccode", "phase"), "events": ("event_id",),
     "capabilities": ("ccode", "year"), "atop_alliances": ("atopid",),
+    "capitals": ("ccode", "from_date"),
 }
 
 

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
+from alliancekit._env import environment
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -132,7 +134,7 @@ def start_lab(root: Path, scratch: Path, *, timeout: float = 90.0) -> LabServer:
         MPLBACKEND="Agg",
     )
     # nbgrader shells out to alembic; kernels must be this environment's Python.
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env = environment(env)
     command = [
         sys.executable, "-m", "jupyterlab",
         "--no-browser",

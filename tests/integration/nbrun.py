@@ -6,12 +6,13 @@ when running it elsewhere (the benchmarks do).
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from alliancekit._env import put_on_path
 
 #: Seconds a single cell may run before the run fails (keeps a stalled cell bounded and visible).
 CELL_TIMEOUT = 60
@@ -20,9 +21,7 @@ KERNEL = "python3"
 
 def _environment() -> None:
     """Kernels come from this interpreter's environment, whatever PATH the caller had."""
-    bindir = os.path.dirname(sys.executable)
-    if not os.environ.get("PATH", "").startswith(bindir):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    put_on_path()
 
 
 def run_notebook(path, timeout: int = CELL_TIMEOUT, kernel_name: str = KERNEL,

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from alliancekit._env import environment
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browser_support as bs  # noqa: E402
 
@@ -707,7 +709,7 @@ def test_learner_assignment_list_loads_without_errors(session, lab):
     _needs_nbgrader_config()
     page = session.page
     # The instructor releases one set into the server's private exchange (see the lab fixture).
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    env = environment()
     released = subprocess.run(
         [sys.executable, "-m", "nbgrader", "release_assignment", "ex01-theory", "--force"],
         cwd=lab.root, env=env, capture_output=True, text=True, timeout=120)

@@ -191,6 +191,93 @@ def test_exercises_are_exactly_what_nbgrader_generates_from_solutions(capsys):
     assert code == 0, capsys.readouterr().err
 
 
+#: The sets written with lessons 01-07 (issue 12): each has every kind of graded task.
+CORE_SETS = [name for name in SETS if name[2:4] in {"01", "02", "03", "04", "05", "06", "07"}]
+
+
+def _question_cells(name: str) -> dict[str, str]:
+    """{"Q3": text of the markdown cell that asks Q3} for one set."""
+    found = {}
+    for cell in _source(name).cells:
+        for question in re.findall(r"\*\*(Q\d+)\*\* \(", cell.source):
+            found.setdefault(question, cell.source)
+    return found
+
+
+def _points(name: str) -> dict[str, tuple[str, float]]:
+    """{"Q3": ("auto" or "written", points)}."""
+    out = {}
+    for cell in _source(name).cells:
+        meta = _meta(cell)
+        if meta.get("grade"):
+            question = "Q" + re.match(r"q(\d+)", meta["grade_id"]).group(1)
+            out[question] = ("written" if meta.get("solution") else "auto", meta["points"])
+    return out
+
+
+def _kind(text: str, question: str) -> str:
+    head = re.search(rf"\*\*{question}\*\* \(([^)]*)\)", text).group(1)
+    for kind in ("recall", "bug hunt", "sensitivity", "coding from a source"):
+        if f"*{kind}*" in head:
+            return kind
+    return "other"
+
+
+@pytest.mark.parametrize("name", CORE_SETS)
+def test_each_set_has_a_bug_hunt_a_sensitivity_task_and_coding_from_a_source(name):
+    texts, points = _question_cells(name), _points(name)
+    kinds = {q: _kind(texts[q], q) for q in points}
+    assert "bug hunt" in kinds.values() and "sensitivity" in kinds.values(), kinds
+    assert "coding from a source" in kinds.values(), kinds
+    for question, kind in kinds.items():
+        if kind in ("bug hunt", "sensitivity"):
+            assert points[question][0] == "auto", (question, "should be autograded")
+        if kind == "coding from a source":
+            assert points[question][0] == "written", (question, "needs a written justification")
+
+
+@pytest.mark.parametrize("name", CORE_SETS)
+def test_interpretation_carries_most_of_the_points(name):
+    texts, points = _question_cells(name), _points(name)
+    recall = sum(p for q, (_, p) in points.items() if _kind(texts[q], q) == "recall")
+    total = sum(p for _, p in points.values())
+    assert recall < total / 2, f"{name}: {recall} of {total} points are recall"
+    intro = _source(name).cells[0].source
+    auto = sum(p for kind, p in points.values() if kind == "auto")
+    assert f"Points: {total} in all ({auto} autograded, {total - auto} written)" in intro
+
+
+@pytest.mark.parametrize("name", CORE_SETS)
+def test_every_written_item_has_levels_with_points_and_anchor_answers(name):
+    texts, points = _question_cells(name), _points(name)
+    guide = (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    for question, (kind, total) in points.items():
+        if kind != "written":
+            continue
+        text = texts[question]
+        for level in (f"| full | {total:g} |", "| partial |", "| none | 0 |"):
+            assert level in text, (name, question, level)
+        rows = re.findall(r"^\| (full|partial|none) \|[^|]+\| (.+) \|$", text, re.M)
+        assert len(rows) == 3 and all(len(anchor) > 20 for _, anchor in rows), (name, question)
+        assert text.split("*How it is marked*", 1)[1].strip() in guide, (
+            f"INSTRUCTORS.md does not carry the rubric of {name} {question}")
+
+
+def test_the_capstone_has_a_points_rubric_covering_lesson_08():
+    guide = (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    section = guide.split("### Lesson 08 capstone", 1)[1].split("\n## ", 1)[0]
+    criteria = re.findall(r"^\| \*\*(C\d)\*\* .*\((\d+)\) \|", section, re.M)
+    writing = re.findall(r"^\| \*\*Writing\*\* \((\d+)\) \|", section, re.M)
+    assert [c for c, _ in criteria] == ["C1", "C2", "C3", "C4", "C5", "C6"]
+    total = sum(int(p) for _, p in criteria) + sum(int(p) for p in writing)
+    assert f"({total} points)" in guide.split("### Lesson 08 capstone", 1)[1].splitlines()[0]
+    count = _objectives(ROOT / "course" / "08-conclusion.ipynb")
+    for k in range(1, count + 1):
+        row = re.search(rf"^\| 08-conclusion \| LO{k} \|[^|\n]+\| capstone criteria ([^|(]+)",
+                        guide, re.M)
+        assert row and re.findall(r"C\d", row.group(1)), f"lesson 08 LO{k} has no capstone row"
+
+
 def _objectives(lesson: Path) -> int:
     """How many numbered learning objectives the lesson's first cells list."""
     nb = nbformat.read(lesson, as_version=4)
@@ -284,6 +371,33 @@ def test_validation_inverted_fails_on_the_student_version(name):
     assert "passed" not in result, f"tests pass with no answers in exercises/{name}: {passed}"
 
 
+#: For each new autograded interpretation task (bug hunt, sensitivity, re-aimed network task): a
+#: crafted wrong answer that a plausible student would give, and the points it must lose.
+CRAFTED = {
+    "ex01-theory": [("q8-answer", 'bug_q8 = "a"\nstays_q8 = False', 2),
+                    ("q9-answer", 'keeps_q9 = {"a", "d"}', 2)],
+    "ex02-patterns": [("q7-answer",
+                       'bug_q7 = "a"\nmedian_km = float(durations["years"].median())', 2),
+                      ("q8-answer", "alive10_all_ended = alive[10]", 2)],
+    "ex03-europe": [("q4-answer", "bridge_1914 = 200", 2),
+                    ("q8-answer", 'bug_q8 = "b"\nbalanced_share_1907 = 5 / 20', 2),
+                    ("q9-answer", "exit_cost_needed = 0.17", 2)],
+    "ex04-little-entente": [("q7-answer", 'bug_q7 = "b"\ngermany_1933 = 8.67', 2),
+                            ("q8-answer", "with_france_1937 = 1 / 0.63", 2)],
+    "ex05-erosion": [("q7-answer", 'bug_q7 = "b"\ns_1930 = 0.44', 2),
+                     ("q8-answer", "p_1938_no_feedback = p_1938", 2)],
+    "ex06-small-powers": [("q8-answer", 'bug_q8 = "a"\np_at_least_one = 0.6 * 0.5', 2),
+                          ("q9-answer", "partners_calm = 4\npartners_correlated = 4", 2)],
+    "ex07-managing": [("q7-answer", 'bug_q7 = "b"\nweakest_q7 = "leadership volatility"', 2),
+                      ("q8-answer", "doubt_tipping_size = 0.6", 2)],
+}
+
+
+def _slip(grade_id: str) -> str:
+    """The crafted student who got only this answer wrong."""
+    return "slip-" + grade_id.split("-")[0]
+
+
 @pytest.fixture(scope="module")
 def round_trip(tmp_path_factory):
     """A temporary course: generate, collect two students per set, autograde, feedback, export."""
@@ -299,6 +413,13 @@ def round_trip(tmp_path_factory):
             folder = course / "submitted" / student / name
             folder.mkdir(parents=True)
             shutil.copy(ROOT / origin / name / f"{name}.ipynb", folder)
+        for grade_id, wrong, _ in CRAFTED.get(name, []):
+            nb = _source(name)
+            cell = next(c for c in nb.cells if _meta(c).get("grade_id") == grade_id)
+            cell.source = wrong
+            folder = course / "submitted" / _slip(grade_id) / name
+            folder.mkdir(parents=True)
+            nbformat.write(nb, folder / f"{name}.ipynb")
     config = Config()
     config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
     config.CourseDirectory.root = str(course)
@@ -310,6 +431,8 @@ def round_trip(tmp_path_factory):
         for student in ("keen", "idle"):
             log[name, student, "autograde"] = api.autograde(name, student)
             log[name, student, "feedback"] = api.generate_feedback(name, student)
+        for grade_id, _, _ in CRAFTED.get(name, []):
+            log[name, _slip(grade_id), "autograde"] = api.autograde(name, _slip(grade_id))
     export = subprocess.run(["nbgrader", "export", "--to", str(course / "grades.csv")], cwd=course,
                             capture_output=True, text=True, timeout=120)
     return {"course": course, "api": api, "log": log, "export": export}
@@ -348,6 +471,43 @@ def test_autograding_the_worked_solution_gives_full_marks(round_trip, name):
 def test_autograding_the_untouched_student_version_gives_zero(round_trip, name):
     scored, possible = _auto_points(round_trip["api"], name, "idle")
     assert possible > 0 and scored == 0
+
+
+CRAFTED_CASES = [(name, grade_id, points) for name in SETS
+                 for grade_id, _, points in CRAFTED.get(name, [])]
+
+
+def test_every_new_interpretation_task_has_a_crafted_wrong_answer():
+    for name in SETS:
+        tasks = {_meta(c)["grade_id"].replace("-text", "-answer") for c in _source(name).cells
+                 if re.search(r"\*(bug hunt|sensitivity)\*", c.source)}
+        assert tasks <= {grade_id for grade_id, _, _ in CRAFTED.get(name, [])}, name
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("name,grade_id,points", CRAFTED_CASES)
+def test_a_crafted_wrong_answer_loses_exactly_that_tasks_points(round_trip, name, grade_id,
+                                                               points):
+    scored, possible = _auto_points(round_trip["api"], name, _slip(grade_id))
+    assert scored == possible - points, (name, grade_id, scored, possible)
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("name,grade_id,points", CRAFTED_CASES[:1] + CRAFTED_CASES[-1:])
+def test_under_nbgrader_a_failed_check_shows_a_short_block_and_scores_zero(round_trip, name,
+                                                                          grade_id, points):
+    graded = round_trip["course"] / "autograded" / _slip(grade_id) / name / f"{name}.ipynb"
+    nb = nbformat.read(graded, as_version=4)
+    test_id = grade_id.replace("-answer", "-tests")
+    cell = next(c for c in nb.cells if _meta(c).get("grade_id") == test_id)
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    assert len(errors) == 1, cell.outputs
+    shown = "\n".join(errors[0]["traceback"])
+    assert "[NOT YET]" in shown and "hint:" in shown
+    assert not any(mark in shown for mark in TRACEBACK_MARKS), shown
+    with round_trip["api"].gradebook as gb:
+        grade = gb.find_grade(test_id, name, name, _slip(grade_id))
+        assert grade.auto_score == 0 and grade.max_score == points
 
 
 @pytest.mark.nbgrader

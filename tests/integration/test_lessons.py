@@ -34,7 +34,7 @@ SVG = "image/svg+xml"
 
 
 def _found() -> list[Path]:
-    return sorted(COURSE.glob("*.ipynb")) if COURSE.is_dir() else []
+    return sorted(COURSE.glob("[0-9][0-9]-*.ipynb")) if COURSE.is_dir() else []
 
 
 PATHS = _found()
@@ -137,3 +137,102 @@ def test_lesson_exported_to_html_contains_the_svg_of_its_charts(path):
     inline_svgs = body.count('<svg class="marks"')
     assert static_svgs >= len(charts), f"{path.name}: a chart has no SVG in the HTML export"
     assert inline_svgs >= snapshots, f"{path.name}: an explorer has no snapshot in the export"
+
+
+# ------------------------------------------------------------------ what a student reads
+#: numpy scalars and arrays shown as reprs (``np.float64(7.37)``, ``array([...])``, ``dtype=``)
+NUMPY_REPR = re.compile(r"\bnp\.(?:float|int|uint|bool|str)\w*\(|\barray\(\[|\bdtype[=:]")
+#: binary float noise (0.22930000000000003, 0.19999999999) or more decimals than anyone reads
+FLOAT_NOISE = re.compile(r"\d\.\d*?(?:0{6,}|9{6,})\d|(?<![\d.])\d+\.\d{9,}(?!\d)")
+#: codes that belong in the data, not in sentences: ATOP's obligation abbreviations, the data's
+#: snake_case categories, and dataclass reprs such as ``MemberMargin(help=0.08...)``
+RAW_CODE = re.compile(
+    r"\b(?:consul|nonagg|lost_independence|in_force|external_shock|domestic_politics|"
+    r"power_asymmetry|signalling_perception|formal_alliance|informal_entente|"
+    r"regional_organisation)\b|\b[A-Z]\w+\((?:[a-z_]+=)")
+
+
+def _plain_text(markup: str) -> str:
+    markup = re.sub(r"<svg.*?</svg>|<style.*?</style>", " ", markup, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", markup)
+
+
+def reader_texts(nb) -> list[tuple[int, str, str]]:
+    """(cell index, kind, text) of what a student reads in an executed notebook's outputs.
+
+    kind is ``"text"`` for printed text, plain reprs and explorer snapshots (sentences and
+    values), ``"table"`` for HTML tables (data, where the data's own codes are allowed).
+    """
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                found.append((index, "text", out.text))
+                continue
+            data = out.get("data", {})
+            markup = data.get("text/html", "")
+            if "ak-snapshot" in markup:
+                found.append((index, "text", _plain_text(markup.split("<details>")[0])))
+                found.append((index, "table", _plain_text(markup)))
+            elif "<table" in markup:
+                found.append((index, "table", _plain_text(markup)))
+            elif "text/plain" in data and not any(k.startswith(("application/vnd.vegalite",
+                                                                  "application/vnd.jupyter"))
+                                                  for k in data):
+                found.append((index, "text", data["text/plain"]))
+    return found
+
+
+def output_problems(nb) -> list[str]:
+    """Numpy reprs, float noise and raw codes in what a student reads (one line each)."""
+    problems = []
+    for index, kind, text in reader_texts(nb):
+        checks = [("numpy repr", NUMPY_REPR), ("float noise", FLOAT_NOISE)]
+        if kind == "text":
+            checks.append(("raw code", RAW_CODE))
+        for label, pattern in checks:
+            for match in pattern.finditer(text):
+                start = max(0, match.start() - 40)
+                problems.append(f"cell {index}: {label} {match.group(0)!r} in "
+                                f"...{text[start:match.end() + 40]!r}")
+    return problems
+
+
+@pytest.mark.parametrize("text", ["np.float64(7.3757)", "0.22930000000000003", "np.int64(1933)",
+                                  "MemberMargin(help=0.0817499)", "obligations: consul",
+                                  "array([1, 2])", "0.1999999999999"])
+def test_output_scan_catches_what_a_student_should_not_read(text):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    assert output_problems(nb)
+
+
+@pytest.mark.parametrize("text", ["median 7.4 years", "In 1933: 42.1%", "margin +0.177",
+                                  "Italy leaves the Triple Alliance (defected)", "0.25"])
+def test_output_scan_lets_readable_values_through(text):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    assert output_problems(nb) == []
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_outputs_show_no_numpy_repr_float_noise_or_raw_code(path):
+    problems = output_problems(executed(path))
+    assert not problems, f"{path.name}: format these for people:\n" + "\n".join(problems)
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_every_chart_labels_each_axis_tick_and_category_once(path):
+    from label_check import label_problems
+
+    problems = []
+    for index, cell in enumerate(executed(path).cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            svgs = [data[SVG]] if SVG in data else []
+            svgs += re.findall(r"<svg.*?</svg>", data.get("text/html", ""), flags=re.S)
+            for k, svg in enumerate(svgs):
+                problems += label_problems(svg, f"cell {index} chart {k}")
+    assert not problems, f"{path.name}: labels missing or repeated:\n" + "\n".join(problems)

@@ -26,6 +26,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from alliancekit._env import environment
+
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERED = "ex01-theory"
 EDITED_IN_EXERCISES = "ex02-patterns"
@@ -82,7 +84,7 @@ class Server:
                    f"--IdentityProvider.token={self.token}"]
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(scratch / "config"),
                    JUPYTER_RUNTIME_DIR=str(scratch / "runtime"), JUPYTER_PLATFORM_DIRS="1")
-        env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+        env = environment(env)
         self.log = scratch / "server.log"
         with self.log.open("wb") as handle:
             self.process = subprocess.Popen(command, cwd=root, env=env, stdout=handle,
@@ -152,7 +154,7 @@ def _update_the_course(root: Path) -> None:
 
 def _generator(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ)
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env = environment(env)
     return subprocess.run([sys.executable, "scripts/generate_exercises.py", *args], cwd=root,
                           env=env, capture_output=True, text=True, timeout=300)
 
@@ -245,3 +247,18 @@ def test_a_students_day_answers_survive_a_course_update(day, monkeypatch):
     ran = run_notebook(root / mine, timeout=60)
     said = "".join(o.get("text", "") for o in ran.cells[-1].outputs)
     assert said.startswith("2 of "), said
+
+
+def test_binder_start_fills_my_work_and_serves_the_student_view(tmp_path):
+    root = _copy_repository(tmp_path / "course")
+    assert os.access(root / "binder" / "start", os.X_OK), "binder/start must be executable"
+    probe = ("from jupyter_server.serverapp import ServerApp; app = ServerApp(); "
+             "app.config_file_paths; app.load_config_file(); "
+             "print(app.config.ServerApp.contents_manager_class)")
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    result = subprocess.run(["bash", "binder/start", sys.executable, "-c", probe], cwd=root,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "alliancekit.studentview.StudentContentsManager" in result.stdout
+    assert (root / "my-work" / ANSWERED / f"{ANSWERED}.ipynb").exists()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alliancekit import cohesion
+from alliancekit import cases, cohesion
 
 unit = st.floats(0, 1, allow_nan=False)
 FAST = settings(max_examples=40, deadline=None)
@@ -124,12 +124,7 @@ def test_commitment_margin_rejects_partner_arrays_that_do_not_match():
 # member calculus: Italy in the Triple Alliance, from the case data
 # --------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def cases():
-    return pytest.importorskip("alliancekit.cases")
-
-
-@pytest.fixture(scope="module")
-def italy(cases):
+def italy():
     return cohesion.member_calculus("triple_alliance", ITALY)
 
 
@@ -139,7 +134,7 @@ def test_coded_inputs_lie_in_unit_interval():
     assert set(inputs["input"]) <= {"threat", "alignment", "propensity", "outside"}
 
 
-def test_every_coded_input_has_a_justification_and_known_sources(cases):
+def test_every_coded_input_has_a_justification_and_known_sources():
     inputs = cohesion.member_inputs()
     assert inputs["justification"].str.len().gt(20).all()
     keys = set(cases.table("sources")["key"])
@@ -158,20 +153,20 @@ def test_member_calculus_uses_the_coded_inputs(italy):
     assert italy.set_index("year").at[1890, "threat"] == row["value"].item()
 
 
-def test_member_calculus_accepts_a_state_name(cases, italy):
+def test_member_calculus_accepts_a_state_name(italy):
     by_name = cohesion.member_calculus("triple_alliance", "Italy", years=[1890])
     assert by_name["margin"].item() == pytest.approx(
         italy.set_index("year").at[1890, "margin"])
 
 
-def test_italy_had_well_under_half_germanys_capabilities(cases):
+def test_italy_had_well_under_half_germanys_capabilities():
     # NMC v6.0: Italy's CINC was about a quarter of Germany's in the alliance years.
     cap = cases.cinc(states=[ITALY, GERMANY], years=list(range(1882, 1915)))
     wide = cap.pivot_table(index="year", columns="ccode", values="cinc")
     assert (wide[ITALY] < 0.5 * wide[GERMANY]).all()
 
 
-def test_the_triple_alliance_is_a_defence_pact_so_depth_is_one(cases, italy):
+def test_the_triple_alliance_is_a_defence_pact_so_depth_is_one(italy):
     # ATOP codes the Triple Alliance with a defence obligation (Pribram 1920: articles II-III).
     record = cases.table("alliances").set_index("alliance_id").loc["triple_alliance"]
     assert record["defense"] == 1
@@ -188,7 +183,7 @@ def test_italy_left_in_1915_so_its_margin_then_was_negative(italy):
     assert not italy.set_index("year").at[1915, "stays"]
 
 
-def test_italys_coded_years_run_from_its_entry_to_its_defection(cases, italy):
+def test_italys_coded_years_run_from_its_entry_to_its_defection(italy):
     # ATOP: Italy joined on 20 May 1882 and defected on 23 May 1915.
     m = cases.table("memberships")
     m = m[(m["alliance_id"] == "triple_alliance") & (m["ccode"] == ITALY)]
@@ -205,17 +200,17 @@ def test_member_calculus_reports_every_input_it_used(italy):
     assert (italy["reliability"] == 0.75).all()
 
 
-def test_member_calculus_rejects_years_outside_the_coding(cases):
+def test_member_calculus_rejects_years_outside_the_coding():
     with pytest.raises(ValueError, match="years"):
         cohesion.member_calculus("triple_alliance", ITALY, years=[1870])
 
 
-def test_member_calculus_rejects_bad_parameters(cases):
+def test_member_calculus_rejects_bad_parameters():
     with pytest.raises(ValueError, match="reliability"):
         cohesion.member_calculus("triple_alliance", ITALY, reliability=2)
 
 
-def test_member_calculus_raises_lookup_error_for_uncoded_members(cases):
+def test_member_calculus_raises_lookup_error_for_uncoded_members():
     with pytest.raises(LookupError):
         cohesion.member_calculus("triple_alliance", GERMANY)
 
@@ -437,7 +432,7 @@ def test_unknown_scenario_is_a_lookup_error_listing_the_known_ones():
 
 @pytest.mark.parametrize("name, first, last", [("little_entente", 1920, 1938),
                                                ("ecowas", 2010, 2030)])
-def test_scenario_drivers_cover_every_year_within_unit_interval(cases, name, first, last):
+def test_scenario_drivers_cover_every_year_within_unit_interval(name, first, last):
     s = cohesion.scenario(name)
     assert s.years == (first, last)
     assert list(s.drivers.index) == list(range(first, last + 1))
@@ -445,7 +440,7 @@ def test_scenario_drivers_cover_every_year_within_unit_interval(cases, name, fir
     assert ((s.drivers >= 0) & (s.drivers <= 1)).all().all()
 
 
-def test_scenario_coding_has_justifications_and_known_sources(cases):
+def test_scenario_coding_has_justifications_and_known_sources():
     coding = pd.concat([cohesion.scenario(n).coding for n in cohesion.scenario_names()])
     assert coding["justification"].str.len().gt(20).all()
     keys = set(cases.table("sources")["key"])
@@ -454,7 +449,7 @@ def test_scenario_coding_has_justifications_and_known_sources(cases):
 
 
 @pytest.mark.parametrize("name", ["little_entente", "ecowas"])
-def test_scenario_shocks_are_dated_events_of_that_alliance(cases, name):
+def test_scenario_shocks_are_dated_events_of_that_alliance(name):
     s = cohesion.scenario(name)
     events = cases.table("events").set_index("event_id")
     assert len(s.shocks) > 0
@@ -463,60 +458,60 @@ def test_scenario_shocks_are_dated_events_of_that_alliance(cases, name):
         assert row.driver == cohesion.MECHANISM_DRIVER[events.at[row.event_id, "mechanism"]]
 
 
-def _combined(cases, members, years):
+def _combined(members, years):
     cap = cases.cinc(states=members, years=years)
     return cap.pivot_table(index="year", columns="ccode", values="cinc")
 
 
 @pytest.mark.parametrize("year, ratio", [(1925, 2.6), (1937, 4.4)])
-def test_germany_outweighed_the_little_entente_as_the_syllabus_states(cases, year, ratio):
+def test_germany_outweighed_the_little_entente_as_the_syllabus_states(year, ratio):
     # SYLLABUS (from NMC): Germany about 2.6 times the Entente's combined CINC in 1925, 4.4 in 1937.
-    wide = _combined(cases, [315, 345, 360, 255], [year])
+    wide = _combined([315, 345, 360, 255], [year])
     entente = wide.loc[year, [315, 345, 360]].sum()
     assert wide.loc[year, 255] / entente == pytest.approx(ratio, abs=0.1)
 
 
-def test_the_little_entente_outweighed_hungary_about_six_to_one(cases):
-    wide = _combined(cases, [315, 345, 360, 310], [1925])
+def test_the_little_entente_outweighed_hungary_about_six_to_one():
+    wide = _combined([315, 345, 360, 310], [1925])
     assert wide.loc[1925, [315, 345, 360]].sum() / wide.loc[1925, 310] == pytest.approx(6, abs=0.5)
 
 
-def test_little_entente_asymmetry_is_computed_from_member_cinc(cases):
+def test_little_entente_asymmetry_is_computed_from_member_cinc():
     s = cohesion.scenario("little_entente")
-    wide = _combined(cases, [315, 345, 360], [1925])
+    wide = _combined([315, 345, 360], [1925])
     assert s.drivers.at[1925, "S"] == pytest.approx(cohesion.asymmetry(wide.loc[1925].to_numpy()))
 
 
-def test_the_little_entente_was_weaker_in_1938_than_in_1925(cases):
+def test_the_little_entente_was_weaker_in_1938_than_in_1925():
     # Strong in the mid-1920s, broken by Munich in 1938 (Wandycz 1988; Rothschild 1974).
     f = cohesion.fan(cohesion.simulate("little_entente", runs=300, seed=11)).set_index("year")
     assert f.at[1938, "q50"] < f.at[1925, "q50"]
 
 
-def test_ecowas_was_weaker_when_the_sahel_juntas_left_than_before_the_coups(cases):
+def test_ecowas_was_weaker_when_the_sahel_juntas_left_than_before_the_coups():
     # Coups from 2020 and the exit of Mali, Burkina Faso and Niger (29 Jan 2025).
     f = cohesion.fan(cohesion.simulate("ecowas", runs=300, seed=11)).set_index("year")
     assert f.at[2024, "q50"] < f.at[2018, "q50"]
 
 
-def test_scenario_simulation_can_switch_shocks_off(cases):
+def test_scenario_simulation_can_switch_shocks_off():
     on = cohesion.simulate_paths("little_entente", runs=50, seed=2)
     off = cohesion.simulate_paths("little_entente", runs=50, seed=2, shocks=False)
     assert np.all(on.cohesion <= off.cohesion + 1e-6)
 
 
-def test_a_scenario_can_be_run_over_part_of_its_years(cases):
+def test_a_scenario_can_be_run_over_part_of_its_years():
     frame = cohesion.simulate("little_entente", years=range(1930, 1939), runs=5, seed=0)
     assert sorted(frame["year"].unique()) == list(range(1930, 1939))
 
 
-def test_a_scenario_object_runs_like_its_name(cases):
+def test_a_scenario_object_runs_like_its_name():
     s = cohesion.scenario("ecowas")
     a = cohesion.simulate(s, runs=5, seed=4)
     b = cohesion.simulate("ecowas", runs=5, seed=4)
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_a_scenario_rejects_years_outside_its_range(cases):
+def test_a_scenario_rejects_years_outside_its_range():
     with pytest.raises(ValueError, match="years"):
         cohesion.simulate("little_entente", years=range(1915, 1925))

@@ -21,7 +21,8 @@ DATA = ROOT / "alliancekit" / "data"
 SHARED = ROOT.parent / "shared" / "data"
 ATOP_END = pd.Timestamp("2003-12-31")  # rows after this need a non-dataset citation
 ATOP_COVERAGE_END = pd.Timestamp("2016-12-31")  # the last day ATOP v4.01 records
-BUILT = ("states", "alliances", "memberships", "capabilities", "atop_alliances", "reliability")
+BUILT = ("states", "alliances", "memberships", "capabilities", "atop_alliances", "reliability",
+         "capitals")
 OURS = (*BUILT, "events", "sources")
 
 

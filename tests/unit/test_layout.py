@@ -21,15 +21,16 @@ PACKAGE = Path(alliancekit.__file__).parent
 #: Every module's layer: a module may import only modules of a lower layer. Add a new module
 #: here (data -> cases -> models -> charts -> widgets) when you create it.
 LAYERS = {
-    "_validate": 0, "_bipartition": 0, "termination": 0,
+    "_validate": 0, "_bipartition": 0, "_env": 0, "termination": 0,
     "cases": 1,
+    "chronology": 2, "maps": 2,
     "summaries": 2, "survival": 2, "networks": 2, "landscape": 2,
     "europe": 3, "europe1936": 3, "abrogation": 3, "fulfilment": 3, "calculus": 3,
     "scenarios": 3, "strategies": 3,
     "cohesion": 4, "outside_options": 4,
     "sensitivity": 5,
     "render": 6,
-    "model_charts": 7, "replication_charts": 7,
+    "model_charts": 7, "replication_charts": 7, "coursecharts": 7,
     "charts": 8,
     "explorer": 9,
     "widgets": 10,
@@ -42,7 +43,8 @@ PURE = {"_validate", "_bipartition", "termination", "survival", "networks", "lan
 MODELS = {"summaries", "survival", "networks", "landscape", "europe", "europe1936", "calculus",
           "scenarios", "cohesion", "strategies", "sensitivity", "outside_options", "abrogation",
           "fulfilment"}
-DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer", "widgets"}
+DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer", "widgets",
+           "coursecharts"}
 #: The one place that reads the shipped files.
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; they read and write

@@ -87,3 +87,25 @@ def test_corrected_fact_is_stated_with_its_source(name):
 def test_erroneous_wording_has_not_come_back(name):
     match = re.search(ERRORS[name], _all_text())
     assert match is None, f"a lesson again says {match.group(0)!r} ({name})"
+
+
+# (lesson, library call its code must make): the honest-model displays come from the library
+SHOWN = {
+    "inputs_table": ("05", "ak.sensitivity.inputs()"),
+    "tornado": ("05", "ak.charts.tornado_chart("),
+    "sensitivity": ("05", "ak.sensitivity.one_at_a_time("),
+    "preregistered_case": ("05", 'ak.cohesion.simulate("balkan_entente"'),
+    "italy_before_london": ("03", 'ak.outside_options.compare("triple_alliance", "Italy", '
+                                  '"before_london")'),
+    "italy_chart": ("03", "ak.charts.margin_compare_chart("),
+    "competing_risks": ("02", "ak.survival.cumulative_incidence("),
+    "incidence_chart": ("02", "ak.charts.incidence_chart("),
+    "km_bands": ("02", "ak.charts.survival_band_chart("),
+    "termination_labels": ("02", "ak.termination.describe()"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHOWN))
+def test_the_lesson_shows_the_model_display_from_the_library(name):
+    lesson, call = SHOWN[name]
+    assert any(call in c for c in _cells(lesson, ("code",))), f"lesson {lesson} lacks {call}"

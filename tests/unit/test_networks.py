@@ -64,11 +64,15 @@ def test_builder_accepts_plus_minus_strings_and_fills_missing_pairs():
     ([("A", "B", 0)], r"sign must be \+1 or -1"),
     ([("A", "A", 1)], "self-loops are not allowed"),
     ([("A", "B", 1), ("B", "A", -1)], "repeats the pair"),
-    ([("A", "B")], "must be a triple"),
 ])
 def test_builder_rejects_bad_edges(edges, match):
     with pytest.raises(ValueError, match=match):
         N.build_signed_graph(edges)
+
+
+def test_builder_rejects_edges_that_are_not_triples():
+    with pytest.raises(TypeError, match="must be a triple"):
+        N.build_signed_graph([("A", "B")])
 
 
 def test_functions_reject_graphs_without_valid_signs():
@@ -76,7 +80,7 @@ def test_functions_reject_graphs_without_valid_signs():
     G.add_edge("A", "B", sign=2)
     with pytest.raises(ValueError, match=r"sign = \+1 or -1"):
         N.frustration(G)
-    with pytest.raises(ValueError, match="undirected"):
+    with pytest.raises(TypeError, match="undirected"):
         N.triads(nx.DiGraph())
 
 

@@ -167,13 +167,12 @@ def test_the_strongest_partner_that_turns_up_sets_the_help():
 
 @pytest.mark.parametrize("call, match", [
     (lambda: S.help_probability([0.5, 1.2], 0.1, 0.1),
-     r"reliability must hold probabilities in \[0, 1\]"),
+     r"reliability \(probabilities.*\) must hold numbers in \[0, 1\]; got 1.2"),
     (lambda: S.help_probability([0.5], -0.1, 0.1), r"q must be a probability in \[0, 1\]"),
     (lambda: S.help_probability([0.5], 0.1, 1.5), r"phi must be a probability in \[0, 1\]"),
-    (lambda: S.help_probability_mc([0.5], 0.1, 0.1, n_draws=0), "n_draws must be an integer"),
-    (lambda: S.portfolio([{"reliability": 0.5, "capacity": -1}]), r"capacity must be in \[0"),
+    (lambda: S.help_probability_mc([0.5], 0.1, 0.1, n_draws=0), "n_draws must be a whole number"),
+    (lambda: S.portfolio([{"reliability": 0.5, "capacity": -1}]), r"capacity must be a number"),
     (lambda: S.portfolio([{"reliability": 0.5, "depth": 2}]), r"depth must be a probability"),
-    (lambda: S.portfolio([{"reliability": 0.5, "colour": 2}]), r"partners\[0\]"),
     (lambda: S.portfolio([], own_capability=0.0), "own_capability must be at least"),
     (lambda: S.compare_strategies(0.5, 0.8), r"q \* phi must be at most 1 - marginal"),
     (lambda: S.compare_strategies(0.1, 0.1, reliability=2), r"reliability must be a probability"),
@@ -181,6 +180,11 @@ def test_the_strongest_partner_that_turns_up_sets_the_help():
 def test_bad_parameters_are_rejected_naming_the_parameter_and_range(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_a_partner_with_an_unknown_attribute_is_a_type_error_naming_it():
+    with pytest.raises(TypeError, match=r"partners\[0\]"):
+        S.portfolio([{"reliability": 0.5, "colour": 2}])
 
 
 # --------------------------------------------------------------------------- the shipped data

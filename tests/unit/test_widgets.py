@@ -6,8 +6,9 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 import pytest
+from IPython.display import display
 
-from alliancekit import cases, charts, cohesion, networks, strategies, widgets
+from alliancekit import cases, charts, cohesion, europe, networks, strategies, widgets
 
 EXPLORERS = sorted(widgets.EXPLORERS)
 
@@ -48,7 +49,6 @@ def test_explorer_exposes_the_agreed_interface(built, key):
     assert isinstance(ex.data, pd.DataFrame)
     assert isinstance(ex.summary, str)
     assert ex.update() is ex.view
-    assert hasattr(ex, "_ipython_display_")
 
 
 def test_control_values_reach_both_extremes():
@@ -99,18 +99,24 @@ def test_explorer_displays_widget_then_snapshot(built):
     InteractiveShell.instance()
     ex = widgets.portfolio_explorer()
     with capture_output() as captured:
-        ex._ipython_display_()
+        display(ex)
     # the widget box first (a plain-text stand-in outside a kernel), then the static snapshot
     assert len(captured.outputs) >= 2
     snapshot = captured.outputs[-1].data["text/html"]
     assert "ak-snapshot" in snapshot and "<svg" in snapshot
 
 
+def _children(box, kind):
+    return [c for c in box.children if isinstance(c, kind)]
+
+
 def test_data_table_opens_only_on_request(built):
     ex = widgets.portfolio_explorer()
-    assert ex._table.value == ""
-    ex._accordion.selected_index = 0
-    assert "<table" in ex._table.value and "scope=\"col\"" in ex._table.value
+    accordion = _children(ex.widget(), W.Accordion)[0]
+    table = accordion.children[0]
+    assert table.value == ""
+    accordion.selected_index = 0
+    assert "<table" in table.value and "scope=\"col\"" in table.value
 
 
 # ------------------------------------------------------------------ 01 member calculus
@@ -179,7 +185,7 @@ def test_survival_rejects_an_unknown_comparison():
 def test_network_shows_the_models_edges_for_the_year(year):
     ex = widgets.europe_network_explorer()
     set_value(ex, "year", year)
-    expected = networks.edge_table(networks.signed_graph(year))
+    expected = networks.edge_table(europe.signed_graph(year))
     assert len(ex.data) == len(expected)
     assert sorted(ex.data["sign"]) == sorted(expected["sign"])
 
@@ -188,7 +194,7 @@ def test_network_shows_the_models_edges_for_the_year(year):
 def test_network_shows_the_models_triads_for_the_year(year):
     ex = widgets.europe_network_explorer()
     set_value(ex, "year", year)
-    expected = networks.triads(networks.signed_graph(year))
+    expected = networks.triads(europe.signed_graph(year))
     shown = charts.chart_frame(ex.view.panels[1])
     assert shown["balanced"].tolist() == expected["balanced"].tolist()
     assert f"{int((~expected['balanced']).sum())} of {len(expected)} triads" in ex.summary
@@ -197,7 +203,7 @@ def test_network_shows_the_models_triads_for_the_year(year):
 def test_network_rivalry_rule_is_passed_to_the_model():
     ex = widgets.europe_network_explorer(year=1912)
     set_value(ex, "conflict", "rivalry")
-    expected = networks.edge_table(networks.signed_graph(1912, conflict="rivalry"))
+    expected = networks.edge_table(europe.signed_graph(1912, conflict="rivalry"))
     assert sorted(ex.data["sign"]) == sorted(expected["sign"])
 
 
@@ -286,8 +292,10 @@ def test_impossible_shock_keeps_the_last_chart_and_says_why():
     before = ex.view
     set_value(ex, "q", 1.0)             # q * phi = 0.5 > 1 - 0.746: no calibration exists
     assert ex.view is before
-    assert "q" in ex.message and "Not possible" in ex._summary.value
-    set_value(ex, "q", 0.25)
+    shown = " ".join(h.value for h in _children(ex.widget(), W.HTML))
+    assert "q" in ex.message and "Not possible" in shown
+    assert ex.controls["q"].value == 0.25   # the slider is put back where the chart is
+    set_value(ex, "q", 0.2)
     assert ex.message == "" and ex.view is not before
 
 

@@ -1,0 +1,317 @@
+"""Bad input, everywhere: every public function refuses it with a clear error.
+
+For every public function and every parameter, each of None, -1, 10**9, NaN, '', an unknown
+name and [] is passed in place of a valid value. The function may accept the value (where it is
+valid for that parameter); if it refuses it, the error must be a `TypeError`, a `ValueError` or an
+`UnknownNameError` (a `LookupError`), and its message must name the parameter or quote the bad
+value. A bare numpy, pandas or networkx error (or an AttributeError, IndexError, KeyError ...)
+fails the test. None in place of a required argument must always be refused.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+
+import ipywidgets as W
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from alliancekit import (
+    calculus,
+    cases,
+    charts,
+    cohesion,
+    europe,
+    explorer,
+    landscape,
+    model_charts,
+    networks,
+    render,
+    scenarios,
+    strategies,
+    summaries,
+    survival,
+    widgets,
+)
+from alliancekit._validate import UnknownNameError
+
+BAD = {"None": None, "-1": -1, "1e9": 10**9, "NaN": float("nan"), "empty": "",
+       "unknown": "no_such_name", "[]": []}
+
+
+# ------------------------------------------------------------------------------ valid inputs
+@functools.lru_cache(maxsize=None)
+def _sim():
+    return cohesion.simulate(drivers={"T": 0.5}, years=range(2000, 2004), runs=4, seed=0)
+
+
+@functools.lru_cache(maxsize=None)
+def _graph():
+    return networks.build_signed_graph([("A", "B", 1), ("B", "C", -1), ("A", "C", -1)])
+
+
+def _chart():
+    return charts.fan_chart(cohesion.fan(_sim()))
+
+
+def _km():
+    d = pd.DataFrame({"years": [1.0, 2.0, 3.0], "ended": [True, False, True]})
+    return survival.kaplan_meier(d)
+
+
+def _cinc():
+    return cases.cinc(["FRN", "RUS"], [1913, 1914])
+
+
+P3 = [[0, 1, -1], [1, 0, -1], [-1, -1, 0]]
+
+#: function -> (positional/keyword arguments of a valid call); every parameter named here is
+#: tried with each bad value.
+CALLS = {
+    cases.table: dict(name="states"),
+    cases.state_code: dict(state="Italy"),
+    cases.state_name: dict(ccode=325),
+    cases.members: dict(alliance_id="nato", on="1990-01-01", use_accession=False),
+    cases.memberships_on: dict(on="1900-01-01", states=["ITA"], use_accession=False),
+    cases.alliances_of: dict(state="Italy", on="1900-01-01"),
+    cases.cinc: dict(states="GMY", years=1913),
+    cases.case: dict(name="nato"),
+    cases.durations: dict(until=2003),
+    cases.cite: dict(key="atop401"),
+    cases.known_alliance: dict(alliance_id="nato"),
+    cases.as_date: dict(value="1900-01-01", argument="day"),
+    cases.capitals: dict(states=["Italy"], on="1914-06-28"),
+    summaries.side_totals: dict(cinc=_cinc, sides={"x": ["FRN"]}),
+    summaries.short_name: dict(name="North Atlantic Treaty Organization (NATO)"),
+    summaries.membership_spans: dict(alliance_ids=["nato"]),
+    summaries.member_counts: dict(spans=lambda: summaries.membership_spans("triple_alliance"),
+                                  start="1900-01-01", end="1916-01-01"),
+    survival.kaplan_meier: dict(durations=lambda: cases.durations(), group="era"),
+    survival.share_alive: dict(table=_km, years=2.0),
+    survival.median_lifespan: dict(table=_km),
+    survival.cumulative_incidence: dict(durations=lambda: cases.durations(), cause="cause",
+                                        level=0.9),
+    networks.build_signed_graph: dict(edges=[("A", "B", 1)], nodes=["A", "B"], fill=-1),
+    networks.edge_table: dict(G=_graph),
+    networks.triads: dict(G=_graph),
+    networks.is_balanced: dict(G=_graph),
+    networks.frustration: dict(G=_graph),
+    networks.split_violations: dict(G=_graph, bloc=["A"]),
+    networks.triad_dynamics: dict(G=_graph, p=0.5, max_steps=10, seed=0, frustration_up_to=5),
+    networks.node_positions: dict(G=_graph, layout="spring", seed=0),
+    landscape.energy: dict(config=[0, 0, 1], sizes=[1, 1, 1], propensity=P3),
+    landscape.frustrations: dict(config=[0, 0, 1], sizes=[1, 1, 1], propensity=P3),
+    landscape.energies: dict(sizes=[1, 1, 1], propensity=P3),
+    landscape.sigma_quadratic_all: dict(w=P3),
+    landscape.configurations: dict(n=3, start=0, stop=2),
+    landscape.decode: dict(code=1, n=3),
+    landscape.encode: dict(config=[0, 1, 1]),
+    landscape.global_minimum: dict(sizes=[1, 1, 1], propensity=P3),
+    landscape.myopic_dynamics: dict(start=[0, 1, 1], sizes=[1, 1, 1], propensity=P3,
+                                    rule="random", seed=1, max_steps=100),
+    landscape.basins: dict(sizes=[1, 1, 1], propensity=P3, n_starts=20, rule="steepest",
+                           seed=0, exhaustive_up_to=2, names=["a", "b", "c"]),
+    europe.signed_graph: dict(year=1900, conflict="rivalry", day="06-30"),
+    europe.balance_by_year: dict(years=[1900], conflict="alliance", day="12-31"),
+    europe.great_power_inputs: dict(year=1900),
+    calculus.commitment_margin: dict(own_cinc=0.03, partner_cinc=[0.1], threat=0.5,
+                                     alignment=[0.5], propensity=[0.2], outside=0.1,
+                                     reliability=0.7, depth=1.0, kappa=0.25, epsilon=0.5,
+                                     exit_cost=0.0),
+    calculus.obligation_depth: dict(defense=1, offense=0, neutrality=0, nonaggression=0,
+                                    consultation=0),
+    calculus.member_inputs: dict(alliance="triple_alliance", member="Italy"),
+    calculus.member_calculus: dict(alliance="triple_alliance", member="Italy",
+                                   years=[1890, 1891], reliability=0.75, depth=1.0, kappa=0.25,
+                                   epsilon=0.5, exit_cost=0.1),
+    scenarios.asymmetry: dict(shares=[1, 2, 3], method="entropy"),
+    scenarios.scenario: dict(name="ecowas"),
+    cohesion.CohesionParams: dict(alpha=0.3, gamma=0.3, k_years=2, noise=0.01,
+                                  betas={"T": 1.0}),
+    cohesion.simulate: dict(scenario="little_entente", years=range(1925, 1930), runs=3,
+                            seed=1, shocks=[(1926, "X", 0.3)], initial={"doubt": 0.1},
+                            gamma=0.3, T=0.5),
+    cohesion.simulate_paths: dict(drivers={"T": 0.5}, years=range(2000, 2004), runs=3, seed=1),
+    cohesion.fan: dict(frame=_sim, quantiles=[0.5], column="doubt"),
+    cohesion.dissolution_probability: dict(frame=_sim),
+    strategies.help_probability: dict(reliability=[0.7, 0.6], q=0.2, phi=0.5),
+    strategies.help_probability_mc: dict(reliability=[0.7], q=0.2, phi=0.5, n_draws=100,
+                                         seed=0),
+    strategies.honour_correlation: dict(r_i=0.7, r_j=0.6, q=0.2, phi=0.5),
+    strategies.normal_times_reliability: dict(marginal=0.7, q=0.2, phi=0.5),
+    strategies.Partner: dict(reliability=0.7, capacity=1.0, depth=1.0, entanglement=0.05,
+                             name="p"),
+    strategies.portfolio: dict(partners=[{"reliability": 0.7}], own_capability=0.2, q=0.1,
+                               phi=0.5, baseline_capability=0.1, cost_per_capability=0.4),
+    strategies.compare_strategies: dict(q=0.2, phi=0.5, reliability=0.7, calibrate=True,
+                                        baseline_capability=0.1, cost_per_capability=0.4),
+    strategies.correlation_sweep: dict(q=0.2, phis=[0.0, 0.5]),
+    strategies.strategy_table: dict(strategies={"alone": {"partners": [],
+                                                          "own_capability": 0.3}}),
+    render.to_svg: dict(chart=_chart),
+    render.mimebundle: dict(chart=_chart, svg=False, validate=False),
+    render.describe: dict(chart=_chart),
+    render.chart_frame: dict(chart=_chart),
+    render.data_table: dict(chart_or_frame=_chart, caption="c", max_rows=5),
+    render.fast_spec: dict(chart=_chart),
+    render.iso_date: dict(value="1900-01-01"),
+    render.title_text: dict(chart=_chart),
+    render.year_ticks: dict(first=1920, last=1938, max_labels=5),
+    render.year_axis: dict(first=1920, last=1938, max_labels=5),
+    render.date_axis: dict(first=1920, last=1938, max_labels=5),
+    render.inline_records: dict(frame=_km),
+    render.require_columns: dict(frame=_km, columns=["years"], name="table"),
+    render.finish: dict(chart=_chart, title="t", description="d", subtitle="s"),
+    render.sized: dict(chart=_chart, width=100, height=100),
+    charts.survival_curve: dict(table=_km, title="t", subtitle="s"),
+    charts.survival_band_chart: dict(table=_km, title="t"),
+    charts.incidence_chart: dict(
+        table=lambda: survival.cumulative_incidence(cases.durations()), title="t",
+        labels={"expired": "Expired"}),
+    model_charts.margin_compare_chart: dict(
+        frame=lambda: pd.DataFrame({"year": [1914, 1915], "margin": [0.1, -0.2],
+                                    "margin_alt": [0.1, -0.3]}),
+        title="t", labels=("a", "b"), first_year=1914),
+    model_charts.tornado_chart: dict(
+        table=lambda: pd.DataFrame({"parameter": ["a", "b"], "low_value": [0.1, 0.2],
+                                    "high_value": [0.9, 0.8], "at_low": [0.2, 0.3],
+                                    "at_high": [0.6, 0.4], "base": [0.35, 0.35]}),
+        title="t", outcome="o", base=0.35),
+    charts.membership_timeline: dict(
+        memberships=lambda: summaries.membership_spans("triple_alliance"),
+        start="1900-01-01", end="1916-01-01", title="t", subtitle="s"),
+    charts.timeline: dict(spans=lambda: pd.DataFrame({"label": ["a"], "start": ["1900-01-01"],
+                                                      "end": ["1910-01-01"]}), title="t"),
+    charts.capabilities_chart: dict(totals=lambda: summaries.side_totals(_cinc(), {"x": ["FRN"]}),
+                                    title="t", stacked=True, browser_controls=True,
+                                    optional=["x"]),
+    charts.network_chart: dict(positions=lambda: networks.node_positions(_graph()),
+                               edges=lambda: networks.edge_table(_graph()), title="t",
+                               size=200),
+    charts.triad_chart: dict(triads=lambda: networks.triads(_graph()), title="t"),
+    model_charts.margin_chart: dict(
+        frame=lambda: calculus.member_calculus("triple_alliance", "Italy", [1890, 1891]),
+        title="t", highlight_year=1890),
+    model_charts.margin_components_chart: dict(
+        parts=lambda: pd.DataFrame([{"benefit": 0.3, "autonomy_cost": 0.1, "entrapment": 0.05,
+                                     "outside": 0.1, "margin": 0.05}]), title="t"),
+    model_charts.fan_chart: dict(fan=lambda: cohesion.fan(_sim()), title="t", threshold=0.25,
+                           y_title="Cohesion"),
+    model_charts.gap_chart: dict(cohesion_fan=lambda: cohesion.fan(_sim()),
+                           professed_fan=lambda: cohesion.fan(_sim(), column="professed"),
+                           title="t"),
+    model_charts.dissolution_chart: dict(
+        probability=lambda: cohesion.dissolution_probability(_sim()), title="t"),
+    model_charts.portfolio_chart: dict(strategies=lambda: strategies.compare_strategies(0.2, 0.5),
+                                 title="t"),
+    model_charts.scorecard_chart: dict(
+        items=lambda: pd.DataFrame({"item": ["a"], "score": [0.5], "role": ["erodes"]}),
+        title="t"),
+    explorer.control_values: dict(widget=lambda: W.IntSlider(value=1, min=0, max=3)),
+    explorer.slider: dict(description="d", value=0.5, lo=0.0, hi=1.0, step=0.1),
+    widgets.membership_explorer: dict(alliance="asean"),
+    widgets.member_calculus_explorer: dict(own_cinc=0.03, threat=0.5),
+    widgets.survival_explorer: dict(compare="size"),
+    widgets.europe_network_explorer: dict(year=1900, first=1890, last=1910),
+    widgets.little_entente_explorer: dict(france=True, first=1925, last=1930),
+    widgets.erosion_explorer: dict(scenario="ecowas", runs=5, seed=1),
+    widgets.portfolio_explorer: dict(q=0.3, phi=0.5),
+    widgets.scorecard_explorer: dict(scenario=None, runs=5, seed=1),
+}
+
+#: Parameters that take any value by design (free text, titles, labels, or a flag of "no
+#: value").
+FREE = {"title", "subtitle", "caption", "y_title", "description", "name:Partner", "argument",
+        "group:kaplan_meier"}
+
+
+def _name(f) -> str:
+    return f.__qualname__
+
+
+def _resolve(kwargs: dict) -> dict:
+    return {k: (v() if callable(v) and not isinstance(v, type) else v) for k, v in kwargs.items()}
+
+
+def _cases():
+    for f, kwargs in CALLS.items():
+        for param in kwargs:
+            if param in FREE or f"{param}:{_name(f)}" in FREE:
+                continue
+            for label, value in BAD.items():
+                yield pytest.param(f, param, value, id=f"{f.__module__.split('.')[-1]}."
+                                                       f"{_name(f)}-{param}-{label}")
+
+
+def test_every_public_function_is_covered():
+    modules = [cases, summaries, survival, networks, landscape, europe, calculus, scenarios,
+               cohesion, strategies, render, model_charts, charts, explorer, widgets]
+    covered = {(f.__module__, _name(f)) for f in CALLS}
+    missing = []
+    for m in modules:
+        for name in m.__all__:
+            obj = getattr(m, name)
+            if not callable(obj) or isinstance(obj, dict):
+                continue
+            if (inspect.isclass(obj) and not hasattr(obj, "__dataclass_fields__")) \
+                    and issubclass(obj, Exception):
+                continue
+            params = inspect.signature(obj).parameters
+            if not params:
+                continue                     # nothing to pass wrongly
+            if (obj.__module__, _name(obj)) not in covered and obj.__module__ == m.__name__:
+                missing.append(f"{m.__name__}.{name}")
+    # the renderer altair calls, builder plumbing, and frozen result records the package builds
+    exempt = {"alliancekit.explorer.Explorer", "alliancekit.explorer.View",
+              "alliancekit.render.render", "alliancekit.render.tooltips",
+              "alliancekit.render.DataTable"} | {
+        f"alliancekit.{name}" for name in (
+            "cohesion.Paths", "scenarios.Scenario", "cases.Case", "networks.Frustration",
+            "networks.TriadDynamics", "landscape.Minimum", "landscape.MyopicResult",
+            "europe.LandscapeInputs", "calculus.MemberMargin", "strategies.Portfolio",
+            "strategies.MonteCarlo")}
+    assert not sorted(set(missing) - exempt)
+
+
+def test_the_valid_calls_are_valid():
+    for f, kwargs in CALLS.items():
+        f(**_resolve(kwargs))
+
+
+def _mentions(message: str, param: str, value) -> bool:
+    words = {param, param.strip("_"), repr(value), str(value)}
+    if isinstance(value, float) and math.isnan(value):
+        words |= {"nan", "NaN", "finite"}
+    if value == []:
+        words |= {"empty", "at least"}
+    return any(w and w in message for w in words)
+
+
+@pytest.mark.parametrize("f, param, value", list(_cases()))
+def test_bad_input_gets_a_clear_error(f, param, value):
+    kwargs = _resolve(CALLS[f])
+    kwargs[param] = value
+    try:
+        f(**kwargs)
+    except UnknownNameError as err:
+        assert _mentions(str(err), param, value), str(err)
+    except LookupError as err:   # a bare KeyError/IndexError from pandas is not an answer
+        raise AssertionError(f"{type(err).__name__} is not UnknownNameError: {err}") from err
+    except (TypeError, ValueError) as err:
+        assert _mentions(str(err), param, value), f"{type(err).__name__}: {err}"
+    else:
+        required = inspect.signature(f).parameters[param].default is inspect.Parameter.empty
+        assert not (value is None and required), f"{param}=None was accepted"
+
+
+def test_a_graph_of_the_wrong_kind_is_a_type_error():
+    with pytest.raises(TypeError, match="G"):
+        networks.frustration(nx.DiGraph())
+
+
+def test_a_numpy_array_of_text_is_a_type_error_naming_the_parameter():
+    with pytest.raises(TypeError, match="sizes"):
+        landscape.energies(np.array(["a", "b"]), np.zeros((2, 2)))
