@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -24,10 +25,30 @@ pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ex01-theory"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-AUTO_MAX = 9.0  # autograded points of ex01-theory
-POINTS = {"q1-tests": 2, "q2-tests": 2, "q3-tests": 1, "q4-tests": 1, "q5-tests": 3}
 CELL_TIMEOUT = 3  # seconds per cell: small, so the infinite loop costs little
 UNSAFE = bool(sandbox.sandbox_problem()) and not os.environ.get("CI")
+
+
+def _points() -> dict[str, float]:
+    """Points of each autograded test cell of the set, read from its source notebook."""
+    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"])
+            for c in nb.cells if c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("grade")
+            and not c.metadata["nbgrader"].get("solution")}
+
+
+def _wrong_q4() -> str:
+    """An answer to Q4 (one letter of a-d) that is not the worked solution's."""
+    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    source = next(c.source for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "q4-answer")
+    right = re.search(r'answer_q4 = "(\w)"', source).group(1)
+    return f'answer_q4 = "{next(x for x in "abcd" if x != right)}"'
+
+
+POINTS = _points()
+AUTO_MAX = sum(POINTS.values())  # autograded points of ex01-theory
 
 
 def _gid(cell) -> str | None:
@@ -69,12 +90,12 @@ def _delete_cells(nb):
 
 def _class() -> dict[str, nbformat.NotebookNode]:
     good = _solution_answers()
-    wrong = dict(good, **{"q4-answer": 'answer_q4 = "a"'})
+    wrong = dict(good, **{"q4-answer": _wrong_q4()})
     syntax = dict(good, **{"q1-answer": "margin_q1 = float(  # unfinished"})
     loop = dict(good, **{"q2-answer": "while True:\n    pass\n" + good["q2-answer"]})
     dead = dict(good, **{"q3-answer": "import os\nos._exit(1)"})
     noisy = dict(good, **{"q1-answer": good["q1-answer"] + "\nprint('spam\\n' * 500_000)\n"})
-    tampered = dict(good, **{"q4-answer": 'answer_q4 = "a"'})
+    tampered = dict(good, **{"q4-answer": _wrong_q4()})
     return {
         "perfect": _student(good),
         "blank": _student({}),

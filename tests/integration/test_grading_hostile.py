@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -45,7 +46,6 @@ pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ex01-theory"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-AUTO_MAX = 9.0
 CELL_TIMEOUT = 10
 MARKER = "AK-HOSTILE-DAEMON"
 LIMITS = sandbox.Limits(memory_mb=1024, processes=48, file_mb=8, seconds=120)
@@ -58,6 +58,29 @@ if sandbox.sandbox_problem() and not os.environ.get("CI"):
 # --------------------------------------------------------------------------------------------
 # The class
 # --------------------------------------------------------------------------------------------
+
+def _points() -> dict[str, float]:
+    """Points of each autograded test cell of the set, read from its source notebook."""
+    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"])
+            for c in nb.cells if c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("grade")
+            and not c.metadata["nbgrader"].get("solution")}
+
+
+def _wrong_q4() -> str:
+    """An answer to Q4 (one letter of a-d) that is not the worked solution's."""
+    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    source = next(c.source for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "q4-answer")
+    right = re.search(r'answer_q4 = "(\w)"', source).group(1)
+    return f'answer_q4 = "{next(x for x in "abcd" if x != right)}"'
+
+
+POINTS = _points()
+AUTO_MAX = sum(POINTS.values())  # autograded points of ex01-theory
+
+
 def _gid(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
@@ -220,7 +243,7 @@ time.sleep(60)  # then linger, harmlessly, to show that it outlived its grading
 def _class(course: Path, port: int) -> dict[str, nbformat.NotebookNode]:
     good = _answers()
     blank: dict[str, str] = {}
-    wrong = dict(good, **{"q4-answer": 'answer_q4 = "a"',
+    wrong = dict(good, **{"q4-answer": _wrong_q4(),
                           "q5-answer": 'answer_q5 = ["realism"] * 4'})
     db = str(course / "gradebook.db")
     return {
@@ -453,7 +476,7 @@ def test_unsandboxed_a_library_patcher_passes_its_own_and_a_later_students_wrong
 
 def test_sandboxed_a_library_patcher_affects_neither_itself_nor_later_students(
         sandboxed, library_before):
-    wrong_points = 1 + 3  # Q4 and Q5
+    wrong_points = POINTS["q4-tests"] + POINTS["q5-tests"]
     assert sandboxed["results"]["b_patch"].auto_score == AUTO_MAX - wrong_points
     assert sandboxed["results"]["z_wrong"].auto_score == AUTO_MAX - wrong_points
     assert sandboxed["library_after"] == library_before
