@@ -9,6 +9,7 @@
     python3 tasks.py exercises   regenerate exercises/ from solutions/ with nbgrader
     python3 tasks.py data        rebuild the shipped CSV extracts from ../shared/data
     python3 tasks.py bench       run the benchmarks and print their figures
+    python3 tasks.py site        build the course as an offline static website in _build/site/
     python3 tasks.py hub         (root) a trial JupyterHub class on http://127.0.0.1:8000
 
 Arguments after ``test`` go to pytest, e.g. ``python3 tasks.py test tests/unit`` for the fast unit
@@ -92,6 +93,40 @@ def ensure_bubblewrap() -> None:
     apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run("apt-get", "update", "-qq", env=apt_env)
     run("apt-get", "install", "-y", "-qq", "bubblewrap", env=apt_env)
+
+
+NPM_PREFIX = ROOT / "_build" / "npm"
+#: npm packages the website and its tests use, installed into _build/npm (never globally).
+NPM_PACKAGES = ("mathjax@3.2.2",)
+
+
+def ensure_npm() -> None:
+    """Install the website's npm packages (MathJax) into _build/npm, once per version list."""
+    stamp = NPM_PREFIX / ".installed"
+    wanted = " ".join(NPM_PACKAGES)
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    npm = shutil.which("npm")
+    can_apt = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
+    if not npm and can_apt:
+        apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run("apt-get", "update", "-qq", env=apt_env)
+        run("apt-get", "install", "-y", "-qq", "npm", env=apt_env)
+        npm = shutil.which("npm")
+    if not npm:
+        print("npm is not installed: the website cannot bundle MathJax, so `tasks.py site` and "
+              "its tests cannot run. Install Node.js (Debian: `apt-get install -y npm`).")
+        return
+    NPM_PREFIX.mkdir(parents=True, exist_ok=True)
+    run(npm, "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", NPM_PREFIX,
+        *NPM_PACKAGES)
+    stamp.write_text(wanted)
+
+
+def site(args: list[str]) -> None:
+    ensure_venv("course,site")
+    ensure_npm()
+    run(PYTHON, "website/build.py", *args, env=venv_env())
 
 
 WORK = ROOT / "my-work"
@@ -184,9 +219,12 @@ def solutions(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
-    ensure_venv("course,test")
+    ensure_venv("course,test,site")
     ensure_chromium()
     ensure_bubblewrap()
+    ensure_npm()
+
+
     # One worker per core; a test file stays on one worker, so each file's shared fixtures
     # (a JupyterLab server, an nbgrader course, an executed lesson) are built once.
     chose = any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in args)
@@ -243,7 +281,7 @@ def hub(args: list[str]) -> None:
 
 
 COMMANDS = {"course": course, "test": test, "exercises": exercises, "data": data, "bench": bench,
-            "hub": hub, "solutions": solutions, "my-work": my_work}
+            "hub": hub, "solutions": solutions, "my-work": my_work, "site": site}
 
 
 def main(argv: list[str]) -> None:

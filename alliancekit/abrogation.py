@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import _validate as vd
 from . import cases
 
 __all__ = ["VARIABLES", "PAPER", "POWER_THRESHOLD", "REGIME_POINTS", "design", "fit", "Fit",
@@ -101,13 +102,9 @@ def design(power_threshold: float = POWER_THRESHOLD, regime_points: int = REGIME
         ended that way), and the covariates of :data:`VARIABLES` (0/1). Alliance-years with a
         missing CINC or Polity score are dropped.
     """
-    if isinstance(power_threshold, bool) or not np.isfinite(power_threshold) \
-            or power_threshold <= 0:
-        raise ValueError(f"power_threshold must be a number > 0 (a share, e.g. 0.25); "
-                         f"got {power_threshold!r}")
-    if isinstance(regime_points, bool) or int(regime_points) != regime_points \
-            or regime_points < 1:
-        raise ValueError(f"regime_points must be an integer >= 1; got {regime_points!r}")
+    power_threshold = vd.number("power_threshold (a share, e.g. 0.25)", power_threshold, 0,
+                                None, lo_open=True)
+    regime_points = vd.integer("regime_points", regime_points, 1)
     d = cases.table("abrogation") if data is None else data.copy()
     d = d.dropna(subset=["cinc_change", "polity_change", "democracies"])
     ending = d["ending"].fillna("")
@@ -221,8 +218,8 @@ def compare(table: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
         ``our_direction`` (sign of the coefficient), ``same_direction`` and
         ``significant`` (p < alpha).
     """
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be in (0, 1); got {alpha!r}")
+    vd.frame("table (Fit.table of the abrogation model)", table, ["variable", "p_value"])
+    alpha = vd.number("alpha", alpha, 0, 1, lo_open=True, hi_open=True)
     out = PAPER.merge(table, on="variable", how="left")
     out["our_direction"] = np.where(out["coef"] > 0, "+", "-")
     out["same_direction"] = out["our_direction"] == out["paper_direction"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from alliancekit import _validate as vd
 from alliancekit import cases
 
 __all__ = ["ERAS", "KINDS", "FIRST_YEAR", "LAST_YEAR", "course_events", "era_of"]
@@ -62,6 +63,7 @@ def era_of(year: int) -> str:
     >>> era_of(1933)
     'Interwar: the Little Entente, 1919-1939 (lesson 04)'
     """
+    year = vd.integer("year", year)
     for label, first, last in ERAS:
         if first <= int(year) <= last:
             return label

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from alliancekit import _validate as vd
 from alliancekit.render import PALETTE, alt
 
 __all__ = ["course_timeline_chart", "schematic_map"]
@@ -107,6 +108,8 @@ def schematic_map(places: pd.DataFrame, ties: pd.DataFrame, title: str,
     _need(places, ["state", "capital", "lat", "lng", "group"], "places")
     _need(ties, ["alliance", "kind", "state_a", "state_b", "lat_a", "lng_a", "lat_b", "lng_b"],
           "ties")
+    width = vd.integer("width", width, 100, 4000)
+    height = vd.integer("height", height, 100, 4000)
     if "schematic" not in f"{title} {subtitle}".lower():
         raise ValueError("a schematic map must say so in its title or subtitle")
     groups = list(dict.fromkeys(places["group"]))

@@ -40,6 +40,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from . import _validate as vd
 from . import cases
 
 __all__ = ["FACTORS", "CAMPS", "Inputs", "weights", "factor_values", "propensity", "inputs",
@@ -93,13 +94,10 @@ def _check_weights(given: Mapping[str, float] | None) -> dict[str, float]:
     w = weights()
     if given is None:
         return w
-    unknown = sorted(set(given) - set(FACTORS))
-    if unknown:
-        raise ValueError(f"weights: unknown factors {unknown}; allowed: {list(FACTORS)}")
+    vd.mapping("weights (factor -> weight)", given, empty=True)
     for f, v in given.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v):
-            raise ValueError(f"weights[{f!r}] must be a finite number; got {v!r}")
-        w[f] = float(v)
+        vd.choice("weights factor", f, FACTORS)
+        w[f] = vd.number(f"weights[{f!r}]", v)
     return w
 
 
@@ -209,8 +207,14 @@ def on_their_side(config, ccodes) -> pd.DataFrame:
         One row per state: ``ccode``, ``bloc`` (0/1), ``predicted`` and ``actual`` side, and
         ``correct`` (bool). ``df.correct.sum()`` is the count the lesson reports.
     """
-    config = [int(b) for b in config]
-    ccodes = [int(c) for c in ccodes]
+    for name, value in (("config", config), ("ccodes", ccodes)):
+        if value is None or isinstance(value, (str, bytes, dict)) or not hasattr(value,
+                                                                                 "__iter__"):
+            raise TypeError(f"{name} must be a sequence; got {vd.show(value)}")
+    config = [vd.integer("config", b, 0, 1) for b in config]
+    ccodes = [vd.integer("ccodes", c, 1) for c in ccodes]
+    if not ccodes:
+        raise ValueError("ccodes must list at least one state; got an empty list")
     if len(config) != len(ccodes) or not set(config) <= {0, 1}:
         raise ValueError(f"config must give bloc 0 or 1 for each of the {len(ccodes)} states; "
                          f"got {config}")
@@ -269,6 +273,12 @@ def weight_sensitivity(values=(0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0))
         ``registered`` (True where the weight is the pre-registered one) and ``misplaced``
         (COW abbreviations, comma-separated).
     """
+    if values is None or isinstance(values, (str, bytes, dict)) or not hasattr(values,
+                                                                               "__iter__"):
+        raise TypeError(f"values must be a list of weights; got {vd.show(values)}")
+    values = [vd.number("values", v) for v in values]
+    if not values:
+        raise ValueError("values must list at least one weight; got an empty list")
     base = weights()
     rows = []
     for factor in FACTORS:

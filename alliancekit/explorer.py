@@ -54,6 +54,21 @@ _SNAPSHOT_CSS = (
     ".jp-NotebookPanel .vega-bind input[type=range]{width:16em;accent-color:#0072B2}"
     ".jp-NotebookPanel .vega-bind input[type=checkbox]{accent-color:#0072B2}</style>"
 )
+# ipywidgets draws a slider's handle (role "slider") with no accessible name: its visible label
+# is a separate element, so a screen reader announces an unnamed slider (axe:
+# aria-input-field-name, serious). JupyterLab runs scripts of trusted HTML outputs, so the
+# snapshot output carries this one: it names each handle in the explorer's cell after its label,
+# now and whenever the widgets redraw. Exported HTML has no sliders, and nothing happens there.
+_NAME_SLIDERS = (
+    "<script>(() => {const s = document.currentScript;"
+    "const cell = s && s.closest('.jp-Cell, .cell'); if (!cell) return;"
+    "const name = () => cell.querySelectorAll('.widget-slider').forEach(w => {"
+    "const l = w.querySelector('.widget-label'); const t = l ? l.textContent.trim() : '';"
+    "w.querySelectorAll('.noUi-handle').forEach(h => {"
+    "if (t && h.getAttribute('aria-label') !== t) h.setAttribute('aria-label', t);});});"
+    "name(); new MutationObserver(name).observe(cell, {childList: true, subtree: true});"
+    "})();</script>"
+)
 #: Style and layouts shared by every explorer's controls: labels wide enough for the longest
 #: ("Chance of a common shock", "Perception feedback (γ)") at 1440 px and in narrow panes.
 STYLE = {"description_width": "16em"}
@@ -223,7 +238,7 @@ class Explorer:
         for out, bundle in zip(self._outs, self.bundles, strict=True):
             with out:
                 clear_output(wait=True)
-                display(bundle, raw=True)
+                display(bundle, metadata=render.DISPLAY_METADATA, raw=True)
 
     def _on_change(self, change) -> None:
         if not getattr(self, "_restoring", False):
@@ -269,14 +284,16 @@ class Explorer:
     # -- display -------------------------------------------------------------------------------
     def widget(self) -> W.VBox:
         """The explorer as one ipywidgets box (controls, chart, summary, data table)."""
-        head = [W.HTML(f"<h4 style='margin:0.2em 0'>{html.escape(self.title)}</h4>")]
+        # h3: explorers sit in a lesson's "##" sections, and headings must not skip a level.
+        head = [W.HTML(f"<h3 style='margin:0.2em 0'>{html.escape(self.title)}</h3>")]
         if self.note:
             head.append(W.HTML(f"<p style='margin:0'>{html.escape(self.note)}</p>"))
         box = W.VBox(list(self.controls.values()))
         static = W.Output()
         with static:
             for chart in self.static:
-                display(render.mimebundle(chart, svg=False), raw=True)
+                display(render.mimebundle(chart, svg=False), metadata=render.DISPLAY_METADATA,
+                        raw=True)
         return W.VBox([*head, box, self._panels, self._summary, self._accordion, static])
 
     def snapshot_html(self) -> str:
@@ -287,7 +304,8 @@ class Explorer:
                 f"<figure><figcaption>{html.escape(render.describe(chart))}</figcaption>"
                 f"{render.to_svg(chart)}</figure>")
         table = self._data_table().html
-        return (f"{_SNAPSHOT_CSS}<div class='ak-snapshot'><h4>{html.escape(self.title)}</h4>"
+        return (f"{_SNAPSHOT_CSS}{_NAME_SLIDERS}<div class='ak-snapshot'>"
+                f"<h3>{html.escape(self.title)}</h3>"
                 f"<p>{html.escape(self.summary)}</p>{''.join(figures)}"
                 f"<details><summary>Data table</summary>{table}</details></div>")
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import _validate as vd
 from . import cases
 
 __all__ = ["CODINGS", "PUBLISHED", "rows", "honour_rate", "sample_rule", "replication_table"]
@@ -143,6 +144,7 @@ def sample_rule(data: pd.DataFrame | None = None, cutoff: int = 1945) -> pd.Data
     """
     d = rows() if data is None else data
     d = d.dropna(subset=["alliance_begin_year"])
+    cutoff = vd.integer("cutoff (a year)", cutoff, 1816, 2100)
     rule = (d["war_begin_year"] < cutoff) & (d["alliance_begin_year"] < cutoff)
     return pd.crosstab(d["sample"].rename("sample flag"),
                        rule.astype(int).rename(f"war and alliance before {cutoff}"))

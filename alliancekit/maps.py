@@ -32,6 +32,7 @@ from itertools import combinations
 
 import pandas as pd
 
+from alliancekit import _validate as vd
 from alliancekit import cases
 
 __all__ = ["MapSpec", "MAPS", "map_names", "map_spec", "map_layers"]
@@ -128,9 +129,7 @@ def map_spec(name: str) -> MapSpec:
     LookupError
         For an unknown name (the message lists the known ones).
     """
-    if name not in MAPS:
-        raise cases.UnknownNameError(f"unknown map {name!r}; known: {map_names()}",
-                                     [n for n in MAPS if name and name in n])
+    vd.choice("name (a map)", name, map_names())
     return MAPS[name]
 
 

@@ -15,6 +15,7 @@ import functools
 
 import pandas as pd
 
+from alliancekit import _validate as vd
 from alliancekit import calculus, cases
 
 __all__ = ["alternatives", "compare"]
@@ -50,7 +51,9 @@ def alternatives(alliance: str | None = None) -> pd.DataFrame:
     ['before_london']
     """
     t = _table().copy()
-    return t if alliance is None else t[t["alliance_id"] == alliance].reset_index(drop=True)
+    if alliance is None:
+        return t
+    return t[t["alliance_id"] == cases.known_alliance(alliance)].reset_index(drop=True)
 
 
 def compare(alliance: str, member: int | str, variant: str, **kwargs) -> pd.DataFrame:
@@ -85,10 +88,8 @@ def compare(alliance: str, member: int | str, variant: str, **kwargs) -> pd.Data
     ccode = int(cases.state_code(member))
     rows = _table()
     rows = rows[(rows["alliance_id"] == alliance) & (rows["ccode"] == ccode)]
+    vd.choice("variant", variant, sorted(set(rows["variant"])))
     chosen = rows[rows["variant"] == variant]
-    if chosen.empty:
-        raise LookupError(f"no outside-option variant {variant!r} for {alliance} / {ccode}; "
-                          f"coded: {sorted(set(rows['variant']))}")
     years = frame["year"].to_numpy()
     alt = frame["outside"].to_numpy(float).copy()
     for r in chosen.itertuples():

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as vd
+from . import svgtext
 
 
 def _import_altair():
@@ -66,7 +67,8 @@ from altair.vegalite.v5.display import mimetype_renderer, svg_renderer  # noqa: 
 __all__ = [
     "year_ticks", "year_axis", "date_axis",
     "PALETTE", "ALLIED", "HOSTILE", "NEUTRAL", "THEME", "RENDERER", "SVG_MIMETYPE",
-    "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "alt", "render", "mimebundle", "to_svg", "describe",
+    "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "DISPLAY_OPTIONS", "DISPLAY_METADATA", "alt",
+    "render", "mimebundle", "to_svg", "describe",
     "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
     "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE",
 ]
@@ -80,6 +82,11 @@ RENDERER = "alliancekit"
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
 SVG_MIMETYPE = "image/svg+xml"
 WIDTH, HEIGHT = 420, 240
+#: Options for JupyterLab's Vega-Lite renderer: no vega-embed actions menu (its <summary> has no
+#: accessible name, a serious axe violation; the data table and the SVG cover its uses).
+DISPLAY_OPTIONS = {"embed_options": {"actions": False}}
+#: Display metadata that carries those options, for ``display(bundle, metadata=..., raw=True)``.
+DISPLAY_METADATA = {VEGALITE_MIMETYPE: DISPLAY_OPTIONS}
 
 
 # --------------------------------------------------------------------------------------------
@@ -136,7 +143,14 @@ def to_svg(chart: alt.TopLevelMixin | dict) -> str:
     str
         The SVG document.
     """
-    return svg_renderer(_spec(chart))[SVG_MIMETYPE]
+    return _svg(_spec(chart))[SVG_MIMETYPE]
+
+
+def _svg(spec: dict) -> dict:
+    """vl-convert's SVG bundle, with the chart's title and description inside the SVG."""
+    svg = svg_renderer(spec)[SVG_MIMETYPE]
+    title, description = svgtext.spec_text(spec)
+    return {SVG_MIMETYPE: svgtext.label_svg(svg, title or description or "Chart", description)}
 
 
 def render(spec: dict, **metadata) -> tuple[dict, dict]:
@@ -159,9 +173,9 @@ def render(spec: dict, **metadata) -> tuple[dict, dict]:
         The mimebundle and its metadata.
     """
     spec = _with_description(spec)
-    bundle, meta = mimetype_renderer(spec, **metadata)
+    bundle, meta = mimetype_renderer(spec, **{**DISPLAY_OPTIONS, **metadata})
     bundle = dict(bundle)
-    bundle.update(svg_renderer(spec))
+    bundle.update(_svg(spec))
     return bundle, meta
 
 
@@ -205,7 +219,7 @@ def mimebundle(chart: alt.TopLevelMixin, svg: bool = True, validate: bool = True
     bundle, _ = mimetype_renderer(spec)
     bundle = dict(bundle)
     if svg:
-        bundle.update(svg_renderer(spec))
+        bundle.update(_svg(spec))
     return bundle
 
 

@@ -24,6 +24,7 @@ from dataclasses import fields
 import numpy as np
 import pandas as pd
 
+from alliancekit import _validate as vd
 from alliancekit import cohesion
 
 __all__ = ["inputs", "one_at_a_time", "DEFAULT_RANGES", "STATUSES"]
@@ -173,6 +174,12 @@ def one_at_a_time(scenario: str = "little_entente", by_year: int = 1937, runs: i
     ValueError
         If ``by_year`` is outside the scenario's years, or a range names an unknown input.
     """
+    if ranges is not None:
+        vd.mapping("ranges (input -> (low, high))", ranges)
+        for name, pair in ranges.items():
+            if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
+                raise TypeError(f"ranges[{name!r}] must be a pair (low, high); got "
+                                f"{vd.show(pair)}")
     ranges = dict(DEFAULT_RANGES if ranges is None else ranges)
     first, last = cohesion.scenario(scenario).years
     if not isinstance(by_year, (int, np.integer)) or not first <= by_year <= last:

@@ -113,6 +113,10 @@ def label(termmode: int | float | None) -> str:
     >>> label(0)
     ''
     """
+    if termmode is not None and (isinstance(termmode, bool)
+                                 or not isinstance(termmode, (int, float))):
+        raise TypeError(f"termmode must be an ATOP termmode code (0-6) or None; got "
+                        f"{termmode!r}")
     if termmode is None or termmode != termmode or termmode == 0:
         return ""
     if isinstance(termmode, bool) or float(termmode) not in TERMMODE:

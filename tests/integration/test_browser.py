@@ -31,6 +31,7 @@ import pytest
 from alliancekit._env import environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import a11y_support as a11y  # noqa: E402
 import browser_support as bs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -298,6 +299,9 @@ def test_lesson_runs_all_offline_and_draws(session, lab, lesson):
         if expect["chart"]:
             assert report["vega_drawn"] >= 1, f"no chart drawn; outputs by type: {report['mime']}"
         assert_offline(session)
+        # ...and axe finds nothing serious or new in it (ACCESSIBILITY.md, a11y_baseline.json).
+        problems = a11y.lesson_problems(page, lesson.stem)
+        assert problems == [], "\n".join(problems)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -730,4 +734,56 @@ def test_learner_assignment_list_loads_without_errors(session, lab):
             .filter(e => e.checkVisibility() && e.innerText.trim()).map(e => e.innerText)""")
         assert errors == [], errors
         session.page.screenshot(path=str(session.shots / "assignment-list.png"))
+        assert_offline(session)
+
+
+# --------------------------------------------------------------------------------------------------
+# Keyboard only: every control of the erosion explorer, reached with Tab, moved with the keys
+
+_CONTROLS = (".widget-slider .noUi-handle, .widget-dropdown select, .widget-checkbox input, "
+             ".widget-toggle-button, .widget-toggle-buttons button")
+_IS_ACTIVE = "(el) => el === document.activeElement"
+# The name a screen reader announces for a control: its ARIA name, else its <label>.
+_ANNOUNCED = """(el) => {
+  const own = el.getAttribute('aria-label') || '';
+  const by = (el.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean).map(
+      id => (document.getElementById(id) || {}).innerText || '').join(' ');
+  const labelled = el.labels && el.labels.length ? el.labels[0].innerText : '';
+  return (own || by || labelled).trim(); }"""
+
+
+@pytest.mark.browser
+def test_erosion_explorer_keyboard_only_walk(session, erosion):
+    """Tab from the first control through the rest; each key press changes the chart's data."""
+    page, index, cell, oracle = erosion
+    with evidence(session):
+        controls = cell.locator(_CONTROLS)
+        count = controls.count()
+        assert count == len(oracle.controls), (
+            f"{count} focusable controls on the page, {len(oracle.controls)} in the explorer")
+        controls.first.focus()  # where a Tab from the notebook's command mode would land
+        walked = []
+        for number in range(count):
+            control = controls.nth(number)
+            for _ in range(4):  # a slider's editable readout is one Tab stop on the way
+                if control.evaluate(_IS_ACTIVE):
+                    break
+                page.keyboard.press("Tab")
+            assert control.evaluate(_IS_ACTIVE), f"Tab never reached control {number + 1}"
+            name = control.evaluate(_ANNOUNCED)
+            assert name, f"control {number + 1} has no accessible name for a screen reader"
+            before = _cell_vega_data(page, index)
+            before_text = _cell_text(cell)
+            kind = control.evaluate("(el) => el.tagName + ':' + (el.type || '')")
+            keys = {"INPUT:checkbox": ["Space"], "SELECT:select-one": ["ArrowDown"]}.get(
+                kind, ["ArrowRight", "ArrowRight"])
+            for key in keys:
+                page.keyboard.press(key)
+            _wait_for_change(page, cell, before_text)
+            after = _cell_vega_data(page, index)
+            assert after != before, f"{name!r}: {keys} did not change the chart's data"
+            walked.append(name)
+            assert control.evaluate(_IS_ACTIVE) or cell.locator(_CONTROLS).nth(number).evaluate(
+                _IS_ACTIVE), f"focus was lost after changing {name!r}"
+        print(f"keyboard walk through the erosion explorer: {walked}")
         assert_offline(session)

@@ -262,3 +262,14 @@ def test_binder_start_fills_my_work_and_serves_the_student_view(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "alliancekit.studentview.StudentContentsManager" in result.stdout
     assert (root / "my-work" / ANSWERED / f"{ANSWERED}.ipynb").exists()
+
+
+def test_lessons_send_students_to_their_own_copy_not_to_exercises():
+    for lesson in sorted((ROOT / "course").glob("[0-9][0-9]-*.ipynb")):
+        text = "\n".join(c.source for c in nbformat.read(lesson, as_version=4).cells
+                         if c.cell_type == "markdown")
+        assert "](../exercises/" not in text, f"{lesson.name} links into exercises/"
+        name = "ex" + lesson.stem
+        if (ROOT / "exercises" / name / f"{name}.ipynb").exists():
+            assert f"](../my-work/{name}/{name}.ipynb)" in text, (
+                f"{lesson.name} should link to ../my-work/{name}/{name}.ipynb")

@@ -81,10 +81,15 @@ def test_power_shift_follows_the_threshold():
         assert (d.power_shift == (raw.cinc_change > threshold).astype(int)).all()
 
 
-@pytest.mark.parametrize("bad", [0, -0.1, float("nan"), True])
+@pytest.mark.parametrize("bad", [0, -0.1, float("nan")])
 def test_design_refuses_an_impossible_threshold(bad):
     with pytest.raises(ValueError, match="power_threshold"):
         abrogation.design(power_threshold=bad)
+
+
+def test_design_refuses_a_threshold_that_is_not_a_number():
+    with pytest.raises(TypeError, match="power_threshold"):
+        abrogation.design(power_threshold=True)
 
 
 def test_fit_refuses_an_unknown_risk_or_covariate():
