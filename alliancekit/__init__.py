@@ -37,6 +37,9 @@ checks      self-checks for learners without an instructor
 grading     a robust nbgrader autograding command for instructors
 itemanalysis  how each exercise question performed across a class (for instructors)
 studentview   the Jupyter server extension that serves students their working copy
+sandbox     the bubblewrap sandbox each submission's kernel runs in while it is graded
+fairplay    resets a student's kernel before each graded test cell (runs inside the sandbox)
+feedback    keeps hidden tests out of nbgrader feedback pages
 abrogation  lesson 09: why alliances are abrogated (Leeds & Savun 2007), a Cox model
 fulfilment  lesson 09: honour rates under two codings of the same wars
 replication_charts  lesson 09's chart builders
@@ -55,7 +58,7 @@ _SUBMODULES = (
     "landscape", "europe", "europe1936", "abrogation", "fulfilment", "calculus", "scenarios",
     "cohesion", "sensitivity", "outside_options", "strategies", "render", "model_charts",
     "replication_charts", "charts", "coursecharts", "explorer", "widgets", "checks", "grading",
-    "itemanalysis", "studentview", "svgtext",
+    "itemanalysis", "studentview", "sandbox", "fairplay", "feedback", "svgtext",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 
