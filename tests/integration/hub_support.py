@@ -32,6 +32,10 @@ import roster as hub_roster  # noqa: E402
 TEST_PREFIX = Path(os.environ.get("ALLIANCEKIT_HUB_TEST_PREFIX", "/opt/alliancekit-hub-test"))
 
 
+# A file in the home of every user the harness creates, so a later run may remove leftovers.
+MARKER = ".alliancekit-test-user"
+
+
 def missing_requirements() -> str | None:
     """Why a real hub cannot run here, or None when it can."""
     if sys.platform != "linux":
@@ -80,7 +84,7 @@ class Hub:
     """
 
     def __init__(self, instructor: str, students: list[str], prefix: Path = TEST_PREFIX,
-                 mem_limit: str = "1G", cpu_limit: str = "1.0") -> None:
+                 mem_limit: str = "1G", cpu_limit: str = "1.0", extra_config: str = "") -> None:
         self.instructor = instructor
         self.students = list(students)
         self.prefix = prefix
@@ -91,6 +95,7 @@ class Hub:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.mem_limit, self.cpu_limit = mem_limit, cpu_limit
+        self.extra_config = extra_config
         self.process: subprocess.Popen | None = None
         self.tokens: dict[str, str] = {}
         self.created_users: list[str] = []
@@ -99,19 +104,29 @@ class Hub:
     # ---- set-up ---------------------------------------------------------------------------------
     def install(self) -> None:
         """Build the shared environment (cached) and this run's exchange, roster and users."""
-        hub_install.install(self.prefix, self.exchange)
+        import fcntl
+
+        self.prefix.mkdir(parents=True, exist_ok=True)
+        with open(self.prefix.parent / f".{self.prefix.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one install at a time
+            hub_install.install(self.prefix, self.exchange)
         self.run_dir.mkdir(mode=0o755, exist_ok=True)
         hub_install.make_exchange(self.exchange)
         os.chmod(self.run_dir, 0o755)
+        import pwd
+
         for name in [self.instructor, *self.students]:
             try:
-                import pwd
-
-                pwd.getpwnam(name)
-                raise RuntimeError(f"user {name} already exists; the test makes its own users")
+                home = Path(pwd.getpwnam(name).pw_dir)
             except KeyError:
                 pass
-            hub_roster.ensure_unix_user(name)
+            else:  # left over by a run that was killed: remove it if this harness made it
+                if not (home / MARKER).exists():
+                    raise RuntimeError(f"user {name} already exists and was not made by these "
+                                       "tests; the tests make (and remove) their own users")
+                hub_roster.remove_unix_user(name)
+            entry = hub_roster.ensure_unix_user(name)
+            (Path(entry.pw_dir) / MARKER).write_text("made by tests/integration/hub_support.py\n")
             self.created_users.append(name)
         hub_roster.setup_instructor(self.instructor, self.prefix)
         hub_roster.save(self.run_dir / "roster.json", {"instructor": self.instructor,
@@ -125,11 +140,12 @@ class Hub:
             "c.JupyterHub.services.append({'name': 'test-admin', 'admin': True,\n"
             "                              'api_token': "
             f"{self.admin_token!r}}})\n"
+            + self.extra_config
         )
         return path
 
-    def start(self, timeout: float = 90) -> None:
-        """Start jupyterhub (which starts the proxy) and wait until its API answers."""
+    def start(self, timeout: float = 120) -> None:
+        """Start jupyterhub (which starts the proxy and services); wait until its API answers."""
         env = dict(os.environ)
         env.update({
             "ALLIANCEKIT_HUB_PREFIX": str(self.prefix),

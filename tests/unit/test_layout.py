@@ -35,6 +35,7 @@ LAYERS = {
     "explorer": 9,
     "widgets": 10,
     "checks": 11, "itemanalysis": 11, "studentview": 11,
+    "_jail": 11, "fairplay": 11, "feedback": 11, "sandbox": 11,
     "grading": 12,
 }
 #: Pure models: arrays and graphs in, results out; they never touch the case data.
@@ -49,7 +50,8 @@ DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer",
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; they read and write
 #: course files (notebooks, gradebooks, reports) by design.
-TOOLS = {"checks", "grading", "itemanalysis", "studentview"}
+TOOLS = {"checks", "grading", "itemanalysis", "studentview", "sandbox", "_jail", "fairplay",
+         "feedback"}
 MAX_LINES = 800
 FILE_CALLS = {"read_csv", "read_text", "read_bytes", "open", "files", "loadtxt", "genfromtxt"}
 
