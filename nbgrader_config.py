@@ -3,7 +3,7 @@
 Run every ``nbgrader`` command from the repository root (the course root), for example::
 
     nbgrader generate_assignment ex01-theory --force
-    nbgrader autograde ex01-theory          # or, more robustly: alliancekit-grade ex01-theory
+    alliancekit-grade ex01-theory           # sandboxed; plain `nbgrader autograde` is not
 
 Layout (nbgrader's own names in brackets):
 
@@ -39,11 +39,13 @@ c.GenerateAssignment.create_assignment = True
 
 # Collecting from an LMS export (`nbgrader zip_collect ASSIGNMENT`): put the downloaded zip files in
 # downloaded/<assignment>/archive/. The pattern below reads Canvas-style file names such as
-# "smithjane_1234_5678_ex01-theory.ipynb" (an optional "late_" after the name is allowed): the
+# "smithjane_1234_5678_ex01-theory.ipynb" (an optional "late_" or "LATE_" after the name is allowed:
+# the file is collected like any other, since nbgrader cannot tell from it how late it was): the
 # student id is the part before the first underscore, the notebook name is the tail. Adapt it to
 # your LMS (see INSTRUCTORS.md); nbgrader matches it against the file's full path.
 c.FileNameCollectorPlugin.named_regexp = (
-    r".*/(?P<student_id>[A-Za-z0-9.-]+)_(?:late_)?\d+_\d+_(?P<file_id>ex\d\d-[a-z-]+\.ipynb)$"
+    r".*/(?P<student_id>[A-Za-z0-9.-]+)_(?:[Ll][Aa][Tt][Ee]_)?\d+_\d+_"
+    r"(?P<file_id>ex\d\d-[a-z-]+\.ipynb)$"
 )
 c.FileNameCollectorPlugin.valid_ext = [".ipynb"]
 
@@ -54,3 +56,16 @@ c.Execute.interrupt_on_timeout = True
 c.OverwriteCells.add_missing_cells = True
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 50
+
+# Feedback pages (`nbgrader generate_feedback`): hidden tests' code never reaches a student, even
+# when a hidden test fails (its traceback is cut to the error's type and message), and each cell's
+# output is capped by bytes. See alliancekit/feedback.py.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "alliancekit.feedback.HideHiddenTests",
+]
+
+# Untrusted submissions: grade them with `alliancekit-grade`, which runs each submission's kernel
+# in a bubblewrap sandbox (alliancekit/sandbox.py). Plain `nbgrader autograde` runs student code
+# with your own rights.

@@ -1,33 +1,41 @@
-"""Grade a whole class with nbgrader, so that no single bad submission can derail the run.
+"""Grade a whole class with nbgrader, safely: every submission sandboxed, every score bounded.
 
 ``alliancekit-grade ASSIGNMENT`` is a thin wrapper on nbgrader's own Python API
 (`nbgrader.apps.NbGraderAPI.autograde`, one call per student). nbgrader does all the grading:
-sanitising, restoring read-only and tampered test cells from the gradebook (``OverwriteCells``),
-putting deleted grade cells back (``OverwriteCells.add_missing_cells``), executing with a per-cell
-timeout (``Execute.timeout``), truncating huge outputs (``LimitOutput``) and saving the scores. This
-module adds only what nbgrader leaves to the instructor:
+sanitising, restoring read-only and tampered test cells from the gradebook (``OverwriteCells`` and
+its checksums), putting deleted grade cells back (``OverwriteCells.add_missing_cells``), executing
+with a per-cell timeout (``Execute.timeout``), truncating long outputs (``LimitOutput``) and saving
+the scores (``SaveAutoGrades``). This module adds what nbgrader leaves to the instructor:
 
-- **Every submission is attempted.** One failure (a kernel killed by ``os._exit``, a kernel that
-  cannot be interrupted, a notebook that cannot be read) never stops the others.
+- **A sandbox per submission.** nbgrader runs student code with the grader's rights. Here each
+  submission's kernel runs in a bubblewrap sandbox (`alliancekit.sandbox`): it sees a private copy
+  of its own folder, a read-only library and Python, a private ``/tmp``, no network, no gradebook,
+  no ``solutions/`` and no other student; memory, processes, file size and time are limited, and
+  nothing it starts outlives its grading. Before each graded test cell the grader undoes what the
+  submission installed in its kernel (`alliancekit.fairplay`). Where no sandbox can be made, the
+  command refuses unless told ``unsafe=True`` (``--unsafe-trust-submissions``).
+- **Scores from the grading process only, within the points.** nbgrader's ``SaveAutoGrades`` runs
+  here, not in the sandbox; afterwards every autograded score is clamped to ``[0, points]``.
+- **Every submission is attempted.** One failure (a dead kernel, a kernel that cannot be
+  interrupted, a file that is not a notebook, a busy gradebook) never stops the others, and each
+  "needs attention" row says what happened in words.
 - **No stale score.** When nbgrader fails on a submission it deletes that student's autograded copy
   but leaves the scores of any *earlier* autograde run in the gradebook. Here every autograded
-  (test-cell) score of a failed submission is set to 0 and flagged for manual grading, and the
-  student is reported as ``needs attention`` with the reason. Manual scores an instructor already
-  gave are left alone, as nbgrader itself does.
+  (test-cell) score of a failed submission is set to 0 and flagged for manual grading. Manual scores
+  an instructor already gave are left alone, as nbgrader itself does.
 - **Parallel grading with a consistent gradebook.** With ``--jobs N`` the students are shared among
-  N worker processes, each calling nbgrader's autograde in the same course directory (each student
-  has their own ``autograded/<student>/`` folder). SQLite is not safe for concurrent writers, so
-  every process holds an exclusive file lock (``gradebook.db.lock`` beside the database, ``fcntl``)
-  for the whole life of each nbgrader ``Gradebook`` session. nbgrader opens those sessions briefly
-  (before executing a notebook, and again to save the scores), so the slow part, executing the
-  notebooks, runs in parallel while database access is strictly one process at a time.
-- **A progress bar** (tqdm), **a summary table** at the end, a CSV report
-  (``autograded/grading-report-<assignment>.csv``), and notes on what nbgrader repaired: test cells
-  that were edited (and restored), grade cells that were deleted (and put back), cells that ran out
-  of time.
+  N worker processes. SQLite takes one writer at a time, so every process holds a file lock
+  (``gradebook.db.lock`` beside the database, via the ``filelock`` library) while nbgrader reads or
+  writes the gradebook for a student, and lets go of it while the notebook executes. A lock that
+  cannot be had in ``gradebook_wait`` seconds, or an SQLite "database is locked", is retried and
+  then reported as a busy gradebook.
+- **A progress bar** (tqdm), **a summary table**, a CSV report
+  (``autograded/grading-report-<assignment>.csv``; a regrade of some students keeps the other
+  rows), and notes on what nbgrader repaired and what the sandbox saw.
 
 Student files in ``submitted/`` are only read, never written. The exit status is 0 when every
-submission was graded, 1 when at least one needs attention, and 2 for bad input.
+submission was graded, 1 when at least one needs attention, and 2 for bad input or when no sandbox
+can be made.
 
 References
 ----------
@@ -42,6 +50,7 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,86 +97,20 @@ class GradeResult:
 
 
 # --------------------------------------------------------------------------------------------
-# The gradebook lock: one process at a time inside any nbgrader Gradebook session
-# --------------------------------------------------------------------------------------------
-_LOCK = {"path": None, "depth": 0, "handle": None}
-
-
-try:
-    import fcntl  # noqa: F401 (POSIX only)
-
-    _HAVE_FCNTL = True
-except ImportError:  # Windows: grading runs in one process, which needs no lock
-    _HAVE_FCNTL = False
-
-
-def _lock_path(db_url: str) -> str | None:
-    prefix = "sqlite:///"
-    if not _HAVE_FCNTL or not db_url.startswith(prefix):
-        return None  # a server database (e.g. PostgreSQL) handles concurrent writers itself
-    return db_url[len(prefix):] + ".lock"
-
-
-def _acquire() -> None:
-    if _LOCK["path"] is None:
-        return
-    if _LOCK["depth"] == 0:
-        import fcntl
-
-        handle = open(_LOCK["path"], "a")  # noqa: SIM115 (kept open while the lock is held)
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        _LOCK["handle"] = handle
-    _LOCK["depth"] += 1
-
-
-def _release(force: bool = False) -> None:
-    if _LOCK["path"] is None or _LOCK["depth"] == 0:
-        return
-    _LOCK["depth"] = 0 if force else _LOCK["depth"] - 1
-    if _LOCK["depth"] == 0 and _LOCK["handle"] is not None:
-        import fcntl
-
-        fcntl.flock(_LOCK["handle"], fcntl.LOCK_UN)
-        _LOCK["handle"].close()
-        _LOCK["handle"] = None
-
-
-def _install_gradebook_lock(db_url: str) -> None:
-    """Make every nbgrader ``Gradebook`` hold the file lock from creation until ``close()``."""
-    from nbgrader.api import Gradebook
-
-    _LOCK["path"] = _lock_path(db_url)
-    if getattr(Gradebook, "_alliancekit_locked", False):
-        return
-    original_init, original_close = Gradebook.__init__, Gradebook.close
-
-    def __init__(self, *args, **kwargs):
-        _acquire()
-        self._alliancekit_holds_lock = True
-        try:
-            original_init(self, *args, **kwargs)
-        except BaseException:
-            self._alliancekit_holds_lock = False
-            _release()
-            raise
-
-    def close(self):
-        try:
-            original_close(self)
-        finally:
-            if getattr(self, "_alliancekit_holds_lock", False):
-                self._alliancekit_holds_lock = False
-                _release()
-
-    Gradebook.__init__ = __init__
-    Gradebook.close = close
-    Gradebook._alliancekit_locked = True
-
-
-# --------------------------------------------------------------------------------------------
 # Configuration and input checks
 # --------------------------------------------------------------------------------------------
-def _load_config(course: Path, timeout: float | None):
+@dataclass(frozen=True)
+class _Settings:
+    """What every grading process needs to know (picklable, for worker processes)."""
+
+    course: str
+    timeout: float | None
+    unsafe: bool
+    limits: object  # alliancekit.sandbox.Limits
+    gradebook_wait: float
+
+
+def _load_config(course: Path, settings: _Settings | None = None):
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -175,15 +118,31 @@ def _load_config(course: Path, timeout: float | None):
     if (course / "nbgrader_config.py").exists():
         config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
     config.CourseDirectory.root = str(course)
-    if timeout is not None:
-        config.Execute.timeout = int(timeout)
+    if settings is None:
+        return config
+    if settings.timeout is not None:
+        config.Execute.timeout = int(settings.timeout)
+    from nbgrader.converters import Autograde
+
+    from alliancekit import sandbox
+
+    execute = sandbox.GradingExecute if settings.unsafe else sandbox.SandboxedExecute
+    default = Autograde.class_traits()["autograde_preprocessors"].default()
+    chain = [execute if getattr(p, "__name__", str(p).rsplit(".", 1)[-1]) == "Execute" else p
+             for p in config.Autograde.get("autograde_preprocessors", default)]
+    config.Autograde.autograde_preprocessors = chain
+    limits = settings.limits
+    config.GradingExecute.seconds = float(limits.seconds)
+    config.GradingExecute.output_kb = int(limits.output_kb)
+    for name in ("memory_mb", "processes", "file_mb", "disk_mb", "open_files", "seconds"):
+        setattr(config.SandboxKernelManager, name, getattr(limits, name))
     return config
 
 
-def _make_api(course: Path, timeout: float | None):
+def _make_api(course: Path, settings: _Settings | None = None):
     from nbgrader.apps import NbGraderAPI
 
-    api = NbGraderAPI(config=_load_config(course, timeout))
+    api = NbGraderAPI(config=_load_config(course, settings))
     api.log.setLevel("WARNING")
     return api
 
@@ -253,39 +212,97 @@ def _ensure_in_gradebook(api, assignment: str) -> None:
 _WORKER: dict = {}
 
 
-def _worker_init(course: str, timeout: float | None) -> None:
+def _gradebook_lock(api, wait: float):
+    """The file lock that serialises gradebook access among grading processes (None: no need)."""
+    from filelock import FileLock
+
+    prefix = "sqlite:///"
+    url = api.coursedir.db_url
+    if not url.startswith(prefix):
+        return None  # a server database (e.g. PostgreSQL) handles concurrent writers itself
+    path = url[len(prefix):].split("?")[0]
+    import inspect
+
+    keep = ({"preserve_lock_file": True}
+            if "preserve_lock_file" in inspect.signature(FileLock.__init__).parameters else {})
+    return FileLock(path + ".lock", timeout=wait, **keep)  # kept: other programs may lock it
+
+
+def _worker_init(settings: _Settings) -> None:
     import warnings
 
     # nbgrader 0.9.6 triggers harmless SQLAlchemy autoflush warnings while creating submissions.
     warnings.filterwarnings("ignore", message=".*not in session.*")
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
-    api = _make_api(Path(course), timeout)
-    _install_gradebook_lock(api.coursedir.db_url)
-    _WORKER.update(api=api, course=course)
+    from alliancekit import sandbox
+
+    api = _make_api(Path(settings.course), settings)
+    lock = _gradebook_lock(api, settings.gradebook_wait)
+    if lock is not None:
+        # while a notebook executes, its worker lets go of the gradebook (see sandbox.py)
+        sandbox.GradingExecute.unlock = staticmethod(lambda: lock.release(force=True))
+        sandbox.GradingExecute.relock = staticmethod(lambda: lock.acquire())
+    _WORKER.update(api=api, course=settings.course, lock=lock, settings=settings)
+
+
+@contextmanager
+def _locked():
+    """Hold the gradebook lock (re-entrant); raise filelock.Timeout when it stays busy."""
+    lock = _WORKER.get("lock")
+    if lock is None:
+        yield
+        return
+    with lock:
+        yield
 
 
 def _last_error_line(text: str) -> str:
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()
+             and "see the above traceback" not in line.lower()]
     for line in reversed(lines):
         if "Error" in line or "Exception" in line:
             return line[:300]
-    return lines[-1][:300] if lines else "unknown error"
+    return lines[-1][:300] if lines else "nbgrader gave no reason"
+
+
+def _busy(text: str) -> bool:
+    return "database is locked" in text or "Timeout" in text and ".lock" in text
 
 
 def _grade_one(assignment: str, student: str) -> dict:
+    from filelock import Timeout
+
+    from alliancekit import sandbox
+
     api = _WORKER["api"]
     start = time.perf_counter()
-    try:
-        result = api.autograde(assignment, student, force=True, create=True)
-    except Exception as exc:  # nbgrader reports its own errors; this is a last resort
-        result = {"success": False, "error": f"{type(exc).__name__}: {exc}"}
-    finally:
-        _release(force=True)  # never carry a lock from one student to the next
+    attempts = 0
+    while True:
+        attempts += 1
+        sandbox.take_notes()
+        try:
+            with _locked():
+                result = api.autograde(assignment, student, force=True, create=True)
+        except Timeout:
+            result = {"success": False, "error": "Timeout: the gradebook lock "
+                      f"{_WORKER['lock'].lock_file} was busy", "log": ""}
+        except Exception as exc:  # nbgrader reports its own errors; this is a last resort
+            result = {"success": False, "error": f"{type(exc).__name__}: {exc}", "log": ""}
+        finally:
+            lock = _WORKER.get("lock")
+            if lock is not None:
+                lock.release(force=True)  # never carry a lock from one student to the next
+        text = f"{result.get('error', '')}\n{result.get('log', '')}"
+        if result.get("success") or not _busy(text) or attempts >= 3:
+            break
+        time.sleep(1.0 * attempts)
     return {
         "student": student,
         "success": bool(result.get("success")),
-        "error": result.get("error", ""),
-        "log": result.get("log", ""),
+        "error": result.get("error", "") or "",
+        "log": result.get("log", "") or "",
+        "notes": sandbox.take_notes(),
+        "attempts": attempts,
         "seconds": time.perf_counter() - start,
     }
 
@@ -386,6 +403,7 @@ def _repairs(course: Path, api, assignment: str, student: str) -> list[str]:
                          for i, cell in enumerate(graded.cells)
                          if cell.cell_type == "code" and any(
                              "Output truncated" in str(out.get("text", ""))
+                             or "... output cut:" in str(out.get("text", ""))
                              for out in cell.outputs)]
             if truncated:
                 notes.append(f"huge output cut short: {', '.join(truncated)}")
@@ -393,14 +411,31 @@ def _repairs(course: Path, api, assignment: str, student: str) -> list[str]:
 
 
 def _failure_reason(outcome: dict) -> str:
+    """Say in words why nbgrader could not grade a submission."""
     text = outcome["error"] + "\n" + outcome["log"]
-    if "DeadKernelError" in text or "Kernel died" in text:
-        return "the kernel died while running this notebook (e.g. os._exit or a crash)"
+    wall = [n for n in outcome.get("notes", ()) if "wall-clock limit" in n]
+    if wall:
+        return f"the submission was {wall[0]}; its kernel was killed"
+    if _busy(text):
+        tries = outcome.get("attempts", 1)
+        return (f"the gradebook was busy (locked by another program or grading run) through "
+                f"{tries} attempt{'s' if tries > 1 else ''}; close Formgrader or other nbgrader "
+                "commands and grade this student again")
+    if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text.lower():
+        return "the kernel died while running this notebook (e.g. os._exit, a crash or a limit)"
     if "UnresponsiveKernelError" in text or "became unresponsive" in text:
         return "the kernel could not be interrupted (e.g. a loop that ignores Ctrl-C)"
     if "NotJSONError" in text or "Notebook does not appear to be JSON" in text:
-        return "the notebook file is not valid JSON"
-    return _last_error_line(outcome["error"] or outcome["log"])
+        return "the submitted file is not a notebook (not valid notebook JSON)"
+    if "NotebookValidationError" in text or "ValidationError" in text:
+        return "the submitted file is not a valid notebook (nbformat validation failed)"
+    if "Kernel didn't respond" in text or "Kernel died before replying" in text:
+        return "the sandboxed kernel did not start (see the log with --no-progress)"
+    if "SandboxError" in text:
+        return _last_error_line(text)
+    if "grading worker process died" in text:
+        return _last_error_line(outcome["error"])
+    return "nbgrader failed: " + _last_error_line(outcome["error"] or outcome["log"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -408,8 +443,9 @@ def _failure_reason(outcome: dict) -> str:
 # --------------------------------------------------------------------------------------------
 def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, students=None,
                      jobs: int = 1, timeout: float | None = None, progress: bool = True,
-                     report: str | os.PathLike | None = None) -> list[GradeResult]:
-    """Autograde every submission of one assignment with nbgrader, robustly.
+                     report: str | os.PathLike | None = None, unsafe: bool = False,
+                     limits=None, gradebook_wait: float = 60.0) -> list[GradeResult]:
+    """Autograde every submission of one assignment with nbgrader, each in its own sandbox.
 
     Parameters
     ----------
@@ -420,7 +456,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
         The course root holding ``nbgrader_config.py``, ``solutions/`` and ``submitted/``.
     students : iterable of str, optional
         Grade only these students (default: everyone with a folder
-        ``submitted/<student>/<assignment>``).
+        ``submitted/<student>/<assignment>``). The report keeps the other students' rows.
     jobs : int, default 1
         Worker processes grading at once (at most one per core is sensible).
     timeout : float, optional
@@ -429,34 +465,62 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
         Show a tqdm progress bar on stderr.
     report : path, optional
         Where to write the CSV report; default ``autograded/grading-report-<assignment>.csv``.
+    unsafe : bool, default False
+        Run submissions with the grader's own rights, without a sandbox or kernel resets (for
+        trusted work only, or where no sandbox can be made). Prints a warning.
+    limits : alliancekit.sandbox.Limits, optional
+        Memory, processes, file size, disk, open files, wall-clock seconds per submission and
+        output kept per cell (default ``Limits()``: 2 GiB, 64, 64 MiB, 256 MiB, 512, 600 s,
+        256 KiB).
+    gradebook_wait : float, default 60
+        Seconds to wait for the gradebook lock before a student's grading is retried (three
+        attempts in all) and then reported as a busy gradebook.
 
     Returns
     -------
     list of GradeResult
-        One per student, sorted by student id.
+        One per student graded now, sorted by student id.
 
     Raises
     ------
     CourseError
         If the course directory, the assignment or a requested student does not exist, or there is
         nothing to grade.
+    alliancekit.sandbox.SandboxError
+        If no sandbox can be made here (and ``unsafe`` is False), or the course lies inside a
+        folder the sandbox must show.
     ValueError
-        If ``jobs`` is not a positive integer or ``timeout`` is not positive.
+        If ``jobs`` is not a positive integer, or ``timeout`` or ``gradebook_wait`` not positive.
     """
+    from alliancekit import sandbox
+
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive whole number of processes, got {jobs!r}")
-    if jobs > 1 and not _HAVE_FCNTL:
-        raise ValueError("jobs > 1 needs fcntl file locks (Linux, macOS) to keep the gradebook "
-                         "consistent; use jobs=1 on this system")
     if timeout is not None and not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds per cell, got {timeout!r}")
+    if not gradebook_wait > 0:
+        raise ValueError(f"gradebook_wait must be a positive number of seconds, "
+                         f"got {gradebook_wait!r}")
     students = list(students) if students is not None else None
     course, todo = _check_inputs(assignment, Path(course_dir), students)
+    if unsafe:
+        print(UNSAFE_WARNING, file=sys.stderr)
+    else:
+        problem = sandbox.sandbox_problem()
+        if problem:
+            raise sandbox.SandboxError(
+                f"refusing to grade without a sandbox: {problem}. To run the submissions with "
+                "your own rights anyway (trusted work only), add --unsafe-trust-submissions.")
+        sandbox.check_course_hidden(course)
+        _precompile_library()
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    settings = _Settings(course=str(course), timeout=timeout, unsafe=bool(unsafe),
+                         limits=limits or sandbox.Limits(), gradebook_wait=float(gradebook_wait))
 
-    _worker_init(str(course), timeout)  # this process: the API, the lock, the main gradebook
+    _worker_init(settings)  # this process: the API, the lock, the main gradebook
     api = _WORKER["api"]
-    _ensure_in_gradebook(api, assignment)
+    with _locked():
+        _ensure_in_gradebook(api, assignment)
 
     from tqdm.auto import tqdm
 
@@ -474,47 +538,159 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
 
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
-                                     initargs=(str(course), timeout)) as pool:
+                                     initargs=(settings,)) as pool:
                 futures = {pool.submit(_grade_one, assignment, s): s for s in todo}
                 for future in as_completed(futures):
                     try:
                         outcomes.append(future.result())
                     except Exception as exc:  # a worker process itself died
                         outcomes.append({"student": futures[future], "success": False,
-                                         "error": f"{type(exc).__name__}: {exc}", "log": "",
-                                         "seconds": 0.0})
+                                         "error": f"the grading worker process died "
+                                                  f"({type(exc).__name__}: {exc})",
+                                         "log": "", "seconds": 0.0})
                     bar.update(1)
     finally:
         bar.close()
 
     results = []
     for outcome in sorted(outcomes, key=lambda o: o["student"]):
-        student = outcome["student"]
-        notes = _repairs(course, api, assignment, student)
+        results.append(_result(course, api, assignment, outcome))
+    _write_report(results, Path(report) if report else
+                  course / "autograded" / f"grading-report-{assignment}.csv")
+    return results
+
+
+UNSAFE_WARNING = """
+!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
+!! alliancekit-grade --unsafe-trust-submissions: NO SANDBOX.                                 !!
+!! Every submission runs with YOUR rights: it can read solutions/ and the hidden tests,      !!
+!! rewrite the gradebook, other students' work and the library, and fake its own score.      !!
+!! Use this only for work you trust. Grade untrusted work on Linux with bubblewrap, in a     !!
+!! Linux container, or on the course JupyterHub.                                              !!
+!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
+"""
+
+
+def _precompile_library() -> None:
+    """Byte-compile alliancekit, so that the sandbox's read-only copy costs nothing at import."""
+    import compileall
+
+    import alliancekit
+
+    folder = Path(alliancekit.__file__).resolve().parent
+    if os.access(folder, os.W_OK):
+        compileall.compile_dir(str(folder), quiet=1, workers=1)
+
+
+def _clamp_scores(api, assignment: str, student: str) -> list[str]:
+    """Keep every autograded score within [0, the cell's points]; say which were out of range."""
+    clamped = []
+    with api.gradebook as gb:
+        submission = gb.find_submission(assignment, student)
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                points = float(grade.max_score or 0.0)
+                score = grade.auto_score
+                if score is None or 0.0 <= float(score) <= points:
+                    continue
+                grade.auto_score = min(max(float(score), 0.0), points)
+                clamped.append(grade.name)
+        if clamped:
+            gb.db.commit()
+    return clamped
+
+
+def _suspicious(course: Path, api, assignment: str, student: str) -> list[str]:
+    import nbformat
+
+    from alliancekit import sandbox
+
+    coursedir = api.coursedir
+    folder = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+    words: list[str] = []
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:  # unreadable: nbgrader reports it
+            continue
+        words += [w for w in sandbox.suspicious_code(nb) if w not in words]
+    return words
+
+
+def _record(api, assignment: str, outcome: dict, notes: list) -> tuple:
+    """Under the gradebook lock: clamp or zero the scores, then read them."""
+    student = outcome["student"]
+    status = "graded"
+    with _locked():
         if outcome["success"]:
-            status = "graded"
+            clamped = _clamp_scores(api, assignment, student)
+            if clamped:
+                status = "needs attention"
+                notes.insert(0, "scores outside the cells' points were clamped: "
+                             + ", ".join(clamped))
         else:
             _zero_autograded_scores(api, assignment, student)
             status = "needs attention"
             notes.insert(0, "autograding failed, autograded tests set to 0: "
                          + _failure_reason(outcome))
         scores = _read_scores(api, assignment, student)
-        results.append(GradeResult(student=student, status=status, notes=tuple(notes),
-                                   seconds=round(outcome["seconds"], 2), **scores))
-    _write_report(results, Path(report) if report else
-                  course / "autograded" / f"grading-report-{assignment}.csv")
-    return results
+    return status, notes, scores
+
+
+def _result(course: Path, api, assignment: str, outcome: dict) -> GradeResult:
+    student = outcome["student"]
+    notes = _repairs(course, api, assignment, student)
+    notes += [n for n in outcome.get("notes", ()) if n not in notes
+              and "wall-clock limit" not in n and not (n.startswith("huge output") and any(
+                  m.startswith("huge output") for m in notes))]
+    from filelock import Timeout
+
+    status = "graded"
+    for attempt in range(3):
+        try:
+            status, notes, scores = _record(api, assignment, outcome, list(notes))
+            break
+        except Timeout:
+            time.sleep(1.0 + attempt)
+    else:
+        nan = float("nan")
+        return GradeResult(student=student, status="needs attention", score=nan, max_score=nan,
+                           auto_score=nan, auto_max=nan, needs_manual_grade=True,
+                           seconds=round(outcome["seconds"], 2),
+                           notes=("the gradebook stayed busy (locked by another program), so "
+                                  "this student's scores could not be checked or read; grade "
+                                  "them again", *notes))
+    words = _suspicious(course, api, assignment, student)
+    if words and outcome["success"]:
+        status = "needs attention"
+        notes.insert(0, "its code reaches into the kernel or the grader ("
+                     + ", ".join(words[:6]) + "): check it by hand; the autograded score "
+                     "stands until you do")
+    return GradeResult(student=student, status=status, notes=tuple(notes),
+                       seconds=round(outcome["seconds"], 2), **scores)
+
+
+_REPORT_HEADER = ["student", "status", "score", "max_score", "auto_score", "auto_max",
+                  "needs_manual_grade", "seconds", "notes"]
 
 
 def _write_report(results: list[GradeResult], path: Path) -> None:
+    """Write the CSV report, keeping the rows of students not graded in this run."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    rows = {}
+    if path.exists():
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            if next(reader, None) == _REPORT_HEADER:
+                rows = {row[0]: row for row in reader if row}
+    for r in results:
+        rows[r.student] = [r.student, r.status, r.score, r.max_score, r.auto_score, r.auto_max,
+                           r.needs_manual_grade, r.seconds, "; ".join(r.notes)]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "status", "score", "max_score", "auto_score", "auto_max",
-                         "needs_manual_grade", "seconds", "notes"])
-        for r in results:
-            writer.writerow([r.student, r.status, r.score, r.max_score, r.auto_score, r.auto_max,
-                             r.needs_manual_grade, r.seconds, "; ".join(r.notes)])
+        writer.writerow(_REPORT_HEADER)
+        for student in sorted(rows):
+            writer.writerow(rows[student])
 
 
 def summary_table(results: list[GradeResult]) -> str:
@@ -540,28 +716,42 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["report"]:  # item analysis: alliancekit-grade report ASSIGNMENT (own module)
         from alliancekit.itemanalysis import main as report
         return report(argv[1:])
+    from alliancekit import sandbox
+
     parser = argparse.ArgumentParser(
         prog="alliancekit-grade",
-        description="Autograde every submission of an assignment with nbgrader, robustly: "
-                    "failures are reported and zeroed (never a stale score), the rest are graded.")
+        description="Autograde every submission of an assignment with nbgrader, each in its own "
+                    "sandbox: failures are reported and zeroed (never a stale score), scores stay "
+                    "within each cell's points, the rest are graded.")
     parser.add_argument("assignment", help="assignment name, e.g. ex01-theory")
     parser.add_argument("--course", default=".", help="course root holding nbgrader_config.py "
                         "(default: the current directory)")
     parser.add_argument("--student", action="append", dest="students", metavar="ID",
-                        help="grade only this student (repeatable)")
+                        help="grade only this student (repeatable); the report keeps the others")
     parser.add_argument("--jobs", "-j", type=int, default=1,
                         help="worker processes (default 1; use the number of cores)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="per-cell time limit in seconds (default: nbgrader_config.py, 60)")
+    parser.add_argument("--max-seconds", type=float, default=sandbox.Limits.seconds,
+                        help="wall-clock limit per submission in seconds (default %(default)g)")
+    parser.add_argument("--memory-mb", type=int, default=sandbox.Limits.memory_mb,
+                        help="writable memory per process in MiB (default %(default)d)")
     parser.add_argument("--report", default=None, help="CSV report path (default: "
                         "autograded/grading-report-ASSIGNMENT.csv)")
+    parser.add_argument("--unsafe-trust-submissions", action="store_true",
+                        help="run submissions WITHOUT a sandbox, with your own rights (trusted "
+                             "work only; needed where bubblewrap is unavailable)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     args = parser.parse_args(argv)
     try:
+        if not args.max_seconds > 0 or not args.memory_mb > 0:
+            raise ValueError("--max-seconds and --memory-mb must be positive")
+        limits = sandbox.Limits(seconds=args.max_seconds, memory_mb=args.memory_mb)
         results = grade_assignment(args.assignment, args.course, students=args.students,
                                    jobs=args.jobs, timeout=args.timeout,
-                                   progress=not args.no_progress, report=args.report)
-    except (CourseError, ValueError) as exc:
+                                   progress=not args.no_progress, report=args.report,
+                                   unsafe=args.unsafe_trust_submissions, limits=limits)
+    except (CourseError, ValueError, sandbox.SandboxError) as exc:
         print(f"alliancekit-grade: error: {exc}", file=sys.stderr)
         return 2
     print(summary_table(results))

@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
-"""How much does robust autograding cost on top of just running the notebooks?
+"""How much does sandboxed autograding cost on top of just running the notebooks?
 
-For one exercise set and a class of N submissions (default 30, a mix of right and wrong answers):
+For each exercise set asked for (default ex01-theory and ex02-patterns) and a class of N
+submissions (default 30, a mix of right and wrong answers):
 
 1. bare: execute each submission with nbclient, one after another (the floor: kernel start-up plus
-   the notebook's own code);
-2. autograde, 1 process: `alliancekit.grading.grade_assignment(..., jobs=1)`, i.e. nbgrader's
-   autograde per student plus our checks; per-submission time and its ratio to bare;
-3. autograde, J processes (default 2, one per core): the wall time for the class, and the time
-   projected for a class of 100 on J cores (wall / N * 100), or measured with ``--size 100``.
+   the notebook's own code, no sandbox, no grading);
+2. `alliancekit-grade`, 1 process, sandboxed (the default): nbgrader's autograde per student with
+   the kernel in a bubblewrap sandbox and a reset before every test; per-submission time and its
+   ratio to bare;
+3. the same with ``unsafe=True`` (no sandbox, no resets), to show what the sandbox itself costs;
+4. `alliancekit-grade`, J processes (default 2, one per core), sandboxed: the wall time for the
+   class, and the time projected for a class of 100 on J cores (wall / N * 100), or measured with
+   ``--size 100``.
 
-Goals (issue 5): overhead <= 1.3x per submission; a class of 100 graded in <= 2 minutes on 2 cores.
+Goals (issue 9): sandbox overhead <= 1.3x per submission; a class of 100 graded in <= 2 minutes
+on 2 cores. The load average is printed before and after, since the machine is shared.
 
-    python benchmarks/bench_grading.py                     # ex01-theory, 30 submissions
+    python benchmarks/bench_grading.py                     # ex01 and ex02, 30 submissions
     python benchmarks/bench_grading.py --assignment ex04-little-entente --size 100
 """
 from __future__ import annotations
@@ -74,53 +79,68 @@ def bare(course: Path, assignment: str, students: list[str], timeout: int) -> li
     return times
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assignment", default="ex01-theory")
-    parser.add_argument("--size", type=int, default=30, help="submissions in the class (>= 30)")
-    parser.add_argument("--jobs", type=int, default=2, help="processes for the parallel run")
-    parser.add_argument("--timeout", type=int, default=60, help="per-cell timeout, seconds")
-    args = parser.parse_args(argv)
-
+def run_set(assignment: str, size: int, jobs: int, timeout: int) -> None:
     from alliancekit import grading
 
     with tempfile.TemporaryDirectory(prefix="ak-bench-grading-") as scratch:
         course = Path(scratch)
-        students = make_class(course, args.assignment, args.size)
+        students = make_class(course, assignment, size)
         # record the assignment in the gradebook once, outside the timings
-        grading.grade_assignment(args.assignment, course, students=students[:1],
-                                 timeout=args.timeout, progress=False)
-
-        bare_times = bare(course, args.assignment, students, args.timeout)
+        grading.grade_assignment(assignment, course, students=students[:1], timeout=timeout,
+                                 progress=False)
+        load_before = os.getloadavg()
+        bare_times = bare(course, assignment, students, timeout)
 
         start = time.perf_counter()
-        serial = grading.grade_assignment(args.assignment, course, jobs=1, timeout=args.timeout,
+        serial = grading.grade_assignment(assignment, course, jobs=1, timeout=timeout,
                                           progress=False)
         serial_wall = time.perf_counter() - start
 
         start = time.perf_counter()
-        parallel = grading.grade_assignment(args.assignment, course, jobs=args.jobs,
-                                            timeout=args.timeout, progress=False)
+        unsafe = grading.grade_assignment(assignment, course, jobs=1, timeout=timeout,
+                                          progress=False, unsafe=True)
+        unsafe_wall = time.perf_counter() - start
+
+        start = time.perf_counter()
+        parallel = grading.grade_assignment(assignment, course, jobs=jobs, timeout=timeout,
+                                            progress=False)
         parallel_wall = time.perf_counter() - start
+        load_after = os.getloadavg()
 
     n = len(students)
     bare_mean = statistics.mean(bare_times)
     grade_mean = serial_wall / n
-    ratio = grade_mean / bare_mean
     projected_100 = parallel_wall / n * 100
-    attention = sum(r.status != "graded" for r in serial + parallel)
-    print(f"bench_grading: {args.assignment}, class of {n}, {os.cpu_count()} cores visible")
-    print(f"  bare nbclient execution     : {bare_mean:6.2f} s per submission "
+    attention = sum(r.status != "graded" for r in serial + unsafe + parallel)
+    print(f"bench_grading: {assignment}, class of {n}, {os.cpu_count()} cores visible, "
+          f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
+    print(f"  bare nbclient execution          : {bare_mean:6.2f} s per submission "
           f"(median {statistics.median(bare_times):.2f}, total {sum(bare_times):.1f} s)")
-    print(f"  alliancekit-grade, 1 process: {grade_mean:6.2f} s per submission "
-          f"(total {serial_wall:.1f} s)")
-    print(f"  overhead per submission     : {ratio:6.2f}x  (goal <= 1.30x)")
-    speed_up = serial_wall / parallel_wall
-    print(f"  alliancekit-grade, {args.jobs} procs : {parallel_wall:6.1f} s for the class "
-          f"({parallel_wall / n:.2f} s per submission, speed-up {speed_up:.2f}x)")
+    print(f"  alliancekit-grade, 1 process     : {grade_mean:6.2f} s per submission "
+          f"(total {serial_wall:.1f} s), sandboxed")
+    print(f"  ... without sandbox (--unsafe)   : {unsafe_wall / n:6.2f} s per submission "
+          f"(total {unsafe_wall:.1f} s)")
+    print(f"  sandboxed grading vs bare        : {grade_mean / bare_mean:6.2f}x  (goal <= 1.30x)")
+    print(f"  sandboxed vs unsandboxed grading : {serial_wall / unsafe_wall:6.2f}x")
+    print(f"  alliancekit-grade, {jobs} procs      : {parallel_wall:6.1f} s for the class "
+          f"({parallel_wall / n:.2f} s per submission, speed-up "
+          f"{serial_wall / parallel_wall:.2f}x), sandboxed")
     label = "measured" if n == 100 else "projected"
-    print(f"  class of 100 on {args.jobs} procs  : {projected_100:6.1f} s {label} (goal <= 120 s)")
-    print(f"  submissions needing attention: {attention} (expected 0)")
+    print(f"  class of 100 on {jobs} procs       : {projected_100:6.1f} s {label} "
+          f"(goal <= 120 s)")
+    print(f"  submissions needing attention    : {attention} (expected 0)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", action="append", dest="assignments",
+                        help="exercise set (repeatable; default ex01-theory and ex02-patterns)")
+    parser.add_argument("--size", type=int, default=30, help="submissions in the class (>= 30)")
+    parser.add_argument("--jobs", type=int, default=2, help="processes for the parallel run")
+    parser.add_argument("--timeout", type=int, default=60, help="per-cell timeout, seconds")
+    args = parser.parse_args(argv)
+    for assignment in args.assignments or ["ex01-theory", "ex02-patterns"]:
+        run_set(assignment, args.size, args.jobs, args.timeout)
     return 0
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from jupyterhub.objects import Server  # noqa: E402
 from limits import LimitedLocalProcessSpawner  # noqa: E402
 from roster import COURSE_ID, load  # noqa: E402
 
@@ -98,11 +99,28 @@ c.JupyterHub.load_roles = [
                 f"read:services!service={COURSE_ID}"]},
     {"name": f"nbgrader-{COURSE_ID}", "groups": [f"nbgrader-{COURSE_ID}"],
      "scopes": ["list:services", f"read:services!service={COURSE_ID}"]},
+    # The course service's nbgrader reads users' groups (JupyterHubAuthPlugin) and enrols
+    # students it adds in the Formgrader into nbgrader-<course>.
+    {"name": f"{COURSE_ID}-service", "services": [COURSE_ID],
+     "scopes": ["list:users", "read:users:name", "read:users:groups", "list:groups",
+                f"groups!group=nbgrader-{COURSE_ID}"]},
     {"name": "idle-culler", "services": ["idle-culler"],
      "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
 ]
 
 # ---- Services: the course's Formgrader (as the instructor) and the idle culler ------------------
+# JupyterHub 5.5 gives a managed service ten one-second tries to answer at start-up, then exits.
+# The course service is a whole Jupyter server, which on a busy machine needs longer (10-20 s was
+# seen here with other work running). Make every such check wait at least 15 s per try. Only the
+# start-up and health checks of services use shorter timeouts than that.
+_wait_up = Server.wait_up
+
+
+def _patient_wait_up(self, timeout=10, **kwargs):
+    return _wait_up(self, max(timeout, 15), **kwargs)
+
+
+Server.wait_up = _patient_wait_up
 course_home = Path(pwd.getpwnam(INSTRUCTOR).pw_dir)
 c.JupyterHub.services = [
     {

@@ -80,7 +80,7 @@ class Hub:
     """
 
     def __init__(self, instructor: str, students: list[str], prefix: Path = TEST_PREFIX,
-                 mem_limit: str = "1G", cpu_limit: str = "1.0") -> None:
+                 mem_limit: str = "1G", cpu_limit: str = "1.0", extra_config: str = "") -> None:
         self.instructor = instructor
         self.students = list(students)
         self.prefix = prefix
@@ -91,6 +91,7 @@ class Hub:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.mem_limit, self.cpu_limit = mem_limit, cpu_limit
+        self.extra_config = extra_config
         self.process: subprocess.Popen | None = None
         self.tokens: dict[str, str] = {}
         self.created_users: list[str] = []
@@ -99,7 +100,12 @@ class Hub:
     # ---- set-up ---------------------------------------------------------------------------------
     def install(self) -> None:
         """Build the shared environment (cached) and this run's exchange, roster and users."""
-        hub_install.install(self.prefix, self.exchange)
+        import fcntl
+
+        self.prefix.mkdir(parents=True, exist_ok=True)
+        with open(self.prefix.parent / f".{self.prefix.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one install at a time
+            hub_install.install(self.prefix, self.exchange)
         self.run_dir.mkdir(mode=0o755, exist_ok=True)
         hub_install.make_exchange(self.exchange)
         os.chmod(self.run_dir, 0o755)
@@ -125,11 +131,12 @@ class Hub:
             "c.JupyterHub.services.append({'name': 'test-admin', 'admin': True,\n"
             "                              'api_token': "
             f"{self.admin_token!r}}})\n"
+            + self.extra_config
         )
         return path
 
-    def start(self, timeout: float = 90) -> None:
-        """Start jupyterhub (which starts the proxy) and wait until its API answers."""
+    def start(self, timeout: float = 120) -> None:
+        """Start jupyterhub (which starts the proxy and services); wait until its API answers."""
         env = dict(os.environ)
         env.update({
             "ALLIANCEKIT_HUB_PREFIX": str(self.prefix),

@@ -4,26 +4,51 @@ One temporary course holds ex01-theory and a class of students, each with one ki
 wrong answers, a syntax error, an infinite loop, ``os._exit(1)``, an edited test cell, deleted
 cells, a huge printed output. The class is graded once with two worker processes; each test then
 checks one student's outcome. A second grading of one student checks that no stale score survives.
+Grading is sandboxed (the default) wherever bubblewrap works, and always in CI; elsewhere it runs
+with ``unsafe=True`` so that these checks of nbgrader's repairs still run.
 """
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from alliancekit import grading
+from alliancekit import grading, sandbox
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ex01-theory"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-AUTO_MAX = 9.0  # autograded points of ex01-theory
-POINTS = {"q1-tests": 2, "q2-tests": 2, "q3-tests": 1, "q4-tests": 1, "q5-tests": 3}
 CELL_TIMEOUT = 3  # seconds per cell: small, so the infinite loop costs little
+UNSAFE = bool(sandbox.sandbox_problem()) and not os.environ.get("CI")
+
+
+def _points() -> dict[str, float]:
+    """Points of each autograded test cell of the set, read from its source notebook."""
+    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"])
+            for c in nb.cells if c.cell_type == "code"
+            and c.metadata.get("nbgrader", {}).get("grade")
+            and not c.metadata["nbgrader"].get("solution")}
+
+
+def _wrong_q4() -> str:
+    """An answer to Q4 (one letter of a-d) that is not the worked solution's."""
+    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    source = next(c.source for c in nb.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "q4-answer")
+    right = re.search(r'answer_q4 = "(\w)"', source).group(1)
+    return f'answer_q4 = "{next(x for x in "abcd" if x != right)}"'
+
+
+POINTS = _points()
+AUTO_MAX = sum(POINTS.values())  # autograded points of ex01-theory
 
 
 def _gid(cell) -> str | None:
@@ -65,12 +90,12 @@ def _delete_cells(nb):
 
 def _class() -> dict[str, nbformat.NotebookNode]:
     good = _solution_answers()
-    wrong = dict(good, **{"q4-answer": 'answer_q4 = "a"'})
+    wrong = dict(good, **{"q4-answer": _wrong_q4()})
     syntax = dict(good, **{"q1-answer": "margin_q1 = float(  # unfinished"})
     loop = dict(good, **{"q2-answer": "while True:\n    pass\n" + good["q2-answer"]})
     dead = dict(good, **{"q3-answer": "import os\nos._exit(1)"})
     noisy = dict(good, **{"q1-answer": good["q1-answer"] + "\nprint('spam\\n' * 500_000)\n"})
-    tampered = dict(good, **{"q4-answer": 'answer_q4 = "a"'})
+    tampered = dict(good, **{"q4-answer": _wrong_q4()})
     return {
         "perfect": _student(good),
         "blank": _student({}),
@@ -108,7 +133,7 @@ def course(tmp_path_factory) -> Path:
 def graded(course):
     """Grade the stale student alone first (a perfect score), then sabotage and grade everyone."""
     first = grading.grade_assignment(ASSIGNMENT, course, students=["stale"],
-                                     timeout=CELL_TIMEOUT, progress=False)
+                                     timeout=CELL_TIMEOUT, progress=False, unsafe=UNSAFE)
     stale_nb = _student(_solution_answers(), None)
     for cell in stale_nb.cells:
         if _gid(cell) == "q1-answer":
@@ -116,7 +141,7 @@ def graded(course):
     nbformat.write(stale_nb, course / "submitted" / "stale" / ASSIGNMENT / NOTEBOOK)
     before = _digest(course / "submitted")
     results = grading.grade_assignment(ASSIGNMENT, course, jobs=2, timeout=CELL_TIMEOUT,
-                                       progress=False)
+                                       progress=False, unsafe=UNSAFE)
     after = _digest(course / "submitted")
     return {"first": first[0], "results": {r.student: r for r in results},
             "submitted_unchanged": before == after}
@@ -212,7 +237,8 @@ def test_the_summary_table_names_each_student_and_counts_failures(graded):
 
 
 def test_the_command_exits_1_when_a_submission_needs_attention(graded, course, capsys):
-    code = grading.main([ASSIGNMENT, "--course", str(course), "--student", "dead",
+    unsafe = ["--unsafe-trust-submissions"] if UNSAFE else []
+    code = grading.main([ASSIGNMENT, "--course", str(course), "--student", "dead", *unsafe,
                          "--timeout", str(CELL_TIMEOUT), "--no-progress"])
     assert code == 1
     assert "needs attention" in capsys.readouterr().out
@@ -245,24 +271,76 @@ def test_jobs_must_be_a_positive_whole_number(course, jobs):
         grading.grade_assignment(ASSIGNMENT, course, jobs=jobs, progress=False)
 
 
-def test_the_gradebook_lock_excludes_other_holders_until_fully_released(tmp_path):
+def test_the_gradebook_lock_is_a_file_lock_beside_the_database(course):
     import fcntl
 
-    grading._LOCK.update(path=str(tmp_path / "gradebook.db.lock"), depth=0, handle=None)
+    from filelock import Timeout
 
-    def someone_else_can_lock() -> bool:
-        with open(tmp_path / "gradebook.db.lock", "a") as other:
-            try:
-                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return False
-            fcntl.flock(other, fcntl.LOCK_UN)
-            return True
+    api = grading._make_api(course)
+    lock = grading._gradebook_lock(api, wait=0.2)
+    assert lock.lock_file == str(course / "gradebook.db.lock")
+    with open(lock.lock_file, "a") as other:  # another program holds it ...
+        fcntl.flock(other, fcntl.LOCK_EX)
+        with pytest.raises(Timeout):  # ... so grading waits, then reports a busy gradebook
+            lock.acquire()
+        fcntl.flock(other, fcntl.LOCK_UN)
+    with lock:
+        assert lock.is_locked
 
-    grading._acquire()
-    grading._acquire()  # re-entrant: nbgrader nests Gradebook sessions
-    grading._release()
-    held_after_one_release = not someone_else_can_lock()
-    grading._release()
-    assert held_after_one_release and someone_else_can_lock()
-    grading._LOCK.update(path=None, depth=0, handle=None)
+
+def test_without_a_sandbox_grading_is_refused_with_the_safe_ways_and_the_unsafe_flag(
+        course, monkeypatch, capsys):
+    monkeypatch.setitem(sandbox._PROBLEM, "answer", "bubblewrap (bwrap) is not installed.")
+    with pytest.raises(sandbox.SandboxError, match="refusing to grade without a sandbox"):
+        grading.grade_assignment(ASSIGNMENT, course, students=["perfect"], progress=False)
+    assert grading.main([ASSIGNMENT, "--course", str(course), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "bwrap" in err and "--unsafe-trust-submissions" in err
+
+
+def test_a_course_inside_the_sandboxs_read_only_folders_is_refused(tmp_path):
+    import sys
+
+    with pytest.raises(sandbox.SandboxError, match="lies inside"):
+        sandbox.check_course_hidden(Path(sys.prefix) / "course")
+    sandbox.check_course_hidden(tmp_path)  # a course elsewhere is fine
+
+
+def test_a_busy_gradebook_is_reported_as_busy_never_as_a_schema_problem():
+    reason = grading._failure_reason({
+        "error": "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) database is locked",
+        "log": "The database may need to be upgraded: run `nbgrader db upgrade`", "attempts": 3})
+    assert "gradebook was busy" in reason and "3 attempts" in reason
+    assert "upgrade" not in reason
+
+
+def test_a_failure_without_a_traceback_still_says_what_happened():
+    reason = grading._failure_reason({"error": "", "log": "see the above traceback"})
+    assert reason and "see the above traceback" not in reason
+
+
+def test_a_regrade_of_some_students_keeps_the_other_rows_of_the_report(tmp_path):
+    def row(student, score):
+        return grading.GradeResult(student=student, status="graded", score=score, max_score=15,
+                                   auto_score=score, auto_max=9, needs_manual_grade=False)
+
+    report = tmp_path / "report.csv"
+    grading._write_report([row("ann", 9), row("bob", 5)], report)
+    grading._write_report([row("bob", 7)], report)
+    lines = report.read_text().splitlines()
+    assert [line.split(",")[:3] for line in lines[1:]] == [["ann", "graded", "9"],
+                                                          ["bob", "graded", "7"]]
+
+
+def test_a_score_above_the_cells_points_is_clamped(graded, course):
+    from nbgrader.api import Gradebook
+
+    db = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(db, "alliancekit") as gb:
+        grade = gb.find_grade("q1-tests", ASSIGNMENT, ASSIGNMENT, "perfect")
+        grade.auto_score = 50.0
+        gb.db.commit()
+    api = grading._make_api(course)
+    assert grading._clamp_scores(api, ASSIGNMENT, "perfect") == ["q1-tests"]
+    with Gradebook(db, "alliancekit") as gb:
+        assert gb.find_grade("q1-tests", ASSIGNMENT, ASSIGNMENT, "perfect").score == 2.0

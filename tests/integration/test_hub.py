@@ -7,6 +7,8 @@ the websocket) with that user's own token, as a browser would. The instructor re
 students fetch it, answer it (all right, partly, not at all) and submit; the instructor collects,
 grades with ``alliancekit-grade`` from a kernel in their own server (so as their Unix user), and
 releases feedback; each student fetches their own. Then nobody may see anybody else's work.
+In headless Chromium (marker ``browser``), a student logs in on the hub's page and moves lesson
+05's erosion explorer, and the instructor opens the Formgrader in its own tab (nbgrader #1870).
 
 Needs Linux, root, npm and Node >= 20 (``tasks.py test`` installs the rest). Skips loudly when
 something is missing, except in CI (``CI=true``), where it fails instead.
@@ -23,6 +25,7 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import browser_support as bs  # noqa: E402
 from hub_support import Hub, missing_requirements  # noqa: E402
 
 pytestmark = pytest.mark.nbgrader
@@ -32,9 +35,41 @@ SET = "ex01-theory"
 ROOT = Path(__file__).resolve().parents[2]
 INSTRUCTOR = "akt-teach"
 STUDENTS = {"akt-ama": "right", "akt-kofi": "partly", "akt-esi": "blank"}
-# Autograded points of ex01 (the written answers, 6 points, are graded by a person).
-EXPECTED_AUTO = {"right": 9.0, "partly": 3.0, "blank": 0.0}  # partly: Q1 (2) and Q4 (1)
-PARTLY = {"q1-answer", "q4-answer"}
+PARTLY = {"q1-answer", "q4-answer"}  # the questions the "partly" student answers
+
+
+def _test_points() -> dict[str, float]:
+    """Points of each autograded test cell of ex01 (written answers are graded by a person)."""
+    nb = nbformat.read(ROOT / "solutions" / SET / f"{SET}.ipynb", as_version=4)
+    return {cell.metadata.nbgrader["grade_id"]: float(cell.metadata.nbgrader["points"])
+            for cell in nb.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")}
+
+
+POINTS = _test_points()
+EXPECTED_AUTO = {
+    "right": sum(POINTS.values()),
+    "partly": sum(POINTS[a.replace("-answer", "-tests")] for a in PARTLY),
+    "blank": 0.0,
+}
+# Test-only: lets the browser tests read JupyterLab's state (as test_browser.py does).
+EXPOSE = "c.Spawner.args = ['--LabApp.expose_app_in_browser=True']\n"
+
+
+def _write_lab_settings(name: str) -> None:
+    """The browser tests' JupyterLab settings (no news checks, every cell drawn, no autosave)."""
+    import pwd
+
+    entry = pwd.getpwnam(name)
+    jupyter = Path(entry.pw_dir) / ".jupyter"
+    for key, value in bs.LAB_SETTINGS.items():
+        path = jupyter / "lab" / "user-settings" / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    for parent, _dirs, files in os.walk(jupyter):
+        os.chown(parent, entry.pw_uid, entry.pw_gid)
+        for file in files:
+            os.chown(os.path.join(parent, file), entry.pw_uid, entry.pw_gid)
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +79,11 @@ def hub():
         if os.environ.get("CI"):
             pytest.fail(f"the JupyterHub test cannot run in CI: {reason}")
         pytest.skip(f"JupyterHub class test skipped: {reason}")
-    the_hub = Hub(INSTRUCTOR, list(STUDENTS))
+    the_hub = Hub(INSTRUCTOR, list(STUDENTS), extra_config=EXPOSE)
     try:
         the_hub.install()
+        for name in [INSTRUCTOR, *STUDENTS]:
+            _write_lab_settings(name)
         the_hub.start()
         yield the_hub
     finally:
@@ -303,6 +340,77 @@ def test_every_user_has_the_lessons_and_the_library(hub, term):
         assert "05-erosion.ipynb" in names
         result = hub.execute(name, term[name], "import alliancekit, os; print(os.getuid() != 0)")
         assert result["stdout"].strip() == "True", result
+
+
+# ---- in a real browser, through the hub --------------------------------------------------------
+BROWSER_STUDENT = "akt-ama"
+
+
+@pytest.fixture(scope="module")
+def browser(hub):
+    reason = bs.chromium_missing_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"the hub browser tests cannot run in CI: {reason}")
+        pytest.skip(f"hub browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = bs.launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def _log_in(browser, hub, name: str):
+    blocked: list[str] = []
+    page = bs.new_offline_page(browser, blocked)
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", hub.password)
+    page.click("input[type=submit], button[type=submit]")
+    return page, blocked
+
+
+@pytest.mark.browser
+def test_a_student_moves_the_erosion_explorer_in_lesson_05(browser, hub):
+    page, blocked = _log_in(browser, hub, BROWSER_STUDENT)
+    page.wait_for_url(f"**/user/{BROWSER_STUDENT}/lab**", timeout=180_000)
+    page.goto(f"{hub.url}/user/{BROWSER_STUDENT}/lab/tree/lessons/05-erosion.ipynb?reset")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=90_000)
+    bs.wait_kernel_idle(page, timeout=120)
+    bs.run_all(page, timeout=240)
+    report = bs.notebook_report(page)
+    assert not report["errors"], report["errors"]
+    cell = page.locator(".jp-Cell", has=page.locator(".widget-slider")).first
+    before = cell.inner_text()
+    handle = cell.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        """([el, before]) => el.innerText !== before""", arg=[cell.element_handle(), before],
+        timeout=60_000)
+    bs.wait_kernel_idle(page)
+    assert cell.inner_text() != before
+    assert not blocked, f"requests left the machine: {blocked[:5]}"
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_the_instructor_opens_the_formgrader_in_its_own_tab(browser, hub):
+    page, blocked = _log_in(browser, hub, INSTRUCTOR)
+    page.wait_for_url(f"**/user/{INSTRUCTOR}/lab**", timeout=180_000)
+    for url in (f"{hub.url}/services/alliancekit/formgrader",      # the course service (TAs)
+                f"{hub.url}/user/{INSTRUCTOR}/formgrader"):       # the instructor's own server
+        response = page.goto(url)
+        page.wait_for_selector("text=ex01-theory", timeout=90_000)
+        assert page.locator("text=ex07-managing").count() >= 1
+        # The workaround keeps the hub's protection: the page still refuses to be framed.
+        csp = response.headers.get("content-security-policy", "")
+        assert "frame-ancestors 'none'" in csp, csp
+    assert not blocked, f"requests left the machine: {blocked[:5]}"
+    page.context.close()
 
 
 def test_everything_stops_by_pid_and_the_users_are_removed(hub, feedback):

@@ -21,7 +21,7 @@ PACKAGE = Path(alliancekit.__file__).parent
 #: Every module's layer: a module may import only modules of a lower layer. Add a new module
 #: here (data -> cases -> models -> charts -> widgets) when you create it.
 LAYERS = {
-    "_validate": 0, "_bipartition": 0, "_env": 0, "termination": 0,
+    "_validate": 0, "_bipartition": 0, "_env": 0, "termination": 0, "svgtext": 0,
     "cases": 1,
     "chronology": 2, "maps": 2,
     "summaries": 2, "survival": 2, "networks": 2, "landscape": 2,
@@ -35,6 +35,7 @@ LAYERS = {
     "explorer": 9,
     "widgets": 10,
     "checks": 11, "itemanalysis": 11, "studentview": 11,
+    "_jail": 11, "fairplay": 11, "feedback": 11, "sandbox": 11,
     "grading": 12,
 }
 #: Pure models: arrays and graphs in, results out; they never touch the case data.
@@ -49,7 +50,8 @@ DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer",
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; they read and write
 #: course files (notebooks, gradebooks, reports) by design.
-TOOLS = {"checks", "grading", "itemanalysis", "studentview"}
+TOOLS = {"checks", "grading", "itemanalysis", "studentview", "sandbox", "_jail", "fairplay",
+         "feedback"}
 MAX_LINES = 800
 FILE_CALLS = {"read_csv", "read_text", "read_bytes", "open", "files", "loadtxt", "genfromtxt"}
 

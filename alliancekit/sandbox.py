@@ -1,0 +1,580 @@
+"""Run each submission's kernel in a bubblewrap sandbox while nbgrader grades it.
+
+nbgrader executes a submission with the grader's own rights: the student's code could read
+``solutions/``, rewrite the gradebook, other students' work or the installed library. Here
+nbgrader still does all the grading (sanitising, ``OverwriteCells`` with its checksums and
+``add_missing_cells``, executing cell by cell, ``SaveAutoGrades``), but the *kernel* it talks to
+runs in a sandbox made with `bubblewrap <https://github.com/containers/bubblewrap>`_ (``bwrap``):
+
+- the sandbox sees a read-only Python (``sys.prefix`` and ``sys.base_prefix``), a read-only
+  ``alliancekit`` (with the editable install that is the repository's ``alliancekit/`` folder, and
+  nothing else of the repository), ``/usr`` and a few files of ``/etc``, all read-only;
+- its only writable places are a private ``/tmp`` and a private home holding a copy of that one
+  submission's folder, both small size-limited in-memory file systems that vanish with it; it sees
+  no gradebook, no ``solutions/`` or ``source/``, and no other student's files at all;
+- it has its own network namespace (no network at all), process namespace (it sees only its own
+  processes) and IPC namespace, and it is killed with everything it started when grading of that
+  submission ends (``--unshare-pid``, ``--die-with-parent``);
+- limits on memory (``RLIMIT_DATA``), processes and threads, file size, open files and CPU time are
+  set inside, by ``alliancekit/_jail.py``; the grader adds a wall-clock limit per submission;
+- as root the kernel runs as a separate unprivileged uid, because root ignores ``RLIMIT_NPROC``;
+  as an ordinary user it runs in a user namespace, where the limit counts only its own processes.
+
+The kernel talks to nbgrader over ZMQ's ``ipc`` transport (Unix sockets), because the sandbox has
+no network, not even 127.0.0.1 shared with the grader. As root the sockets live in a private folder
+that is made read-only for the sandbox's uid as soon as the kernel is up; as an ordinary user they
+live in the sandbox's own in-memory folder and the grader reaches them through
+``/proc/<pid>/root``. Either way the submission has nowhere on disk to write.
+
+Scores are written by the grading process (nbgrader's ``SaveAutoGrades``), never from inside the
+sandbox. Before each graded test cell the grader undoes what the submission installed in its
+kernel (`alliancekit.fairplay`); a test whose reset does not answer is failed.
+
+Where no sandbox can be made (not Linux, no ``bwrap``, user namespaces disabled),
+``alliancekit-grade`` refuses to grade unless told ``--unsafe-trust-submissions``.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from nbgrader.preprocessors import Execute
+from traitlets import Float, Integer
+
+__all__ = ["Limits", "SandboxError", "sandbox_problem", "check_course_hidden",
+           "SandboxKernelManager", "GradingExecute", "SandboxedExecute", "take_notes",
+           "suspicious_code", "library_dirs"]
+
+MiB = 1024 ** 2
+_HOME = "/home/student"
+_ETC = ["/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts", "/etc/localtime",
+        "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/fonts", "/etc/ssl",
+        "/etc/mime.types", "/etc/alternatives", "/etc/timezone"]
+_SUSPICIOUS = ("get_ipython", "ast_transformers", "input_transformers", "set_custom_exc",
+               "excepthook", "events.register", "sys.modules", "builtins", "ctypes", "ipykernel",
+               "showtraceback", "settrace", "setprofile", "signal.", "threading", "os.fork",
+               "subprocess", "socket", "sqlite3", "gradebook", "solutions",
+               "fairplay", "__class__", "gc.", "/proc/", "alliancekit.checks", "__file__",
+               "importlib", "exec(", "eval(", "compile(", "mmap")
+
+
+class SandboxError(RuntimeError):
+    """A sandbox cannot be made here, or would expose the course (says why and what to do)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one submission's sandbox.
+
+    Attributes
+    ----------
+    memory_mb : int
+        Writable memory of each process (heap and private mappings), in MiB (``RLIMIT_DATA``).
+    processes : int
+        Processes and threads at once (``RLIMIT_NPROC``).
+    file_mb : int
+        Largest file the submission may write, in MiB (``RLIMIT_FSIZE``).
+    disk_mb : int
+        Size of each of its two in-memory folders (``/tmp`` and its home), in MiB.
+    open_files : int
+        Open file descriptors (``RLIMIT_NOFILE``).
+    seconds : float
+        Wall-clock time for the whole submission, in seconds; also its CPU-time limit.
+    output_kb : int
+        Output kept per cell, in KiB (text, images and tracebacks together).
+    """
+
+    memory_mb: int = 2048
+    processes: int = 64
+    file_mb: int = 64
+    disk_mb: int = 256
+    open_files: int = 512
+    seconds: float = 600.0
+    output_kb: int = 256
+
+
+# --------------------------------------------------------------------------------------------
+# Where the sandbox can run, and what it shows
+# --------------------------------------------------------------------------------------------
+_PROBLEM: dict = {}
+
+
+def _bwrap() -> str | None:
+    return shutil.which("bwrap") or (
+        "/usr/bin/bwrap" if os.access("/usr/bin/bwrap", os.X_OK) else None)
+
+
+def _as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def library_dirs() -> list[str]:
+    """Folders the sandbox shows read-only: Python, the environment and the alliancekit package."""
+    import alliancekit
+
+    dirs = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+            str(Path(alliancekit.__file__).resolve().parent)]
+    real = Path(sys.executable).resolve().parent.parent
+    dirs.append(str(real))
+    out = []
+    for d in dirs:
+        d = str(Path(d).resolve())
+        if d not in out and d != "/":
+            out.append(d)
+    return out
+
+
+def sandbox_problem() -> str | None:
+    """Why a grading sandbox cannot be made here, or None when it can (checked once, by a trial).
+
+    Returns
+    -------
+    str or None
+        A sentence saying what is missing and how to grade safely instead.
+    """
+    if "answer" in _PROBLEM:
+        return _PROBLEM["answer"]
+    answer = None
+    safe = ("Grade on Linux with bubblewrap installed (Debian/Ubuntu: apt-get install bubblewrap), "
+            "in a Linux container, or on the course JupyterHub")
+    if not sys.platform.startswith("linux"):
+        answer = f"no sandbox on {sys.platform}: bubblewrap needs Linux. {safe}"
+    elif _bwrap() is None:
+        answer = f"bubblewrap (bwrap) is not installed. {safe}"
+    else:
+        with tempfile.TemporaryDirectory(prefix="ak-sandbox-probe-") as box:
+            cmd = _bwrap_args(Path(box), Limits(), uid=_pick_uid() if _as_root() else None,
+                              ipc_host=_as_root())
+            cmd += ["/bin/true"]
+            try:
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                answer = f"bubblewrap could not start ({exc}). {safe}"
+            else:
+                if done.returncode != 0:
+                    why = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
+                    answer = (f"bubblewrap could not make a sandbox here ({why[0]}; are "
+                              f"unprivileged user namespaces disabled?). {safe}")
+    _PROBLEM["answer"] = answer
+    return answer
+
+
+def check_course_hidden(course: Path) -> None:
+    """Refuse when the course folder lies inside a folder the sandbox must show (e.g. the venv).
+
+    Raises
+    ------
+    SandboxError
+        If the course root is inside Python's or the library's folder.
+    """
+    course = Path(course).resolve()
+    for d in library_dirs():
+        if course == Path(d) or Path(d) in course.parents:
+            raise SandboxError(
+                f"the course folder {course} lies inside {d}, which the grading sandbox shows "
+                "read-only (Python, its environment or the alliancekit library), so students "
+                "could read solutions/ and the gradebook; keep the course outside it")
+
+
+def _pick_uid() -> int:
+    """An unused uid for this grading process's sandboxes (root only)."""
+    uid = 61000 + os.getpid() % 3000
+    for candidate in range(uid, uid + 3000):
+        try:
+            pwd.getpwuid(candidate)
+        except KeyError:
+            return candidate
+    return 65534
+
+
+def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
+                files: list | None = None, info_fd: int | None = None,
+                workdir: str = _HOME) -> list[str]:
+    """The bubblewrap command line up to (not including) the command run inside."""
+    args = [_bwrap() or "bwrap", "--die-with-parent", "--new-session", "--unshare-ipc",
+            "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+            "--hostname", "grading"]
+    if uid is None:
+        args += ["--unshare-user"]
+    args += ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for path in _ETC:
+        args += ["--ro-bind-try", path, path]
+    size = str(limits.disk_mb * MiB)
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(16 * MiB), "--tmpfs", "/dev/shm",
+             "--size", size, "--tmpfs", "/tmp", "--chmod", "1777", "/tmp",
+             "--size", size, "--tmpfs", _HOME, "--chmod", "0777", _HOME]
+    # after the private /tmp and home, so that a library kept under /tmp stays visible
+    binds = [d for d in library_dirs() if not d.startswith("/usr/")]
+    parents = sorted({str(p) for d in binds for p in Path(d).parents if str(p) != "/"},
+                     key=len)
+    for parent in parents:  # made world-traversable, whatever the host's (e.g. /root is 0700)
+        if (parent not in binds and parent not in ("/tmp", _HOME)
+                and not any(parent.startswith(b + "/") for b in binds)):
+            args += ["--perms", "0755", "--dir", parent]
+    for d in binds:
+        args += ["--ro-bind", d, d]
+    if workdir != _HOME:
+        args += ["--dir", workdir, "--chmod", "0777", workdir]
+    for fd, dest in files or []:
+        args += ["--perms", "0666", "--file", str(fd), dest]
+    (box / "conn").mkdir(exist_ok=True)
+    (box / "ipc").mkdir(exist_ok=True)
+    args += ["--perms", "0755", "--dir", str(box),
+             "--ro-bind", str(box / "conn"), str(box / "conn")]
+    if ipc_host:
+        os.chmod(box, 0o755)
+        os.chmod(box / "conn", 0o755)
+        os.chmod(box / "ipc", 0o777)
+        args += ["--bind", str(box / "ipc"), str(box / "ipc")]
+    else:
+        args += ["--size", str(MiB), "--tmpfs", str(box / "ipc")]
+    if info_fd is not None:
+        args += ["--info-fd", str(info_fd)]
+    if uid is not None:
+        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    env = {"HOME": _HOME, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+           "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "MPLCONFIGDIR": "/tmp/mpl",
+           "IPYTHONDIR": "/tmp/ipython", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
+           "JUPYTER_CONFIG_DIR": "/tmp/jupyter-config", "JUPYTER_DATA_DIR": "/tmp/jupyter-data",
+           "XDG_CACHE_HOME": "/tmp/cache", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1", "NBGRADER_EXECUTION": "autograde",
+           "JPY_PARENT_PID": "1"}
+    # the kernel imports the very alliancekit the grader runs (its folder is bound read-only)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    args += ["--clearenv"]
+    for key, value in env.items():
+        args += ["--setenv", key, value]
+    args += ["--chdir", workdir]
+    jail = str(Path(__file__).resolve().parent / "_jail.py")
+    args += ["--", sys.executable, "-I", "-S", jail]
+    if uid is not None:
+        args += ["--uid", str(uid)]
+    args += ["--nproc", str(limits.processes), "--data", str(limits.memory_mb * MiB),
+             "--fsize", str(limits.file_mb * MiB), "--nofile", str(limits.open_files),
+             "--cpu", str(int(limits.seconds) + 5), "--"]
+    return args
+
+
+# --------------------------------------------------------------------------------------------
+# Notes from a grading run (what the sandbox or the resets saw), read by alliancekit.grading
+# --------------------------------------------------------------------------------------------
+_NOTES: list = []
+
+
+def take_notes() -> list[str]:
+    """Return and forget the notes gathered while grading the last submission in this process."""
+    notes = list(dict.fromkeys(_NOTES))
+    _NOTES.clear()
+    return notes
+
+
+def suspicious_code(nb) -> list[str]:
+    """Words in a submission's code cells that reach into the kernel or the grader."""
+    found = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or meta.get("locked"):
+            continue
+        found += [w for w in _SUSPICIOUS if w in cell.source and w not in found]
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# The kernel manager: an ipykernel in a bubblewrap sandbox
+# --------------------------------------------------------------------------------------------
+class SandboxKernelManager(AsyncKernelManager):
+    """A kernel manager that starts the kernel inside a bubblewrap sandbox (see module doc)."""
+
+    memory_mb = Integer(Limits.memory_mb).tag(config=True)
+    processes = Integer(Limits.processes).tag(config=True)
+    file_mb = Integer(Limits.file_mb).tag(config=True)
+    disk_mb = Integer(Limits.disk_mb).tag(config=True)
+    open_files = Integer(Limits.open_files).tag(config=True)
+    seconds = Float(Limits.seconds).tag(config=True)
+
+    _box: Path | None = None
+    _files: list = []
+    _info_read = None
+    _root_mode = False
+
+    def _limits(self) -> Limits:
+        return Limits(memory_mb=self.memory_mb, processes=self.processes, file_mb=self.file_mb,
+                      disk_mb=self.disk_mb, open_files=self.open_files, seconds=self.seconds)
+
+    async def _async_pre_start_kernel(self, **kw):
+        self._root_mode = _as_root()
+        self._box = Path(tempfile.mkdtemp(prefix="ak-sandbox-"))
+        (self._box / "conn").mkdir()
+        (self._box / "ipc").mkdir()
+        self.transport = "ipc"
+        self.ip = str(self._box / "ipc" / "k")
+        self.connection_file = str(self._box / "conn" / "kernel.json")
+        # interrupts go as messages: a signal to bubblewrap itself would not reach the kernel
+        self.kernel_spec.interrupt_mode = "message"
+        cmd, kw = await super()._async_pre_start_kernel(**kw)
+        if self._root_mode:
+            os.chmod(self.connection_file, 0o644)
+        workdir = f"{_HOME}/{Path(kw.get('cwd') or '.').name or 'work'}"
+        files = []
+        source = Path(kw.get("cwd") or ".")
+        if source.is_dir():
+            for path in sorted(source.iterdir())[:100]:
+                if path.is_file() and path.stat().st_size < 50 * MiB:
+                    files.append((os.open(path, os.O_RDONLY), f"{workdir}/{path.name}"))
+        self._files = [fd for fd, _ in files]
+        info_fd = None
+        if not self._root_mode:
+            self._info_read, info_fd = os.pipe()
+        wrapper = _bwrap_args(self._box, self._limits(),
+                              uid=_pick_uid() if self._root_mode else None,
+                              ipc_host=self._root_mode, files=files, info_fd=info_fd,
+                              workdir=workdir)
+        kw["pass_fds"] = tuple(self._files) + ((info_fd,) if info_fd is not None else ())
+        self._info_write = info_fd
+        return wrapper + list(cmd), kw
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        try:
+            result = await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            for fd in self._files + ([self._info_write] if self._info_write else []):
+                os.close(fd)
+            self._files, self._info_write = [], None
+        if self._info_read is not None:
+            pid = self._read_child_pid()
+            self.ip = f"/proc/{pid}/root{self._box}/ipc/k"
+        return result
+
+    _info_write = None
+
+    def _read_child_pid(self) -> int:
+        buffer = b""
+        deadline = time.monotonic() + 30
+        while b"}" not in buffer:
+            if time.monotonic() > deadline:
+                raise SandboxError("bubblewrap did not report its sandbox's process id")
+            chunk = os.read(self._info_read, 4096)
+            if not chunk:
+                raise SandboxError("bubblewrap exited before starting the kernel")
+            buffer += chunk
+        os.close(self._info_read)
+        self._info_read = None
+        return int(json.loads(buffer[:buffer.index(b"}") + 1])["child-pid"])
+
+    def seal(self) -> None:
+        """Once the kernel is up, take away its right to create files in the sockets' folder."""
+        if self._root_mode and self._box is not None:
+            os.chmod(self._box / "ipc", 0o755)
+
+    def kill_now(self) -> None:
+        """Kill the sandbox (bubblewrap and, through its process namespace, all it started)."""
+        provisioner = getattr(self, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                process.kill()
+
+    def remove_box(self) -> None:
+        self.kill_now()
+        if self._box is not None:
+            shutil.rmtree(self._box, ignore_errors=True)
+            self._box = None
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        try:
+            await super()._async_cleanup_resources(restart=restart)
+        except OSError:
+            pass  # the ipc socket paths through /proc may already be gone
+        if not restart:
+            self.remove_box()
+
+
+# --------------------------------------------------------------------------------------------
+# nbgrader's Execute, sandboxed: resets before tests, output cap, wall-clock limit
+# --------------------------------------------------------------------------------------------
+def _grade_cell(cell) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _setup_cells(nb) -> set:
+    """Indices of the read-only code cells before the first answer cell (imports, data)."""
+    found = set()
+    for index, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") or meta.get("grade"):
+            break
+        if cell.cell_type == "code" and meta.get("locked"):
+            found.add(index)
+    return found
+
+
+class GradingExecute(Execute):
+    """nbgrader's ``Execute`` with the protections of ``alliancekit-grade`` that need no sandbox.
+
+    - the output kept per cell is capped by bytes (``output_kb``), as it arrives;
+    - the whole submission is stopped after ``seconds`` of wall-clock time;
+    - the gradebook lock is released while the notebook runs (``unlock``/``relock`` callables set
+      by `alliancekit.grading`), so that other worker processes can save their scores meanwhile.
+
+    This is what ``--unsafe-trust-submissions`` uses: the kernel runs with the grader's rights.
+    """
+
+    seconds = Float(Limits.seconds).tag(config=True)
+    output_kb = Integer(Limits.output_kb).tag(config=True)
+
+    sandboxed = False
+    unlock = None
+    relock = None
+
+    # ---- the whole notebook -------------------------------------------------------------
+    def preprocess(self, nb, resources=None, km=None):
+        self._ak_bytes: dict = {}
+        self._ak_setup = _setup_cells(nb)
+        self._ak_timer_fired = False
+        self._ak_armed = False
+        self._ak_started = False
+        self._ak_untrusted_first = False
+        unlock, relock = type(self).unlock, type(self).relock
+        timer = threading.Timer(self.seconds, self._ak_out_of_time)
+        timer.daemon = True
+        if unlock:
+            unlock()
+        timer.start()
+        try:
+            return super().preprocess(nb, resources, km)
+        except Exception:
+            if self._ak_timer_fired:
+                _NOTES.append(f"stopped after the wall-clock limit of {self.seconds:g} s per "
+                              "submission")
+            raise
+        finally:
+            timer.cancel()
+            if isinstance(self.km, SandboxKernelManager):
+                self.km.remove_box()
+            if relock:
+                relock()
+
+    def _ak_out_of_time(self) -> None:
+        self._ak_timer_fired = True
+        km = self.km
+        if isinstance(km, SandboxKernelManager):
+            km.kill_now()
+            return
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except OSError:
+                process.kill()
+
+    def output(self, outs, msg, display_id, cell_index):
+        budget = self.output_kb * 1024
+        used = self._ak_bytes.get(cell_index, 0)
+        if used > budget:
+            return None
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        self._ak_bytes[cell_index] = used + size
+        if used + size > budget:
+            outs.append(_stream_output(
+                f"\n... output cut: this cell printed more than {self.output_kb} KiB ...\n"))
+            _NOTES.append("huge output cut short")
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+
+class SandboxedExecute(GradingExecute):
+    """`GradingExecute` with the kernel in a bubblewrap sandbox and resets before every test.
+
+    Before each graded test cell `alliancekit.fairplay.reset` undoes what the submission installed
+    in its kernel; a test whose reset does not answer as expected is failed.
+    """
+
+    sandboxed = True
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
+        super().__init__(*args, **kwargs)
+
+    async def _ak_call(self, expression: str):
+        """Evaluate ``fairplay.<expression>`` in the kernel, bypassing its transformers.
+
+        Returns the lines after the token, or None when the answer is not the expected one.
+        """
+        code = f"__import__('alliancekit.fairplay', fromlist=['_']).{expression}"
+        try:
+            msg_id = self.kc.execute("", silent=True, store_history=False,
+                                     user_expressions={"ak": code})
+            reply = await self.async_wait_for_reply(msg_id, None)
+            value = reply["content"]["user_expressions"]["ak"]
+            if value.get("status") != "ok":
+                return None
+            text = ast.literal_eval(value["data"]["text/plain"])
+        except Exception:  # a dead or hanging kernel, or a forged answer: the test fails
+            return None
+        lines = str(text).split("\n")
+        if lines[0] != "alliancekit-fairplay-ok":
+            return None
+        return lines[1:]
+
+    def preprocess_cell(self, cell, resources, index):
+        from jupyter_core.utils import run_sync
+
+        if not self._ak_started:  # the kernel is up, and no cell of the notebook has run yet
+            self._ak_started = True
+            if isinstance(self.km, SandboxKernelManager):
+                self.km.seal()
+            self._ak_armed = run_sync(self._ak_call)("arm()") is not None
+            if not self._ak_armed:
+                _NOTES.append("the grader could not prepare the kernel's resets")
+        if _grade_cell(cell):
+            undone = run_sync(self._ak_call)("reset()") if self._ak_armed else None
+            if undone is None:
+                cell.outputs = [_error_output(
+                    "GraderResetError",
+                    "the grader could not reset the kernel before this test, so the test "
+                    "counts as failed (the submission tampered with its kernel)")]
+                _NOTES.append("a test was failed because its kernel could not be reset")
+                return cell, resources
+            if undone:
+                _NOTES.append("undone before the tests: " + ", ".join(dict.fromkeys(undone)))
+        if cell.cell_type == "code" and index not in self._ak_setup and self._ak_setup and (
+                index < max(self._ak_setup)):
+            self._ak_untrusted_first = True  # a cell of the student's ran before the set-up
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        if index in self._ak_setup and index == max(self._ak_setup):
+            rebase = not self._ak_untrusted_first
+            if run_sync(self._ak_call)(f"arm(setup=True, rebase={rebase})") is None:
+                self._ak_armed = False
+        return cell, resources
+
+
+def _error_output(ename: str, evalue: str):
+    from nbformat.v4 import new_output
+
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _stream_output(text: str):
+    from nbformat.v4 import new_output
+
+    return new_output("stream", name="stdout", text=text)

@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""How many students does one machine hold? A load test of the class hub (hub/), as root.
+
+For each class size N (default 5, 10, 20, 40; stops early when the machine saturates), a real hub
+(``hub/jupyterhub_config.py``, real jupyterhub and configurable-http-proxy on 127.0.0.1, the
+default limits of 1 GB and one core per user) gets N simulated students, real Unix users:
+
+1. all N log in at once (the hub's REST API starts their servers); **time to a ready server**;
+2. each starts a kernel and runs every code cell of lesson 05 (the erosion explorer: simulations,
+   charts, the widget) over the kernel's websocket, pausing ``--think`` seconds on average between
+   cells (exponentially distributed, seeded), as a reading student does; **p50/p95 cell latency**
+   (request sent to kernel idle again);
+3. **memory per student**: the proportional set size (PSS) of every process of that Unix user
+   (server + kernel), after the lesson ran.
+
+It then estimates the class a 2-core, 24 GB machine holds with p95 cell latency under 2 s: the
+largest N measured under 2 s (CPU), and (24 GB - what the hub itself uses) / memory per student
+(memory); the smaller of the two. On a machine shared with other work the CPU figure is a floor.
+
+    sudo .venv/bin/python benchmarks/bench_hub.py --sizes 5          # start small
+    sudo .venv/bin/python benchmarks/bench_hub.py --sizes 5,10,20,40 --think 5
+
+Not part of CI. Users are named ``akb-sNN`` and removed at the end, with everything started here.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+
+MACHINE_GB = 24.0
+GOAL_P95_S = 2.0
+
+
+def lesson_cells() -> list[str]:
+    import nbformat
+
+    nb = nbformat.read(ROOT / "course" / "05-erosion.ipynb", as_version=4)
+    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
+
+
+async def run_lesson(hub, name: str, kernel_id: str, cells: list[str], think: float,
+                     rng: random.Random) -> list[float]:
+    """Run ``cells`` one after another on one websocket; return each cell's latency in seconds."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    url = f"ws://127.0.0.1:{hub.port}/user/{name}/api/kernels/{kernel_id}/channels"
+    conn = await websocket_connect(HTTPRequest(
+        url, headers={"Authorization": f"token {hub.token_for(name)}"}))
+    latencies = []
+    session = uuid.uuid4().hex
+    try:
+        await asyncio.sleep(rng.uniform(0, think))  # students do not all start in the same second
+        for code in cells:
+            msg_id = uuid.uuid4().hex
+            began = time.monotonic()
+            conn.write_message(json.dumps({
+                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": name,
+                           "session": session, "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell",
+                "content": {"code": code, "silent": False, "store_history": True,
+                            "user_expressions": {}, "allow_stdin": False}}))
+            replied = idle = False
+            while not (replied and idle):
+                raw = await asyncio.wait_for(conn.read_message(), 300)
+                if raw is None:
+                    raise RuntimeError(f"kernel websocket of {name} closed")
+                msg = json.loads(raw)
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "execute_reply":
+                    replied = True
+                    if msg["content"]["status"] != "ok":
+                        raise RuntimeError(f"{name}: a lesson cell failed: {msg['content']}")
+                elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    idle = True
+            latencies.append(time.monotonic() - began)
+            if think:
+                await asyncio.sleep(rng.expovariate(1 / think))
+    finally:
+        conn.close()
+    return latencies
+
+
+def pss_mb_of_user(name: str) -> float:
+    """Proportional set size of every process of Unix user ``name``, in MB."""
+    import pwd
+
+    uid = pwd.getpwnam(name).pw_uid
+    total_kb = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if entry.stat().st_uid != uid:
+                continue
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except (FileNotFoundError, PermissionError, ProcessLookupError):
+            pass
+    return total_kb / 1024
+
+
+def cpu_seconds_of_user(name: str) -> float:
+    """CPU time (user + system) used so far by every live process of Unix user ``name``, seconds."""
+    import pwd
+
+    uid = pwd.getpwnam(name).pw_uid
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if entry.stat().st_uid != uid:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def pss_mb_of_pids(pids: list[int]) -> float:
+    total_kb = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total_kb / 1024
+
+
+def hub_pids(hub) -> list[int]:
+    """The hub, its proxy and its services (all root processes started by this run)."""
+    pids = [hub.process.pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                if str(hub.prefix) in cmd and entry.stat().st_uid == 0:
+                    pids.append(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+    return sorted(set(pids))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def measure(size: int, think: float, seed: int) -> dict:
+    """One class of ``size`` students on a fresh hub; returns the figures."""
+    from hub_support import Hub
+
+    students = [f"akb-s{i:02d}" for i in range(1, size + 1)]
+    hub = Hub("akb-teach", students, mem_limit="1G", cpu_limit="1.0")
+    cells = lesson_cells()
+    try:
+        hub.install()
+        hub.start()
+        began = time.monotonic()
+        for name in students:
+            hub.api("POST", f"/users/{name}/server")
+        ready = {}
+        while len(ready) < size and time.monotonic() - began < 600:
+            for name in students:
+                if name not in ready:
+                    server = hub.api("GET", f"/users/{name}").json()["servers"].get("")
+                    if server and server.get("ready"):
+                        ready[name] = time.monotonic() - began
+            time.sleep(0.5)
+        if len(ready) < size:
+            return {"size": size, "failed": f"only {len(ready)} of {size} servers started"}
+        kernels = {name: hub.start_kernel(name) for name in students}
+
+        async def everyone():
+            rng = random.Random(seed)
+            seeds = [random.Random(rng.random()) for _ in students]
+            return await asyncio.gather(*(run_lesson(hub, n, kernels[n], cells, think, r)
+                                          for n, r in zip(students, seeds, strict=True)))
+
+        lesson_began = time.monotonic()
+        per_student = asyncio.run(everyone())
+        lesson_wall = time.monotonic() - lesson_began
+        latencies = [x for row in per_student for x in row]
+        memory = [pss_mb_of_user(name) for name in students]
+        cpu = [cpu_seconds_of_user(name) for name in students]
+        hub_mb = pss_mb_of_pids(hub_pids(hub))
+        return {
+            "size": size,
+            "ready_p50_s": statistics.median(ready.values()),
+            "ready_max_s": max(ready.values()),
+            "cell_p50_s": percentile(latencies, 0.5),
+            "cell_p95_s": percentile(latencies, 0.95),
+            "cells": len(latencies),
+            "lesson_wall_s": lesson_wall,
+            "mem_per_student_mb": statistics.mean(memory),
+            "mem_max_student_mb": max(memory),
+            "cpu_per_student_s": statistics.mean(cpu),
+            "hub_mb": hub_mb,
+            "load_avg": os.getloadavg()[0],
+        }
+    finally:
+        hub.stop()
+        hub.remove()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="5,10,20,40", help="class sizes, comma-separated")
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="mean pause between a student's cells, seconds (0: no pause)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    from hub_support import missing_requirements
+
+    reason = missing_requirements()
+    if reason:
+        print(f"bench_hub: cannot run: {reason}")
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"lesson 05: {len(lesson_cells())} code cells; think time {args.think:.1f} s mean; "
+          f"limits 1 GB and 1 core per student; {os.cpu_count()} cores here")
+    print("| students | server ready, median / max | cell p50 | cell p95 | memory per student "
+          "| CPU per student | hub itself | load avg |")
+    print("|---|---|---|---|---|---|---|---|")
+    rows = []
+    for size in sizes:
+        row = measure(size, args.think, args.seed)
+        if "failed" in row:
+            print(f"| {size} | {row['failed']} | | | | | | |")
+            break
+        rows.append(row)
+        print(f"| {size} | {row['ready_p50_s']:.1f} s / {row['ready_max_s']:.1f} s "
+              f"| {row['cell_p50_s']:.2f} s | {row['cell_p95_s']:.2f} s "
+              f"| {row['mem_per_student_mb']:.0f} MB (max {row['mem_max_student_mb']:.0f}) "
+              f"| {row['cpu_per_student_s']:.1f} s | {row['hub_mb']:.0f} MB "
+              f"| {row['load_avg']:.1f} |", flush=True)
+        if row["cell_p95_s"] > 5 * GOAL_P95_S:
+            print(f"saturated at {size} students (p95 {row['cell_p95_s']:.1f} s); stopping")
+            break
+    if not rows:
+        return 1
+    under = [r["size"] for r in rows if r["cell_p95_s"] < GOAL_P95_S]
+    per_student_gb = max(r["mem_per_student_mb"] for r in rows) / 1024
+    hub_gb = max(r["hub_mb"] for r in rows) / 1024
+    by_memory = int((MACHINE_GB - hub_gb - 1.0) / per_student_gb)  # 1 GB for the system
+    cpu_text = (f"{max(under)}" + (" or more" if max(under) == rows[-1]["size"] else "")
+                if under else "fewer than the smallest size tried")
+    print(f"\nlargest class measured with p95 < {GOAL_P95_S:.0f} s here: {cpu_text}")
+    print(f"memory bound on a {MACHINE_GB:.0f} GB machine: {by_memory} students "
+          f"({per_student_gb * 1024:.0f} MB each, hub {hub_gb * 1024:.0f} MB, 1 GB for the system)")
+    if under:
+        holds = min(max(under), by_memory)
+        print(f"a 2-core, 24 GB machine holds about {holds} students"
+              + (" (or more: the CPU bound was not reached)" if max(under) == rows[-1]["size"]
+                 and holds < by_memory else "")
+              + f"; goal >= 30: {'met' if holds >= 30 else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
