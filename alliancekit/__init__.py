@@ -25,6 +25,7 @@ cohesion    the cohesion dynamics (and, for old notebooks, the calculus and scen
 sensitivity where the cohesion model's inputs come from, and how much its answer hangs on each
 outside_options  a member's outside option coded another way, beside the coded one
 strategies  small-state portfolios: hedging, diversification, autonomy
+svgtext     titles and descriptions written into a chart's SVG (for screen readers)
 render      the chart theme, the offline renderer, descriptions and data tables
 model_charts  chart builders for model output (margins, fans, portfolios, sensitivity)
 charts      chart builders for the case data (survival, membership, power, networks); also
@@ -57,7 +58,7 @@ _SUBMODULES = (
     "landscape", "europe", "europe1936", "abrogation", "fulfilment", "calculus", "scenarios",
     "cohesion", "sensitivity", "outside_options", "strategies", "render", "model_charts",
     "replication_charts", "charts", "coursecharts", "explorer", "widgets", "checks", "grading",
-    "itemanalysis", "studentview", "sandbox", "fairplay", "feedback",
+    "itemanalysis", "studentview", "sandbox", "fairplay", "feedback", "svgtext",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

@@ -286,6 +286,16 @@ def _resolve(kwargs: dict) -> dict:
     return {k: (v() if callable(v) and not isinstance(v, type) else v) for k, v in kwargs.items()}
 
 
+_VALID: dict = {}
+
+
+def _valid(f) -> dict:
+    """The valid arguments of ``f``, built once; each call gets fresh copies of the frames."""
+    if f not in _VALID:
+        _VALID[f] = _resolve(CALLS[f])
+    return {k: (v.copy() if isinstance(v, pd.DataFrame) else v) for k, v in _VALID[f].items()}
+
+
 def _cases():
     for f, kwargs in CALLS.items():
         for param in kwargs:
@@ -346,7 +356,7 @@ def _mentions(message: str, param: str, value) -> bool:
 
 @pytest.mark.parametrize("f, param, value", list(_cases()))
 def test_bad_input_gets_a_clear_error(f, param, value):
-    kwargs = _resolve(CALLS[f])
+    kwargs = _valid(f)
     kwargs[param] = value
     try:
         f(**kwargs)
