@@ -276,8 +276,9 @@ def hub(args: list[str]) -> None:
                ALLIANCEKIT_HUB_AUTH="shared-password", ALLIANCEKIT_HUB_PASSWORD=password)
     print(f"Trial hub: http://127.0.0.1:{env.get('ALLIANCEKIT_HUB_PORT', '8000')}  users: "
           f"instructor, student1, student2, student3 (see {roster})  password: {password}")
+    # A trial stops the users' servers with the hub (a class keeps them across restarts).
     run(Path(prefix) / "env" / "bin" / "jupyterhub", "-f", ROOT / "hub" / "jupyterhub_config.py",
-        *args, env=env)
+        "--JupyterHub.cleanup_servers=True", *args, env=env)
 
 
 COMMANDS = {"course": course, "test": test, "exercises": exercises, "data": data, "bench": bench,

@@ -12,6 +12,8 @@ Examples
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -21,7 +23,7 @@ from . import cases
 __all__ = ["side_totals", "short_name", "membership_spans", "member_counts"]
 
 
-def side_totals(cinc: pd.DataFrame, sides) -> pd.DataFrame:
+def side_totals(cinc: pd.DataFrame, sides: Mapping[str, Sequence[int | str]]) -> pd.DataFrame:
     """Sum CINC scores by side and year.
 
     Parameters
@@ -76,7 +78,7 @@ def short_name(name: str) -> str:
     return name
 
 
-def membership_spans(alliance_ids) -> pd.DataFrame:
+def membership_spans(alliance_ids: str | Sequence[str]) -> pd.DataFrame:
     """One span per state and alliance: when each state first joined and finally left.
 
     A new ATOP phase (exit mode ``replaced``) is not an exit, and a member with an ``accession``
@@ -119,7 +121,8 @@ def membership_spans(alliance_ids) -> pd.DataFrame:
     return m
 
 
-def member_counts(spans: pd.DataFrame, start, end=None) -> pd.DataFrame:
+def member_counts(spans: pd.DataFrame, start: str | pd.Timestamp,
+                  end: str | pd.Timestamp | None = None) -> pd.DataFrame:
     """How many states belonged to each alliance over time, from membership spans.
 
     Parameters

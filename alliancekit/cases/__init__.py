@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,11 @@ from ._tables import (  # noqa: F401 (re-exported: the public API of the case da
     table,
     table_names,
 )
+
+#: What the date arguments accept: ISO text ("1914-08-01"), a datetime.date or a Timestamp.
+DateLike = "str | _dt.date | pd.Timestamp"
+#: One state or several: COW codes, abbreviations, names or aliases.
+States = "int | str | Iterable[int | str]"
 
 __all__ = [
     "UnknownNameError", "DataError", "Case", "table", "table_names", "state_code", "state_name",
@@ -131,7 +137,7 @@ def _state_codes(states, argument: str = "states") -> list[int]:
     return [state_code(s) for s in items]
 
 
-def state_code(state) -> int:
+def state_code(state: int | str) -> int:
     """The COW state code of a state given by code, abbreviation, name or common alias.
 
     Parameters
@@ -174,7 +180,7 @@ def state_code(state) -> int:
     return _as_code(state, "state")
 
 
-def state_name(ccode) -> str:
+def state_name(ccode: int) -> str:
     """The COW name of a state code (e.g. ``state_name(300) == 'Austria-Hungary'``).
 
     Parameters
@@ -201,7 +207,7 @@ def state_name(ccode) -> str:
 # --------------------------------------------------------------------------------------------
 # dates, alliances, members
 # --------------------------------------------------------------------------------------------
-def as_date(value, argument: str = "date") -> pd.Timestamp:
+def as_date(value: DateLike, argument: str = "date") -> pd.Timestamp:
     """A day as a pandas Timestamp, checked: TypeError/ValueError naming ``argument``."""
     allowed = (f"a date between {FIRST_DATE.date()} and {LAST_DATE.date()}, as 'YYYY-MM-DD', "
                "datetime.date or pandas.Timestamp")
@@ -226,7 +232,7 @@ def _flag(name: str, value) -> bool:
     return vd.flag(name, value)
 
 
-def known_alliance(alliance_id) -> str:
+def known_alliance(alliance_id: str) -> str:
     """``alliance_id`` if it names an alliance of the data (UnknownNameError otherwise)."""
     vd.text("alliance_id", alliance_id)
     ids = list(_load("alliances")["alliance_id"])
@@ -248,7 +254,8 @@ def _active(m: pd.DataFrame, on: pd.Timestamp, use_accession: bool = False) -> p
     return (start <= on) & (m["left"].isna() | (m["left"] > on))
 
 
-def memberships_on(on, states=None, *, use_accession: bool = False) -> pd.DataFrame:
+def memberships_on(on: DateLike, states: States | None = None, *,
+                   use_accession: bool = False) -> pd.DataFrame:
     """Every membership row in force on a given day, optionally for some states only.
 
     Parameters
@@ -285,7 +292,7 @@ def memberships_on(on, states=None, *, use_accession: bool = False) -> pd.DataFr
     return m.sort_values(["joined", "alliance_id"], kind="stable").reset_index(drop=True)
 
 
-def members(alliance_id: str, on, *, use_accession: bool = False) -> pd.DataFrame:
+def members(alliance_id: str, on: DateLike, *, use_accession: bool = False) -> pd.DataFrame:
     """The members of an alliance on a given day.
 
     Parameters
@@ -329,7 +336,7 @@ def members(alliance_id: str, on, *, use_accession: bool = False) -> pd.DataFram
     return _with_states(m).sort_values("ccode").reset_index(drop=True)
 
 
-def alliances_of(state, on) -> pd.DataFrame:
+def alliances_of(state: int | str, on: DateLike) -> pd.DataFrame:
     """The alliances, ententes and organisations a state belonged to on a given day.
 
     Parameters
@@ -386,7 +393,7 @@ def _as_years(years) -> list[int] | None:
     return [vd.integer("years", y, *CINC_YEARS) for y in items]
 
 
-def cinc(states=None, years=None) -> pd.DataFrame:
+def cinc(states: States | None = None, years: int | Iterable[int] | None = None) -> pd.DataFrame:
     """CINC scores (Composite Index of National Capability) by state and year.
 
     Parameters
@@ -433,7 +440,7 @@ def cinc(states=None, years=None) -> pd.DataFrame:
     return cap[["ccode", "stateabb", "year", "cinc"]].reset_index(drop=True)
 
 
-def capitals(states, on) -> pd.DataFrame:
+def capitals(states: States, on: DateLike) -> pd.DataFrame:
     """Where each state's capital was on a given day (for the course's schematic maps).
 
     Parameters

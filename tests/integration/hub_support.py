@@ -32,6 +32,10 @@ import roster as hub_roster  # noqa: E402
 TEST_PREFIX = Path(os.environ.get("ALLIANCEKIT_HUB_TEST_PREFIX", "/opt/alliancekit-hub-test"))
 
 
+# A file in the home of every user the harness creates, so a later run may remove leftovers.
+MARKER = ".alliancekit-test-user"
+
+
 def missing_requirements() -> str | None:
     """Why a real hub cannot run here, or None when it can."""
     if sys.platform != "linux":
@@ -109,15 +113,20 @@ class Hub:
         self.run_dir.mkdir(mode=0o755, exist_ok=True)
         hub_install.make_exchange(self.exchange)
         os.chmod(self.run_dir, 0o755)
+        import pwd
+
         for name in [self.instructor, *self.students]:
             try:
-                import pwd
-
-                pwd.getpwnam(name)
-                raise RuntimeError(f"user {name} already exists; the test makes its own users")
+                home = Path(pwd.getpwnam(name).pw_dir)
             except KeyError:
                 pass
-            hub_roster.ensure_unix_user(name)
+            else:  # left over by a run that was killed: remove it if this harness made it
+                if not (home / MARKER).exists():
+                    raise RuntimeError(f"user {name} already exists and was not made by these "
+                                       "tests; the tests make (and remove) their own users")
+                hub_roster.remove_unix_user(name)
+            entry = hub_roster.ensure_unix_user(name)
+            (Path(entry.pw_dir) / MARKER).write_text("made by tests/integration/hub_support.py\n")
             self.created_users.append(name)
         hub_roster.setup_instructor(self.instructor, self.prefix)
         hub_roster.save(self.run_dir / "roster.json", {"instructor": self.instructor,
