@@ -191,8 +191,9 @@ def test_exercises_are_exactly_what_nbgrader_generates_from_solutions(capsys):
     assert code == 0, capsys.readouterr().err
 
 
-#: The sets written with lessons 01-07 (issue 12): each has every kind of graded task.
-CORE_SETS = [name for name in SETS if name[2:4] in {"01", "02", "03", "04", "05", "06", "07"}]
+#: The sets of lessons 01-07 and 09 (issue 12): each has every kind of graded task.
+CORE_SETS = [name for name in SETS
+             if name[2:4] in {"01", "02", "03", "04", "05", "06", "07", "09"}]
 
 
 def _question_cells(name: str) -> dict[str, str]:
@@ -390,6 +391,9 @@ CRAFTED = {
                           ("q9-answer", "partners_calm = 4\npartners_correlated = 4", 2)],
     "ex07-managing": [("q7-answer", 'bug_q7 = "b"\nweakest_q7 = "leadership volatility"', 2),
                       ("q8-answer", "doubt_tipping_size = 0.6", 2)],
+    "ex09-evidence": [("q7-answer", 'bug_q7 = "b"\n_d = fulfilment.rows()\nrate_after_1945 = '
+                       'fulfilment.honour_rate(_d[_d["sample"] == 1], "BF")["rate"]', 2),
+                      ("q8-answer", 'poland_q8 = {"d"}\nmisplaced_q8 = {"ROM", "EST"}', 2)],
 }
 
 
