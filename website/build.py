@@ -166,7 +166,26 @@ def stage(destination: Path, root: Path = ROOT) -> dict[str, list[Path]]:
         strip_exercise(notebook)
     for notebook in staged["lessons"] + staged["pages"]:
         point_work_links_at_exercises(notebook)
+        if notebook.suffix == ".md":
+            anchors_as_myst_targets(notebook)
     return staged
+
+
+#: A raw HTML anchor alone on its line, as the glossary writes one above each entry.
+HTML_ANCHOR = re.compile(r'^<a id="([\w-]+)"></a>[ \t]*$', re.M)
+
+
+def anchors_as_myst_targets(path: Path) -> None:
+    """Raw ``<a id="term"></a>`` lines of a Markdown page become MyST targets, ``(term)=``.
+
+    JupyterLab follows ``glossary.md#term`` to the raw anchor, but Sphinx does not see raw HTML,
+    so every such link made a ``myst.xref_missing`` warning; a MyST target above the entry's
+    heading is an anchor Sphinx resolves (the page in ``course/`` keeps its raw anchors).
+    """
+    text = path.read_text(encoding="utf-8")
+    changed = HTML_ANCHOR.sub(r"(\1)=", text)
+    if changed != text:
+        path.write_text(changed, encoding="utf-8")
 
 
 def point_work_links_at_exercises(path: Path) -> None:
