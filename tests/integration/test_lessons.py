@@ -57,7 +57,7 @@ def executed(path: Path) -> nbformat.NotebookNode:
 
 
 # ------------------------------------------------------------------ the course as a whole
-def test_course_has_exactly_the_nine_lessons():
+def test_course_has_exactly_the_listed_lessons():
     assert sorted(p.stem for p in PATHS) == sorted(LESSONS)
 
 
