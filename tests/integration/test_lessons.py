@@ -16,7 +16,7 @@ from nbrun import run_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
-#: The fixed lesson names (TEAM.md) and the graded exercise each one points to.
+#: The lesson names and the graded exercise each one points to.
 LESSONS = {
     "00-welcome": None,
     "01-theory": "ex01-theory",
