@@ -632,7 +632,7 @@ def simulate(scenario: str | Scenario | None = None, *,
 
     References
     ----------
-    Owusu & Bruce-Ghartey (2026); Snyder (1997); MODEL.md section 2.
+    Owusu & Bruce-Ghartey (2026); Snyder (1997); docs/model.md, section 2.
 
     Examples
     --------

@@ -5,7 +5,7 @@ commitment with probability :math:`r_j` in normal times. With probability ``q`` 
 hits every partner at once (a patron's retrenchment, a systemic crisis) and cuts each
 reliability to :math:`r_j (1 - \varphi)`. Given the shock state, partners decide independently.
 
-Probability that at least one partner helps (MODEL.md section 5)::
+Probability that at least one partner helps (docs/model.md, section 5)::
 
     pi = (1 - q) * [1 - prod_j (1 - r_j)]  +  q * [1 - prod_j (1 - r_j (1 - phi))]
 
@@ -40,7 +40,7 @@ help received. Sorting partners by capacity, :math:`h_{(1)} \ge h_{(2)} \ge \dot
     net      = security - cost
 
 with :math:`r' = r` in normal times and :math:`r (1-\varphi)` under the shock. With equal
-capacities ``h`` this is MODEL.md's ``security = pi * h + a``. Entanglement grows with both the
+capacities ``h`` this is docs/model.md's ``security = pi * h + a``. Entanglement grows with both the
 depth and the number of commitments (Snyder 1984 on entrapment).
 
 Defaults are starting points to argue with, not estimates.
@@ -125,7 +125,7 @@ def help_probability(reliability: float | Sequence[float], q: float, phi: float)
 
     References
     ----------
-    MODEL.md section 5; Leeds, Long & Mitchell (2000) for r of about 0.75.
+    docs/model.md, section 5; Leeds, Long & Mitchell (2000) for r of about 0.75.
 
     Examples
     --------
@@ -355,7 +355,7 @@ def portfolio(
 
     References
     ----------
-    MODEL.md section 5; Snyder (1984) on entanglement.
+    docs/model.md, section 5; Snyder (1984) on entanglement.
 
     Examples
     --------
@@ -499,7 +499,7 @@ def compare_strategies(
 
     References
     ----------
-    MODEL.md section 5; Leeds, Long & Mitchell (2000); Kuik (2008) on hedging.
+    docs/model.md, section 5; Leeds, Long & Mitchell (2000); Kuik (2008) on hedging.
 
     Examples
     --------

@@ -1,9 +1,9 @@
 """Time executing the whole course against a baseline that only starts kernels and imports.
 
 Course: every ``course/*.ipynb`` run top to bottom, each in a fresh kernel with its folder as the
-working directory (as ``tests/test_lessons.py`` does). Baseline: the same number of throw-away
-notebooks, each in a fresh kernel, with one cell that imports what the lessons import
-(alliancekit and its modules, which bring numpy, pandas, networkx, altair, vl-convert and
+working directory (as ``tests/integration/test_lessons.py`` does). Baseline: the same number of
+throw-away notebooks, each in a fresh kernel, with one cell that imports what the lessons
+import (alliancekit and its modules, which bring numpy, pandas, networkx, altair, vl-convert and
 ipywidgets). Both run one notebook at a time.
 
 Prints each lesson's time, the two totals and their ratio. Goal (issue 4): course <= 1.5x the

@@ -9,8 +9,8 @@ package itself from the repository it has cloned.
     python scripts/sync_binder.py           rewrite binder/requirements.txt
     python scripts/sync_binder.py --check   exit 1 (and say why) if the file is out of date
 
-tests/test_browser.py runs the check, so a dependency changed in pyproject.toml and not here
-fails CI.
+tests/integration/test_browser.py runs the check, so a dependency changed in pyproject.toml and
+not here fails CI.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ SELF_INSTALL = "-e ."
 
 HEADER = """\
 # Generated from pyproject.toml by scripts/sync_binder.py: do not edit by hand.
-# Regenerate with `python scripts/sync_binder.py`; tests/test_browser.py checks it is current.
+# Regenerate with `python scripts/sync_binder.py`; tests/integration/test_browser.py checks it.
 """
 
 

@@ -13,7 +13,7 @@ def _patch_zmq_get_msg() -> None:
 
     Widget notebooks sometimes stall under nbclient until the whole cell timeout runs out, then
     pass anyway. Waiting in 0.25 s slices up to the same deadline removed the stall here (see
-    PITFALLS.md). The deadline and the Empty error on time-out are unchanged.
+    the nbclient issue above). The deadline and the Empty error on time-out are unchanged.
     """
     from queue import Empty
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 from pathlib import Path
 
+import ex01_class as ex01
 import nbformat
 import pytest
 
@@ -29,50 +29,13 @@ CELL_TIMEOUT = 3  # seconds per cell: small, so the infinite loop costs little
 UNSAFE = bool(sandbox.sandbox_problem()) and not os.environ.get("CI")
 
 
-def _points() -> dict[str, float]:
-    """Points of each autograded test cell of the set, read from its source notebook."""
-    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"])
-            for c in nb.cells if c.cell_type == "code"
-            and c.metadata.get("nbgrader", {}).get("grade")
-            and not c.metadata["nbgrader"].get("solution")}
-
-
-def _wrong_q4() -> str:
-    """An answer to Q4 (one letter of a-d) that is not the worked solution's."""
-    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    source = next(c.source for c in nb.cells
-                  if c.metadata.get("nbgrader", {}).get("grade_id") == "q4-answer")
-    right = re.search(r'answer_q4 = "(\w)"', source).group(1)
-    return f'answer_q4 = "{next(x for x in "abcd" if x != right)}"'
-
-
-POINTS = _points()
+POINTS = ex01.points()
 AUTO_MAX = sum(POINTS.values())  # autograded points of ex01-theory
-
-
-def _gid(cell) -> str | None:
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
-def _solution_answers() -> dict[str, str]:
-    """Answer-cell sources of the worked solution by grade id (what a diligent student types)."""
-    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    answers = {}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and not meta.get("grade"):
-            src = cell.source.replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION\n", "")
-            answers[meta["grade_id"]] = src
-    return answers
 
 
 def _student(answers: dict[str, str], edit=None) -> nbformat.NotebookNode:
     """The released notebook with answer cells filled in, then optionally damaged by ``edit``."""
-    nb = nbformat.read(ROOT / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    for cell in nb.cells:
-        if _gid(cell) in answers:
-            cell.source = answers[_gid(cell)]
+    nb = ex01.student(answers)
     if edit is not None:
         edit(nb)
     return nb
@@ -80,22 +43,22 @@ def _student(answers: dict[str, str], edit=None) -> nbformat.NotebookNode:
 
 def _tamper(nb):
     for cell in nb.cells:
-        if _gid(cell) == "q4-tests":
+        if ex01.gid(cell) == "q4-tests":
             cell.source = "pass  # the student made the test always pass"
 
 
 def _delete_cells(nb):
-    nb.cells = [c for c in nb.cells if _gid(c) not in {"q5-answer", "q1-tests"}]
+    nb.cells = [c for c in nb.cells if ex01.gid(c) not in {"q5-answer", "q1-tests"}]
 
 
 def _class() -> dict[str, nbformat.NotebookNode]:
-    good = _solution_answers()
-    wrong = dict(good, **{"q4-answer": _wrong_q4()})
+    good = ex01.solution_answers()
+    wrong = dict(good, **{"q4-answer": ex01.wrong_q4()})
     syntax = dict(good, **{"q1-answer": "margin_q1 = float(  # unfinished"})
     loop = dict(good, **{"q2-answer": "while True:\n    pass\n" + good["q2-answer"]})
     dead = dict(good, **{"q3-answer": "import os\nos._exit(1)"})
     noisy = dict(good, **{"q1-answer": good["q1-answer"] + "\nprint('spam\\n' * 500_000)\n"})
-    tampered = dict(good, **{"q4-answer": _wrong_q4()})
+    tampered = dict(good, **{"q4-answer": ex01.wrong_q4()})
     return {
         "perfect": _student(good),
         "blank": _student({}),
@@ -134,9 +97,9 @@ def graded(course):
     """Grade the stale student alone first (a perfect score), then sabotage and grade everyone."""
     first = grading.grade_assignment(ASSIGNMENT, course, students=["stale"],
                                      timeout=CELL_TIMEOUT, progress=False, unsafe=UNSAFE)
-    stale_nb = _student(_solution_answers(), None)
+    stale_nb = _student(ex01.solution_answers(), None)
     for cell in stale_nb.cells:
-        if _gid(cell) == "q1-answer":
+        if ex01.gid(cell) == "q1-answer":
             cell.source = "import os\nos._exit(1)"
     nbformat.write(stale_nb, course / "submitted" / "stale" / ASSIGNMENT / NOTEBOOK)
     before = _digest(course / "submitted")

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -35,6 +34,7 @@ import time
 import uuid
 from pathlib import Path
 
+import ex01_class as ex01
 import nbformat
 import pytest
 from nbgrader.preprocessors import LimitOutput
@@ -59,49 +59,8 @@ if sandbox.sandbox_problem() and not os.environ.get("CI"):
 # The class
 # --------------------------------------------------------------------------------------------
 
-def _points() -> dict[str, float]:
-    """Points of each autograded test cell of the set, read from its source notebook."""
-    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"])
-            for c in nb.cells if c.cell_type == "code"
-            and c.metadata.get("nbgrader", {}).get("grade")
-            and not c.metadata["nbgrader"].get("solution")}
-
-
-def _wrong_q4() -> str:
-    """An answer to Q4 (one letter of a-d) that is not the worked solution's."""
-    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    source = next(c.source for c in nb.cells
-                  if c.metadata.get("nbgrader", {}).get("grade_id") == "q4-answer")
-    right = re.search(r'answer_q4 = "(\w)"', source).group(1)
-    return f'answer_q4 = "{next(x for x in "abcd" if x != right)}"'
-
-
-POINTS = _points()
+POINTS = ex01.points()
 AUTO_MAX = sum(POINTS.values())  # autograded points of ex01-theory
-
-
-def _gid(cell) -> str | None:
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
-def _answers() -> dict[str, str]:
-    nb = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    out = {}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and not meta.get("grade"):
-            out[meta["grade_id"]] = (cell.source.replace("### BEGIN SOLUTION\n", "")
-                                     .replace("### END SOLUTION\n", ""))
-    return out
-
-
-def _student(answers: dict[str, str]) -> nbformat.NotebookNode:
-    nb = nbformat.read(ROOT / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    for cell in nb.cells:
-        if _gid(cell) in answers:
-            cell.source = answers[_gid(cell)]
-    return nb
 
 
 def _daemon(code: str) -> str:
@@ -241,33 +200,34 @@ time.sleep(60)  # then linger, harmlessly, to show that it outlived its grading
 
 
 def _class(course: Path, port: int) -> dict[str, nbformat.NotebookNode]:
-    good = _answers()
+    good = ex01.solution_answers()
     blank: dict[str, str] = {}
-    wrong = dict(good, **{"q4-answer": _wrong_q4(),
+    wrong = dict(good, **{"q4-answer": ex01.wrong_q4(),
                           "q5-answer": 'answer_q5 = ["realism"] * 4'})
     db = str(course / "gradebook.db")
     return {
-        "a0_good": _student(good),
-        "b_swallow_ast": _student(dict(blank, **{"q1-answer": SWALLOW_AST})),
-        "b_swallow_input": _student(dict(blank, **{"q1-answer": SWALLOW_INPUT})),
-        "b_write": _student({"q1-answer": WRITE.format(course=str(course))
+        "a0_good": ex01.student(good),
+        "b_swallow_ast": ex01.student(dict(blank, **{"q1-answer": SWALLOW_AST})),
+        "b_swallow_input": ex01.student(dict(blank, **{"q1-answer": SWALLOW_INPUT})),
+        "b_write": ex01.student({"q1-answer": WRITE.format(course=str(course))
                              + _daemon(GRADEBOOK_SQL.format(db=db))}),
-        "b_patch": _student(dict(wrong, **{"q1-answer": good["q1-answer"] + "\n" + PATCH})),
-        "b_read": _student({"q1-answer": READ.format(course=str(course))}),
-        "b_resources": _student(dict(good, **{"q1-answer": good["q1-answer"] + "\n"
+        "b_patch": ex01.student(dict(wrong, **{"q1-answer": good["q1-answer"] + "\n" + PATCH})),
+        "b_read": ex01.student({"q1-answer": READ.format(course=str(course))}),
+        "b_resources": ex01.student(dict(good, **{"q1-answer": good["q1-answer"] + "\n"
                                               + RESOURCES.format(port=port)})),
-        "z_victim": _student(good),
-        "z_wrong": _student(wrong),
+        "z_victim": ex01.student(good),
+        "z_wrong": ex01.student(wrong),
     }
 
 
 def _lock_class(course: Path) -> dict[str, nbformat.NotebookNode]:
-    good = _answers()
+    good = ex01.solution_answers()
     lock = str(course / "gradebook.db.lock")
     return {
-        "a_lock": _student({"q1-answer": good["q1-answer"] + "\n" + _daemon(LOCK.format(lock=lock))
-                            + "import time\ntime.sleep(1)\n"}),
-        "b_one": _student(good), "c_two": _student(good), "d_three": _student(good),
+        "a_lock": ex01.student({"q1-answer": good["q1-answer"] + "\n"
+                                + _daemon(LOCK.format(lock=lock))
+                                + "import time\ntime.sleep(1)\n"}),
+        "b_one": ex01.student(good), "c_two": ex01.student(good), "d_three": ex01.student(good),
     }
 
 
@@ -352,7 +312,7 @@ def _evidence(course: Path, results, daemons: list[int]) -> dict:
         "planted": (course / "solutions" / ASSIGNMENT / "planted.txt").exists(),
         "planted_spread": any(course.glob(f"autograded/*/{ASSIGNMENT}/planted.txt")),
         "victim_blanked": nbformat.read(course / "submitted" / "z_victim" / ASSIGNMENT / NOTEBOOK,
-                                        as_version=4) != _student(_answers()),
+                                        as_version=4) != ex01.student(ex01.solution_answers()),
         "write_manual": _manual_total(course, "b_write"),
         "outputs": {s: _outputs(course, s) for s in by_student},
     }
@@ -550,9 +510,9 @@ def test_nbgraders_line_limit_alone_lets_a_20_mb_line_through():
 
 def test_a_20_mb_line_is_cut_to_the_byte_limit_in_the_graded_notebook_and_feedback(
         tmp_path):
-    good = _answers()
+    good = ex01.solution_answers()
     noisy = dict(good, **{"q1-answer": good["q1-answer"] + "\nprint('x' * 20_000_000, end='')\n"})
-    course = _course(tmp_path, lambda c: {"noisy": _student(noisy)})
+    course = _course(tmp_path, lambda c: {"noisy": ex01.student(noisy)})
     [r] = grading.grade_assignment(ASSIGNMENT, course, timeout=CELL_TIMEOUT, progress=False,
                                    limits=LIMITS)
     assert (r.status, r.auto_score) == ("graded", AUTO_MAX)

@@ -16,7 +16,7 @@ from nbrun import run_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSE = ROOT / "course"
-#: The fixed lesson names (TEAM.md) and the graded exercise each one points to.
+#: The lesson names and the graded exercise each one points to.
 LESSONS = {
     "00-welcome": None,
     "01-theory": "ex01-theory",
@@ -57,7 +57,7 @@ def executed(path: Path) -> nbformat.NotebookNode:
 
 
 # ------------------------------------------------------------------ the course as a whole
-def test_course_has_exactly_the_nine_lessons():
+def test_course_has_exactly_the_listed_lessons():
     assert sorted(p.stem for p in PATHS) == sorted(LESSONS)
 
 

@@ -465,7 +465,7 @@ def _combined(members, years):
 
 @pytest.mark.parametrize("year, ratio", [(1925, 2.6), (1937, 4.4)])
 def test_germany_outweighed_the_little_entente_as_the_syllabus_states(year, ratio):
-    # SYLLABUS (from NMC): Germany about 2.6 times the Entente's combined CINC in 1925, 4.4 in 1937.
+    # From NMC v6.0: Germany about 2.6 times the Entente's combined CINC in 1925, 4.4 in 1937.
     wide = _combined([315, 345, 360, 255], [year])
     entente = wide.loc[year, [315, 345, 360]].sum()
     assert wide.loc[year, 255] / entente == pytest.approx(ratio, abs=0.1)

@@ -1,4 +1,4 @@
-"""Small-state portfolios (MODEL.md section 5): a specification in tests."""
+"""Small-state portfolios (docs/model.md, section 5): a specification in tests."""
 from __future__ import annotations
 
 import math
@@ -92,7 +92,8 @@ def test_calibration_keeps_the_observed_honour_rate_fixed():
 
 def test_correlated_partners_make_diversification_worth_less():
     """At a fixed observed honour rate, a deeper common shock (more correlation) lowers the
-    portfolio's help probability but leaves a single patron's unchanged (MODEL.md section 5)."""
+    portfolio's help probability but leaves a single patron's unchanged (docs/model.md, section
+    5)."""
     sweep = S.correlation_sweep(q=0.25, phis=np.linspace(0, 1, 6))
     div = sweep[sweep["strategy"] == "diversification"].sort_values("correlation")
     one = sweep[sweep["strategy"] == "single patron"].sort_values("correlation")
