@@ -156,8 +156,11 @@ def chromium_ready():
         pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_ready):
+    """Chromium for one test module. Playwright's sync API runs an event loop while it is open,
+    so it is closed at the end of each module: a later module on the same worker (the hub and site
+    tests) starts its own Playwright or asyncio loop."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
