@@ -5,7 +5,8 @@ For each class size N (default 5, 10, 20, 40; stops early when the machine satur
 (``hub/jupyterhub_config.py``, real jupyterhub and configurable-http-proxy on 127.0.0.1, the
 default limits of 1 GB and one core per user) gets N simulated students, real Unix users:
 
-1. all N log in at once (the hub's REST API starts their servers); **time to a ready server**;
+1. all N log in at once (one thread each asks the hub's REST API for its server and polls it
+   every 2 s); **time to a ready server**, per student;
 2. each starts a kernel and runs every code cell of lesson 05 (the erosion explorer: simulations,
    charts, the widget) over the kernel's websocket, pausing ``--think`` seconds on average between
    cells (exponentially distributed, seeded), as a reading student does; **p50/p95 cell latency**
@@ -33,6 +34,7 @@ import statistics
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,53 +95,51 @@ async def run_lesson(hub, name: str, kernel_id: str, cells: list[str], think: fl
     return latencies
 
 
-def pss_mb_of_user(name: str) -> float:
-    """Proportional set size of every process of Unix user ``name``, in MB."""
+def processes_of_user(name: str) -> list[Path]:
+    """The ``/proc/PID`` folders of every live process of Unix user ``name``."""
     import pwd
 
     uid = pwd.getpwnam(name).pw_uid
-    total_kb = 0
+    found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
         try:
-            if entry.stat().st_uid != uid:
-                continue
-            for line in (entry / "smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total_kb += int(line.split()[1])
-        except (FileNotFoundError, PermissionError, ProcessLookupError):
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                found.append(entry)
+        except FileNotFoundError:
             pass
-    return total_kb / 1024
+    return found
+
+
+def pss_mb_of_user(name: str) -> float:
+    """Proportional set size of every process of Unix user ``name``, in MB."""
+    return pss_mb_of_pids([int(entry.name) for entry in processes_of_user(name)])
 
 
 def cpu_seconds_of_user(name: str) -> float:
-    """CPU time (user + system) used so far by every live process of Unix user ``name``, seconds."""
-    import pwd
+    """CPU time (user + system) used so far by every live process of Unix user ``name``, seconds.
 
-    uid = pwd.getpwnam(name).pw_uid
+    Fields 14-17 of ``/proc/PID/stat``: the process's and its waited-for children's user and
+    system time, in clock ticks.
+    """
     ticks = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for entry in processes_of_user(name):
         try:
-            if entry.stat().st_uid != uid:
-                continue
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+            ticks += sum(int(value) for value in fields[11:15])
         except (FileNotFoundError, ProcessLookupError, IndexError):
             pass
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def pss_mb_of_pids(pids: list[int]) -> float:
+    """Proportional set size of the processes ``pids`` (those still alive), in MB."""
     total_kb = 0
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
                     total_kb += int(line.split()[1])
-        except (FileNotFoundError, ProcessLookupError):
+        except (FileNotFoundError, PermissionError, ProcessLookupError):
             pass
     return total_kb / 1024
 
@@ -158,6 +158,17 @@ def hub_pids(hub) -> list[int]:
     return sorted(set(pids))
 
 
+def seconds_to_ready(hub, name: str, began: float, timeout: float = 600) -> float | None:
+    """Ask for ``name``'s server; seconds from ``began`` until the hub calls it ready, or None."""
+    hub.api("POST", f"/users/{name}/server", timeout=timeout)
+    while time.monotonic() - began < timeout:
+        server = hub.api("GET", f"/users/{name}").json()["servers"].get("")
+        if server and server.get("ready"):
+            return time.monotonic() - began
+        time.sleep(2)  # light polling: a real browser waits on one event stream instead
+    return None
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -174,16 +185,11 @@ def measure(size: int, think: float, seed: int) -> dict:
         hub.install()
         hub.start()
         began = time.monotonic()
-        for name in students:
-            hub.api("POST", f"/users/{name}/server")
-        ready = {}
-        while len(ready) < size and time.monotonic() - began < 600:
-            for name in students:
-                if name not in ready:
-                    server = hub.api("GET", f"/users/{name}").json()["servers"].get("")
-                    if server and server.get("ready"):
-                        ready[name] = time.monotonic() - began
-            time.sleep(0.5)
+        # Everyone logs in in the same second: one thread a student, each asking for its server
+        # and then polling until it is ready, so each student's wait is measured on its own.
+        with ThreadPoolExecutor(max_workers=size) as pool:
+            waits = list(pool.map(lambda name: seconds_to_ready(hub, name, began), students))
+        ready = {name: wait for name, wait in zip(students, waits, strict=True) if wait is not None}
         if len(ready) < size:
             return {"size": size, "failed": f"only {len(ready)} of {size} servers started"}
         kernels = {name: hub.start_kernel(name) for name in students}
@@ -195,7 +201,10 @@ def measure(size: int, think: float, seed: int) -> dict:
                                           for n, r in zip(students, seeds, strict=True)))
 
         lesson_began = time.monotonic()
-        per_student = asyncio.run(everyone())
+        try:
+            per_student = asyncio.run(everyone())
+        except Exception as exc:  # report it with the hub's log, then clean up as always
+            return {"size": size, "failed": f"the lesson stopped: {exc!r}\n{hub.log_tail()}"}
         lesson_wall = time.monotonic() - lesson_began
         latencies = [x for row in per_student for x in row]
         memory = [pss_mb_of_user(name) for name in students]

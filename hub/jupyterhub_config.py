@@ -121,12 +121,21 @@ def _patient_wait_up(self, timeout=10, **kwargs):
 
 
 Server.wait_up = _patient_wait_up
+
+# Kernels talk to their server over Unix sockets in the user's own runtime folder, not TCP ports.
+# Over TCP, each server picks ports that are free, releases them and lets the new kernel bind them;
+# when a class starts kernels in the same minute, another process can take a port in between. The
+# kernel then dies, and its restarts reuse the same ports (jupyter_client issue #276). This was
+# seen here with 20 students in benchmarks/bench_hub.py; with Unix sockets there are no ports to
+# share.
+KERNELS_OVER_UNIX_SOCKETS = ["--KernelManager.transport=ipc"]
+
 course_home = Path(pwd.getpwnam(INSTRUCTOR).pw_dir)
 c.JupyterHub.services = [
     {
         "name": COURSE_ID,
         "url": f"http://127.0.0.1:{setting('SERVICE_PORT', '9999')}",
-        "command": [str(ENV / "bin" / "jupyterhub-singleuser")],
+        "command": [str(ENV / "bin" / "jupyterhub-singleuser"), *KERNELS_OVER_UNIX_SOCKETS],
         "user": INSTRUCTOR,
         "cwd": str(course_home / COURSE_ID),
         "environment": {"PATH": PATH, "JUPYTERHUB_DEFAULT_URL": "/lab"},
@@ -142,6 +151,7 @@ c.JupyterHub.services = [
 # ---- Each user's server ------------------------------------------------------------------------
 c.JupyterHub.spawner_class = LimitedLocalProcessSpawner
 c.Spawner.cmd = [str(ENV / "bin" / "jupyterhub-singleuser")]
+c.Spawner.args = KERNELS_OVER_UNIX_SOCKETS
 c.Spawner.environment = {"PATH": PATH}
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"

@@ -53,7 +53,8 @@ EXPECTED_AUTO = {
     "blank": 0.0,
 }
 # Test-only: lets the browser tests read JupyterLab's state (as test_browser.py does).
-EXPOSE = "c.Spawner.args = ['--LabApp.expose_app_in_browser=True']\n"
+# Added to the course configuration's own arguments, never in place of them.
+EXPOSE = "c.Spawner.args = [*c.Spawner.args, '--LabApp.expose_app_in_browser=True']\n"
 
 
 def _write_lab_settings(name: str) -> None:
@@ -331,6 +332,20 @@ def test_every_server_runs_under_its_memory_and_cpu_limits(hub, term):
         limits = json.loads(result["stdout"].strip().splitlines()[-1])
         assert limits["memory"] == 1024**3, (name, limits)
         assert limits["cpu_quota"] == limits["cpu_period"], (name, limits)  # one core
+
+
+TRANSPORT_CODE = """
+import json
+from ipykernel.connect import get_connection_info
+print(json.loads(get_connection_info())["transport"])
+"""
+
+
+def test_kernels_use_unix_sockets_so_classmates_cannot_collide_on_ports(hub, term):
+    for name in [INSTRUCTOR, *STUDENTS]:
+        result = hub.execute(name, term[name], TRANSPORT_CODE)
+        assert result["error"] is None, result
+        assert result["stdout"].strip() == "ipc", (name, result)
 
 
 def test_every_user_has_the_lessons_and_the_library(hub, term):
