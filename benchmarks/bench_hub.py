@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import json
 import os
 import random
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
 MACHINE_GB = 24.0
 GOAL_P95_S = 2.0
+LOCK_FILE = "/run/lock/alliancekit-bench-hub.lock"
 
 
 def lesson_cells() -> list[str]:
@@ -243,6 +245,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench_hub: cannot run: {reason}")
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
+    # Two runs at once would share the akb- users and remove each other's (seen here once).
+    lock = open(LOCK_FILE, "w")  # noqa: SIM115 (held until this process ends)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"bench_hub: another bench_hub.py is running (it holds {LOCK_FILE}); "
+              "wait for it to end, since both would use the same akb- users")
+        return 2
     print(f"lesson 05: {len(lesson_cells())} code cells; think time {args.think:.1f} s mean; "
           f"limits 1 GB and 1 core per student; {os.cpu_count()} cores here")
     print("| students | server ready, median / max | cell p50 | cell p95 | memory per student "
