@@ -67,32 +67,33 @@ def venv_env() -> dict:
     return env
 
 
+def apt_install(packages: list[str], without_apt: str) -> None:
+    """Install Debian ``packages`` with apt-get when we are root; else print ``without_apt``."""
+    can_apt = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
+    if not can_apt:
+        print(without_apt)
+        return
+    apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run("apt-get", "update", "-qq", env=apt_env)
+    run("apt-get", "install", "-y", "-qq", *packages, env=apt_env)
+
+
 def ensure_chromium() -> None:
     """Install Debian's Chromium for the browser tests when we are root on a Debian-like machine."""
     if CHROMIUM.exists():
         return
-    can_apt = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
-    if not can_apt:
-        print("Chromium is not installed and apt-get is unavailable (or not root): "
-              "browser tests will be skipped. Install the 'chromium' package to run them.")
-        return
-    apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    run("apt-get", "update", "-qq", env=apt_env)
-    run("apt-get", "install", "-y", "-qq", "chromium", "chromium-driver", env=apt_env)
+    apt_install(["chromium", "chromium-driver"],
+                "Chromium is not installed and apt-get is unavailable (or not root): "
+                "browser tests will be skipped. Install the 'chromium' package to run them.")
 
 
 def ensure_bubblewrap() -> None:
     """Install Debian's bubblewrap (the grading sandbox of alliancekit-grade) when we are root."""
     if shutil.which("bwrap") or not sys.platform.startswith("linux"):
         return
-    can_apt = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
-    if not can_apt:
-        print("bubblewrap is not installed and apt-get is unavailable (or not root): the "
-              "sandboxed grading tests will be skipped. Install the 'bubblewrap' package.")
-        return
-    apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    run("apt-get", "update", "-qq", env=apt_env)
-    run("apt-get", "install", "-y", "-qq", "bubblewrap", env=apt_env)
+    apt_install(["bubblewrap"],
+                "bubblewrap is not installed and apt-get is unavailable (or not root): the "
+                "sandboxed grading tests will be skipped. Install the 'bubblewrap' package.")
 
 
 NPM_PREFIX = ROOT / "_build" / "npm"
@@ -106,13 +107,9 @@ def ensure_npm() -> None:
     wanted = " ".join(NPM_PACKAGES)
     if stamp.exists() and stamp.read_text() == wanted:
         return
+    if not shutil.which("npm"):
+        apt_install(["npm"], "npm is not installed and apt-get is unavailable (or not root).")
     npm = shutil.which("npm")
-    can_apt = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
-    if not npm and can_apt:
-        apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        run("apt-get", "update", "-qq", env=apt_env)
-        run("apt-get", "install", "-y", "-qq", "npm", env=apt_env)
-        npm = shutil.which("npm")
     if not npm:
         print("npm is not installed: the website cannot bundle MathJax, so `tasks.py site` and "
               "its tests cannot run. Install Node.js (Debian: `apt-get install -y npm`).")
