@@ -59,13 +59,13 @@ c.LimitOutput.max_traceback = 50
 
 # Feedback pages (`nbgrader generate_feedback`): hidden tests' code never reaches a student, even
 # when a hidden test fails (its traceback is cut to the error's type and message), and each cell's
-# output is capped by bytes. See alliancekit/feedback.py.
+# output is capped by bytes. See alliancekit/grading/feedback.py.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "alliancekit.feedback.HideHiddenTests",
+    "alliancekit.grading.feedback.HideHiddenTests",
 ]
 
 # Untrusted submissions: grade them with `alliancekit-grade`, which runs each submission's kernel
-# in a bubblewrap sandbox (alliancekit/sandbox.py). Plain `nbgrader autograde` runs student code
+# in a bubblewrap sandbox (alliancekit/grading/sandbox.py). Plain `nbgrader autograde` runs student code
 # with your own rights.

@@ -34,12 +34,11 @@ coursecharts  chart builders for the course's own pages: the timeline and the sc
 explorer    the Explorer machinery: controls wired to one model call and one chart
 widgets     the explorers used by the lessons
 checks      self-checks for learners without an instructor
-grading     a robust nbgrader autograding command for instructors
-itemanalysis  how each exercise question performed across a class (for instructors)
+grading     the grading wing for instructors: ``alliancekit-grade`` (``grading``), the sandbox
+            each submission's kernel runs in (``grading.sandbox``, ``grading._jail``), the
+            kernel reset (``grading.fairplay``), feedback pages without hidden tests
+            (``grading.feedback``) and item analysis (``grading.itemanalysis``)
 studentview   the Jupyter server extension that serves students their working copy
-sandbox     the bubblewrap sandbox each submission's kernel runs in while it is graded
-fairplay    resets a student's kernel before each graded test cell (runs inside the sandbox)
-feedback    keeps hidden tests out of nbgrader feedback pages
 abrogation  lesson 09: why alliances are abrogated (Leeds & Savun 2007), a Cox model
 fulfilment  lesson 09: honour rates under two codings of the same wars
 replication_charts  lesson 09's chart builders
@@ -59,7 +58,7 @@ _SUBMODULES = (
     "landscape", "europe", "europe1936", "abrogation", "fulfilment", "calculus", "scenarios",
     "cohesion", "sensitivity", "outside_options", "strategies", "render", "model_charts",
     "replication_charts", "charts", "coursecharts", "explorer", "widgets", "checks", "grading",
-    "itemanalysis", "studentview", "sandbox", "fairplay", "feedback", "svgtext", "display",
+    "studentview", "svgtext", "display",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from alliancekit import grading, sandbox
+from alliancekit.grading import sandbox
+from alliancekit import grading
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
 

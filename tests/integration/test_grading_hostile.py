@@ -39,7 +39,8 @@ import nbformat
 import pytest
 from nbgrader.preprocessors import LimitOutput
 
-from alliancekit import grading, sandbox
+from alliancekit.grading import sandbox
+from alliancekit import grading
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
 

@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from alliancekit import grading, itemanalysis
+from alliancekit import grading
+from alliancekit.grading import itemanalysis
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*not in session")  # nbgrader 0.9.6 + SQLAlchemy
 

@@ -34,8 +34,7 @@ LAYERS = {
     "charts": 8,
     "explorer": 9,
     "widgets": 10,
-    "checks": 11, "itemanalysis": 11, "studentview": 11,
-    "_jail": 11, "fairplay": 11, "feedback": 11, "sandbox": 11,
+    "checks": 11, "studentview": 11,
     "grading": 12,
 }
 #: Pure models: arrays and graphs in, results out; they never touch the case data.
@@ -50,8 +49,7 @@ DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer",
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; they read and write
 #: course files (notebooks, gradebooks, reports) by design.
-TOOLS = {"checks", "grading", "itemanalysis", "studentview", "sandbox", "_jail", "fairplay",
-         "feedback"}
+TOOLS = {"checks", "grading", "studentview"}
 MAX_LINES = 800
 FILE_CALLS = {"read_csv", "read_text", "read_bytes", "open", "files", "loadtxt", "genfromtxt"}
 

@@ -1,6 +1,6 @@
 """The last step inside a grading sandbox: drop privileges, set resource limits, start the kernel.
 
-`alliancekit.sandbox` runs this file inside the bubblewrap sandbox, with ``python -I -S`` so that
+`alliancekit.grading.sandbox` runs this file inside the bubblewrap sandbox, with ``python -I -S`` so that
 it needs nothing but the standard library::
 
     python -I -S _jail.py --uid 61234 --nproc 64 --data 2147483648 --fsize 67108864 \\

@@ -17,7 +17,7 @@ Limits, stated plainly: the snapshot lives in the same process as the submission
 *against this module* (rewriting the snapshot, or ipykernel's messaging below the methods restored
 here) can still forge a test outcome inside its own kernel. The grader therefore also fails the
 test when the reset does not answer as expected, keeps every score within the cell's points, and
-flags submissions whose code reaches into the kernel (see ``alliancekit.sandbox``). Threads cannot
+flags submissions whose code reaches into the kernel (see ``alliancekit.grading.sandbox``). Threads cannot
 be stopped from Python; they are reported.
 """
 from __future__ import annotations

@@ -8,11 +8,11 @@ with a per-cell timeout (``Execute.timeout``), truncating long outputs (``LimitO
 the scores (``SaveAutoGrades``). This module adds what nbgrader leaves to the instructor:
 
 - **A sandbox per submission.** nbgrader runs student code with the grader's rights. Here each
-  submission's kernel runs in a bubblewrap sandbox (`alliancekit.sandbox`): it sees a private copy
+  submission's kernel runs in a bubblewrap sandbox (`alliancekit.grading.sandbox`): it sees a private copy
   of its own folder, a read-only library and Python, a private ``/tmp``, no network, no gradebook,
   no ``solutions/`` and no other student; memory, processes, file size and time are limited, and
   nothing it starts outlives its grading. Before each graded test cell the grader undoes what the
-  submission installed in its kernel (`alliancekit.fairplay`). Where no sandbox can be made, the
+  submission installed in its kernel (`alliancekit.grading.fairplay`). Where no sandbox can be made, the
   command refuses unless told ``unsafe=True`` (``--unsafe-trust-submissions``).
 - **Scores from the grading process only, within the points.** nbgrader's ``SaveAutoGrades`` runs
   here, not in the sandbox; afterwards every autograded score is clamped to ``[0, points]``.
@@ -124,7 +124,7 @@ def _load_config(course: Path, settings: _Settings | None = None):
         config.Execute.timeout = int(settings.timeout)
     from nbgrader.converters import Autograde
 
-    from alliancekit import sandbox
+    from alliancekit.grading import sandbox
 
     execute = sandbox.GradingExecute if settings.unsafe else sandbox.SandboxedExecute
     default = Autograde.class_traits()["autograde_preprocessors"].default()
@@ -234,7 +234,7 @@ def _worker_init(settings: _Settings) -> None:
     # nbgrader 0.9.6 triggers harmless SQLAlchemy autoflush warnings while creating submissions.
     warnings.filterwarnings("ignore", message=".*not in session.*")
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
-    from alliancekit import sandbox
+    from alliancekit.grading import sandbox
 
     api = _make_api(Path(settings.course), settings)
     lock = _gradebook_lock(api, settings.gradebook_wait)
@@ -272,7 +272,7 @@ def _busy(text: str) -> bool:
 def _grade_one(assignment: str, student: str) -> dict:
     from filelock import Timeout
 
-    from alliancekit import sandbox
+    from alliancekit.grading import sandbox
 
     api = _WORKER["api"]
     start = time.perf_counter()
@@ -492,7 +492,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     ValueError
         If ``jobs`` is not a positive integer, or ``timeout`` or ``gradebook_wait`` not positive.
     """
-    from alliancekit import sandbox
+    from alliancekit.grading import sandbox
 
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive whole number of processes, got {jobs!r}")
@@ -603,7 +603,7 @@ def _clamp_scores(api, assignment: str, student: str) -> list[str]:
 def _suspicious(course: Path, api, assignment: str, student: str) -> list[str]:
     import nbformat
 
-    from alliancekit import sandbox
+    from alliancekit.grading import sandbox
 
     coursedir = api.coursedir
     folder = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
@@ -714,9 +714,9 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: ``alliancekit-grade ASSIGNMENT [--course DIR] [--jobs N] ...``."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["report"]:  # item analysis: alliancekit-grade report ASSIGNMENT (own module)
-        from alliancekit.itemanalysis import main as report
+        from alliancekit.grading.itemanalysis import main as report
         return report(argv[1:])
-    from alliancekit import sandbox
+    from alliancekit.grading import sandbox
 
     parser = argparse.ArgumentParser(
         prog="alliancekit-grade",

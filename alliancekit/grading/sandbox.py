@@ -16,7 +16,7 @@ runs in a sandbox made with `bubblewrap <https://github.com/containers/bubblewra
   processes) and IPC namespace, and it is killed with everything it started when grading of that
   submission ends (``--unshare-pid``, ``--die-with-parent``);
 - limits on memory (``RLIMIT_DATA``), processes and threads, file size, open files and CPU time are
-  set inside, by ``alliancekit/_jail.py``; the grader adds a wall-clock limit per submission;
+  set inside, by ``alliancekit/grading/_jail.py``; the grader adds a wall-clock limit per submission;
 - as root the kernel runs as a separate unprivileged uid, because root ignores ``RLIMIT_NPROC``;
   as an ordinary user it runs in a user namespace, where the limit counts only its own processes.
 
@@ -28,7 +28,7 @@ live in the sandbox's own in-memory folder and the grader reaches them through
 
 Scores are written by the grading process (nbgrader's ``SaveAutoGrades``), never from inside the
 sandbox. Before each graded test cell the grader undoes what the submission installed in its
-kernel (`alliancekit.fairplay`); a test whose reset does not answer is failed.
+kernel (`alliancekit.grading.fairplay`); a test whose reset does not answer is failed.
 
 Where no sandbox can be made (not Linux, no ``bwrap``, user namespaces disabled),
 ``alliancekit-grade`` refuses to grade unless told ``--unsafe-trust-submissions``.
@@ -257,7 +257,7 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
            "MKL_NUM_THREADS": "1", "NBGRADER_EXECUTION": "autograde",
            "JPY_PARENT_PID": "1"}
     # the kernel imports the very alliancekit the grader runs (its folder is bound read-only)
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     args += ["--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
@@ -520,7 +520,7 @@ class SandboxedExecute(GradingExecute):
 
         Returns the lines after the token, or None when the answer is not the expected one.
         """
-        code = f"__import__('alliancekit.fairplay', fromlist=['_']).{expression}"
+        code = f"__import__('alliancekit.grading.fairplay', fromlist=['_']).{expression}"
         try:
             msg_id = self.kc.execute("", silent=True, store_history=False,
                                      user_expressions={"ak": code})
