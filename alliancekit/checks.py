@@ -200,8 +200,23 @@ def start() -> None:
         shell.set_custom_exc((NotImplementedError,), _not_answered_handler)
 
 
+class SummaryLine(str):
+    """The line `summary` prints, as a string that a notebook does not show a second time.
+
+    `summary` is the last expression of every set's last cell, so Jupyter would display its value
+    (the same sentence again, in quotes) under the line it printed. This string tells IPython's
+    display machinery that it has already been shown; in code it is an ordinary ``str``.
+    """
+
+    def _ipython_display_(self) -> None:
+        """Show nothing: `summary` has printed the line already."""
+
+
 def summary(*questions: str) -> str:
     """Print and return one line saying how many of the set's checks pass.
+
+    In a notebook the line appears once: the returned `SummaryLine` is not displayed again as the
+    cell's value.
 
     Parameters
     ----------
@@ -228,7 +243,7 @@ def summary(*questions: str) -> str:
         named = [q for q in questions if RESULTS.get(q) == state]
         if named:
             parts.append(f"{label}: {', '.join(named)}")
-    line = "; ".join(parts) + "."
+    line = SummaryLine("; ".join(parts) + ".")
     print(line)
     return line
 

@@ -1,0 +1,46 @@
+"""What a student reads under a cell, checked on the executed output rather than on the code.
+
+Each test runs a few cells in a fresh kernel, as a lesson or a set does, and reads the outputs the
+notebook then holds: what JupyterLab shows and what an HTML export keeps.
+"""
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from alliancekit._env import put_on_path
+
+pytestmark = pytest.mark.notebooks
+
+
+def _run(*sources: str) -> list:
+    """Execute ``sources`` as code cells in a fresh kernel; return the executed cells."""
+    put_on_path()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    return nb.cells
+
+
+def _visible_text(cell) -> str:
+    """Everything a cell's outputs put on screen as text (streams and plain-text results)."""
+    parts = []
+    for out in cell.outputs:
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type in ("execute_result", "display_data"):
+            parts.append(out.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+def test_a_sets_summary_line_appears_once_and_unquoted():
+    cells = _run(
+        "from alliancekit.checks import RESULTS, summary\n"
+        "RESULTS.clear(); RESULTS.update({'Q1': 'pass', 'Q2': 'fail'})",
+        'summary("Q1", "Q2", "Q3")',
+    )
+    shown = _visible_text(cells[1])
+    line = "1 of 3 checks pass; not yet: Q2; not run yet: Q3."
+    assert shown.count("checks pass") == 1, shown
+    assert shown.strip() == line
+    assert not any(o.output_type == "execute_result" for o in cells[1].outputs)
