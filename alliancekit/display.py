@@ -7,6 +7,11 @@ takes no keyboard focus, so a keyboard user cannot reach the columns on the righ
 :func:`frame_html` as the HTML display of every ``pandas.DataFrame``: pandas' own table, wrapped
 in a box that scrolls by itself, takes focus with Tab (``tabindex="0"``) and is announced as a
 named region, so the arrow keys scroll it.
+
+pandas also cuts every cell's text at 50 characters (``display.max_colwidth``), which hides the
+end of exactly the columns lessons ask students to read (coding justifications, variable
+definitions). In the HTML table the text wraps inside its column instead, so nothing is cut; the
+option is lifted for that one rendering and left as it was for everything else.
 """
 from __future__ import annotations
 
@@ -76,7 +81,10 @@ def frame_html(frame) -> str | None:
     str or None
         The wrapped markup; None when pandas shows no HTML (then IPython shows plain text).
     """
-    table = frame._repr_html_()
+    import pandas as pd
+
+    with pd.option_context("display.max_colwidth", None):
+        table = frame._repr_html_()
     if table is None:
         return None
     return scroll_region(table, frame_label(frame))

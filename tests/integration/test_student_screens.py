@@ -44,3 +44,15 @@ def test_a_sets_summary_line_appears_once_and_unquoted():
     assert shown.count("checks pass") == 1, shown
     assert shown.strip() == line
     assert not any(o.output_type == "execute_result" for o in cells[1].outputs)
+
+
+def test_a_long_text_column_is_shown_whole_in_the_table():
+    justification = ("coded as in effect because the 1925 treaty's guarantee clause was invoked "
+                     "by both signatories when the crisis came, per the archival record")
+    cells = _run(
+        "import alliancekit, pandas as pd\n"
+        f"pd.DataFrame({{'case': ['A'], 'justification': [{justification!r}]}})",
+    )
+    html = "".join(o.get("data", {}).get("text/html", "") for o in cells[0].outputs)
+    assert justification in html
+    assert "..." not in html and "…" not in html
