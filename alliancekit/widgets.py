@@ -229,6 +229,29 @@ def _obligation_types(column: pd.Series) -> list[str]:
     return sorted(kinds)
 
 
+#: ATOP's five obligations, strongest first (Leeds et al. 2002), as the curves name them.
+_OBLIGATION_CURVES = (("defense", "includes defence"), ("offense", "includes offence"),
+                      ("neutral", "includes neutrality"), ("nonagg", "includes non-aggression"),
+                      ("consul", "includes consultation"))
+
+
+def _by_obligation(durations: pd.DataFrame) -> pd.DataFrame:
+    """One row per alliance and obligation it includes, in a column ``includes`` of words.
+
+    ATOP records 22 combinations of obligations in the window; one curve per combination is
+    unreadable. Five curves, one per obligation ("includes defence", ...), answer lesson 02's
+    question directly. An alliance with two obligations is counted in both curves, so the curves
+    overlap by design, as "includes" says.
+    """
+    codes = durations["obligations"].astype(str).str.split(";")
+    frames = [durations[codes.apply(lambda c, k=code: k in c)].assign(includes=label)
+              for code, label in _OBLIGATION_CURVES]
+    rows = pd.concat([f for f in frames if not f.empty], ignore_index=True)
+    # strongest obligation first, in the curves, the legend and the summary
+    order = [label for _, label in _OBLIGATION_CURVES if (rows["includes"] == label).any()]
+    return rows.assign(includes=pd.Categorical(rows["includes"], categories=order))
+
+
 def survival_explorer(compare: str = "era") -> Explorer:
     """Lesson 02: how long alliances last (ATOP 1815-2003), filterable, with a post-1991 timeline.
 
@@ -266,7 +289,7 @@ def survival_explorer(compare: str = "era") -> Explorer:
                           style=STYLE, layout=WIDE),
         "compare": W.Dropdown(options=[("nothing (one curve)", "nothing"),
                                        ("era the alliance began", "era"),
-                                       ("obligations", "obligations"),
+                                       ("obligation included", "obligations"),
                                        ("number of members", "size")],
                               value=compare, description="Compare by", style=STYLE, layout=WIDE),
     }
@@ -284,7 +307,10 @@ def survival_explorer(compare: str = "era") -> Explorer:
         d = d.assign(size=pd.cut(d["n_members"], [0, 2, 5, 10_000],
                                  labels=["bilateral", "3-5", "6+"]).astype(str))
         group = None if v["compare"] == "nothing" else v["compare"]
-        table = survival.kaplan_meier(d, group)
+        rows = d
+        if group == "obligations":
+            rows, group = _by_obligation(d), "includes"
+        table = survival.kaplan_meier(rows, group)
         chart = charts.survival_curve(
             table, subtitle=f"{len(d)} ATOP alliances, 1815-{censored_at}")
         med = []
