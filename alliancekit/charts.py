@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as vd
-from . import survival
+from . import survival, termination
 from .model_charts import (  # noqa: F401 (re-exported: charts.<name> keeps working)
     dissolution_chart,
     fan_chart,
@@ -509,6 +509,9 @@ def incidence_chart(table: pd.DataFrame, title: str = "How alliances ended",
         From ``alliancekit.survival.cumulative_incidence``: cause, years, incidence, low, high.
     title, subtitle : str
     labels : mapping cause -> display name, optional
+        Names for the panels; default the course's words for ATOP's ways of ending
+        (`alliancekit.termination.WORDS`), so no panel shows a data label such as
+        ``defeated_in_war``. A cause missing from the mapping keeps its own name.
 
     Returns
     -------
@@ -518,6 +521,8 @@ def incidence_chart(table: pd.DataFrame, title: str = "How alliances ended",
     data = _step_grid(table[["cause", "years", "incidence", "low", "high"]], "cause")
     if labels is not None:
         vd.mapping("labels (cause -> display name)", labels, empty=True)
+    else:
+        labels = termination.WORDS
     if labels:
         data["cause"] = data["cause"].map(lambda c: labels.get(c, c))
     final = data.groupby("cause", sort=False).tail(1).sort_values("incidence", ascending=False)

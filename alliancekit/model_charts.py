@@ -332,7 +332,8 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
     table : DataFrame
         From ``alliancekit.sensitivity.one_at_a_time``: parameter, low_value, high_value,
         at_low, at_high (the outcome, a share in [0, 1]), base (the outcome at the defaults),
-        status (measured / coded / assumed).
+        status (measured / coded / assumed), and optionally label (the words the bars are
+        named by; default the parameter's name).
     title, subtitle, outcome : str
         Chart title, subtitle, and the name of the outcome for the axis.
     base : float, optional
@@ -344,6 +345,8 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
     """
     _require(table, ["parameter", "low_value", "high_value", "at_low", "at_high"], "table")
     data = table.copy()
+    if "label" in data:
+        data["parameter"] = data["label"]
     data["swing"] = (data["at_high"] - data["at_low"]).abs()
     data = data.sort_values("swing", ascending=False)
     order = data["parameter"].tolist()

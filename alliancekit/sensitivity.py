@@ -27,7 +27,7 @@ import pandas as pd
 from alliancekit import _validate as vd
 from alliancekit import cohesion
 
-__all__ = ["inputs", "one_at_a_time", "DEFAULT_RANGES", "STATUSES"]
+__all__ = ["inputs", "one_at_a_time", "DEFAULT_RANGES", "LABELS", "STATUSES"]
 
 #: The three kinds of input the course distinguishes.
 STATUSES = ("measured", "coded", "assumed")
@@ -71,6 +71,29 @@ _INPUTS = {
                                "healthy alliance (C* about 0.9)"),
     "betas": ("βT … βX", "assumed", "weights of the drivers; chosen, not fitted"),
 }
+
+#: How a chart names each input a student can vary: the symbol of the lesson's equations and a
+#: few words (axis labels must not show the library's identifiers, such as ``beta0``).
+LABELS = {
+    "alpha": "α, speed toward the target", "gamma": "γ, erosion of cohesion by doubt",
+    "delta": "δ, growth of doubt", "theta": "θ, cohesion below which doubt grows",
+    "eta": "η, doubt added per shock", "rho": "ρ, yearly fading of doubt",
+    "lam": "λ, speed of professed cohesion", "c_min": "C_min, dissolution threshold",
+    "noise": "σ_C, yearly luck", "driver_sd": "coding error of the drivers",
+    "beta0": "β0, intercept of the target", "T": "T, shared threat", "A": "A, interest alignment",
+    "I": "I, institutionalisation", "R": "R, trust and identity",
+    "L": "L, leadership volatility", "H": "H, domestic opposition", "X": "X, outside pressure",
+    "S": "S, power asymmetry", "event_size": "size of every dated event",
+}
+
+
+def _label(name: str) -> str:
+    """The words a chart shows for input ``name`` (see `LABELS`)."""
+    if name in LABELS:
+        return LABELS[name]
+    symbol, _, meaning = _INPUTS[name]
+    return f"{symbol}, {meaning.split(';')[0].split(' (')[0]}"
+
 
 #: parameter -> (low, high): the values `one_at_a_time` tries. Drivers and event sizes are
 #: shifts / scale factors applied to the coded values; the rest are the parameter's own values.
@@ -165,7 +188,8 @@ def one_at_a_time(scenario: str = "little_entente", by_year: int = 1937, runs: i
     Returns
     -------
     pandas.DataFrame
-        parameter, status (measured / coded / assumed), low_value, high_value, at_low, at_high
+        parameter, label (the words a chart shows for it, from `LABELS`), status (measured /
+        coded / assumed), low_value, high_value, at_low, at_high
         (the outcome at each end, in [0, 1]), base (the outcome at the defaults and coded
         values), swing (|at_high - at_low|); sorted by swing, largest first.
 
@@ -196,7 +220,7 @@ def one_at_a_time(scenario: str = "little_entente", by_year: int = 1937, runs: i
     for name, (low, high) in ranges.items():
         at = [_outcome(scenario, by_year, runs, seed, **_setting(scenario, name, v))
               for v in (low, high)]
-        rows.append({"parameter": name, "status": _INPUTS[name][1],
+        rows.append({"parameter": name, "label": _label(name), "status": _INPUTS[name][1],
                      "low_value": float(low), "high_value": float(high), "at_low": at[0],
                      "at_high": at[1], "base": base, "swing": abs(at[1] - at[0])})
     out = pd.DataFrame(rows)

@@ -23,7 +23,7 @@ Journal of Politics 69(4): 1118-1132 (who separate violation or abrogation from 
 """
 from __future__ import annotations
 
-__all__ = ["TERMMODE", "TERMMODE_EVIDENCE", "CAUSES", "label", "describe"]
+__all__ = ["TERMMODE", "TERMMODE_EVIDENCE", "CAUSES", "WORDS", "label", "describe"]
 
 #: ATOP ``termmode`` code -> label used throughout the course (0: still in force, no ending).
 TERMMODE: dict[int, str] = {
@@ -45,6 +45,16 @@ CAUSES: dict[str, str] = {
     "lost_independence": "a member ceased to be an independent state (annexed, occupied, merged)",
     "defeated_in_war": "a member was defeated in war (armistice or surrender) and the pact died "
                        "with that defeat",
+}
+
+#: Each label in a few words, for chart panels and legends a student reads.
+WORDS: dict[str, str] = {
+    "violated_or_abrogated": "violated or abrogated",
+    "expired": "expired",
+    "fulfilled": "fulfilled",
+    "replaced": "replaced by a new agreement",
+    "lost_independence": "a member lost independence",
+    "defeated_in_war": "a member was defeated in war",
 }
 
 #: Checkable cases behind each label: (ATOP id, member(s), ATOP exit date, what happened).

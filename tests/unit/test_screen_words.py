@@ -1,11 +1,12 @@
-"""Explorers speak in words a student reads: no raw data codes, no more curves than a legend holds."""
+"""Charts and explorers speak in words a student reads: no data codes or library identifiers."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from alliancekit import widgets
+from alliancekit import cases, charts, sensitivity, survival, termination, widgets
 
 #: ATOP's obligation codes as they stand in the data; none may reach a student's screen.
 RAW_CODES = re.compile(r"\b(defense|offense|neutral|nonagg|consul)\b")
@@ -38,3 +39,24 @@ def test_the_summary_counts_alliances_not_curves(by_obligation):
 def test_the_compare_menu_offers_words(by_obligation):
     labels = [label for label, _ in by_obligation.controls["compare"].options]
     assert "obligation included" in labels
+
+
+def test_the_ways_of_ending_are_named_in_words():
+    table = survival.cumulative_incidence(cases.durations())
+    spec = json.dumps(charts.incidence_chart(table).to_dict())
+    assert not [code for code in termination.CAUSES if "_" in code and code in spec]
+    assert "a member was defeated in war" in spec
+
+
+@pytest.mark.parametrize("name", sorted(sensitivity.DEFAULT_RANGES))
+def test_every_input_a_tornado_can_show_has_a_label_in_words(name):
+    label = sensitivity.LABELS[name]
+    assert label != name and " " in label
+
+
+def test_the_tornado_names_its_bars_in_words_not_identifiers():
+    ranges = {"beta0": (-1.5, -0.5), "c_min": (0.2, 0.3), "driver_sd": (0.0, 0.1)}
+    table = sensitivity.one_at_a_time("little_entente", by_year=1937, runs=20, ranges=ranges)
+    spec = json.dumps(charts.tornado_chart(table).to_dict(), ensure_ascii=False)
+    assert not [name for name in ranges if f'"{name}"' in spec]
+    assert "β0, intercept of the target" in spec
