@@ -45,7 +45,7 @@ replication_charts  lesson 09's chart builders
 display     pandas tables in a notebook: inside a region a keyboard can scroll
 
 Private helpers: ``_validate`` (argument checks and their errors), ``_bipartition`` (two-bloc
-splits shared by networks and landscape).
+splits shared by networks and landscape), ``_geometry`` (clipping the maps' land outline).
 """
 from __future__ import annotations
 

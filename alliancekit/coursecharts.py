@@ -14,6 +14,8 @@ from __future__ import annotations
 import pandas as pd
 
 from alliancekit import _validate as vd
+from alliancekit import cases
+from alliancekit._geometry import clip_ring, densify_ring
 from alliancekit.render import PALETTE, alt
 
 __all__ = ["course_timeline_chart", "schematic_map"]
@@ -84,10 +86,29 @@ def course_timeline_chart(events: pd.DataFrame, title: str = "The course on one 
     return _titled(chart, title, description, subtitle)
 
 
+def _land(extent: list[list[float]]):
+    """Natural Earth's land inside ``extent`` ([[west, south], [east, north]]), as a pale layer."""
+    box = (extent[0][0], extent[0][1], extent[1][0], extent[1][1])
+    features = []
+    for polygon in cases.land():
+        rings = [clip_ring(ring, box) for ring in polygon]
+        if not rings[0]:
+            continue
+        closed = [[list(p) for p in densify_ring(r)] + [list(r[0])] for r in rings if r]
+        features.append({"type": "Feature", "properties": {},
+                         "geometry": {"type": "Polygon", "coordinates": closed}})
+    return alt.Chart(alt.Data(values=features)).mark_geoshape(
+        fill="#f1efe9", stroke="#c9c4b8", strokeWidth=0.6)
+
+
 def schematic_map(places: pd.DataFrame, ties: pd.DataFrame, title: str,
                   subtitle: str = "Schematic: dots are capitals, lines are alliance ties, "
-                                  "not borders", width: int = 520, height: int = 420):
+                                  "not borders", width: int = 520, height: int = 420,
+                  land: bool = True):
     """A schematic map: capitals as labelled dots, alliance ties as straight lines between them.
+
+    Under them, unless ``land`` is False, a pale outline of land and coast (Natural Earth,
+    `alliancekit.cases.land`): physical geography only, so no border of any period is drawn.
 
     Parameters
     ----------
@@ -100,12 +121,15 @@ def schematic_map(places: pd.DataFrame, ties: pd.DataFrame, title: str,
         The subtitle must say the map is schematic (the default does).
     width, height : int
         Size in pixels.
+    land : bool, default True
+        Draw the land and coastline under the points.
 
     Returns
     -------
     altair.LayerChart
     """
     _need(places, ["state", "capital", "lat", "lng", "group"], "places")
+    land = vd.flag("land", land)
     _need(ties, ["alliance", "kind", "state_a", "state_b", "lat_a", "lng_a", "lat_b", "lng_b"],
           "ties")
     width = vd.integer("width", width, 100, 4000)
@@ -142,7 +166,8 @@ def schematic_map(places: pd.DataFrame, ties: pd.DataFrame, title: str,
         if len(part):
             labels.append(alt.Chart(part).mark_text(fontSize=11, **mark).encode(
                 longitude="lng:Q", latitude="lat:Q", text="state:N"))
-    chart = alt.layer(grid, lines, dots, *labels).project(type="mercator").properties(
+    base = [_land(extent)] if land else []
+    chart = alt.layer(grid, *base, lines, dots, *labels).project(type="mercator").properties(
         width=width, height=height)
     chart = chart.resolve_scale(color="independent", strokeDash="independent")
     by_group = "; ".join(
@@ -156,8 +181,10 @@ def schematic_map(places: pd.DataFrame, ties: pd.DataFrame, title: str,
         tie_words = "; ".join(f"{a}: {pairs}" for a, pairs in per.items())
     else:
         tie_words = "none"
-    description = (f"Schematic map: each state is a dot at its capital, placed by latitude and "
-                   f"longitude, and each alliance in force is drawn as straight lines between its "
-                   f"members' capitals (solid: formal alliance; dashed: informal entente). No "
-                   f"borders are drawn. States by group: {by_group}. Ties: {tie_words}.")
+    description = ("Schematic map: each state is a dot at its capital, placed by latitude and "
+                   "longitude, and each alliance in force is drawn as straight lines between its "
+                   "members' capitals (solid: formal alliance; dashed: informal entente). "
+                   + ("Land and coastlines (Natural Earth) are shaded underneath; no "
+                      if land else "No ")
+                   + f"borders are drawn. States by group: {by_group}. Ties: {tie_words}.")
     return _titled(chart, title, description, subtitle)

@@ -40,6 +40,7 @@ import pandas as pd
 from .. import _validate as vd
 from .._validate import UnknownNameError
 from .._validate import unknown as _unknown
+from ._land import land  # noqa: F401 (re-exported: the public API of the case data)
 from ._tables import (  # noqa: F401 (re-exported: the public API of the case data)
     EXIT_MODES,
     KINDS,
@@ -58,7 +59,8 @@ States = "int | str | Iterable[int | str]"
 
 __all__ = [
     "UnknownNameError", "DataError", "Case", "table", "table_names", "state_code", "state_name",
-    "members", "memberships_on", "alliances_of", "cinc", "capitals", "case", "case_names",
+    "members", "memberships_on", "alliances_of", "cinc", "capitals", "land", "case",
+    "case_names",
     "durations", "cite", "data_versions", "KINDS", "EXIT_MODES", "MECHANISMS", "GREAT_POWERS",
     "LITTLE_ENTENTE", "ATOP_CENSOR_DATE",
 ]

@@ -70,6 +70,7 @@ _SCHEMAS: dict[str, dict[str, str]] = {
                     "nonagg": "optional_int", "consul": "optional_int", "source": "str"},
     "capitals": {"ccode": "int", "name": "str", "capital": "str", "from_date": "date",
                  "to_date": "date", "lat": "float", "lng": "float", "source": "str"},
+    "basemap_land": {"polygon": "int", "ring": "int", "points": "str", "source": "str"},
 }
 #: Columns that may not be empty (beyond the typed ones, which are checked by type).
 _REQUIRED = {
@@ -81,12 +82,14 @@ _REQUIRED = {
     "capabilities": ("source",), "atop_alliances": ("begin", "source"),
     "reliability": ("warname", "source"),
     "capitals": ("capital", "from_date", "to_date", "source"),
+    "basemap_land": ("points", "source"),
 }
 _KEYS = {
     "sources": ("key",), "states": ("ccode",), "alliances": ("alliance_id",),
     "memberships": ("alliance_id", "ccode", "phase"), "events": ("event_id",),
     "capabilities": ("ccode", "year"), "atop_alliances": ("atopid",),
     "capitals": ("ccode", "from_date"),
+    "basemap_land": ("polygon", "ring"),
 }
 
 

@@ -5,6 +5,9 @@ notebook then holds: what JupyterLab shows and what an HTML export keeps.
 """
 from __future__ import annotations
 
+import json
+import re
+
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -56,3 +59,17 @@ def test_a_long_text_column_is_shown_whole_in_the_table():
     html = "".join(o.get("data", {}).get("text/html", "") for o in cells[0].outputs)
     assert justification in html
     assert "..." not in html and "…" not in html
+
+
+@pytest.mark.parametrize("name", ["blocs_1914", "little_entente", "ecowas_sahel"])
+def test_the_drawn_map_shows_land_and_says_where_it_comes_from(name):
+    import vl_convert as vlc
+
+    from alliancekit import coursecharts, maps
+
+    places, ties = maps.map_layers(name)
+    chart = coursecharts.schematic_map(places, ties, maps.map_spec(name).title)
+    svg = vlc.vegalite_to_svg(json.loads(chart.to_json()))
+    assert len(re.findall(r'fill="#f1efe9"', svg)) >= 1
+    assert "Natural Earth" in chart.to_dict()["description"]
+    assert "not borders" in chart.to_dict()["title"]["subtitle"]
