@@ -124,8 +124,8 @@ def classify(text: str, start: int, end: int, spans, maths) -> str:
     lead = text[line_start:start]
     if re.fullmatch(r"\s*(?:\|\s*)?(?:#+\s*)?(?:\*\*)?(?:[\d.]+\s*,?\s*)*", lead) and re.match(r"\.|\)", after):
         return "ordinal"
-    if re.fullmatch(r"\s*\|?\s*", lead) and re.match(r"\s*\|", after):
-        return "ordinal"  # a table's first column holding a lesson number
+    if re.fullmatch(r"\s*\|\s*", lead):
+        return "ordinal"  # a number opening a table row: a lesson or item number
     if re.search(r"\[$", before) and re.match(r"\]", after):
         return "ordinal"  # a cell reference, [12]
     return ""
