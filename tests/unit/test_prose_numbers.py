@@ -153,6 +153,15 @@ def test_a_page_left_pending_is_still_being_registered():
     assert not done, f"remove {done} from [pending] in course/numbers.toml: all registered"
 
 
+def test_every_registry_entry_is_still_used():
+    """An entry whose numeral has left its page is stale: delete it (pending pages excepted)."""
+    used = {(n.page, key) for n in TO_CHECK for key in (n.text, f"{n.text}@{n.cell}")}
+    stale = [f'{page} "{key}"' for page, entries in registry().items()
+             if page not in ("let", "pending") and page not in _pending()
+             for key in entries if key != "*" and (page, key) not in used]
+    assert not stale, "registered numerals no longer in their page:\n" + "\n".join(stale)
+
+
 def test_every_registry_entry_says_what_it_is():
     problems = []
     for page, entries in registry().items():
