@@ -31,7 +31,8 @@ ID_WORDS = (r"(?:[Ll]essons?|[Ss]ections?|§|[Aa]rticles?|Art\.|[Ii]tems?|[Ss]te
 ID_BEFORE = re.compile(ID_WORDS + r"\s*(?:(?:\d+[a-z]?|[IVX]+)\s*(?:,|and|or|to|–|-|&)\s*)*$")
 CITE_BEFORE = re.compile(r"(?:pp?\.|pages?|vol\.|[Vv]ersion|CC BY|doi:\S*|ISBN\S*)\s*[\d–\-, ]*$")
 # a page number after an author-year: "(Walt 1987, 12)", "(Kennan 1984: 12–14)"
-PAGE_AFTER_YEAR = re.compile(r"[A-Z][\w'’.\-]+(?: et al\.)? (?:1\d{3}|20\d{2})[a-z]?[,:] ?(?:pp?\. ?)?"
+PAGE_AFTER_YEAR = re.compile(r"[A-Z][\w'’.\-]+(?: et al\.)? (?:1\d{3}|20\d{2})[a-z]?[,:] ?"
+                             r"(?:pp?\. ?)?"
                              r"(?:\d+[–-])?$")
 REFERENCE_HEADINGS = ("## References", "## Further reading")
 
@@ -122,7 +123,8 @@ def classify(text: str, start: int, end: int, spans, maths) -> str:
         return "ordinal"
     line_start = text.rfind("\n", 0, start) + 1
     lead = text[line_start:start]
-    if re.fullmatch(r"\s*(?:\|\s*)?(?:#+\s*)?(?:\*\*)?(?:[\d.]+\s*,?\s*)*", lead) and re.match(r"\.|\)", after):
+    list_lead = r"\s*(?:\|\s*)?(?:#+\s*)?(?:\*\*)?(?:[\d.]+\s*,?\s*)*"
+    if re.fullmatch(list_lead, lead) and re.match(r"\.|\)", after):
         return "ordinal"
     if re.fullmatch(r"\s*\|\s*", lead):
         return "ordinal"  # a number opening a table row: a lesson or item number

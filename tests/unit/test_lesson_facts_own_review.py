@@ -37,7 +37,8 @@ CORRECTED = {
                          r"Axelrod & Bennett's \(1993\)"),
     "O4_consultation_is_not_an_institution": (
         "01-theory", r"the \*\*consultation\*\* obligation, a promise to consult each other in a "
-                     r"crisis: the shallowest obligation ATOP codes", r"`organ1`.*Leeds et al\. 2002"),
+                     r"crisis: the shallowest obligation ATOP codes",
+        r"`organ1`.*Leeds et al\. 2002"),
     "O4b_reliability_rounded": ("01-theory", r"default 0\.75: the 74\.5 % of promises kept",
                                 r"Leeds, Long & Mitchell 2000"),
     "O5_romania_poland": ("04-little-entente", r"Romania had one: Poland, which by their treaty "

@@ -21,15 +21,19 @@ import inspect
 import json
 import math
 import re
-import tomllib
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import alliancekit as ak
+try:  # Python 3.11+
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    tomllib = pytest.importorskip("tomli")
 from prose_numbers import COURSE, REGISTRY, Numeral, numerals, pages
+
+import alliancekit as ak
 
 LITERAL_KINDS = {"citation", "date", "ordinal"}
 
@@ -88,7 +92,8 @@ def run_cell(page: str, index: int):
     return eval(compile(last, page, "eval"), scope)  # noqa: S307
 
 
-_GLOBALS = {"run_cell": run_cell, "ak": ak, "np": np, "pd": pd, "math": math, "default": default, "solve": solve,
+_GLOBALS = {"run_cell": run_cell, "ak": ak, "np": np, "pd": pd, "math": math, "default": default,
+            "solve": solve,
             "explore": explore}
 _LETS: dict = {}
 
@@ -202,7 +207,8 @@ def _computed():
         for expr in _exprs(entry or {}):
             if (n.page, n.text, expr) not in seen:
                 seen.add((n.page, n.text, expr))
-                out.append(pytest.param(n, expr, entry.get("tol"), id=f"{n.page}:{n.text}@{n.cell}"))
+                out.append(pytest.param(n, expr, entry.get("tol"),
+                                        id=f"{n.page}:{n.text}@{n.cell}"))
     return out
 
 
