@@ -28,12 +28,12 @@ ID_WORDS = (r"(?:[Ll]essons?|[Ss]ections?|§|[Aa]rticles?|Art\.|[Ii]tems?|[Ss]te
             r"[Qq]uestions?|[Tt]asks?|[Ee]xercise sets?|[Ss]ets?|[Cc]ells?|[Rr]ules?|[Pp]oints?|"
             r"[Aa]nswers?|[Hh]ypothes[ie]s|[Pp]rotocol|[Ll]evel|[Rr]ow|[Cc]olumn|[Vv]ol\.|"
             r"[Vv]olume|[Ss]eries|[Cc]riteri(?:on|a)|[Oo]bjectives?|[Dd]ivision)")
-ID_BEFORE = re.compile(ID_WORDS + r"\s*(?:(?:\d+[a-z]?|[IVX]+)\s*(?:,|and|or|to|–|-|&)\s*)*$")
-CITE_BEFORE = re.compile(r"(?:pp?\.|pages?|vol\.|[Vv]ersion|CC BY|doi:\S*|ISBN\S*)\s*[\d–\-, ]*$")
+ID_BEFORE = re.compile(ID_WORDS + r"\s*(?:(?:\d+[a-z]?|[IVX]+)\s*(?:,|and|or|to|–|-|&)\s*)*\Z")
+CITE_BEFORE = re.compile(r"(?:pp?\.|pages?|vol\.|[Vv]ersion|CC BY|doi:\S*|ISBN\S*)\s*[\d–\-, ]*\Z")
 # a page number after an author-year: "(Walt 1987, 12)", "(Kennan 1984: 12–14)"
 PAGE_AFTER_YEAR = re.compile(r"[A-Z][\w'’.\-]+(?: et al\.)? (?:1\d{3}|20\d{2})[a-z]?[,:] ?"
                              r"(?:pp?\. ?)?"
-                             r"(?:\d+[–-])?$")
+                             r"(?:\d+[–-])?\Z")
 REFERENCE_HEADINGS = ("## References", "## Further reading")
 
 
@@ -87,22 +87,22 @@ def classify(text: str, start: int, end: int, spans, maths) -> str:
         return "citation"
     # inside $math$: a constant of the formula (t-1, [0, 1], 1 - x), unless a value is assigned
     if any(a <= start < b for a, b in maths) and "." not in num \
-            and not re.search(r"(?:=|\\approx)\s*[-−]?\s*$", before[-8:]):
+            and not re.search(r"(?:=|\\approx)\s*[-−]?\s*\Z", before[-8:]):
         return "formula"
     # the bounds of a scale: "between 0 and 1", "from -1 to 1", "[0, 1]"
-    if num in ("0", "1") and (re.search(r"(?:between|from|\[)\s*[-−]?$", before)
+    if num in ("0", "1") and (re.search(r"(?:between|from|\[)\s*[-−]?\Z", before)
                               and re.match(r"\s*(?:and|to|,)\s*1\b", after)
-                              or re.search(r"(?:between|from|\[)\s*[-−]?[01]\s*(?:and|to|,)\s*$",
+                              or re.search(r"(?:between|from|\[)\s*[-−]?[01]\s*(?:and|to|,)\s*\Z",
                                            before)):
         return "formula"
     # an enumerator in running text: "(1) They judged ...", "(2)"
-    if re.search(r"\($", before) and re.match(r"\)\s", after) and re.fullmatch(r"1?\d", num):
+    if re.search(r"\(\Z", before) and re.match(r"\)\s", after) and re.fullmatch(r"1?\d", num):
         return "ordinal"
     # a lesson number, always written with two digits and a leading zero: 00-09
     if re.fullmatch(r"0\d", num):
         return "ordinal"
     # glued to a letter (ex09, Q3, v4.01, 1930s, 19th, 3rd, CO2): an identifier or a decade
-    if re.match(r"[A-Za-z]", after) or re.search(r"[A-Za-z_]$", before):
+    if re.match(r"[A-Za-z]", after) or re.search(r"[A-Za-z_]\Z", before):
         if re.fullmatch(r"1\d{3}|20\d{2}", num) and after.startswith("s"):
             return "date"
         return "ordinal"
@@ -111,12 +111,12 @@ def classify(text: str, start: int, end: int, spans, maths) -> str:
     if re.fullmatch(r"1\d{3}|20\d{2}", num):
         return "date"
     # a year written short after a slash or a dash following a year (2009/10, 1918–20)
-    if re.fullmatch(r"\d{2}", num) and re.search(r"(?:1\d|20)\d{2}[/–-]$", before):
+    if re.fullmatch(r"\d{2}", num) and re.search(r"(?:1\d|20)\d{2}[/–-]\Z", before):
         return "date"
     # a day of a month: "8 April", "22 Oct", "April 8", "5–6 July", "22/23 Nov"
     if re.fullmatch(r"\d{1,2}", num) and 1 <= int(num) <= 31:
         if re.match(r"(?:\s*(?:[–/-]|and|to)\s*\d{1,2})*\s+" + MONTHS, after) \
-                or re.search(MONTHS + r"\s+$", before):
+                or re.search(MONTHS + r"\s+\Z", before):
             return "date"
     # an identifier: lesson 05, Article 5, ATOP 3755, items 7 and 8, heading and list numbers
     if ID_BEFORE.search(before):
@@ -128,7 +128,7 @@ def classify(text: str, start: int, end: int, spans, maths) -> str:
         return "ordinal"
     if re.fullmatch(r"\s*\|\s*", lead):
         return "ordinal"  # a number opening a table row: a lesson or item number
-    if re.search(r"\[$", before) and re.match(r"\]", after):
+    if re.search(r"\[\Z", before) and re.match(r"\]", after):
         return "ordinal"  # a cell reference, [12]
     return ""
 
