@@ -47,7 +47,7 @@ CORRECTED = {
                              r"the Dual Monarchy", r"Taylor 1954"),
     "little_entente_end_dates": ("08", r"two of them on 15 March 1939.*the third on 30 August "
                                  r"1940", r"ATOP; lesson 04"),
-    "landscapes_where_taught": ("08", r"Landscape theory.*is taught in lesson 09",
+    "landscapes_where_taught": ("08", r"Landscape theory.*is taught in lesson 10",
                                 r"ak\.landscape"),
     "atop_coverage": ("02", r"Its coverage is defined by that rule", r"Leeds et al\. 2002"),
     "italy_outside_option_before_london": (
