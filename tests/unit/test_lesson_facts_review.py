@@ -50,7 +50,7 @@ CORRECTED = {
                                    r"Gooch & Temperley 1927, 1929"),
     # E2: the article's "formalised" sentence is accurate; the critique now holds
     "article_entente_sentence_fair": ("03", r"Its description of the Triple Entente, by "
-                                      r"contrast, holds up", r"rather than a single treaty"),
+                                      r"contrast, holds up", r"with no one treaty behind it"),
     "unevidenced_overconfidence": ("03", r"\"may have contributed\"",
                                    r"offers no evidence"),
     # review 03 [21]: balance theory flags the coded hedges
