@@ -38,6 +38,9 @@ _INPUTS = {
                            "shares each year (NMC v6.0, Singer, Bremer & Stuckey 1972)"),
     "event_dates": ("t", "measured", "the year of each dated event (events.csv, each row "
                                      "sourced to a diplomatic history)"),
+    "event_selection": ("events", "coded", "which events enter the list at all: chosen by the "
+                                           "coder, who knew the outcome (events.csv); without "
+                                           "the events no run of the Little Entente dissolves"),
     "T": ("T", "coded", "shared threat, per range of years (cohesion_scenarios.csv: value, "
                         "justification and source on every row)"),
     "A": ("A", "coded", "interest alignment (cohesion_scenarios.csv)"),
