@@ -28,13 +28,14 @@ __all__ = ["ERAS", "KINDS", "FIRST_YEAR", "LAST_YEAR", "course_events", "era_of"
 #: The years the course timeline covers (the first case opens in 1872; the last event is 2025).
 FIRST_YEAR, LAST_YEAR = 1872, 2025
 #: The course's periods: (label, first year, last year), in order; the lessons they belong to.
-#: Years are whole calendar years, so 1939 (the war began in September) stays between the wars;
-#: the Cold War is dated from the end of the Second World War (conventionally 1945-47 to 1991;
-#: Gaddis 2005; Westad 2017).
+#: Years are whole calendar years. The Second World War is dated, as usual, from the German attack
+#: on Poland on 1 September 1939, so the whole of 1939 is filed with the war (the Pact of Steel of
+#: May 1939 among them: a year cannot be split); the Cold War is dated from the end of the Second
+#: World War (conventionally 1945-47 to 1991; Gaddis 2005; Westad 2017).
 ERAS = (
     ("Europe's great powers, 1872-1918 (lesson 03)", 1872, 1918),
-    ("Between the wars: the Little and Balkan Ententes, 1919-1939 (lessons 04, 05)", 1919, 1939),
-    ("Second World War, 1940-1945 (lessons 04, 05)", 1940, 1945),
+    ("Between the wars: the Little and Balkan Ententes, 1919-1938 (lessons 04, 05)", 1919, 1938),
+    ("Second World War, 1939-1945 (lessons 04, 05)", 1939, 1945),
     ("Cold War, 1946-1991 (lessons 02, 06)", 1946, 1991),
     ("After the Cold War, 1992-2025 (lessons 02, 05, 06, 07)", 1992, 2025),
 )
@@ -65,9 +66,9 @@ def era_of(year: int) -> str:
     Examples
     --------
     >>> era_of(1933)
-    'Between the wars: the Little and Balkan Ententes, 1919-1939 (lessons 04, 05)'
-    >>> era_of(1940)
-    'Second World War, 1940-1945 (lessons 04, 05)'
+    'Between the wars: the Little and Balkan Ententes, 1919-1938 (lessons 04, 05)'
+    >>> era_of(1939)
+    'Second World War, 1939-1945 (lessons 04, 05)'
     """
     year = vd.integer("year", year)
     for label, first, last in ERAS:
