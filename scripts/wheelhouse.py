@@ -17,7 +17,7 @@ installs) or ``test`` (``course``, ``test`` and ``site`` extras: what ``tasks.py
 Linux only). Each lock is resolved by ``uv pip compile --python-platform P --python-version V``,
 which evaluates environment markers for the *target* (pip evaluates them for the machine it runs
 on, even with ``--platform``), straight from pyproject.toml, so its pins are kept and a new
-dependency needs no edit here. The wheels are then fetched with
+dependency needs no edit here; wheels only where that is possible (see :func:`resolve`). The wheels are then fetched with
 ``pip download --only-binary=:all: --no-deps --platform ... --python-version ...`` per lock.
 The build backend (setuptools, from ``[build-system]``) and pip go into every lock, so the
 editable install of the package itself also works offline.
@@ -410,6 +410,10 @@ def render_index(entries: list[dict], total_bytes: int, files: int) -> str:
             lines.append(f"  - {e['error']}")
         for pin, why in e["missing"].items():
             lines.append(f"  - `{pin}`: {why}")
+    notes = [e for e in entries if e.get("note")]
+    if notes:
+        lines += ["", "## Locks that allow source archives", ""]
+        lines += [f"- {e['lock']}: {e['note']}" for e in notes]
     sdist = [(e["lock"], s) for e in entries for s in e.get("sdist_only", [])]
     lines += ["", "## Packages with no wheel for a platform (source only)", ""]
     lines += [f"- `{s}` in {lock}: PyPI has only a source archive; a lab machine would need "
@@ -454,14 +458,31 @@ def tools() -> tuple[Path, Path]:
     return uv, python
 
 
-def resolve(uv: Path, target: str, python: str, kind: str, output: Path) -> None:
-    """Write the lock for one target with ``uv pip compile`` (raises CalledProcessError)."""
+def resolve(uv: Path, target: str, python: str, kind: str, output: Path) -> str | None:
+    """Write the lock for one target with ``uv pip compile`` (raises CalledProcessError).
+
+    It first asks for wheels only (``--only-binary :all:``), so that uv picks, among the versions
+    pyproject allows, ones with a wheel for this target (argon2-cffi-bindings 26 has none for an
+    Intel Mac; 25.1 has). When no such set exists it resolves again allowing source archives and
+    returns uv's reason, for the index; else None.
+    """
+    try:
+        _compile(uv, target, python, kind, output, ["--only-binary", ":all:"])
+        return None
+    except subprocess.CalledProcessError as wheels_only:
+        _compile(uv, target, python, kind, output, [])
+        return ("no set of wheels only satisfies pyproject here, so this lock allows source "
+                f"archives: {resolver_reason(wheels_only.stderr or '')}")
+
+
+def _compile(uv: Path, target: str, python: str, kind: str, output: Path, extra_args: list[str]
+             ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         extra = Path(tmp) / "build-requirements.in"
         extra.write_text("\n".join(build_requirements()) + "\n", encoding="utf-8")
         cmd = [str(uv), "pip", "compile", "--quiet", str(ROOT / "pyproject.toml"), str(extra),
                "--python-platform", TARGETS[target].uv_platform, "--python-version", python,
-               "--no-header", "--no-annotate", "-o", str(output)]
+               "--no-header", "--no-annotate", "-o", str(output), *extra_args]
         for name in SETS[kind]:
             cmd += ["--extra", name]
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -470,6 +491,16 @@ def resolve(uv: Path, target: str, python: str, kind: str, output: Path) -> None
         if result.returncode != 0:
             raise subprocess.CalledProcessError(result.returncode, cmd, result.stdout,
                                                 result.stderr)
+
+
+def resolver_reason(stderr: str) -> str:
+    """The line of uv's failure a teacher needs: its hint, else its conclusion, else its end."""
+    lines = [line.strip(" ╰─▶|") .strip() for line in stderr.splitlines() if line.strip()]
+    for start in ("hint:", "And because", "Because"):
+        found = [line for line in lines if line.startswith(start)]
+        if found:
+            return found[-1]
+    return " / ".join(lines[-3:]) or "uv gave no reason"
 
 
 def _pip_download(pip_python: Path, pins: list[str], directory: Path, target: str,
@@ -581,10 +612,9 @@ def build(directory: Path, targets: list[str], pythons: list[str], tests: bool =
                 lock = directory / "locks" / lock_name(target, python, kind)
                 print(f"wheelhouse: {lock.name}: resolving", flush=True)
                 try:
-                    resolve(uv, target, python, kind, lock)
+                    note = resolve(uv, target, python, kind, lock)
                 except subprocess.CalledProcessError as exc:
-                    why = (exc.stderr or "").strip().splitlines()[-3:]
-                    error = "could not resolve: " + " / ".join(why)
+                    error = "could not resolve: " + resolver_reason(exc.stderr or "")
                     print(f"wheelhouse: {lock.name}: {error}", file=sys.stderr)
                     old[lock.name] = {"lock": lock.name, "platform": target, "python": python,
                                       "set": kind, "packages": 0, "bytes": 0, "missing": {},
@@ -595,6 +625,7 @@ def build(directory: Path, targets: list[str], pythons: list[str], tests: bool =
                     pins = parse_lock(lock.read_text(encoding="utf-8"))
                     failed, sdist_only = fetch(pip_python, pins, directory, target, python)
                 entry = lock_entry(directory, lock, failed, sdist_only)
+                entry["note"] = note
                 old[lock.name] = entry
                 state = ("complete" if not entry["missing"] else
                          f"{len(entry['missing'])} missing")
@@ -605,7 +636,8 @@ def build(directory: Path, targets: list[str], pythons: list[str], tests: bool =
         lock = directory / "locks" / name
         entry = old[name]
         if lock.exists() and not entry.get("error"):
-            entry = lock_entry(directory, lock, entry.get("missing"), entry.get("sdist_only"))
+            entry = dict(lock_entry(directory, lock, entry.get("missing"),
+                                    entry.get("sdist_only")), note=entry.get("note"))
         entries.append(entry)
     index = write_index(directory, entries)
     print(f"wheelhouse: {index}", flush=True)

@@ -325,3 +325,20 @@ def test_the_stick_lists_the_platforms_its_wheelhouse_serves(tmp_path):
                                           "macos-arm64-py3.11-course.txt": "",
                                           "linux-x86_64-py3.11-test.txt": ""}, [])
     assert usb.coverage(folder) == {"macos-arm64": ["3.11", "3.13"]}
+
+
+def test_an_unresolvable_lock_is_explained_by_the_resolvers_hint():
+    stderr = ("  × No solution found when resolving dependencies:\n"
+              "  ╰─▶ Because nbgrader==0.9.6 needs Python>=3.11 and you require nbgrader==0.9.6,\n"
+              "      we can conclude that your requirements are unsatisfiable.\n\n"
+              "      hint: The `--python-version` value (>=3.10) includes Python versions that "
+              "are not supported by your dependencies (e.g., nbgrader==0.9.6 only supports "
+              ">=3.11).\n")
+    assert wh.resolver_reason(stderr).startswith("hint: The `--python-version` value")
+    assert wh.resolver_reason("") == "uv gave no reason"
+
+
+def test_the_index_names_a_lock_that_had_to_allow_source_archives():
+    text = wh.render_index([_entry(note="no set of wheels only satisfies pyproject here")], 1, 1)
+    assert "## Locks that allow source archives" in text
+    assert "windows-x86_64-py3.12-course.txt: no set of wheels only" in text
