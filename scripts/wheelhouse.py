@@ -17,10 +17,10 @@ installs) or ``test`` (``course``, ``test`` and ``site`` extras: what ``tasks.py
 Linux only). Each lock is resolved by ``uv pip compile --python-platform P --python-version V``,
 which evaluates environment markers for the *target* (pip evaluates them for the machine it runs
 on, even with ``--platform``), straight from pyproject.toml, so its pins are kept and a new
-dependency needs no edit here; wheels only where that is possible (see :func:`resolve`). The wheels are then fetched with
-``pip download --only-binary=:all: --no-deps --platform ... --python-version ...`` per lock.
-The build backend (setuptools, from ``[build-system]``) and pip go into every lock, so the
-editable install of the package itself also works offline.
+dependency needs no edit here; wheels only where that is possible (see :func:`resolve`). The
+wheels are then fetched per lock with ``pip download --only-binary=:all: --no-deps --platform
+... --python-version ...``. The build backend (setuptools, from ``[build-system]``) and pip go
+into every lock, so the editable install of the package itself also works offline.
 """
 from __future__ import annotations
 
@@ -557,6 +557,19 @@ def fetch(pip_python: Path, pins: dict[str, str], directory: Path, target: str, 
     return failed, sdist_only
 
 
+def unused_wheels(directory: Path) -> list[str]:
+    """Wheels in ``directory`` that no lock in ``directory/locks`` uses (left by older locks)."""
+    used: set[str] = set()
+    wheels = wheels_in(directory)
+    for lock in (directory / "locks").glob("*.txt"):
+        parsed = parse_lock_name(lock.name)
+        if parsed:
+            for name, version in parse_lock(lock.read_text(encoding="utf-8")).items():
+                used.update(w for w in wheels if parse_wheel_name(w)[:2] == (name, version)
+                            and wheel_fits(w, parsed[0], parsed[1]))
+    return [w for w in wheels if w not in used]
+
+
 def write_index(directory: Path, entries: list[dict]) -> Path:
     wheels = list(directory.glob("*.whl"))
     total = sum(p.stat().st_size for p in wheels)
@@ -639,6 +652,13 @@ def build(directory: Path, targets: list[str], pythons: list[str], tests: bool =
             entry = dict(lock_entry(directory, lock, entry.get("missing"),
                                     entry.get("sdist_only")), note=entry.get("note"))
         entries.append(entry)
+    if download:
+        stale = unused_wheels(directory)
+        for wheel in stale:
+            (directory / wheel).unlink()
+        if stale:
+            print(f"wheelhouse: removed {len(stale)} wheel(s) that no lock uses any more",
+                  flush=True)
     index = write_index(directory, entries)
     print(f"wheelhouse: {index}", flush=True)
     return entries

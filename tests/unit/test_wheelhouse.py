@@ -342,3 +342,10 @@ def test_the_index_names_a_lock_that_had_to_allow_source_archives():
     text = wh.render_index([_entry(note="no set of wheels only satisfies pyproject here")], 1, 1)
     assert "## Locks that allow source archives" in text
     assert "windows-x86_64-py3.12-course.txt: no set of wheels only" in text
+
+
+def test_wheels_that_no_lock_uses_are_found_for_removal(tmp_path):
+    old = "numpy-2.4.5-cp311-cp311-manylinux_2_28_x86_64.whl"
+    folder = _wheelhouse(tmp_path / "w", {"linux-x86_64-py3.11-course.txt": LOCK},
+                         COMPLETE + [old])
+    assert wh.unused_wheels(folder) == [old]
