@@ -44,6 +44,7 @@ UV_REQUIREMENT = "uv==0.13.9"
 #: (requires-python), but the course extra does not: nbgrader 0.9.6 requires Python >= 3.11, so no
 #: 3.10 lock resolves (``--python 3.10`` says so in INDEX.md).
 PYTHONS = ("3.11", "3.12", "3.13", "3.14")
+OLDEST_PYTHON = (3, 11)
 #: Which pyproject extras each set installs (the runtime dependencies always come along).
 SETS = {"course": ("course",), "test": ("course", "test", "site")}
 #: The sets built for a platform: the test extras are for Linux only (CI and developers).
@@ -314,6 +315,11 @@ def check(directory: Path | str, kind: str = "course", target: str | None = None
     if kind == "test" and target not in TEST_PLATFORMS:
         raise WheelhouseError(f"the test extras are served from a wheelhouse on "
                               f"{', '.join(TEST_PLATFORMS)} only, not on {target}.")
+    if tuple(int(x) for x in python.split(".")) < OLDEST_PYTHON:
+        raise WheelhouseError(
+            f"the course needs Python {'.'.join(map(str, OLDEST_PYTHON))} or later (nbgrader "
+            f"0.9.6 requires it), and this is Python {python}: install a newer Python first "
+            f"(START-HERE.md says where) and run tasks.py with it.")
     fetch = fetch_command(directory, target, python)
     if not directory.is_dir():
         raise WheelhouseError(

@@ -349,3 +349,10 @@ def test_wheels_that_no_lock_uses_are_found_for_removal(tmp_path):
     folder = _wheelhouse(tmp_path / "w", {"linux-x86_64-py3.11-course.txt": LOCK},
                          COMPLETE + [old])
     assert wh.unused_wheels(folder) == [old]
+
+
+def test_a_python_too_old_for_the_course_is_told_so_rather_than_sent_to_fetch(tmp_path):
+    folder = _wheelhouse(tmp_path / "w", {"linux-x86_64-py3.11-course.txt": LOCK}, COMPLETE)
+    with pytest.raises(wh.WheelhouseError, match="needs Python 3.11 or later") as error:
+        wh.check(folder, "course", "linux-x86_64", "3.10")
+    assert "tasks.py wheelhouse" not in str(error.value)
