@@ -83,8 +83,12 @@ def ensure_venv(extras: str, wheelhouse: Path | None = None) -> None:
 
     With ``wheelhouse``, install from that folder alone (pip --no-index): no network step at all.
     """
+    stamp = VENV / f".installed-{extras.replace(',', '-')}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if PYTHON.exists() and stamp.exists() and stamp.read_text() == digest:
+        return
     lock = None
-    if wheelhouse is not None:
+    if wheelhouse is not None:  # check it before anything is made or installed
         wh = wheelhouse_module()
         try:
             lock = wh.check(wheelhouse, "course" if extras == "course" else "test")
@@ -94,10 +98,6 @@ def ensure_venv(extras: str, wheelhouse: Path | None = None) -> None:
         venv.create(VENV, with_pip=True)
         if lock is None:
             run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    stamp = VENV / f".installed-{extras.replace(',', '-')}"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
-        return
     if lock is not None:
         run(*wheelhouse_module().install_command(PYTHON, wheelhouse, lock, extras))
     else:
