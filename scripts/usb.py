@@ -62,13 +62,15 @@ def copy_repository(dest: Path, root: Path = ROOT) -> str:
         if git("status", "--porcelain", "--untracked-files=no").strip():
             print("usb: note: uncommitted changes are not copied (the stick holds commit "
                   f"{commit[:12]})", flush=True)
-        origin = f"git commit {commit}"
+        origin = f"git commit {commit[:12]}"
     else:
         shutil.copytree(root, dest, ignore=shutil.ignore_patterns(*NOT_COPIED),
                         dirs_exist_ok=True)
         origin = f"a copy of {root} (no git history there)"
+    full = f"git commit {commit}" if origin.startswith("git commit") else origin
     (dest / "COPIED-FROM.txt").write_text(
-        f"This copy of the alliancekit course was made from {origin}.\n", encoding="utf-8")
+        f"This copy of the alliancekit course was made from {full}, without its git history.\n",
+        encoding="utf-8")
     return origin
 
 
