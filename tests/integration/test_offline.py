@@ -198,8 +198,8 @@ def test_every_platform_lock_resolves_with_the_pinned_course(other_locks):
 
 
 def test_the_windows_lock_holds_the_windows_only_packages(other_locks):
-    # pywinpty: the terminal of jupyter_server on Windows. pywin32 is no longer one: jupyter_core
-    # dropped it (5.8), and nothing else in the course needs it.
+    # pywinpty: the terminal of jupyter_server on Windows. pywin32 is not among them: the
+    # jupyter_core the locks hold (5.9.1) no longer requires it, and nothing else here does.
     assert "pywinpty" in other_locks["windows-x86_64"]
     assert "colorama" in other_locks["windows-x86_64"]
     assert "pywinpty" not in other_locks["linux-x86_64"]
