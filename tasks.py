@@ -11,6 +11,13 @@
     python3 tasks.py bench       run the benchmarks and print their figures
     python3 tasks.py site        build the course as an offline static website in _build/site/
     python3 tasks.py hub         (root) a trial JupyterHub class on http://127.0.0.1:8000
+    python3 tasks.py wheelhouse [DIR]  fetch every wheel the course needs, for Linux, Windows and
+                                 macOS, into DIR (default _build/wheelhouse/), for a lab offline
+    python3 tasks.py usb DIR     the repository, the wheelhouse and the website in one folder
+                                 for a USB stick, with START-HERE.md
+
+``course --wheelhouse DIR`` and ``test --wheelhouse DIR`` install from a wheelhouse alone, with
+no network (README, "Teaching without internet").
 
 Arguments after ``test`` go to pytest, e.g. ``python3 tasks.py test tests/unit`` for the fast unit
 tests alone, or ``-k cases``; tests run on one worker per core unless you pass ``-n`` yourself
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -45,17 +53,56 @@ def run(*cmd: str | Path, env: dict | None = None) -> None:
         sys.exit(code)
 
 
-def ensure_venv(extras: str) -> None:
-    """Create .venv and install the package with ``extras``, unless pyproject.toml is unchanged."""
-    if not PYTHON.exists():
-        venv.create(VENV, with_pip=True)
-        run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+def wheelhouse_module():
+    """scripts/wheelhouse.py (standard library only), loaded before any venv exists."""
+    spec = importlib.util.spec_from_file_location("wheelhouse", ROOT / "scripts" / "wheelhouse.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("wheelhouse", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def take_wheelhouse(args: list[str]) -> tuple[Path | None, list[str]]:
+    """Split ``--wheelhouse DIR`` (or ``=DIR``) off the arguments meant for JupyterLab or pytest."""
+    rest, found = [], None
+    items = iter(args)
+    for arg in items:
+        if arg == "--wheelhouse":
+            found = next(items, None)
+            if found is None:
+                sys.exit("tasks.py: --wheelhouse needs a folder, e.g. --wheelhouse wheelhouse")
+        elif arg.startswith("--wheelhouse="):
+            found = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    return (Path(found).resolve() if found else None), rest
+
+
+def ensure_venv(extras: str, wheelhouse: Path | None = None) -> None:
+    """Create .venv and install the package with ``extras``, unless pyproject.toml is unchanged.
+
+    With ``wheelhouse``, install from that folder alone (pip --no-index): no network step at all.
+    """
     stamp = VENV / f".installed-{extras.replace(',', '-')}"
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest:
+    if PYTHON.exists() and stamp.exists() and stamp.read_text() == digest:
         return
-    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e",
-        f".[{extras}]")
+    lock = None
+    if wheelhouse is not None:  # check it before anything is made or installed
+        wh = wheelhouse_module()
+        try:
+            lock = wh.check(wheelhouse, "course" if extras == "course" else "test")
+        except wh.WheelhouseError as problem:
+            sys.exit(f"tasks.py: {problem}")
+    if not PYTHON.exists():
+        venv.create(VENV, with_pip=True)
+        if lock is None:
+            run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    if lock is not None:
+        run(*wheelhouse_module().install_command(PYTHON, wheelhouse, lock, extras))
+    else:
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e",
+            f".[{extras}]")
     stamp.write_text(digest)
 
 
@@ -194,7 +241,8 @@ def my_work(args: list[str]) -> None:
 
 
 def course(args: list[str]) -> None:
-    ensure_venv("course")
+    wheelhouse, args = take_wheelhouse(args)
+    ensure_venv("course", wheelhouse)
     my_work([])
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     # Serve the repository (lessons, my-work/, exercises/) but not solutions/; open the welcome
@@ -216,17 +264,22 @@ def solutions(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
-    ensure_venv("course,test,site")
-    ensure_chromium()
-    ensure_bubblewrap()
-    ensure_npm()
+    wheelhouse, args = take_wheelhouse(args)
+    ensure_venv("course,test,site", wheelhouse)
+    env = venv_env()
+    if wheelhouse is None:
+        ensure_chromium()
+        ensure_bubblewrap()
+        ensure_npm()
+    else:  # apt and npm need the network: tests needing them skip (tests/conftest.py says why)
+        env["ALLIANCEKIT_OFFLINE"] = "1"
 
 
     # One worker per core; a test file stays on one worker, so each file's shared fixtures
     # (a JupyterLab server, an nbgrader course, an executed lesson) are built once.
     chose = any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in args)
     parallel = [] if chose else ["-n", "auto", "--dist", "loadfile"]
-    run(PYTHON, "-m", "pytest", *parallel, *args, env=venv_env())
+    run(PYTHON, "-m", "pytest", *parallel, *args, env=env)
 
 
 def exercises(args: list[str]) -> None:
@@ -278,8 +331,22 @@ def hub(args: list[str]) -> None:
         "--JupyterHub.cleanup_servers=True", *args, env=env)
 
 
+def wheelhouse(args: list[str]) -> None:
+    """Build a wheelhouse (scripts/wheelhouse.py; needs the network to PyPI)."""
+    sys.exit(wheelhouse_module().main(args))
+
+
+def usb(args: list[str]) -> None:
+    """Lay out a USB stick for a lab with no internet (scripts/usb.py)."""
+    spec = importlib.util.spec_from_file_location("usb", ROOT / "scripts" / "usb.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.exit(module.main(args))
+
+
 COMMANDS = {"course": course, "test": test, "exercises": exercises, "data": data, "bench": bench,
-            "hub": hub, "solutions": solutions, "my-work": my_work, "site": site}
+            "hub": hub, "solutions": solutions, "my-work": my_work, "site": site,
+            "wheelhouse": wheelhouse, "usb": usb}
 
 
 def main(argv: list[str]) -> None:

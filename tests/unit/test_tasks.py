@@ -17,7 +17,8 @@ def tasks(monkeypatch):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     calls = []
-    monkeypatch.setattr(module, "ensure_venv", lambda extras: calls.append(("venv", extras)))
+    monkeypatch.setattr(module, "ensure_venv",
+                        lambda extras, wheelhouse=None: calls.append(("venv", extras)))
     monkeypatch.setattr(module, "ensure_chromium", lambda: calls.append(("chromium",)))
     monkeypatch.setattr(module, "run", lambda *cmd, env=None: calls.append(tuple(map(str, cmd))))
     module.real_fill_working_copy = module.fill_working_copy
