@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""One entry point for the course's chores, with nothing but Python 3.10+ and git needed.
+"""One entry point for the course's chores, with nothing but Python 3.11+ and git needed.
 
     python3 tasks.py course      set up .venv and open the course in JupyterLab (your answers go
                                  in my-work/, which no chore ever overwrites)

@@ -90,7 +90,7 @@ def start_here(origin: str, served: dict[str, list[str]], size_mb: float) -> str
     covered = "\n".join(f"  - {key}: Python {', '.join(v)}" for key, v in served.items())
     versions = sorted({v for vs in served.values() for v in vs},
                       key=lambda x: tuple(map(int, x.split("."))))
-    span = f"{versions[0]} to {versions[-1]}" if versions else "3.10 or newer"
+    span = f"{versions[0]} to {versions[-1]}" if versions else "3.11 or newer"
     return f"""# alliancekit with no internet: start here
 
 This folder is the alliancekit course ({origin}), its website, and a wheelhouse: every Python

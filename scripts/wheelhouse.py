@@ -40,9 +40,8 @@ DEFAULT_DIR = ROOT / "_build" / "wheelhouse"
 TOOLS = ROOT / "_build" / "tools" / "wheelhouse"
 #: The resolver. Pinned, so two teachers building a wheelhouse get the same locks.
 UV_REQUIREMENT = "uv==0.13.9"
-#: The Python versions a wheelhouse covers by default. The package itself allows 3.10
-#: (requires-python), but the course extra does not: nbgrader 0.9.6 requires Python >= 3.11, so no
-#: 3.10 lock resolves (``--python 3.10`` says so in INDEX.md).
+#: The Python versions a wheelhouse covers by default: the package requires 3.11 or later
+#: (requires-python), because nbgrader 0.9.6 does.
 PYTHONS = ("3.11", "3.12", "3.13", "3.14")
 OLDEST_PYTHON = (3, 11)
 #: Which pyproject extras each set installs (the runtime dependencies always come along).
