@@ -12,7 +12,11 @@ becomes HTML:
   lines could quote hidden code;
 - every cell's outputs are capped by bytes (``max_bytes``), whatever produced the notebook.
 
-The autograded notebook on disk, which only instructors see, is left as it is.
+:class:`StudentView`, listed after it, keeps only what the student may see: a test cell's outputs
+are rebuilt from its verdict (:func:`verdict_outputs`), never the text the submission printed
+while it ran, and the student's other code cells keep no outputs. Markup that could run script is
+removed by ``alliancekit.grading.sanitise.SanitiseNotebook``, listed last. The autograded notebook
+on disk, which only instructors see, keeps its outputs (sanitised by ``alliancekit-grade``).
 """
 from __future__ import annotations
 
