@@ -43,7 +43,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
 __all__ = ["clean_html", "clean_svg", "clean_markdown", "safe_url", "sanitise_notebook",
-           "sanitise_file", "sanitise_autograded", "SanitiseNotebook"]
+           "sanitise_file", "sanitise_autograded", "safe_student_id", "SanitiseNotebook"]
 
 #: MIME types an output may keep (each is sanitised or checked); every other one is dropped.
 KEPT_MIME = ("text/plain", "text/html", "text/markdown", "image/svg+xml", "image/png",
@@ -511,10 +511,39 @@ def sanitise_autograded(coursedir, assignment: str, student: str) -> list[str]:
         except Exception as exc:  # never leave a copy that was not made safe
             path.unlink()
             notes.append(f"{path.name}: could not be sanitised ({type(exc).__name__}), removed")
-    if not notes:
-        return []
-    shown = "; ".join(notes[:4]) + ("; ..." if len(notes) > 4 else "")
-    return [f"markup that could run script was removed from the autograded copy ({shown})"]
+    found = []
+    if notes:
+        shown = "; ".join(notes[:4]) + ("; ..." if len(notes) > 4 else "")
+        found.append(f"markup that could run script was removed from the autograded copy ({shown})")
+    if not safe_student_id(student):
+        found.append(f"the student id {student!r} holds characters that Formgrader's pages write "
+                     "unescaped into their HTML and script: rename the student's folders (letters, "
+                     "digits and . _ - @ + only) before opening Formgrader")
+    return found
+
+
+def safe_student_id(student: str) -> bool:
+    """Whether nbgrader's own pages can show this student id safely.
+
+    Formgrader writes the id unescaped into its HTML and into a JavaScript string, so it must hold
+    only letters, digits and ``. _ - @ +``.
+
+    Parameters
+    ----------
+    student : str
+        The student id (the folder name under ``submitted/``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> safe_student_id("smithjane"), safe_student_id('x";alert(1)//')
+    (True, False)
+    """
+    return (isinstance(student, str) and 0 < len(student) <= 100
+            and all(ch.isascii() and (ch.isalnum() or ch in "._-@+") for ch in student))
 
 
 class SanitiseNotebook(Preprocessor):

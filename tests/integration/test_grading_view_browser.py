@@ -262,6 +262,40 @@ def test_formgrader_submission_view_runs_no_script(browser, lab, course, listene
         context.close()
 
 
+def test_formgrader_sanitises_even_a_copy_nobody_sanitised(browser, lab, course, listener):
+    """The second wall: the exporter preprocessor of nbgrader_config.py (plain autograde)."""
+    from nbformat.v4 import new_output
+    from nbgrader.api import Gradebook
+
+    path = course / "autograded" / STUDENT / SET / f"{SET}.ipynb"
+    saved = path.read_bytes()
+    raw = nbformat.read(course / "submitted" / STUDENT / SET / f"{SET}.ipynb", as_version=4)
+    nb = nbformat.read(path, as_version=4)
+    for cell, original in zip([c for c in nb.cells if c.cell_type == "markdown"],
+                              [c for c in raw.cells if c.cell_type == "markdown"], strict=True):
+        cell.source = original.source  # the written answers as the student wrote them
+    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
+                  and c.cell_type == "code")
+    answer.outputs = [
+        new_output("display_data", data={
+            "text/html": f"<b>raw</b><img src=x onerror=\"{_script(listener.url, 'raw-html')}\">"}),
+        new_output("display_data", data={
+            "application/javascript": _script(listener.url, "raw-js")}),
+    ]
+    nbformat.write(nb, path)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        submission_id = gb.find_submission_notebook(SET, SET, STUDENT).id
+    listener.hits.clear()
+    context, page = _page(browser)
+    try:
+        page.goto(f"{lab.url}formgrader/submissions/{submission_id}/?token={lab.token}")
+        page.wait_for_selector(".cell", timeout=60_000)
+        _assert_no_script_ran(page, listener, "Model answer")
+    finally:
+        context.close()
+        path.write_bytes(saved)
+
+
 def test_feedback_page_runs_no_script(browser, course, listener):
     listener.hits.clear()
     page_file = course / "feedback" / STUDENT / SET / f"{SET}.html"

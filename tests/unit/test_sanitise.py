@@ -356,6 +356,18 @@ def test_sanitise_autograded_reports_once_and_removes_links(tmp_path):
     assert sanitise.sanitise_autograded(coursedir, "ex01-theory", "nobody") == []
 
 
+@pytest.mark.parametrize("student,safe", [
+    ("smithjane", True), ("jane.smith-2@uni.example", True), ("x\";alert(1)//", False),
+    ("<img src=x onerror=alert(1)>", False), ("", False), ("jäne", False)])
+def test_a_student_id_formgrader_would_write_unescaped_is_reported(tmp_path, student, safe):
+    from nbgrader.coursedir import CourseDirectory
+
+    assert sanitise.safe_student_id(student) is safe
+    if student:
+        notes = sanitise.sanitise_autograded(CourseDirectory(root=str(tmp_path)), "ex01", student)
+        assert (notes == []) is safe
+
+
 # --------------------------------------------------------------------------------------------
 # Feedback: only what the student may see
 # --------------------------------------------------------------------------------------------
