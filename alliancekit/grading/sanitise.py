@@ -485,6 +485,10 @@ def sanitise_file(path) -> list[str]:
 def sanitise_autograded(coursedir, assignment: str, student: str) -> list[str]:
     """Sanitise every notebook of one student's autograded folder, in place.
 
+    Files of types a browser would run (HTML, SVG, XML, JavaScript, PDF ...; see
+    ``ACTIVE_SUFFIXES``) and symlinks, which nbgrader copies from the submission, are removed
+    from the folder too; the student's originals stay in ``submitted/``.
+
     Parameters
     ----------
     coursedir : nbgrader.coursedir.CourseDirectory
@@ -503,14 +507,16 @@ def sanitise_autograded(coursedir, assignment: str, student: str) -> list[str]:
     notes: list[str] = []
     for path in sorted(folder.glob("*.ipynb")) if folder.is_dir() else []:
         if path.is_symlink() or not path.is_file():
-            path.unlink()  # nbgrader writes plain files; anything else is not ours to show
-            notes.append(f"{path.name}: not a plain file, removed")
+            if path.is_symlink():  # nbgrader writes plain files; anything else is not ours to show
+                path.unlink()
+                notes.append(f"{path.name}: not a plain file, removed")
             continue
         try:
             notes += sanitise_file(path)
         except Exception as exc:  # never leave a copy that was not made safe
             path.unlink()
             notes.append(f"{path.name}: could not be sanitised ({type(exc).__name__}), removed")
+    notes += _remove_active_files(folder)
     found = []
     if notes:
         shown = "; ".join(notes[:4]) + ("; ..." if len(notes) > 4 else "")
@@ -520,6 +526,24 @@ def sanitise_autograded(coursedir, assignment: str, student: str) -> list[str]:
                      "unescaped into their HTML and script: rename the student's folders (letters, "
                      "digits and . _ - @ + only) before opening Formgrader")
     return found
+
+
+#: Files a browser runs or renders as a document with script (nbgrader copies every file of a
+#: submission into autograded/, where a grader might open it from JupyterLab's file browser).
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt",
+                   ".js", ".mjs", ".pdf", ".swf")
+
+
+def _remove_active_files(folder: Path) -> list[str]:
+    """Remove symlinks and files with an active type from a student's autograded folder."""
+    notes = []
+    if not folder.is_dir():
+        return notes
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or (path.is_file() and path.name.lower().endswith(ACTIVE_SUFFIXES)):
+            path.unlink()
+            notes.append(f"{path.relative_to(folder)}: a file a browser could run, removed")
+    return notes
 
 
 def safe_student_id(student: str) -> bool:

@@ -350,9 +350,14 @@ def test_sanitise_autograded_reports_once_and_removes_links(tmp_path):
     nbformat.write(_hostile_notebook(), folder / "ex01-theory.ipynb")
     (tmp_path / "elsewhere.ipynb").write_text("{}")
     (folder / "link.ipynb").symlink_to(tmp_path / "elsewhere.ipynb")
+    (folder / "data").mkdir()
+    (folder / "data" / "Page.HTML").write_text("<script>alert(1)</script>")
+    (folder / "chart.svg").write_text("<svg onload='alert(1)'/>")
+    (folder / "data" / "table.csv").write_text("a,b\n1,2\n")
     notes = sanitise.sanitise_autograded(coursedir, "ex01-theory", "s1")
     assert len(notes) == 1 and "removed" in notes[0]
     assert not (folder / "link.ipynb").exists() and (tmp_path / "elsewhere.ipynb").exists()
+    assert sorted(p.name for p in folder.rglob("*")) == ["data", "ex01-theory.ipynb", "table.csv"]
     assert sanitise.sanitise_autograded(coursedir, "ex01-theory", "nobody") == []
 
 
