@@ -236,8 +236,11 @@ def clean_markdown(source: str) -> tuple[str, bool]:
     '<p><a rel="noopener noreferrer nofollow">see</a></p>'
     """
     source = str(source)
-    if source.startswith(MARKDOWN_NOTE + "\n\n"):  # sanitised before: keep it if it is stable
-        rest = source[len(MARKDOWN_NOTE) + 2:]
+    head = MARKDOWN_NOTE + "\n\n"
+    if source.startswith(head):  # sanitised before: keep it if it is stable
+        rest = source
+        while rest.startswith(head):
+            rest = rest[len(head):]
         cleaned, _ = clean_markdown(rest)
         if cleaned == rest or cleaned.endswith("\n\n" + rest):
             return source, False
