@@ -338,9 +338,15 @@ def _clean_outputs(outputs, notes: list) -> list:
                                    metadata=_image_metadata(output.get("metadata")), **extra))
         else:
             dropped.add(f"output type {kind!r}")
-    if dropped:
-        notes.append("removed " + ", ".join(sorted(dropped)))
+    worth_saying = sorted(m for m in dropped if not m.startswith(_ROUTINE))
+    if worth_saying:
+        notes.append("removed " + ", ".join(worth_saying))
     return kept
+
+
+#: Output types honest work makes every day (charts, widgets, LaTeX), dropped without a note.
+_ROUTINE = ("application/vnd.vegalite", "application/vnd.vega.", "text/latex",
+            "application/vnd.jupyter.widget-view", "application/json", "application/pdf")
 
 
 _SAFE_CELL_FLAGS = ("collapsed", "scrolled", "editable", "deletable")

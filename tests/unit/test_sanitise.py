@@ -324,6 +324,18 @@ def test_what_is_safe_survives_sanitising():
     assert nb.metadata.kernelspec.name == "python3" and raw.source == ""
 
 
+def test_a_chart_or_widget_output_goes_without_a_note():
+    cell = new_code_cell("chart")
+    cell.outputs = [new_output("display_data", data={
+        "application/vnd.vegalite.v5+json": {}, "image/svg+xml": "<svg><rect/></svg>",
+        "text/plain": "alt.Chart(...)"}), new_output("display_data", data={
+            "application/vnd.jupyter.widget-view+json": {"model_id": "m"}, "text/plain": "w"})]
+    nb = new_notebook(cells=[cell])
+    assert sanitise.sanitise_notebook(nb) == []
+    assert [sorted(o.data) for o in nb.cells[0].outputs] == [["image/svg+xml", "text/plain"],
+                                                            ["text/plain"]]
+
+
 def test_sanitise_file_rewrites_in_place_and_keeps_a_clean_notebook_as_it_was(tmp_path):
     clean = new_notebook(cells=[new_markdown_cell("**Answer.** The margin is $-0.02$."),
                                 new_code_cell("1 + 1")],
