@@ -59,12 +59,22 @@ c.LimitOutput.max_traceback = 50
 
 # Feedback pages (`nbgrader generate_feedback`): hidden tests' code never reaches a student, even
 # when a hidden test fails (its traceback is cut to the error's type and message), and each cell's
-# output is capped by bytes. See alliancekit/grading/feedback.py.
+# output is capped by bytes (HideHiddenTests). A test cell shows only its verdict and the visible
+# check's own message, never what the submission printed while it ran, and the student's other
+# cells keep no outputs (StudentView). Last, no markup that could run script is left
+# (SanitiseNotebook). See alliancekit/grading/feedback.py and sanitise.py.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "alliancekit.grading.feedback.HideHiddenTests",
+    "alliancekit.grading.feedback.StudentView",
+    "alliancekit.grading.sanitise.SanitiseNotebook",
 ]
+
+# Formgrader shows a submission as nbconvert HTML from the instructor's own server: sanitise it
+# there too, so that a notebook graded by plain `nbgrader autograde` carries no script into it.
+# (alliancekit-grade already sanitises autograded/ in place; this is the second wall.)
+c.HTMLExporter.preprocessors = ["alliancekit.grading.sanitise.SanitiseNotebook"]
 
 # Untrusted submissions: grade them with `alliancekit-grade`, which runs each submission's kernel
 # in a bubblewrap sandbox (alliancekit/grading/sandbox.py). Plain `nbgrader autograde` runs student code

@@ -296,12 +296,17 @@ def _grade_one(assignment: str, student: str) -> dict:
         if result.get("success") or not _busy(text) or attempts >= 3:
             break
         time.sleep(1.0 * attempts)
+    # Formgrader, feedback and JupyterLab read autograded/: no markup from the submission that
+    # could run script stays in it (alliancekit.grading.sanitise; issue 20, item 2)
+    from alliancekit.grading.sanitise import sanitise_autograded
+
+    shown_safe = sanitise_autograded(api.coursedir, assignment, student)
     return {
         "student": student,
         "success": bool(result.get("success")),
         "error": result.get("error", "") or "",
         "log": result.get("log", "") or "",
-        "notes": sandbox.take_notes(),
+        "notes": sandbox.take_notes() + shown_safe,
         "attempts": attempts,
         "seconds": time.perf_counter() - start,
     }
