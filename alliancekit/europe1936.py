@@ -54,8 +54,8 @@ import pandas as pd
 from . import _validate as vd
 from . import cases
 
-__all__ = ["FACTORS", "CAMPS", "CODINGS", "Inputs", "weights", "factor_values", "propensity", "inputs",
-           "sides", "on_their_side", "predict", "weight_sensitivity"]
+__all__ = ["FACTORS", "CAMPS", "CODINGS", "Inputs", "weights", "factor_values", "propensity",
+           "inputs", "sides", "on_their_side", "predict", "weight_sensitivity"]
 
 #: The factors of the propensity, in the order of the weights file.
 FACTORS = ("ideology", "war_history", "rivalry", "border")

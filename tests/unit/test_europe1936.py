@@ -1,4 +1,4 @@
-"""The pre-registered coding of Axelrod & Bennett's 1936 Europe (lesson 09).
+"""The pre-registered coding of Axelrod & Bennett's 1936 Europe (lesson 10), and its correction.
 
 These tests pin the factors, weights and inputs exactly as they were committed *before* any
 configuration was computed from them. A failing pin means the coding was changed after the

@@ -40,7 +40,8 @@ CORRECTED = {
         "09", r"Here is a \*\*hypothesis\*\*, ours and untested",
         r"judged each ally against the specific casus foederis and the specific promised action"),
     "llm_specific_terms": (
-        "09", r"the \*specific\* threat it named \(the casus foederis\) and the \*specific\* action",
+        "09",
+        r"the \*specific\* threat it named \(the casus foederis\) and the \*specific\* action",
         r"Leeds, Long & Mitchell 2000, abstract"),
     "llm_replication_data_not_here": (
         "09", r"Their own replication data .* could not be obtained here",
@@ -99,3 +100,61 @@ def test_the_published_llm_rate_is_one_constant_and_the_lessons_print_it_from_th
     code = " ".join(_cells("09", ("code",)))
     assert "fulfilment.LLM_PUBLISHED_RATE" in code
     assert not re.search(r"0\.74[56]\b", code), "lesson 09 code types the figure instead"
+
+
+# ------------------------------------------------------------------------- lesson 10 (split)
+CORRECTED_10 = {
+    # E6: the Germany-USSR war history, and the deviation reported side by side
+    "germany_ussr_opposite_sides": (
+        "10", r"COW's own dyad puts them on opposite sides",
+        r"Sarkees & Wayman 2010, war dyads v4\.0"),
+    "deviation_reported_as_registered_reports_do": (
+        "10", r"the registered file and its pin stay, the corrected file has its own pin",
+        r"Nosek et al\. 2018"),
+    "second_basin_withdrawn": ("10", r"We withdraw the Nazi–Soviet reading",
+                               r"Under the \*\*corrected\*\* coding every start ends in the "
+                               r"global minimum"),
+    "sensitivity_narrows": ("10", r"Under the \*\*corrected\*\* coding those results vanish",
+                            r"Under the \*\*registered\*\* coding"),
+    # E7: facts dated 1936 or earlier, coded by later datasets
+    "facts_not_sources": ("10", r"facts dated 1936 or earlier, as coded by later datasets",
+                          r"NMC v6\.0 \(2017\).*Thompson & Dreyer \(2011\)"),
+    "two_models_not_a_replication": ("10", r"compares two different models on the same states",
+                                     r"religion, ethnic ties, economic links"),
+    "what_the_hash_proves": ("10", r"What that proves is the \*order of the commits\*",
+                             r"tests/unit/test_europe1936\.py"),
+    "outcome_is_coded": ("10", r"The outcome is coded too",
+                         r"legations abroad stayed with the Allies"),
+}
+ERRORS_10 = {
+    "nazi_soviet_basin_as_finding": r"The landscape has room for more than one history",
+    "fourteen_without_coding": r"Dropping the rivalry factor, or tripling the border weight, gives "
+                               r"14",
+    "sources_dated_1936": r"from sources dated \*\*1936 or earlier\*\*",
+    "count_range_12_to_14": r"The count moves within 12 to 14",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRECTED_10))
+def test_lesson_10_states_the_corrected_fact_with_its_source(name):
+    lesson, statement, source = CORRECTED_10[name]
+    cells = [c for c in _cells(lesson) if re.search(statement, c)]
+    assert cells, f"lesson {lesson} no longer states the corrected fact ({name})"
+    assert any(re.search(source, c) for c in cells), \
+        f"lesson {lesson}: the corrected fact {name!r} is stated without its source"
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS_10))
+def test_lesson_10_errors_have_not_come_back(name):
+    match = re.search(ERRORS_10[name], _all_text())
+    assert match is None, f"a lesson again says {match.group(0)!r} ({name})"
+
+
+def test_every_landscape_result_cell_of_lesson_10_names_its_coding():
+    """After the deviation is introduced, every code cell that computes a landscape result passes
+    ``coding=`` or loops over ``europe1936.CODINGS``."""
+    code = _cells("10", ("code",))
+    after = code[next(i for i, c in enumerate(code) if "factor_values(coding)" in c):]
+    for cell in after:
+        if re.search(r"europe1936\.(predict|inputs|weight_sensitivity|factor_values)\(", cell):
+            assert "coding" in cell, f"a lesson 10 cell uses an unnamed coding: {cell[:80]}"
