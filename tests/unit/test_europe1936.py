@@ -54,7 +54,8 @@ def test_corrected_file_is_unchanged(name):
 def test_the_corrected_coding_differs_from_the_registered_one_in_one_pair_only():
     registered = cases.table("europe1936_pairs").set_index(["ccode_a", "ccode_b"])
     corrected = cases.table("europe1936_pairs_corrected").set_index(["ccode_a", "ccode_b"])
-    changed = (registered.astype(str) != corrected.astype(str)).any(axis=1)
+    differs = registered.ne(corrected) & ~(registered.isna() & corrected.isna())
+    changed = differs.any(axis=1)
     assert list(changed[changed].index) == [(255, 365)]
     assert corrected.loc[(255, 365), "last_war_relation"] == "against"
     assert registered.loc[(255, 365), "last_war_relation"] == "with"
