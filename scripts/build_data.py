@@ -8,7 +8,7 @@ Usage::
     python scripts/build_data.py --shared PATH      # read the public files from PATH
 
 Writes states.csv, capabilities.csv, atop_alliances.csv, alliances.csv, memberships.csv,
-reliability.csv and capitals.csv (``build``), then the replication extracts of lesson 09:
+reliability.csv and capitals.csv (``build``), then the replication extracts of lessons 09-10:
 abrogation.csv, reliability_codings.csv, europe1936_pairs.csv (the registered coding),
 europe1936_pairs_corrected.csv (the corrected one) and europe1936_sizes.csv
 (``build_replications``). The output is deterministic: the same inputs always give byte-identical
@@ -613,7 +613,7 @@ def build(shared: Path, out: Path) -> list[Path]:
 
 
 # --------------------------------------------------------------------------------------------
-# Replications (lesson 09): Leeds & Savun (2007), Leeds, Long & Mitchell (2000) as re-coded by
+# Replications (lessons 09, 10): Leeds & Savun (2007), Leeds, Long & Mitchell (2000) as re-coded by
 # Berkemeier & Fuhrmann (2018), and Axelrod & Bennett's (1993) 1936 Europe. Written by
 # build_replications(), which main() runs after build(); schemas in alliancekit/data/README.md.
 # --------------------------------------------------------------------------------------------
