@@ -398,7 +398,9 @@ CRAFTED = {
                        'fulfilment.honour_rate(_d[_d["sample"] == 1], "BF")["rate"]', 2),
                       ("q6-answer", "hr_power_10 = 1.70\n"
                        'significant_at_50 = {"power_shift", "new_outside_alliance"}', 2)],
-    "ex10-landscape": [("q4-answer", 'bug_q4 = "b"\nn_basins_corrected = 2', 2),
+    "ex10-landscape": [("q2-answer", "count_border_registered = 14\ncount_border_corrected = 14\n"
+                        'misplaced_border_registered = {"ROM", "RUS", "FIN"}', 2),
+                       ("q4-answer", 'bug_q4 = "b"\nn_basins_corrected = 2', 2),
                        ("q5-answer", 'poland_registered = {"c"}\npoland_corrected = {"c"}', 2)],
 }
 
