@@ -18,7 +18,7 @@ survival    how long alliances last: Kaplan-Meier estimates with censoring, comp
 networks    signed networks and structural balance (pure: graphs in, results out)
 landscape   Axelrod & Bennett's landscape theory (pure: arrays in, results out)
 europe      the great powers' case data, 1872-1918, as inputs to networks and landscape
-europe1936  lesson 09: the pre-registered 1936 landscape (Axelrod & Bennett 1993)
+europe1936  lesson 10: the pre-registered 1936 landscape (Axelrod & Bennett 1993)
 calculus    the member calculus: stay or leave?
 scenarios   the coded drivers and shocks of the cohesion scenarios
 cohesion    the cohesion dynamics (and, for old notebooks, the calculus and scenario names)
@@ -41,7 +41,7 @@ grading     the grading wing for instructors: ``alliancekit-grade`` (``grading``
 studentview   the Jupyter server extension that serves students their working copy
 abrogation  lesson 09: why alliances are abrogated (Leeds & Savun 2007), a Cox model
 fulfilment  lesson 09: honour rates under two codings of the same wars
-replication_charts  lesson 09's chart builders
+replication_charts  lessons 09 and 10: chart builders
 display     pandas tables in a notebook: inside a region a keyboard can scroll
 
 Private helpers: ``_validate`` (argument checks and their errors), ``_bipartition`` (two-bloc

@@ -1,4 +1,8 @@
-r"""Axelrod & Bennett's (1993) Europe of 1936, rebuilt from data dated 1936 or earlier.
+r"""Axelrod & Bennett's (1993) Europe of 1936, rebuilt from facts dated 1936 or earlier.
+
+The facts are dated 1936 or earlier; the datasets that code them are later (NMC v6.0, 2017;
+Thompson & Dreyer, 2011; COW contiguity v3.2, 2002; COW wars v4.0, 2010), so a retrospective
+coding, of rivalries above all, can carry hindsight.
 
 This module is the adapter between the case data and the pure landscape model
 (:mod:`alliancekit.landscape`): it turns the shipped 1936 tables into sizes and a propensity
@@ -12,7 +16,11 @@ Inputs (``alliancekit/data/``; schema in its README):
 
 - ``europe1936_sizes.csv``: NMC CINC of each of the 17 states in 1936 (*measured*);
 - ``europe1936_pairs.csv``: COW contiguity, COW inter-state wars up to 1935, Thompson-Dreyer
-  rivalries in progress in 1936 (*measured*);
+  rivalries in progress in 1936 (*measured*), as **registered**;
+- ``europe1936_pairs_corrected.csv``: the same, with the war history read from each COW dyad's
+  own sides (the **corrected** coding, a documented deviation from the registration: the
+  registered build put Germany and the USSR on one side of COW war 108, 1918-20, where COW's
+  dyads put them on opposite sides);
 - ``europe1936_ideology.csv``: each state's regime camp in 1936 (*coded*, with a source each);
 - ``europe1936_weights.csv``: one weight per factor (*assumed*, with a justification each).
 
@@ -23,6 +31,9 @@ The propensity of a pair is the weighted sum of its factor values,
     p_{ij} = \sum_k w_k f_k(i, j), \qquad f_k(i, j) \in \{-1, 0, +1\},
 
 and each factor's definition is written out in the weights file.
+
+Every function that reads the pairs takes ``coding``: ``"registered"`` (the default, the file as
+pre-registered and pinned) or ``"corrected"``. Report both; say which one a number comes from.
 
 ``europe1936_sides.csv`` holds the outcome (the side each state took in the war). It is read only
 by :func:`on_their_side`, never by the inputs.
@@ -43,14 +54,21 @@ import pandas as pd
 from . import _validate as vd
 from . import cases
 
-__all__ = ["FACTORS", "CAMPS", "Inputs", "weights", "factor_values", "propensity", "inputs",
-           "sides", "on_their_side", "predict", "weight_sensitivity"]
+__all__ = ["FACTORS", "CAMPS", "CODINGS", "Inputs", "weights", "factor_values", "propensity",
+           "inputs", "sides", "on_their_side", "predict", "weight_sensitivity"]
 
 #: The factors of the propensity, in the order of the weights file.
 FACTORS = ("ideology", "war_history", "rivalry", "border")
 #: The three ideological camps of 1936; any other regime is ``authoritarian``.
 CAMPS = ("democracy", "fascism", "communism")
 _IDEOLOGIES = (*CAMPS, "authoritarian")
+#: The two codings of the pair inputs, and the table each reads: the registered one (pinned) and
+#: the corrected one (a deviation from the registration; alliancekit/data/README.md).
+CODINGS = {"registered": "europe1936_pairs", "corrected": "europe1936_pairs_corrected"}
+
+
+def _pairs(coding: str) -> pd.DataFrame:
+    return cases.table(CODINGS[vd.choice("coding", coding, CODINGS)])
 
 
 @dataclass(frozen=True)
@@ -107,8 +125,13 @@ def _ideology_value(a: str, b: str) -> int:
     return 1 if a == b else -1
 
 
-def factor_values() -> pd.DataFrame:
+def factor_values(coding: str = "registered") -> pd.DataFrame:
     """Each pair's value on each factor (-1, 0 or +1), before weighting.
+
+    Parameters
+    ----------
+    coding : {"registered", "corrected"}
+        Which pair inputs to use: the pre-registered file, or the corrected war history.
 
     Returns
     -------
@@ -116,7 +139,7 @@ def factor_values() -> pd.DataFrame:
         One row per pair: ``ccode_a``, ``ccode_b``, then one column per factor in
         :data:`FACTORS`.
     """
-    pairs = cases.table("europe1936_pairs")
+    pairs = _pairs(coding)
     ideology = cases.table("europe1936_ideology").set_index("ccode")["ideology"]
     bad = sorted(set(ideology) - set(_IDEOLOGIES))
     if bad:
@@ -134,7 +157,8 @@ def factor_values() -> pd.DataFrame:
     })
 
 
-def propensity(weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+def propensity(weights: Mapping[str, float] | None = None,
+               coding: str = "registered") -> pd.DataFrame:
     """The propensity matrix p_ij = sum_k w_k f_k(i, j) as a labelled DataFrame.
 
     Parameters
@@ -142,6 +166,8 @@ def propensity(weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     weights : mapping, optional
         Factor weights (any subset of :data:`FACTORS`, each a finite number; negative allowed)
         replacing the pre-registered ones. Unitless: a propensity is a weighted count of ties.
+    coding : {"registered", "corrected"}
+        Which pair inputs to use: the pre-registered file, or the corrected war history.
 
     Returns
     -------
@@ -149,7 +175,7 @@ def propensity(weights: Mapping[str, float] | None = None) -> pd.DataFrame:
         17 x 17, indexed and labelled by COW code, symmetric with a zero diagonal.
     """
     w = _check_weights(weights)
-    values = factor_values()
+    values = factor_values(coding)
     p = sum(w[f] * values[f] for f in FACTORS)
     codes = sorted(set(values["ccode_a"]) | set(values["ccode_b"]))
     out = pd.DataFrame(0.0, index=codes, columns=codes)
@@ -158,12 +184,14 @@ def propensity(weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     return out
 
 
-def inputs(weights: Mapping[str, float] | None = None) -> Inputs:
+def inputs(weights: Mapping[str, float] | None = None, coding: str = "registered") -> Inputs:
     """Sizes (CINC 1936) and propensities of the 17 states, ready for the landscape model.
 
     Parameters
     ----------
     weights : mapping, optional
+        As in :func:`propensity`.
+    coding : {"registered", "corrected"}
         As in :func:`propensity`.
 
     Returns
@@ -172,7 +200,7 @@ def inputs(weights: Mapping[str, float] | None = None) -> Inputs:
     """
     w = _check_weights(weights)
     sizes = cases.table("europe1936_sizes").sort_values("ccode")
-    p = propensity(w)
+    p = propensity(w, coding)
     codes = tuple(int(c) for c in sizes["ccode"])
     if codes != tuple(p.index):
         raise cases.DataError("europe1936_sizes.csv and europe1936_pairs.csv list different states")
@@ -233,13 +261,16 @@ def on_their_side(config, ccodes) -> pd.DataFrame:
                          "correct": [p == t for p, t in zip(predicted, truth, strict=True)]})
 
 
-def predict(weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+def predict(weights: Mapping[str, float] | None = None,
+            coding: str = "registered") -> pd.DataFrame:
     """The landscape's global minimum for 1936, scored against the wartime sides.
 
     Parameters
     ----------
     weights : mapping, optional
         As in :func:`propensity` (default: the pre-registered weights).
+    coding : {"registered", "corrected"}
+        As in :func:`propensity`.
 
     Returns
     -------
@@ -249,7 +280,7 @@ def predict(weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     """
     from . import landscape
 
-    inp = inputs(weights)
+    inp = inputs(weights, coding)
     best = landscape.global_minimum(inp.sizes, inp.propensity)
     scored = on_their_side(best.config, inp.ccodes)
     scored.insert(1, "name", inp.names)
@@ -258,13 +289,16 @@ def predict(weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     return scored
 
 
-def weight_sensitivity(values=(0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)) -> pd.DataFrame:
+def weight_sensitivity(values=(0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0),
+                       coding: str = "registered") -> pd.DataFrame:
     """How many states land on their wartime side as each weight varies, the others held.
 
     Parameters
     ----------
     values : sequence of float
         Weights to try for each factor in turn (unitless; the registered weights are 1 and 0.5).
+    coding : {"registered", "corrected"}
+        As in :func:`propensity`.
 
     Returns
     -------
@@ -277,13 +311,14 @@ def weight_sensitivity(values=(0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0))
                                                                                "__iter__"):
         raise TypeError(f"values must be a list of weights; got {vd.show(values)}")
     values = [vd.number("values", v) for v in values]
+    vd.choice("coding", coding, CODINGS)
     if not values:
         raise ValueError("values must list at least one weight; got an empty list")
     base = weights()
     rows = []
     for factor in FACTORS:
         for v in values:
-            scored = predict({factor: float(v)})
+            scored = predict({factor: float(v)}, coding)
             rows.append({"factor": factor, "weight": float(v),
                          "correct": int(scored["correct"].sum()),
                          "registered": bool(np.isclose(v, base[factor])),

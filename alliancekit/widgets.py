@@ -20,7 +20,9 @@ model state.
 05   `erosion_explorer`               ``cohesion.simulate``/``fan`` -> ``fan_chart``, ``gap_chart``
 06   `portfolio_explorer`             ``strategies.compare_strategies`` -> ``portfolio_chart``
 07   `scorecard_explorer`             ``cohesion.simulate`` -> ``scorecard_chart``, ``fan_chart``
-09   `landscape_weights_explorer`     ``europe1936.predict`` -> ``replication_charts.blocs_chart``
+09   `honour_rate_explorer`           ``fulfilment.replication_table`` ->
+                                      ``replication_charts.honour_rate_chart``
+10   `landscape_weights_explorer`     ``europe1936.predict`` -> ``replication_charts.blocs_chart``
 ===  ===============================  =========================================================
 
 How an explorer displays itself, and what a redraw costs, is described in
@@ -50,6 +52,7 @@ from . import (
     cohesion,
     europe,
     europe1936,
+    fulfilment,
     networks,
     render,
     replication_charts,
@@ -65,7 +68,7 @@ __all__ = [
     "Explorer", "View", "membership_explorer", "member_calculus_explorer", "survival_explorer",
     "europe_network_explorer", "little_entente_explorer", "erosion_explorer",
     "portfolio_explorer", "scorecard_explorer", "EXPLORERS", "control_values",
-    "landscape_weights_explorer",
+    "landscape_weights_explorer", "honour_rate_explorer",
 ]
 
 
@@ -714,12 +717,58 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
 # --------------------------------------------------------------------------------------------
 # 09 replications: the 1936 landscape under other weights
 # --------------------------------------------------------------------------------------------
-def landscape_weights_explorer() -> Explorer:
-    """Lesson 09: move the weights of the 1936 landscape's factors and watch the best split.
+def honour_rate_explorer() -> Explorer:
+    """Lesson 09: which rows count as honoured, and what that does to each published figure.
 
-    Controls: one slider per factor of ``europe1936.FACTORS`` (ideology, war history, rivalry,
-    border), starting at the pre-registered weights. Model: ``europe1936.predict`` (the exact
-    global minimum of ``landscape.global_minimum``) -> ``replication_charts.blocs_chart``.
+    Controls: two checkboxes, count the rows whose only obligation at stake was non-aggression /
+    consultation as honoured. Model: ``fulfilment.replication_table`` ->
+    ``replication_charts.honour_rate_chart``.
+
+    Returns
+    -------
+    Explorer
+
+    References
+    ----------
+    Leeds, Long & Mitchell (2000); Berkemeier & Fuhrmann (2018).
+    """
+    controls = {
+        "count_nonaggression": W.Checkbox(value=False, description="Count non-aggression-only "
+                                          "rows as honoured", style=STYLE, layout=WIDE),
+        "count_consultation": W.Checkbox(value=False, description="Count consultation-only rows "
+                                         "as honoured", style=STYLE, layout=WIDE),
+    }
+
+    def draw(v):
+        table = fulfilment.replication_table(**v)
+        rule = [w for k, w in (("count_nonaggression", "non-aggression-only"),
+                               ("count_consultation", "consultation-only")) if v[k]]
+        chart = replication_charts.honour_rate_chart(
+            table, subtitle="plain count" if not rule else
+            "also counting " + " and ".join(rule) + " rows as honoured")
+        first = table.iloc[0]
+        summary = (f"On the 1816-1944 cases the LLM columns give {first.LLM_rate:.1%} against the "
+                   f"published {first.published:.1%}; the BF columns give {first.BF_rate:.1%}. "
+                   "A rule that fits the arithmetic is a hypothesis, not evidence of the "
+                   "authors' rule.")
+        return View(table, chart, summary)
+
+    return Explorer("Honour rates under other counting rules", controls, draw,
+                    note="The lesson's figures use the plain count.")
+
+
+def landscape_weights_explorer(coding: str = "corrected") -> Explorer:
+    """Lesson 10: move the weights of the 1936 landscape's factors and watch the best split.
+
+    Controls: the pair coding (registered or corrected war history) and one slider per factor of
+    ``europe1936.FACTORS`` (ideology, war history, rivalry, border), starting at the
+    pre-registered weights. Model: ``europe1936.predict`` (the exact global minimum of
+    ``landscape.global_minimum``) -> ``replication_charts.blocs_chart``.
+
+    Parameters
+    ----------
+    coding : {"registered", "corrected"}
+        The pair coding the explorer starts with (``europe1936.CODINGS``).
 
     Returns
     -------
@@ -729,26 +778,32 @@ def landscape_weights_explorer() -> Explorer:
     ----------
     Axelrod & Bennett (1993).
     """
+    vd.choice("coding", coding, europe1936.CODINGS)
     registered = europe1936.weights()
     labels = {"ideology": "Ideology", "war_history": "War history", "rivalry": "Rivalry",
               "border": "Land border"}
-    controls = {f: _slider(f"{labels[f]} weight", registered[f], 0.0, 3.0, 0.25)
-                for f in europe1936.FACTORS}
+    controls = {"coding": W.Dropdown(options=[("corrected war history", "corrected"),
+                                              ("as registered", "registered")],
+                                     value=coding, description="Pair coding", style=STYLE)}
+    controls.update({f: _slider(f"{labels[f]} weight", registered[f], 0.0, 3.0, 0.25)
+                     for f in europe1936.FACTORS})
 
     def draw(v):
-        scored = europe1936.predict(v)
+        weights = {f: v[f] for f in europe1936.FACTORS}
+        scored = europe1936.predict(weights, coding=v["coding"])
         n = int(scored["correct"].sum())
         wrong = ", ".join(scored.loc[~scored["correct"], "name"]) or "none"
         changed = [labels[f] for f in europe1936.FACTORS if v[f] != registered[f]]
         chart = replication_charts.blocs_chart(
-            scored, subtitle="registered weights" if not changed else
-            "changed: " + ", ".join(changed))
-        summary = (f"{n} of 17 states land on their wartime side (misplaced: {wrong}); "
-                   f"Axelrod & Bennett's coding placed 15.")
+            scored, subtitle=(f"{v['coding']} coding, " +
+                              ("registered weights" if not changed else
+                               "changed: " + ", ".join(changed))))
+        summary = (f"{v['coding'].capitalize()} coding: {n} of 17 states land on their wartime "
+                   f"side (misplaced: {wrong}); Axelrod & Bennett's coding placed 15.")
         return View(scored, chart, summary)
 
     return Explorer("The 1936 landscape under other weights", controls, draw,
-                    note="The result reported in the lesson uses the registered weights only.")
+                    note="The results reported in the lesson use the registered weights only.")
 
 
 #: Lesson number -> explorer factory (used by the tests and the benchmark).
@@ -761,6 +816,7 @@ EXPLORERS = {
     "05": erosion_explorer,
     "06": portfolio_explorer,
     "07": scorecard_explorer,
-    "09": landscape_weights_explorer,
+    "09": honour_rate_explorer,
+    "10": landscape_weights_explorer,
 }
 

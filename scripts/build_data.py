@@ -8,8 +8,9 @@ Usage::
     python scripts/build_data.py --shared PATH      # read the public files from PATH
 
 Writes states.csv, capabilities.csv, atop_alliances.csv, alliances.csv, memberships.csv,
-reliability.csv and capitals.csv (``build``), then the replication extracts of lesson 09:
-abrogation.csv, reliability_codings.csv, europe1936_pairs.csv and europe1936_sizes.csv
+reliability.csv and capitals.csv (``build``), then the replication extracts of lessons 09-10:
+abrogation.csv, reliability_codings.csv, europe1936_pairs.csv (the registered coding),
+europe1936_pairs_corrected.csv (the corrected one) and europe1936_sizes.csv
 (``build_replications``). The output is deterministic: the same inputs always give byte-identical
 files.
 events.csv and sources.csv are hand-coded and are not touched.
@@ -612,7 +613,7 @@ def build(shared: Path, out: Path) -> list[Path]:
 
 
 # --------------------------------------------------------------------------------------------
-# Replications (lesson 09): Leeds & Savun (2007), Leeds, Long & Mitchell (2000) as re-coded by
+# Replications (lessons 09, 10): Leeds & Savun (2007), Leeds, Long & Mitchell (2000) as re-coded by
 # Berkemeier & Fuhrmann (2018), and Axelrod & Bennett's (1993) 1936 Europe. Written by
 # build_replications(), which main() runs after build(); schemas in alliancekit/data/README.md.
 # --------------------------------------------------------------------------------------------
@@ -805,14 +806,104 @@ EUROPE_PAIR_COLUMNS = (
 EUROPE_SIZE_COLUMNS = ("ccode", "stateabb", "year", "cinc", "polity_democracy", "source")
 
 
-def build_europe1936(shared: Path) -> tuple[list[dict], list[dict]]:
-    """Pair inputs and sizes for the 1936 landscape, from data dated 1936 or earlier only.
+class DyadError(ValueError):
+    """The COW dyad file contradicts itself, so who fought whom cannot be read from it."""
+
+
+def _war_dyads(shared: Path) -> dict[int, list[dict]]:
+    """COW inter-state war dyad-years dated before EUROPE_YEAR, by war number."""
+    wars: dict[int, list[dict]] = {}
+    for r in read_csv(shared / "cow-interstate-war-dyads-v4.0.csv"):
+        if int(r["year"]) < EUROPE_YEAR:
+            wars.setdefault(int(r["warnum"]), []).append(r)
+    return wars
+
+
+def _relations_registered(wars: dict[int, list[dict]]):
+    """War relations as the **registered** coding read them: one side per state and war.
+
+    Kept only so that the registered file (``europe1936_pairs.csv``) can still be rebuilt and
+    checked. It is wrong where a state appears on both sides of one war: the dict below keeps the
+    side written last, so Germany, on side 1 against Russia and on side 2 against Estonia and
+    Latvia in COW war 108, comes out on Russia's side. Use :func:`_relations_dyadic`.
+    """
+    sides: dict[int, dict[int, set[int]]] = {}
+    for w, rows in wars.items():
+        for r in rows:
+            sides.setdefault(w, {}).setdefault(int(r["sidea1"]), set()).add(int(r["ccode1"]))
+
+    def relation(w: int, a: int, b: int) -> str:
+        side_of = {c: s for s, cs in sides[w].items() for c in cs}
+        if a in side_of and b in side_of:
+            return "with" if side_of[a] == side_of[b] else "against"
+        return ""
+    return relation
+
+
+def _relations_dyadic(wars: dict[int, list[dict]]):
+    """War relations read from each dyad's own sides (the corrected coding).
+
+    For two states in one war: ``against`` if a dyad pits them against each other; otherwise
+    ``with`` if they fought a common opponent from the same side of those two dyads; otherwise
+    ``against`` if each held a single side and the sides differ; otherwise ``""`` (no relation).
+    Raises :class:`DyadError` where the file contradicts itself: a dyad whose two states hold the
+    same side, a directed dyad whose mirror row gives other sides, or a pair found on both sides of
+    their own dyad in one war.
+    """
+    pair_side: dict[tuple[int, int, int], set[tuple[str, str]]] = {}
+    held: dict[tuple[int, int], set[str]] = {}
+    for w, rows in wars.items():
+        for r in rows:
+            a, b, sa, sb = int(r["ccode1"]), int(r["ccode2"]), r["sidea1"], r["sidea2"]
+            if sa == sb:
+                raise DyadError(f"COW war {w}, {r['year']}: states {a} and {b} form a dyad but "
+                                f"both hold side {sa}")
+            pair_side.setdefault((w, a, b), set()).add((sa, sb))
+            held.setdefault((w, a), set()).add(sa)
+    for (w, a, b), found in pair_side.items():
+        mirror = {(y, x) for x, y in pair_side.get((w, b, a), set())}
+        if mirror and mirror != found:
+            raise DyadError(f"COW war {w}: the dyad {a}-{b} gives sides {sorted(found)} but its "
+                            f"mirror {b}-{a} gives {sorted(mirror)}")
+        if len(found) > 1:
+            raise DyadError(f"COW war {w}: states {a} and {b} are recorded on both sides of their "
+                            f"own dyad ({sorted(found)})")
+    side_vs: dict[tuple[int, int], dict[int, str]] = {}
+    for (w, a, b), found in pair_side.items():
+        side_vs.setdefault((w, a), {})[b] = next(iter(found))[0]
+
+    def relation(w: int, a: int, b: int) -> str:
+        if (w, a) not in side_vs or (w, b) not in side_vs:
+            return ""
+        if b in side_vs[(w, a)] or a in side_vs[(w, b)]:
+            return "against"
+        va, vb = side_vs[(w, a)], side_vs[(w, b)]
+        if any(va[c] == vb[c] for c in set(va) & set(vb)):
+            return "with"
+        sa, sb = held[(w, a)], held[(w, b)]
+        if len(sa) == len(sb) == 1 and sa != sb:
+            return "against"
+        return ""
+    return relation
+
+
+#: The two codings of the war-history factor: the registered one (pinned; wrong for Germany and
+#: the USSR) and the corrected one, a documented deviation (alliancekit/data/README.md).
+EUROPE_WAR_CODINGS = {"registered": _relations_registered, "corrected": _relations_dyadic}
+
+
+def build_europe1936(shared: Path, coding: str = "registered"
+                     ) -> tuple[list[dict], list[dict]]:
+    """Pair inputs and sizes for the 1936 landscape, from facts dated 1936 or earlier only.
 
     border: COW direct contiguity type of the closest contiguity in force during 1936 (1 land,
     2-5 water of 12/24/150/400 miles; 0 none). wars_against/wars_with: COW inter-state wars
-    with dyad-years up to 1935 in which the two fought on opposite / the same side.
+    with dyad-years up to 1935 in which the two fought on opposite / the same side, read by the
+    ``coding`` named (a key of EUROPE_WAR_CODINGS).
     rivalry: a Thompson-Dreyer strategic rivalry begun by 1936 and not ended before it.
     """
+    if coding not in EUROPE_WAR_CODINGS:
+        raise ValueError(f"coding must be one of {sorted(EUROPE_WAR_CODINGS)}; got {coding!r}")
     states = set(EUROPE_1936)
     border: dict[tuple, tuple[int, int]] = {}
     for r in read_csv(shared / "cow-contiguity-v3.2.csv"):
@@ -822,14 +913,9 @@ def build_europe1936(shared: Path) -> tuple[list[dict], list[dict]]:
             t, since = int(r["conttype"]), int(start[:4])
             if (a, b) not in border or t < border[(a, b)][0]:
                 border[(a, b)] = (t, since)
-    sides: dict[int, dict[int, set[int]]] = {}
-    war_last: dict[int, int] = {}
-    for r in read_csv(shared / "cow-interstate-war-dyads-v4.0.csv"):
-        y, w = int(r["year"]), int(r["warnum"])
-        if y >= EUROPE_YEAR:
-            continue
-        sides.setdefault(w, {}).setdefault(int(r["sidea1"]), set()).add(int(r["ccode1"]))
-        war_last[w] = max(war_last.get(w, 0), y)
+    wars = _war_dyads(shared)
+    war_last = {w: max(int(r["year"]) for r in rows) for w, rows in wars.items()}
+    relation_in = EUROPE_WAR_CODINGS[coding](wars)
     rival: dict[tuple, int] = {}
     for r in read_csv(shared / "thompson-dreyer-rivalries.csv"):
         a, b = sorted((int(r["ccode1"]), int(r["ccode2"])))
@@ -841,13 +927,12 @@ def build_europe1936(shared: Path) -> tuple[list[dict], list[dict]]:
     for i, a in enumerate(codes):
         for b in codes[i + 1:]:
             against, with_, last, relation = 0, 0, "", ""
-            for w in sorted(sides, key=lambda k: war_last[k]):
-                side_of = {c: s for s, cs in sides[w].items() for c in cs}
-                if a in side_of and b in side_of:
-                    same = side_of[a] == side_of[b]
-                    with_ += same
-                    against += not same
-                    last, relation = war_last[w], "with" if same else "against"
+            for w in sorted(wars, key=lambda k: war_last[k]):
+                rel = relation_in(w, a, b)
+                if rel:
+                    with_ += rel == "with"
+                    against += rel == "against"
+                    last, relation = war_last[w], rel
             t, since = border.get((a, b), (0, ""))
             used = [y for y in (since, last, rival.get((a, b), "")) if y != ""]
             pairs.append({
@@ -875,10 +960,12 @@ def build_replications(shared: Path, out: Path) -> list[Path]:
     """Write the replication extracts (abrogation, reliability_codings, europe1936_*)."""
     out.mkdir(parents=True, exist_ok=True)
     pairs, sizes = build_europe1936(shared)
+    corrected, _ = build_europe1936(shared, coding="corrected")
     tables = [("abrogation.csv", ABROGATION_COLUMNS, build_abrogation(shared)),
               ("reliability_codings.csv", RELIABILITY_CODING_COLUMNS,
                build_reliability_codings(shared)),
               ("europe1936_pairs.csv", EUROPE_PAIR_COLUMNS, pairs),
+              ("europe1936_pairs_corrected.csv", EUROPE_PAIR_COLUMNS, corrected),
               ("europe1936_sizes.csv", EUROPE_SIZE_COLUMNS, sizes)]
     written = []
     for name, header, rows in tables:

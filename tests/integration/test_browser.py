@@ -260,7 +260,8 @@ CONTRACT_EXPLORERS = {
     "01-theory": "member_calculus_explorer", "02-patterns": "survival_explorer",
     "03-europe": "europe_network_explorer", "04-little-entente": "little_entente_explorer",
     "05-erosion": "erosion_explorer", "06-small-powers": "portfolio_explorer",
-    "07-managing": "scorecard_explorer",
+    "07-managing": "scorecard_explorer", "09-evidence": "honour_rate_explorer",
+    "10-landscape-1936": "landscape_weights_explorer",
 }
 
 

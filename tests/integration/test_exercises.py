@@ -31,9 +31,12 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*not in session")  # nbgrader 0
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL_SETS = ["ex01-theory", "ex02-patterns", "ex03-europe", "ex04-little-entente", "ex05-erosion",
-            "ex06-small-powers", "ex07-managing", "ex09-evidence"]
+            "ex06-small-powers", "ex07-managing", "ex09-evidence", "ex10-landscape"]
 SETS = [name for name in ALL_SETS if (ROOT / "solutions" / name / f"{name}.ipynb").exists()]
-LESSONS = {name: ROOT / "course" / f"{name[2:]}.ipynb" for name in ALL_SETS}
+#: The lesson each set goes with: exNN-... goes with course/NN-*.ipynb (10-landscape-1936 for
+#: ex10-landscape).
+LESSONS = {name: next((ROOT / "course").glob(f"{name[2:4]}-*.ipynb"),
+                      ROOT / "course" / f"{name[2:]}.ipynb") for name in ALL_SETS}
 
 
 def _source(name: str) -> nbformat.NotebookNode:
@@ -191,9 +194,9 @@ def test_exercises_are_exactly_what_nbgrader_generates_from_solutions(capsys):
     assert code == 0, capsys.readouterr().err
 
 
-#: The sets of lessons 01-07 and 09 (issue 12): each has every kind of graded task.
+#: The sets of lessons 01-07, 09 and 10 (issues 12, 22): each has every kind of graded task.
 CORE_SETS = [name for name in SETS
-             if name[2:4] in {"01", "02", "03", "04", "05", "06", "07", "09"}]
+             if name[2:4] in {"01", "02", "03", "04", "05", "06", "07", "09", "10"}]
 
 
 def _question_cells(name: str) -> dict[str, str]:
@@ -391,9 +394,14 @@ CRAFTED = {
                           ("q9-answer", "partners_calm = 4\npartners_correlated = 4", 2)],
     "ex07-managing": [("q7-answer", 'bug_q7 = "b"\nweakest_q7 = "leadership volatility"', 2),
                       ("q8-answer", "doubt_tipping_size = 0.6", 2)],
-    "ex09-evidence": [("q7-answer", 'bug_q7 = "b"\n_d = fulfilment.rows()\nrate_after_1945 = '
+    "ex09-evidence": [("q5-answer", 'bug_q5 = "b"\n_d = fulfilment.rows()\nrate_after_1945 = '
                        'fulfilment.honour_rate(_d[_d["sample"] == 1], "BF")["rate"]', 2),
-                      ("q8-answer", 'poland_q8 = {"d"}\nmisplaced_q8 = {"ROM", "EST"}', 2)],
+                      ("q6-answer", "hr_power_10 = 1.70\n"
+                       'significant_at_50 = {"power_shift", "new_outside_alliance"}', 2)],
+    "ex10-landscape": [("q2-answer", "count_border_registered = 14\ncount_border_corrected = 14\n"
+                        'misplaced_border_registered = {"ROM", "RUS", "FIN"}', 2),
+                       ("q4-answer", 'bug_q4 = "b"\nn_basins_corrected = 2', 2),
+                       ("q5-answer", 'poland_registered = {"c"}\npoland_corrected = {"c"}', 2)],
 }
 
 

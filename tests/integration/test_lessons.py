@@ -28,6 +28,7 @@ LESSONS = {
     "07-managing": "ex07-managing",
     "08-conclusion": None,
     "09-evidence": "ex09-evidence",
+    "10-landscape-1936": "ex10-landscape",
 }
 VEGALITE = "application/vnd.vegalite.v5+json"
 SVG = "image/svg+xml"

@@ -230,11 +230,13 @@ CALLS = {
     abrogation.compare: dict(table=lambda: _fit().table, alpha=0.05),
     fulfilment.honour_rate: dict(coding="BF", count_nonaggression=False),
     fulfilment.sample_rule: dict(cutoff=1945),
-    europe1936.propensity: dict(weights={"ideology": 1.0}),
+    fulfilment.replication_table: dict(count_nonaggression=False, count_consultation=False),
+    europe1936.factor_values: dict(coding="corrected"),
+    europe1936.propensity: dict(weights={"ideology": 1.0}, coding="corrected"),
     europe1936.inputs: dict(weights={"ideology": 1.0}),
     europe1936.predict: dict(weights={"ideology": 1.0}),
     europe1936.on_their_side: dict(config=[0, 1], ccodes=[200, 255]),
-    europe1936.weight_sensitivity: dict(values=[1.0]),
+    europe1936.weight_sensitivity: dict(values=[1.0], coding="corrected"),
     sensitivity.one_at_a_time: dict(scenario="little_entente", by_year=1937, runs=5, seed=1,
                                     ranges={"gamma": (0.3, 0.5)}),
     outside_options.alternatives: dict(alliance="triple_alliance"),
@@ -268,6 +270,7 @@ CALLS = {
     widgets.erosion_explorer: dict(scenario="ecowas", runs=5, seed=1),
     widgets.portfolio_explorer: dict(q=0.3, phi=0.5),
     widgets.scorecard_explorer: dict(scenario=None, runs=5, seed=1),
+    widgets.landscape_weights_explorer: dict(coding="corrected"),
 }
 
 #: Parameters that take any value by design (free text, titles, labels, or a flag of "no

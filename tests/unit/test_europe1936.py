@@ -1,4 +1,4 @@
-"""The pre-registered coding of Axelrod & Bennett's 1936 Europe (lesson 09).
+"""The pre-registered coding of Axelrod & Bennett's 1936 Europe (lesson 10), and its correction.
 
 These tests pin the factors, weights and inputs exactly as they were committed *before* any
 configuration was computed from them. A failing pin means the coding was changed after the
@@ -24,6 +24,12 @@ REGISTERED = {
     "europe1936_sizes.csv": "b24e90908ce661cd4e270116cfbdf670ea5d42936c128a70954c6d117d7c8e70",
     "europe1936_weights.csv": "837434893d3fb7cc136a801d774ae08cb1696a70c90c07d42b987df482f88052",
 }
+#: sha256 of the corrected pairs file: a documented deviation from the registration
+#: (alliancekit/data/README.md), pinned on its own so it cannot drift either.
+CORRECTED = {
+    "europe1936_pairs_corrected.csv":
+        "953edc0ec3732c6132cef75f564611633c3bbbc56a07f20c828ab3936ac575fb",
+}
 WEIGHTS = {"ideology": 1.0, "war_history": 1.0, "rivalry": 1.0, "border": 0.5}
 IDEOLOGY = {200: "democracy", 220: "democracy", 235: "authoritarian", 255: "fascism",
             290: "authoritarian", 310: "authoritarian", 315: "democracy", 325: "fascism",
@@ -37,6 +43,35 @@ AXIS = {255, 310, 325, 360, 375}
 def test_registered_file_is_unchanged(name):
     digest = hashlib.sha256((DATA / name).read_bytes()).hexdigest()
     assert digest == REGISTERED[name], f"{name} changed after pre-registration"
+
+
+@pytest.mark.parametrize("name", sorted(CORRECTED))
+def test_corrected_file_is_unchanged(name):
+    digest = hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+    assert digest == CORRECTED[name], f"{name} changed after its deviation was recorded"
+
+
+def test_the_corrected_coding_differs_from_the_registered_one_in_one_pair_only():
+    registered = cases.table("europe1936_pairs").set_index(["ccode_a", "ccode_b"])
+    corrected = cases.table("europe1936_pairs_corrected").set_index(["ccode_a", "ccode_b"])
+    differs = registered.ne(corrected) & ~(registered.isna() & corrected.isna())
+    changed = differs.any(axis=1)
+    assert list(changed[changed].index) == [(255, 365)]
+    assert corrected.loc[(255, 365), "last_war_relation"] == "against"
+    assert registered.loc[(255, 365), "last_war_relation"] == "with"
+
+
+def test_germany_and_the_ussr_are_enemies_only_in_the_corrected_coding():
+    # COW war 108 (1918-20): Germany 255 against Soviet Russia 365, sides 1 and 2
+    assert europe1936.factor_values("corrected").set_index(["ccode_a", "ccode_b"]).loc[
+        (255, 365), "war_history"] == -1
+    assert europe1936.factor_values("registered").set_index(["ccode_a", "ccode_b"]).loc[
+        (255, 365), "war_history"] == 1
+
+
+def test_an_unknown_coding_is_refused():
+    with pytest.raises(LookupError, match="coding"):
+        europe1936.predict(coding="hindsight")
 
 
 def test_weights_are_the_registered_ones():

@@ -18,7 +18,8 @@ from alliancekit import cases
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "alliancekit" / "data"
 SHARED = ROOT.parent / "shared" / "data"
-BUILT = ("abrogation", "reliability_codings", "europe1936_pairs", "europe1936_sizes")
+BUILT = ("abrogation", "reliability_codings", "europe1936_pairs", "europe1936_pairs_corrected",
+         "europe1936_sizes")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,8 @@ def test_rebuilding_gives_the_shipped_replication_extracts(shared, tmp_path):
 @pytest.mark.parametrize("name", BUILT)
 def test_every_column_is_described_in_the_data_readme(name):
     readme = (DATA / "README.md").read_text(encoding="utf-8")
-    section = readme.split(f"### {name}.csv", 1)[1].split("\n### ", 1)[0]
+    described = name.removesuffix("_corrected")  # the corrected file has the registered columns
+    section = readme.split(f"### {described}.csv", 1)[1].split("\n### ", 1)[0]
     for col in cases.table(name).columns:
         if col.endswith("LLM") and "honorLLM ... dnaLLM" in section:
             continue
@@ -190,3 +192,38 @@ def test_end_cause_is_the_courses_termination_label(abrogation):
     for _, r in last.iterrows():
         assert r.end_cause == termination.label(float(r.atop_termmode))
         assert (r.ending == "abrogation") == (r.end_cause == "violated_or_abrogated")
+
+
+# ------------------------------------------------------------- who fought whom, from dyads
+def _dyad(war, a, b, side_a, side_b, year=1900):
+    return {"warnum": str(war), "ccode1": str(a), "ccode2": str(b), "year": str(year),
+            "sidea1": str(side_a), "sidea2": str(side_b)}
+
+
+def _both_ways(war, a, b, side_a, side_b, year=1900):
+    return [_dyad(war, a, b, side_a, side_b, year), _dyad(war, b, a, side_b, side_a, year)]
+
+
+def test_a_state_on_both_sides_of_a_war_is_read_from_its_dyads():
+    # COW war 108's shape: 1 fights 2, then fights 3 from the other side, with 2 beside it
+    rows = _both_ways(108, 1, 2, 1, 2) + _both_ways(108, 1, 3, 2, 1) + _both_ways(108, 2, 3, 2, 1)
+    relation = _builder()._relations_dyadic({108: rows})
+    assert relation(108, 1, 2) == "against"
+    assert relation(108, 2, 3) == "against"
+    assert _builder()._relations_registered({108: rows})(108, 1, 2) == "with"  # the old bug
+
+
+def test_states_with_a_common_opponent_fought_together():
+    rows = _both_ways(1, 10, 30, 1, 2) + _both_ways(1, 20, 30, 1, 2)
+    assert _builder()._relations_dyadic({1: rows})(1, 10, 20) == "with"
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([_dyad(5, 1, 2, 1, 1)], "both hold side 1"),
+    ([_dyad(5, 1, 2, 1, 2), _dyad(5, 2, 1, 1, 2)], "mirror"),
+    ([_dyad(5, 1, 2, 1, 2), _dyad(5, 1, 2, 2, 1, 1901)], "both sides of their own dyad"),
+])
+def test_the_build_refuses_a_dyad_file_that_contradicts_itself(rows, message):
+    builder = _builder()
+    with pytest.raises(builder.DyadError, match=message):
+        builder._relations_dyadic({5: rows})
