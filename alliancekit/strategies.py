@@ -65,6 +65,7 @@ import pandas as pd
 
 from . import _validate as vd
 from . import cases
+from .fulfilment import LLM_PUBLISHED_RATE
 
 __all__ = [
     "LLM_HONOURED",
@@ -84,8 +85,9 @@ __all__ = [
 ]
 
 #: Share of alliance commitments honoured in wars 1816-1944 reported by Leeds, Long & Mitchell
-#: (2000): about three in four (74.6 %).
-LLM_HONOURED = 0.746
+#: (2000): 74.5 %. The figure lives in `alliancekit.fulfilment` (``LLM_PUBLISHED_RATE``); this
+#: name is the strategies model's default honour rate, the same number.
+LLM_HONOURED = LLM_PUBLISHED_RATE
 
 
 # --------------------------------------------------------------------------- validation
@@ -474,7 +476,7 @@ def compare_strategies(
     phi : float
         Depth of the shock, in [0, 1].
     reliability : float
-        Partners' honour rate in [0, 1]; by default 0.746 (Leeds, Long & Mitchell 2000). The
+        Partners' honour rate in [0, 1]; by default 0.745 (Leeds, Long & Mitchell 2000). The
         shipped Berkemeier & Fuhrmann (2018) data give about 0.50 over all wars (see
         :func:`reliability_estimates`): try both.
     calibrate : bool
@@ -584,7 +586,7 @@ def reliability_estimates() -> pd.DataFrame:
     pandas.DataFrame
         One row per coding and sample: ``coding``, ``sample`` ("all", or the file's ``sample``
         flag), ``wars`` (what the sample covers), ``honoured``, ``violated``, ``n``,
-        ``share_honoured``, ``low``, ``high`` (95 % Wilson interval) and ``llm2000`` (0.746, the
+        ``share_honoured``, ``low``, ``high`` (95 % Wilson interval) and ``llm2000`` (0.745, the
         published figure, for comparison).
 
     Notes

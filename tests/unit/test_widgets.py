@@ -290,7 +290,7 @@ def test_portfolio_chart_shows_compare_strategies():
 def test_impossible_shock_keeps_the_last_chart_and_says_why():
     ex = widgets.portfolio_explorer(q=0.25, phi=0.5)
     before = ex.view
-    set_value(ex, "q", 1.0)             # q * phi = 0.5 > 1 - 0.746: no calibration exists
+    set_value(ex, "q", 1.0)             # q * phi = 0.5 > 1 - 0.745: no calibration exists
     assert ex.view is before
     shown = " ".join(h.value for h in _children(ex.widget(), W.HTML))
     assert "q" in ex.message and "Not possible" in shown
