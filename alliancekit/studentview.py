@@ -36,8 +36,11 @@ from urllib.parse import unquote
 
 from jupyter_server.base.handlers import AuthenticatedFileHandler
 from jupyter_server.services.contents.filemanager import AsyncFileContentsManager
+from jupyter_server.services.kernels.handlers import MainKernelHandler
+from jupyter_server.services.sessions.handlers import SessionHandler, SessionRootHandler
+from jupyter_server.utils import url_path_join
 from tornado import web
-from tornado.routing import Matcher, Rule
+from tornado.routing import Matcher, PathMatches, Rule
 from traitlets import default
 
 __all__ = ["StudentContentsManager", "StudentFileHandler", "HIDDEN_FOLDERS", "CONFIG_DIR",
@@ -332,6 +335,46 @@ class _NotServed(web.RequestHandler):
         raise web.HTTPError(404)
 
 
+class _BodyPathGuard:
+    """For handlers whose JSON body names a path: 404 when it resolves into a withheld folder."""
+
+    def _refuse_withheld_body(self) -> None:
+        try:
+            body = self.get_json_body()
+        except web.HTTPError:
+            return  # the handler itself answers a malformed body
+        path = body.get("path") if isinstance(body, dict) else None
+        if isinstance(path, str) and is_withheld(path, self.contents_manager.root_dir):
+            _refuse(path)
+
+
+class _StudentSessions(_BodyPathGuard, SessionRootHandler):
+    """``POST /api/sessions``: no session, and so no kernel, for a notebook in solutions/."""
+
+    @web.authenticated
+    async def post(self):
+        self._refuse_withheld_body()
+        return await super().post()
+
+
+class _StudentSession(_BodyPathGuard, SessionHandler):
+    """``PATCH /api/sessions/<id>``: a session cannot be moved into solutions/."""
+
+    @web.authenticated
+    async def patch(self, session_id):
+        self._refuse_withheld_body()
+        return await super().patch(session_id)
+
+
+class _StudentKernels(_BodyPathGuard, MainKernelHandler):
+    """``POST /api/kernels``: no kernel started with its working folder in solutions/."""
+
+    @web.authenticated
+    async def post(self):
+        self._refuse_withheld_body()
+        return await super().post()
+
+
 def _jupyter_server_extension_points() -> list[dict]:
     return [{"module": "alliancekit.studentview"}]
 
@@ -339,7 +382,11 @@ def _jupyter_server_extension_points() -> list[dict]:
 def _load_jupyter_server_extension(serverapp) -> None:
     """Answer 404 before any other handler for URLs into a withheld folder."""
     router = serverapp.web_app.default_router
-    rule = router.process_rule(Rule(_WithheldRoutes(serverapp.base_url, serverapp.root_dir),
-                                    _NotServed))
-    router.rules.insert(0, rule)
+    base = serverapp.base_url
+    rules = [Rule(_WithheldRoutes(base, serverapp.root_dir), _NotServed),
+             Rule(PathMatches(url_path_join(base, "/api/sessions")), _StudentSessions),
+             Rule(PathMatches(url_path_join(base, r"/api/sessions/(?P<session_id>[\w-]+)")),
+                  _StudentSession),
+             Rule(PathMatches(url_path_join(base, "/api/kernels")), _StudentKernels)]
+    router.rules[0:0] = [router.process_rule(rule) for rule in rules]
     serverapp.log.info("alliancekit.studentview: %s not served", ", ".join(HIDDEN_FOLDERS))

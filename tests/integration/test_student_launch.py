@@ -213,12 +213,14 @@ def test_checkpoints_copies_and_sessions_into_solutions_are_refused(launch):
     for spelling in ("solutions", "./solutions", "my-work/../solutions", "my-work/link"):
         calls.append(("POST", "api/sessions", {"path": f"{spelling}/{NOTEBOOK}", "type": "notebook",
                                                "name": "", "kernel": {"name": "python3"}}))
+        calls.append(("POST", "api/kernels", {"name": "python3", "path": spelling}))
     answered = [(method, path, launch.request(method, path, body)[0])
                 for method, path, body in calls]
     assert all(status in (400, 404) for *_, status in answered), "\n".join(map(str, answered))
     assert not (launch.root / "solutions" / SET / ".ipynb_checkpoints").exists()
     assert not list((launch.root / "solutions").rglob("new.txt"))
     assert launch.request("GET", "api/sessions")[1] == b"[]"
+    assert launch.request("GET", "api/kernels")[1] == b"[]"
 
 
 @pytest.mark.notebooks
