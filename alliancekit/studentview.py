@@ -30,6 +30,7 @@ import contextvars
 import errno
 import os
 import re
+import subprocess
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
@@ -44,7 +45,8 @@ from tornado.routing import Matcher, PathMatches, Rule
 from traitlets import default
 
 __all__ = ["StudentContentsManager", "StudentFileHandler", "HIDDEN_FOLDERS", "CONFIG_DIR",
-           "NO_EXCHANGE_DIR", "canonical_path", "is_withheld", "withheld_url"]
+           "NO_EXCHANGE_DIR", "canonical_path", "is_withheld", "withheld_url",
+           "refresh_git_entry"]
 
 #: Top-level folders of the served root that a student's server does not serve.
 HIDDEN_FOLDERS = ("solutions",)
@@ -211,6 +213,46 @@ def withheld_url(url_path: str, base_url: str = "/", root: str | os.PathLike | N
     return bool(match and match.group("path") and is_withheld(match.group("path"), root))
 
 
+def refresh_git_entry(os_path: str | os.PathLike) -> bool:
+    """After a save: tell git a filtered file is unchanged when its cleaned content is.
+
+    ``tasks.py course`` installs nbstripout as the clone's git filter for the lessons, so git
+    compares a lesson without its outputs. git still reports a file whose size changed as
+    modified without running the filter (nbstripout issue #65), so a lesson run and saved would
+    show as changed until ``git add``. When the file's cleaned content equals what git's index
+    holds, this refreshes the index entry (``git update-index``), which changes no content. A
+    lesson whose text the student changed is left alone, and shows as changed, as it should.
+
+    Parameters
+    ----------
+    os_path : str or os.PathLike
+        The file just saved.
+
+    Returns
+    -------
+    bool
+        True when the entry was refreshed; False when the file is not tracked, has no git filter,
+        differs from the index, or git is unavailable.
+    """
+    folder, name = os.path.split(os.fspath(os_path))
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
+                              timeout=60)
+
+    try:
+        attribute = git("check-attr", "filter", "--", name)
+        if attribute.returncode or attribute.stdout.strip().endswith(": unspecified"):
+            return False
+        staged = git("rev-parse", "--verify", "--quiet", f":./{name}")
+        cleaned = git("hash-object", "--", name)  # through the clean filter, as `git add` does
+        if staged.returncode or cleaned.returncode or staged.stdout != cleaned.stdout:
+            return False
+        return git("update-index", "-q", "--", name).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 # ----------------------------------------------------------------------------- the server side
 def _refuse(path: str) -> None:
     raise web.HTTPError(404, f"No such file or directory: {path}")
@@ -281,6 +323,11 @@ class StudentContentsManager(AsyncFileContentsManager):
     async def save(self, model, path=""):
         self._check(path)
         return await super().save(model, path)
+
+    def run_post_save_hooks(self, model, os_path):
+        super().run_post_save_hooks(model, os_path)
+        if str(os_path).endswith(".ipynb"):
+            refresh_git_entry(os_path)  # a run lesson does not show as changed in git
 
     async def delete_file(self, path):
         self._check(path)

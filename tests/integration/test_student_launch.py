@@ -31,7 +31,7 @@ from alliancekit._env import environment
 
 ROOT = Path(__file__).resolve().parents[2]
 SET = "ex01-theory"
-LESSON = "course/01-theory.ipynb"
+LESSON = "course/00-welcome.ipynb"
 LINUX = sys.platform.startswith("linux")
 
 pytestmark = pytest.mark.skipif(not shutil.which("git"), reason="git is not installed")
