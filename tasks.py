@@ -361,6 +361,7 @@ def run_lab(*cmd: str | Path, env: dict | None = None) -> None:
 
     stops = [s for s in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, s)]
     previous = {name: signal.signal(getattr(signal, name), on_signal) for name in stops}
+    previous["SIGINT"] = signal.getsignal(signal.SIGINT)
     if os.name == "nt":
         _on_console_close(process)
     code = 0

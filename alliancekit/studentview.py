@@ -289,9 +289,6 @@ class StudentContentsManager(AsyncFileContentsManager):
                     raise PermissionError(errno.EACCES, "withheld from students", path)
                 _refuse(path)
 
-    def should_list(self, name: str) -> bool:
-        return _fold(name) not in _HIDDEN_KEYS and super().should_list(name)
-
     async def is_hidden(self, path: str) -> bool:
         return self._withheld(path) or await super().is_hidden(path)
 

@@ -6,13 +6,17 @@ tests/integration/test_student_launch.py; these check the resolver itself, over 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
+import nbformat
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alliancekit.studentview import canonical_path, is_withheld, withheld_url
+from alliancekit.studentview import canonical_path, is_withheld, refresh_git_entry, withheld_url
 
 #: Ways to write "stay here" or "go somewhere and come back" before a path segment.
 DETOURS = st.sampled_from(["", "./", "//", "%2E/", "%2e/", "course/../", "my-work/../",
@@ -99,3 +103,36 @@ def test_urls_that_name_solutions_on_a_path_route_are_withheld(url):
                                  "/api/contents/my-work/solutions", "/user/s2/lab/tree/solutions"])
 def test_other_urls_are_not(url):
     assert not withheld_url(url, base_url="/user/s1/" if url.startswith("/user") else "/")
+
+
+def _git(cwd, *args):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.mark.skipif(not shutil.which("git"), reason="git is not installed")
+def test_a_saved_run_of_a_filtered_lesson_is_refreshed_and_an_edited_one_is_not(tmp_path):
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "config", "filter.nbstripout.clean",
+         f'"{Path(sys.executable).as_posix()}" -m nbstripout --keep-id')
+    (tmp_path / ".gitattributes").write_text("*.ipynb filter=nbstripout\n")
+    lesson = tmp_path / "lesson.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A lesson", id="m"),
+                                         nbformat.v4.new_code_cell("print(1)", id="c")])
+    nbformat.write(nb, lesson)
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "lesson")
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    nb.cells[1].execution_count = 1
+    nbformat.write(nb, lesson)
+    assert _git(tmp_path, "status", "--porcelain") == " M lesson.ipynb\n"  # git's size check
+    assert refresh_git_entry(lesson)
+    assert _git(tmp_path, "status", "--porcelain") == ""
+    assert '"output_type"' in lesson.read_text()  # the outputs stay on disk
+    nb.cells[0].source = "# My own heading"
+    nbformat.write(nb, lesson)
+    assert not refresh_git_entry(lesson)
+    assert _git(tmp_path, "status", "--porcelain") == " M lesson.ipynb\n"
+    assert not refresh_git_entry(tmp_path / "elsewhere.ipynb")
