@@ -12,6 +12,9 @@
     python3 tasks.py site        build the course as an offline static website in _build/site/
     python3 tasks.py hub         (root) a trial JupyterHub class on http://127.0.0.1:8000
 
+``course`` and ``solutions`` run JupyterLab until Ctrl+C (or a closed terminal), which stops it
+and every kernel it started; each keeps its own workspace in .jupyter-workspaces/.
+
 Arguments after ``test`` go to pytest, e.g. ``python3 tasks.py test tests/unit`` for the fast unit
 tests alone, or ``-k cases``; tests run on one worker per core unless you pass ``-n`` yourself
 (``-n 0`` runs them in one process). ``tests/unit`` holds fast tests of the library and data;
