@@ -26,6 +26,7 @@ solutions are public" in INSTRUCTORS.md.
 """
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import errno
 import os
@@ -319,12 +320,11 @@ class StudentContentsManager(AsyncFileContentsManager):
 
     async def save(self, model, path=""):
         self._check(path)
-        return await super().save(model, path)
-
-    def run_post_save_hooks(self, model, os_path):
-        super().run_post_save_hooks(model, os_path)
-        if str(os_path).endswith(".ipynb"):
-            refresh_git_entry(os_path)  # a run lesson does not show as changed in git
+        saved = await super().save(model, path)
+        if path.endswith(".ipynb"):  # a run lesson does not show as changed in git
+            os_path = self._get_os_path(path.strip("/"))
+            await asyncio.get_running_loop().run_in_executor(None, refresh_git_entry, os_path)
+        return saved
 
     async def delete_file(self, path):
         self._check(path)
