@@ -285,3 +285,33 @@ def test_a_lesson_run_and_saved_through_jupyterlab_leaves_git_clean(launch):
     with pytest.raises(AssertionError, match="outputs or execution counts"):
         lessons.test_committed_lesson_has_no_outputs_or_execution_counts(launch.root / LESSON)
     _git(launch.root, "reset", "-q", "--", LESSON)
+
+
+# ----------------------------------------------------------------------------- stopping the chore
+@pytest.mark.notebooks
+@pytest.mark.skipif(not LINUX, reason="finds kernel processes through /proc (Linux)")
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_to_the_chore_stops_jupyterlab_and_its_kernels(sig, tmp_path):
+    root = _clone(tmp_path / "clone")
+    (tmp_path / "scratch").mkdir()
+    chore = Chore(root, tmp_path / "scratch")
+    try:
+        status, _ = chore.request("POST", "api/sessions", {
+            "path": LESSON, "type": "notebook", "name": "", "kernel": {"name": "python3"}})
+        assert status == 201
+        deadline = time.monotonic() + 30
+        while not chore.kernel_pids() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        kernels = chore.kernel_pids()
+        assert kernels, "the session should have started a kernel"
+        chore.process.send_signal(getattr(signal, sig))  # the chore alone, as a terminal would
+        chore.process.wait(timeout=60)
+        assert not chore.port_open()
+        deadline = time.monotonic() + 10
+        while chore.kernel_pids() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert chore.kernel_pids() == []
+    finally:
+        chore.stop()
+        for pid in chore.kernel_pids():  # never leave a kernel behind, even when the test fails
+            os.kill(pid, signal.SIGKILL)
