@@ -126,7 +126,10 @@ def _resolves_into_hidden(root: str, relative: str) -> bool:
         except OSError:
             continue
     target = os.path.realpath(os.path.join(real_root, *relative.split("/")))
-    inside = os.path.relpath(target, real_root).replace(os.sep, "/")
+    try:
+        inside = os.path.relpath(target, real_root).replace(os.sep, "/")
+    except ValueError:  # Windows: a link to another drive is outside the root
+        inside = "../"
     if not inside.startswith("../") and _fold(inside.split("/", 1)[0]) in _HIDDEN_KEYS:
         return True
     if not hidden:
