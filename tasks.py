@@ -373,7 +373,10 @@ def run_lab(*cmd: str | Path, env: dict | None = None) -> None:
     except (KeyboardInterrupt, _Stop) as stop:
         for name in (*stops, "SIGINT"):  # a second signal must not cut the clean-up short
             signal.signal(getattr(signal, name), signal.SIG_IGN)
-        print("\nStopping JupyterLab and its kernels...", flush=True)
+        try:
+            print("\nStopping JupyterLab and its kernels...", flush=True)
+        except OSError:  # the terminal is gone (SIGHUP)
+            pass
         stop_lab(process)
         signum = stop.args[0] if isinstance(stop, _Stop) else signal.SIGINT
         code = 0 if signum == signal.SIGINT else 128 + int(signum)
