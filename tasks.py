@@ -19,6 +19,9 @@
 ``course --wheelhouse DIR`` and ``test --wheelhouse DIR`` install from a wheelhouse alone, with
 no network (README, "Teaching without internet").
 
+``course`` and ``solutions`` run JupyterLab until Ctrl+C (or a closed terminal), which stops it
+and every kernel it started; each keeps its own workspace in .jupyter-workspaces/.
+
 Arguments after ``test`` go to pytest, e.g. ``python3 tasks.py test tests/unit`` for the fast unit
 tests alone, or ``-k cases``; tests run on one worker per core unless you pass ``-n`` yourself
 (``-n 0`` runs them in one process). ``tests/unit`` holds fast tests of the library and data;
@@ -32,8 +35,10 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -240,27 +245,229 @@ def my_work(args: list[str]) -> None:
         print("my-work: nothing new to add; your answers are untouched")
 
 
+#: Each chore's own JupyterLab workspace (open tabs, layout), so one never reopens the other's.
+WORKSPACES = ROOT / ".jupyter-workspaces"
+#: The student launch's Jupyter configuration (alliancekit/studentview.py explains it); the second
+#: folder also switches off nbgrader's Assignment List, which needs a hub's exchange.
+STUDENT_CONFIG = (ROOT / "alliancekit" / "student_config",
+                  ROOT / "alliancekit" / "student_config" / "no-exchange")
+#: The git filter that keeps run lessons from showing as changed (applied by .gitattributes to
+#: course/*.ipynb only). Cell ids are kept; the kernel's language_info, which JupyterLab rewrites
+#: on every save, is dropped with the outputs and execution counts.
+LESSON_FILTER = "-m nbstripout --keep-id --extra-keys metadata.language_info"
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(default_url: str, workspace: str, extra: list[str]) -> list[str]:
+    """The ``jupyter lab`` command line of a chore: the repository, a start page, a workspace."""
+    return [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT}",
+            f"--LabApp.default_url={default_url}",
+            f"--LabApp.workspaces_dir={WORKSPACES / workspace}",
+            *(["--allow-root"] if _is_root() else []), *extra]
+
+
+def install_lesson_filter(root: Path = ROOT) -> bool:
+    """Make nbstripout this clone's git filter for the lessons (local git config, idempotent).
+
+    JupyterLab saves a lesson with its outputs (autosave included). With the filter, git compares
+    and commits the lesson without them, so a run lesson never shows as changed and ``git pull``
+    never refuses to update it; the student's copy on disk keeps its outputs. Returns False (and
+    changes nothing) when ``root`` is not a git checkout or git is missing.
+    """
+    git = shutil.which("git")
+    if git is None or not (root / ".git").exists():
+        return False
+    python = PYTHON.as_posix()  # git runs filters through sh, also on Windows
+    settings = {"filter.nbstripout.clean": f'"{python}" {LESSON_FILTER}',
+                "filter.nbstripout.smudge": "cat",
+                "diff.ipynb.textconv": f'"{python}" {LESSON_FILTER} -t'}
+    for key, value in settings.items():
+        subprocess.run([git, "config", "--local", key, value], cwd=root, check=True)
+    return True
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """Processes below ``pid`` (kernels included) with their start times; Linux /proc only."""
+    children: dict[int, list[int]] = {}
+    started: dict[int, str] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = entry.joinpath("stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        started[int(entry.name)] = fields[19]
+    found, todo = {}, list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        found[child] = started.get(child, "")
+        todo.extend(children.get(child, []))
+    return found
+
+
+def _still_running(pid: int, started: str) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19] == started
+    except (OSError, IndexError):
+        return False
+
+
+def stop_lab(process: subprocess.Popen, timeout: float = 20.0) -> None:
+    """Stop a JupyterLab started by :func:`run_lab` and every kernel it started.
+
+    POSIX: SIGTERM to its process group (JupyterLab then shuts its kernels down), a wait, SIGKILL
+    if it hangs; then any kernel still running (found through /proc on Linux) gets the same.
+    Windows: the whole process tree is ended with ``taskkill /T /F``.
+    """
+    if os.name == "nt":
+        subprocess.call(["taskkill", "/T", "/F", "/PID", str(process.pid)],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process.wait()
+        return
+    kernels = _descendants(process.pid) if Path("/proc/self/stat").exists() else {}
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=timeout)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    for sig in (signal.SIGTERM, signal.SIGKILL):  # kernels run in sessions of their own
+        left = {pid: t for pid, t in kernels.items() if _still_running(pid, t)}
+        for pid in left:
+            try:
+                if os.getpgid(pid) == pid:
+                    os.killpg(pid, sig)
+                else:
+                    os.kill(pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+        deadline = time.monotonic() + 5
+        while left and time.monotonic() < deadline:
+            left = {pid: t for pid, t in left.items() if _still_running(pid, t)}
+            time.sleep(0.1)
+        if not left:
+            break
+
+
+class _Stop(Exception):
+    """Raised in the main thread by a stop signal (SIGTERM, SIGHUP, SIGBREAK)."""
+
+
+_CONSOLE_HANDLER = None  # Windows: kept alive while JupyterLab runs
+
+
+def _on_console_close(process: subprocess.Popen) -> None:
+    """Windows: stop JupyterLab when the console window is closed (CTRL_CLOSE_EVENT)."""
+    global _CONSOLE_HANDLER
+    import ctypes
+    from ctypes import wintypes
+
+    @ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.DWORD)
+    def handler(event):
+        if event in (2, 5, 6):  # CTRL_CLOSE_EVENT, CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT
+            stop_lab(process, timeout=3)
+            return True
+        return False  # Ctrl+C and Ctrl+Break go on to Python's own handlers
+
+    _CONSOLE_HANDLER = handler
+    ctypes.windll.kernel32.SetConsoleCtrlHandler(handler, True)
+
+
+def _die_with_parent() -> None:
+    """Linux, in the child: get SIGTERM if tasks.py itself is killed outright (SIGKILL)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def run_lab(*cmd: str | Path, env: dict | None = None) -> None:
+    """Run JupyterLab in a process group of its own until it exits or the chore is stopped.
+
+    Ctrl+C (SIGINT), SIGTERM, SIGHUP (a closed terminal) and, on Windows, Ctrl+Break and a closed
+    console stop JupyterLab and every kernel it started (:func:`stop_lab`) before the chore ends.
+    """
+    print("$ " + " ".join(str(c) for c in cmd), flush=True)
+    if os.name == "nt":
+        options = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    else:
+        options = {"start_new_session": True}
+        if sys.platform.startswith("linux"):
+            options["preexec_fn"] = _die_with_parent
+    process = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, env=env,
+                               stdin=subprocess.DEVNULL, **options)
+
+    def on_signal(signum, frame):
+        raise _Stop(signum)
+
+    stops = [s for s in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, s)]
+    previous = {name: signal.signal(getattr(signal, name), on_signal) for name in stops}
+    previous["SIGINT"] = signal.getsignal(signal.SIGINT)
+    if os.name == "nt":
+        _on_console_close(process)
+    code = 0
+    try:
+        code = process.wait()
+    except (KeyboardInterrupt, _Stop) as stop:
+        for name in (*stops, "SIGINT"):  # a second signal must not cut the clean-up short
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        try:
+            print("\nStopping JupyterLab and its kernels...", flush=True)
+        except OSError:  # the terminal is gone (SIGHUP)
+            pass
+        stop_lab(process)
+        signum = stop.args[0] if isinstance(stop, _Stop) else signal.SIGINT
+        code = 0 if signum == signal.SIGINT else 128 + int(signum)
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+        if process.poll() is None:
+            stop_lab(process)
+    if code:
+        sys.exit(code)
+
+
+def student_env() -> dict:
+    """The venv's environment with the student launch's Jupyter configuration first."""
+    env = venv_env()
+    paths = [str(p) for p in STUDENT_CONFIG]
+    if env.get("JUPYTER_CONFIG_PATH"):
+        paths.append(env["JUPYTER_CONFIG_PATH"])
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(paths)
+    return env
+
+
 def course(args: list[str]) -> None:
+    """Open the course: lessons, exercises and my-work/, without solutions/ (studentview.py)."""
     wheelhouse, args = take_wheelhouse(args)
     ensure_venv("course", wheelhouse)
     my_work([])
-    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    if install_lesson_filter():
+        print("git: lessons you run and save keep their outputs on disk but never show as "
+              "changed (nbstripout filter for course/*.ipynb)")
     # Serve the repository (lessons, my-work/, exercises/) but not solutions/; open the welcome
     # lesson. Students answer in my-work/, which the lessons link to.
-    run(BIN / "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
-        "--LabApp.default_url=/lab/tree/course/00-welcome.ipynb",
-        f"--ServerApp.contents_manager_class={STUDENT_VIEW}", *as_root, *args,
-        env=venv_env())
+    run_lab(*lab_command("/lab/tree/course/00-welcome.ipynb", "course",
+                         [f"--ServerApp.contents_manager_class={STUDENT_VIEW}", *args]),
+            env=student_env())
 
 
 def solutions(args: list[str]) -> None:
+    """Open the worked solutions, deliberately, in a JupyterLab workspace of their own."""
     ensure_venv("course")
     print("Opening the worked solutions (solutions/). They hold every model answer and hidden "
           "test:\ntry each set in my-work/ first. If your course is graded, ask your instructor "
           "whether\nyou may look.", flush=True)
-    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    run(BIN / "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
-        "--LabApp.default_url=/lab/tree/solutions", *as_root, *args, env=venv_env())
+    run_lab(*lab_command("/lab/tree/solutions", "solutions", args), env=venv_env())
 
 
 def test(args: list[str]) -> None:
@@ -273,8 +480,6 @@ def test(args: list[str]) -> None:
         ensure_npm()
     else:  # apt and npm need the network: tests needing them skip (tests/conftest.py says why)
         env["ALLIANCEKIT_OFFLINE"] = "1"
-
-
     # One worker per core; a test file stays on one worker, so each file's shared fixtures
     # (a JupyterLab server, an nbgrader course, an executed lesson) are built once.
     chose = any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in args)

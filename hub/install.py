@@ -15,6 +15,9 @@ with mode 700) and its ``.venv`` are not, so this script lays out, under ``PREFI
                        nbgrader settings for every user: the exchange folder, one folder per
                        course in it, and course membership from JupyterHub groups;
     PREFIX/node/       configurable-http-proxy 5.3.0 from npm (the hub's proxy; needs Node >= 20);
+    PREFIX/student-config/
+                       the Jupyter configuration of a student's server (alliancekit/studentview.py:
+                       no nbgrader instructor page or panel, nothing served from ``solutions``);
     PREFIX/course/     the lessons (course/*.ipynb), copied read-only; each user gets a private,
                        writable copy in ~/lessons on their first start (never overwritten);
     PREFIX/instructor/ the instructor's course template: solutions/, exercises/ and
@@ -249,6 +252,30 @@ def copy_course(prefix: Path) -> None:
     shutil.copy2(ROOT / "nbgrader_config.py", template / "nbgrader_config.py")
 
 
+def copy_student_config(prefix: Path) -> Path:
+    """Copy the student launch's Jupyter configuration to ``PREFIX/student-config``.
+
+    A hub has an nbgrader exchange, so students keep the Assignment List: the ``no-exchange``
+    layer of ``tasks.py course`` and Binder is left out.
+
+    Parameters
+    ----------
+    prefix : Path
+        The hub's installation folder.
+
+    Returns
+    -------
+    Path
+        The folder that student servers get on ``JUPYTER_CONFIG_PATH``.
+    """
+    target = prefix / "student-config"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(ROOT / "alliancekit" / "student_config", target,
+                    ignore=shutil.ignore_patterns("no-exchange", "*.md"))
+    return target
+
+
 def install(prefix: Path = DEFAULT_PREFIX, exchange: Path = DEFAULT_EXCHANGE) -> Path:
     """Lay out everything the hub needs under ``prefix`` (see the module docstring).
 
@@ -273,6 +300,7 @@ def install(prefix: Path = DEFAULT_PREFIX, exchange: Path = DEFAULT_EXCHANGE) ->
         make_exchange(exchange)
         install_proxy(prefix)
         copy_course(prefix)
+        copy_student_config(prefix)
     finally:
         os.umask(old)
     return env

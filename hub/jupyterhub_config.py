@@ -21,7 +21,9 @@ What it sets up (INSTRUCTORS.md, "Teaching a class on JupyterHub", explains each
   the lessons copied into each user's ``~/lessons`` on first start.
 - **nbgrader**: the course service ``alliancekit`` (the Formgrader of the course directory, run as
   the instructor's Unix user) and the groups ``formgrade-alliancekit`` (graders) and
-  ``nbgrader-alliancekit`` (students); the exchange from ``hub/install.py``.
+  ``nbgrader-alliancekit`` (students); the exchange from ``hub/install.py``. A student's server
+  runs with the student configuration (``PREFIX/student-config``): the Assignment List and
+  Validate, but no Formgrader, course list or Create Assignment, and no ``solutions`` folder.
 - **An idle culler** that stops servers nobody has used for an hour.
 
 Every setting that differs between a trial, the tests and a class comes from an environment
@@ -161,8 +163,21 @@ c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 
 
+#: The student launch's Jupyter configuration (alliancekit/studentview.py), copied here by
+#: hub/install.py: no nbgrader instructor page or panel (the Formgrader, course list and Create
+#: Assignment), nothing served from a ``solutions`` folder. Students keep the Assignment List.
+STUDENT_CONFIG = PREFIX / "student-config"
+
+
+def student_environment(spawner) -> None:
+    """Give a student's server the student configuration; graders keep nbgrader's full set."""
+    if spawner.user.name not in GRADERS:
+        spawner.environment = dict(spawner.environment, JUPYTER_CONFIG_PATH=str(STUDENT_CONFIG))
+
+
 def give_lessons(spawner) -> None:
     """Copy the lessons into ``~/lessons`` unless the user has them (never overwritten)."""
+    student_environment(spawner)
     entry = pwd.getpwnam(spawner.user.name)
     lessons = Path(entry.pw_dir) / "lessons"
     if lessons.exists():

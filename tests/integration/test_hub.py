@@ -300,6 +300,14 @@ def test_no_student_can_read_others_work_through_the_contents_api(hub, feedback)
         assert service.status_code == 403, service.status_code
 
 
+def test_a_students_server_serves_no_instructor_page_but_keeps_the_assignment_list(hub):
+    student = STUDENTS[0]
+    for url in ("/formgrader", "/formgrader/api/assignments", "/formgraders"):
+        assert hub.server(student, "GET", url).status_code == 404, (student, url)
+    assert hub.server(student, "GET", "/courses").status_code != 404  # nbgrader's assignment_list
+    assert hub.server(INSTRUCTOR, "GET", "/formgraders").status_code != 404
+
+
 def test_the_instructor_reaches_the_course_service(hub):
     token = hub.token_for(INSTRUCTOR)
     reply = hub.service("GET", "/api/contents/solutions", token=token)

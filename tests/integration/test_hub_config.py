@@ -126,6 +126,26 @@ def test_a_grader_joins_the_formgrade_group(tmp_path):
     assert not any(s.startswith("access:") for s in roles["nbgrader-alliancekit"]["scopes"])
 
 
+def test_students_servers_get_the_student_configuration_and_graders_do_not(tmp_path):
+    from types import SimpleNamespace
+
+    config = _load_config(tmp_path, {"instructor": "root", "graders": ["daemon"],
+                                     "students": ["nobody"]})
+    hook = config.Spawner.pre_spawn_hook
+    setup = hook.__globals__["student_environment"]
+    for name, expected in (("nobody", str(tmp_path / "student-config")), ("root", None),
+                           ("daemon", None)):
+        spawner = SimpleNamespace(user=SimpleNamespace(name=name), environment={"PATH": "/bin"})
+        setup(spawner)
+        assert spawner.environment.get("JUPYTER_CONFIG_PATH") == expected, name
+    install = __import__("install")
+    copied = install.copy_student_config(tmp_path)
+    server = json.loads((copied / "jupyter_server_config.json").read_text())["ServerApp"]
+    assert server["jpserver_extensions"]["nbgrader.server_extensions.formgrader"] is False
+    assert "nbgrader.server_extensions.assignment_list" not in server["jpserver_extensions"]
+    assert not (copied / "no-exchange").exists()
+
+
 def test_the_config_limits_and_culls(tmp_path):
     config = _load_config(tmp_path, {"instructor": "root", "students": []})
     assert config.Spawner.mem_limit == "1G" and config.Spawner.cpu_limit == 1.0

@@ -6,7 +6,9 @@ the executed copy is shared by the tests that need it.
 """
 from __future__ import annotations
 
+import copy
 import re
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -63,11 +65,60 @@ def test_course_has_exactly_the_listed_lessons():
 
 
 # ------------------------------------------------------------------ committed notebooks
+def _committed(path: Path) -> nbformat.NotebookNode:
+    """The lesson as git's index holds it (what a commit records); the file outside a checkout.
+
+    A student's run lesson keeps its outputs on disk, and the nbstripout filter that
+    ``tasks.py course`` installs keeps them out of git; the index is what must stay clean.
+    """
+    rel = path.relative_to(ROOT).as_posix()
+    try:
+        shown = subprocess.run(["git", "show", f":{rel}"], cwd=ROOT, capture_output=True,
+                               timeout=60)
+    except OSError:  # no git: a source archive, not a checkout
+        return _read(path)
+    if shown.returncode != 0:
+        return _read(path)
+    return nbformat.reads(shown.stdout.decode("utf-8"), as_version=4)
+
+
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_committed_lesson_has_no_outputs_or_execution_counts(path):
-    dirty = [i for i, cell in enumerate(_read(path).cells) if cell.cell_type == "code"
+    dirty = [i for i, cell in enumerate(_committed(path).cells) if cell.cell_type == "code"
              and (cell.get("outputs") or cell.get("execution_count") is not None)]
-    assert not dirty, f"{path.name}: cells {dirty} carry outputs or execution counts; clear them"
+    assert not dirty, (f"{path.name}: cells {dirty} carry outputs or execution counts in git's "
+                       "index; run `python3 tasks.py course` once (it installs the nbstripout "
+                       f"filter), then `git add --renormalize {path.relative_to(ROOT)}`")
+
+
+def _lesson_filter_keys() -> list[str]:
+    """The metadata keys the lesson filter of ``tasks.py course`` drops (nbstripout's defaults
+    and the extra keys its command line names)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tasks_for_lessons", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    words = tasks.LESSON_FILTER.split()
+    extra = words[words.index("--extra-keys") + 1].split() if "--extra-keys" in words else []
+    return ["metadata.signature", "metadata.widgets", "cell.metadata.collapsed",
+            "cell.metadata.ExecuteTime", "cell.metadata.execution",
+            "cell.metadata.heading_collapsed", "cell.metadata.hidden", "cell.metadata.scrolled",
+            *extra]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_committed_lesson_is_already_in_the_git_filters_form(path):
+    """The nbstripout filter changes nothing in a committed lesson, and the kernel's name is the
+    one JupyterLab writes back on save: otherwise a lesson would show as changed after a run."""
+    from nbstripout import strip_output
+
+    committed = _committed(path)
+    stripped = strip_output(copy.deepcopy(committed), keep_output=False, keep_count=False,
+                            keep_id=True, extra_keys=_lesson_filter_keys())
+    assert stripped == committed, f"{path.name}: run `git add --renormalize {path.name}`"
+    assert committed.metadata.kernelspec == {"display_name": "Python 3 (ipykernel)",
+                                             "language": "python", "name": "python3"}
 
 
 @pytest.mark.parametrize("path", PATHS, ids=IDS)

@@ -64,8 +64,10 @@ def _tasks(root: Path, monkeypatch):
     spec.loader.exec_module(module)
     module.calls = []
     monkeypatch.setattr(module, "ensure_venv", lambda extras: None)
-    monkeypatch.setattr(module, "run",
-                        lambda *cmd, env=None: module.calls.append([str(c) for c in cmd]))
+    monkeypatch.setattr(module, "install_lesson_filter", lambda: False)
+    record = lambda *cmd, env=None: module.calls.append([str(c) for c in cmd])  # noqa: E731
+    monkeypatch.setattr(module, "run", record)
+    monkeypatch.setattr(module, "run_lab", record)
     return module
 
 

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +25,14 @@ def tasks(monkeypatch):
                         lambda extras, wheelhouse=None: calls.append(("venv", extras)))
     monkeypatch.setattr(module, "ensure_chromium", lambda: calls.append(("chromium",)))
     monkeypatch.setattr(module, "run", lambda *cmd, env=None: calls.append(tuple(map(str, cmd))))
+    module.envs = []
+
+    def run_lab(*cmd, env=None):
+        calls.append(tuple(map(str, cmd)))
+        module.envs.append(env)
+
+    monkeypatch.setattr(module, "run_lab", run_lab)
+    monkeypatch.setattr(module, "install_lesson_filter", lambda: calls.append(("filter",)))
     module.real_fill_working_copy = module.fill_working_copy
     monkeypatch.setattr(module, "fill_working_copy",  # never write the repository's my-work/
                         lambda: calls.append(("my-work",)) or {"added": [], "updated_upstream": []})
@@ -100,3 +112,97 @@ def test_filling_my_work_copies_new_files_and_never_overwrites(tasks, tmp_path):
     assert mine.read_text() == "my answers"
     assert not (tmp_path / "my-work" / "GENERATED.json").exists()
     assert not (tmp_path / "my-work" / "ex01-a" / ".ipynb_checkpoints").exists()
+
+
+def test_course_and_solutions_each_open_their_own_workspace(tasks):
+    tasks.course([])
+    tasks.solutions([])
+    course, solutions = [call for call in tasks.calls if call[1:2] == ("lab",)]
+    assert f"--LabApp.workspaces_dir={ROOT / '.jupyter-workspaces' / 'course'}" in course
+    assert f"--LabApp.workspaces_dir={ROOT / '.jupyter-workspaces' / 'solutions'}" in solutions
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".jupyter-workspaces/course/x.json"],
+                             cwd=ROOT)
+    assert ignored.returncode == 0, ".jupyter-workspaces/ should be ignored by git"
+
+
+def test_course_serves_the_student_configuration_and_installs_the_lesson_filter(tasks):
+    tasks.course([])
+    assert ("filter",) in tasks.calls
+    paths = tasks.envs[-1]["JUPYTER_CONFIG_PATH"].split(os.pathsep)
+    assert paths[:2] == [str(ROOT / "alliancekit" / "student_config"),
+                         str(ROOT / "alliancekit" / "student_config" / "no-exchange")]
+    tasks.solutions([])
+    assert "student_config" not in tasks.envs[-1].get("JUPYTER_CONFIG_PATH", "")
+
+
+def _repo(path):
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    return path
+
+
+@pytest.mark.skipif(not shutil.which("git"), reason="git is not installed")
+def test_the_lesson_filter_is_local_git_config_set_once_and_only_in_a_checkout(tasks, tmp_path):
+    assert tasks.install_lesson_filter.__name__ == "<lambda>"  # the fixture's stand-in
+    real = importlib.util.module_from_spec(
+        importlib.util.spec_from_file_location("tasks_real", ROOT / "tasks.py"))
+    real.__spec__.loader.exec_module(real)
+    assert real.install_lesson_filter(tmp_path / "not-a-checkout") is False
+    repo = _repo(tmp_path / "clone")
+    assert real.install_lesson_filter(repo) and real.install_lesson_filter(repo)
+    config = subprocess.run(["git", "config", "--local", "--get-all",
+                             "filter.nbstripout.clean"], cwd=repo, capture_output=True,
+                            text=True).stdout.splitlines()
+    assert config == [f'"{real.PYTHON.as_posix()}" {real.LESSON_FILTER}']
+    assert "--keep-id" in config[0]
+    attributes = (ROOT / ".gitattributes").read_text(encoding="utf-8")
+    rules = [line for line in attributes.splitlines() if line and not line.startswith("#")]
+    assert rules == ["course/*.ipynb filter=nbstripout diff=ipynb"]  # not solutions/, exercises/
+
+
+FAKE_LAB = """
+import subprocess, sys, time
+kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
+                          start_new_session=True)
+open(sys.argv[1], "w").write(str(kernel.pid))
+time.sleep(120)
+"""
+CHORE = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("tasks", sys.argv[1])
+tasks = importlib.util.module_from_spec(spec); spec.loader.exec_module(tasks)
+tasks.run_lab(sys.executable, "-c", sys.argv[2], sys.argv[3])
+"""
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_stop_signal_ends_the_lab_and_a_kernel_in_a_session_of_its_own(sig, tmp_path):
+    pid_file = tmp_path / "kernel.pid"
+    chore = subprocess.Popen([sys.executable, "-c", CHORE, str(ROOT / "tasks.py"), FAKE_LAB,
+                              str(pid_file)], start_new_session=True,
+                             stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        kernel = int(pid_file.read_text())
+        assert _alive(kernel)
+        chore.send_signal(sig)
+        chore.wait(timeout=60)
+        deadline = time.monotonic() + 10
+        while _alive(kernel) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(kernel)
+        assert chore.returncode == (0 if sig == signal.SIGINT else 128 + sig)
+    finally:
+        if chore.poll() is None:
+            os.killpg(chore.pid, signal.SIGKILL)
