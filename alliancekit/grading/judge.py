@@ -113,9 +113,8 @@ class Judge:
         try:
             nodes = plaindata.unpack(answers)
         except plaindata.PlainDataError as exc:
-            nodes = {}
-            namespace["__ak_unreadable__"] = str(exc)
             return [_error(RuntimeError(f"the grader could not read the answers: {exc}"))]
+        unreadable = []
         for name, node in nodes.items():
             if not name.isidentifier() or name.startswith("__") or name in self.base:
                 continue
@@ -123,14 +122,22 @@ class Judge:
                 continue
             if node == plaindata.FUNCTION:
                 namespace[name] = self._proxy(name)
-            elif type(node) is dict and node.get("t") == "unreadable":
-                namespace[name] = _Unreadable(name, str(node.get("why", ""))[:300])
+                continue
+            if type(node) is dict and node.get("t") == "unreadable":
+                why = str(node.get("why", ""))[:300]
             else:
                 try:
                     namespace[name] = plaindata.decode(node)
+                    continue
                 except (plaindata.PlainDataError, RecursionError, MemoryError) as exc:
-                    namespace[name] = _Unreadable(name, str(exc)[:300])
-        return self.run(code, namespace)
+                    why = str(exc)[:300]
+            namespace[name] = _Unreadable(name, why)
+            unreadable.append(f"note: the grader could not read {name!r}: {why}\n")
+        outputs = self.run(code, namespace)
+        if unreadable:
+            outputs.insert(0, {"output_type": "stream", "name": "stdout",
+                               "text": "".join(unreadable)})
+        return outputs
 
     def _proxy(self, name: str):
         judge = self

@@ -235,12 +235,15 @@ class JudgedExecute(sandbox.GradingExecute):
         self._ak_trusted = trusted_cells(resources)
         self._ak_known: set = set()
         self._ak_sealed = False
+        self._ak_kernels: list = []
         limits = sandbox.Limits(seconds=self.seconds)
         self._ak_judge = JudgeProcess(limits, sandboxed=self.sandboxed)
         try:
             return super().preprocess(nb, resources, km)
         finally:
             self._ak_judge.close()
+            for manager in self._ak_kernels:  # also when the kernel died and nbclient let go
+                manager.remove_box()
 
     def _ak_out_of_time(self) -> None:
         judge = getattr(self, "_ak_judge", None)
@@ -255,6 +258,7 @@ class JudgedExecute(sandbox.GradingExecute):
         if not self._ak_sealed and isinstance(self.km, sandbox.SandboxKernelManager):
             self.km.seal()  # the kernel is up: no more files in its sockets' folder
             self._ak_sealed = True
+            self._ak_kernels.append(self.km)
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         kind, source = (self._ak_trusted.get(grade_id, (None, None))
                         if cell.cell_type == "code" else (None, None))

@@ -334,8 +334,10 @@ class SandboxKernelManager(AsyncKernelManager):
         files = []
         source = Path(kw.get("cwd") or ".")
         if source.is_dir():
+            # never a notebook: the one being graded holds the hidden tests (restored by nbgrader)
             for path in sorted(source.iterdir())[:100]:
-                if path.is_file() and path.stat().st_size < 50 * MiB:
+                if (path.is_file() and path.stat().st_size < 50 * MiB
+                        and path.suffix.lower() != ".ipynb"):
                     files.append((os.open(path, os.O_RDONLY), f"{workdir}/{path.name}"))
         self._files = [fd for fd, _ in files]
         info_fd = None
