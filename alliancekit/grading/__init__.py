@@ -128,9 +128,7 @@ def _load_config(course: Path, settings: _Settings | None = None):
         config.Execute.timeout = int(settings.timeout)
     from nbgrader.converters import Autograde
 
-    from alliancekit.grading import sandbox
-
-    from alliancekit.grading import judging
+    from alliancekit.grading import judging, sandbox
 
     execute = sandbox.GradingExecute if settings.unsafe else judging.JudgedExecute
     default = Autograde.class_traits()["autograde_preprocessors"].default()

@@ -285,7 +285,7 @@ def take_notes() -> list[str]:
 
 
 def suspicious_code(nb) -> list[str]:
-    """Words in a submission's code cells that reach into the kernel (a word match: information only)."""
+    """Words in a submission's code cells that reach into the kernel (a word match: a note only)."""
     found = []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})

@@ -66,7 +66,8 @@ _send = _session.send
 def _forge(stream, msg_or_type, content=None, parent=None, *args, **kwargs):
     if msg_or_type == "error":
         return None
-    if msg_or_type == "execute_reply" and isinstance(content, dict) and content.get("status") == "error":
+    if (msg_or_type == "execute_reply" and isinstance(content, dict)
+            and content.get("status") == "error"):
         content = {"status": "ok", "execution_count": content.get("execution_count", 0),
                    "user_expressions": {}, "payload": []}
     return _send(stream, msg_or_type, content, parent, *args, **kwargs)
