@@ -39,8 +39,8 @@ import nbformat
 import pytest
 from nbgrader.preprocessors import LimitOutput
 
-from alliancekit.grading import sandbox
 from alliancekit import grading
+from alliancekit.grading import sandbox
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
 
