@@ -77,5 +77,6 @@ c.GenerateFeedback.preprocessors = [
 c.HTMLExporter.preprocessors = ["alliancekit.grading.sanitise.SanitiseNotebook"]
 
 # Untrusted submissions: grade them with `alliancekit-grade`, which runs each submission's kernel
-# in a bubblewrap sandbox (alliancekit/grading/sandbox.py). Plain `nbgrader autograde` runs student code
-# with your own rights.
+# in a bubblewrap sandbox (alliancekit/grading/sandbox.py) and its tests in a separate trusted
+# judge (alliancekit/grading/judging.py). Plain `nbgrader autograde` runs student code, and the
+# tests, with your own rights.

@@ -36,8 +36,9 @@ widgets     the explorers used by the lessons
 checks      self-checks for learners without an instructor
 grading     the grading wing for instructors: ``alliancekit-grade`` (``grading``), the sandbox
             each submission's kernel runs in (``grading.sandbox``, ``grading._jail``), the
-            kernel reset (``grading.fairplay``), feedback pages without hidden tests
-            (``grading.feedback``) and item analysis (``grading.itemanalysis``)
+            trusted judge that runs the tests (``grading.judging``, ``grading.judge``,
+            ``grading.plaindata``), feedback pages without hidden tests (``grading.feedback``)
+            and item analysis (``grading.itemanalysis``)
 studentview   the Jupyter server extension that serves students their working copy
 abrogation  lesson 09: why alliances are abrogated (Leeds & Savun 2007), a Cox model
 fulfilment  lesson 09: honour rates under two codings of the same wars

@@ -7,9 +7,10 @@ submissions (default 30, a mix of right and wrong answers):
 1. bare: execute each submission with nbclient, one after another (the floor: kernel start-up plus
    the notebook's own code, no sandbox, no grading);
 2. `alliancekit-grade`, 1 process, sandboxed (the default): nbgrader's autograde per student with
-   the kernel in a bubblewrap sandbox and a reset before every test; per-submission time and its
-   ratio to bare;
-3. the same with ``unsafe=True`` (no sandbox, no resets), to show what the sandbox itself costs;
+   the student's kernel in a bubblewrap sandbox and every test run by the trusted judge (a second
+   sandbox, fed the answers as plain data); per-submission time and its ratio to bare;
+3. the same with ``unsafe=True`` (no sandbox, tests in the student's kernel), to show what the
+   sandbox and the judge cost together;
 4. `alliancekit-grade`, J processes (default 2, one per core), sandboxed: the wall time for the
    class, and the time projected for a class of 100 on J cores (wall / N * 100), or measured with
    ``--size 100``.
@@ -46,8 +47,7 @@ def make_class(course: Path, assignment: str, size: int) -> list[str]:
     for cell in solution.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and not meta.get("grade"):
-            answers[meta["grade_id"]] = (cell.source.replace("### BEGIN SOLUTION\n", "")
-                                         .replace("### END SOLUTION\n", ""))
+            answers[meta["grade_id"]] = cell.source  # the markers are comments; keep indents
     students = []
     for k in range(size):
         nb = nbformat.read(ROOT / "exercises" / assignment / f"{assignment}.ipynb", 4)
@@ -112,6 +112,9 @@ def run_set(assignment: str, size: int, jobs: int, timeout: int) -> None:
     grade_mean = serial_wall / n
     projected_100 = parallel_wall / n * 100
     attention = sum(r.status != "graded" for r in serial + unsafe + parallel)
+    right = [k for k, student in enumerate(students) if k % 3 != 2]
+    full = {r.student for r in serial if r.auto_score == r.auto_max}
+    full_right = sum(students[k] in full for k in right)
     print(f"bench_grading: {assignment}, class of {n}, {os.cpu_count()} cores visible, "
           f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
     print(f"  bare nbclient execution          : {bare_mean:6.2f} s per submission "
@@ -129,6 +132,7 @@ def run_set(assignment: str, size: int, jobs: int, timeout: int) -> None:
     print(f"  class of 100 on {jobs} procs       : {projected_100:6.1f} s {label} "
           f"(goal <= 120 s)")
     print(f"  submissions needing attention    : {attention} (expected 0)")
+    print(f"  right answers with full marks    : {full_right} of {len(right)} (judge)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,12 +8,16 @@ with a per-cell timeout (``Execute.timeout``), truncating long outputs (``LimitO
 the scores (``SaveAutoGrades``). This module adds what nbgrader leaves to the instructor:
 
 - **A sandbox per submission.** nbgrader runs student code with the grader's rights. Here each
-  submission's kernel runs in a bubblewrap sandbox (`alliancekit.grading.sandbox`): it sees a private copy
-  of its own folder, a read-only library and Python, a private ``/tmp``, no network, no gradebook,
-  no ``solutions/`` and no other student; memory, processes, file size and time are limited, and
-  nothing it starts outlives its grading. Before each graded test cell the grader undoes what the
-  submission installed in its kernel (`alliancekit.grading.fairplay`). Where no sandbox can be made, the
-  command refuses unless told ``unsafe=True`` (``--unsafe-trust-submissions``).
+  submission's kernel runs in a bubblewrap sandbox (`alliancekit.grading.sandbox`): it sees a
+  private copy of its own folder, a read-only library and Python, a private ``/tmp``, no network,
+  no gradebook, no ``solutions/`` and no other student; memory, processes, file size and time are
+  limited, and nothing it starts outlives its grading. Where no sandbox can be made, the command
+  refuses unless told ``unsafe=True`` (``--unsafe-trust-submissions``).
+- **Verdicts from a trusted judge.** No test cell runs in the student's kernel. The tests (hidden
+  ones included) and the read-only set-up cells run in a second sandbox, the judge, which has
+  never run student code; it receives the answers the test reads as plain data and calls the
+  student's functions through the grader (`alliancekit.grading.judging`). The judge's outputs
+  are what nbgrader scores.
 - **Scores from the grading process only, within the points.** nbgrader's ``SaveAutoGrades`` runs
   here, not in the sandbox; afterwards every autograded score is clamped to ``[0, points]``.
 - **Every submission is attempted.** One failure (a dead kernel, a kernel that cannot be
@@ -124,9 +128,9 @@ def _load_config(course: Path, settings: _Settings | None = None):
         config.Execute.timeout = int(settings.timeout)
     from nbgrader.converters import Autograde
 
-    from alliancekit.grading import sandbox
+    from alliancekit.grading import judging, sandbox
 
-    execute = sandbox.GradingExecute if settings.unsafe else sandbox.SandboxedExecute
+    execute = sandbox.GradingExecute if settings.unsafe else judging.JudgedExecute
     default = Autograde.class_traits()["autograde_preprocessors"].default()
     chain = [execute if getattr(p, "__name__", str(p).rsplit(".", 1)[-1]) == "Execute" else p
              for p in config.Autograde.get("autograde_preprocessors", default)]
@@ -666,11 +670,9 @@ def _result(course: Path, api, assignment: str, outcome: dict) -> GradeResult:
                                   "this student's scores could not be checked or read; grade "
                                   "them again", *notes))
     words = _suspicious(course, api, assignment, student)
-    if words and outcome["success"]:
-        status = "needs attention"
-        notes.insert(0, "its code reaches into the kernel or the grader ("
-                     + ", ".join(words[:6]) + "): check it by hand; the autograded score "
-                     "stands until you do")
+    if words and outcome["success"]:  # information only: the judge decided the score
+        notes.append("for information, its code uses " + ", ".join(words[:6]) + " (a word "
+                     "match, not a safety check)")
     return GradeResult(student=student, status=status, notes=tuple(notes),
                        seconds=round(outcome["seconds"], 2), **scores)
 

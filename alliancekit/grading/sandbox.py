@@ -27,15 +27,14 @@ live in the sandbox's own in-memory folder and the grader reaches them through
 ``/proc/<pid>/root``. Either way the submission has nowhere on disk to write.
 
 Scores are written by the grading process (nbgrader's ``SaveAutoGrades``), never from inside the
-sandbox. Before each graded test cell the grader undoes what the submission installed in its
-kernel (`alliancekit.grading.fairplay`); a test whose reset does not answer is failed.
+sandbox, and no test cell runs in this kernel: the tests run in a separate judge sandbox that
+receives the answers as plain data (`alliancekit.grading.judging`).
 
 Where no sandbox can be made (not Linux, no ``bwrap``, user namespaces disabled),
 ``alliancekit-grade`` refuses to grade unless told ``--unsafe-trust-submissions``.
 """
 from __future__ import annotations
 
-import ast
 import json
 import os
 import pwd
@@ -54,7 +53,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer
 
 __all__ = ["Limits", "SandboxError", "sandbox_problem", "check_course_hidden",
-           "SandboxKernelManager", "GradingExecute", "SandboxedExecute", "take_notes",
+           "SandboxKernelManager", "GradingExecute", "take_notes",
            "suspicious_code", "library_dirs"]
 
 MiB = 1024 ** 2
@@ -66,7 +65,7 @@ _SUSPICIOUS = ("get_ipython", "ast_transformers", "input_transformers", "set_cus
                "excepthook", "events.register", "sys.modules", "builtins", "ctypes", "ipykernel",
                "showtraceback", "settrace", "setprofile", "signal.", "threading", "os.fork",
                "subprocess", "socket", "sqlite3", "gradebook", "solutions",
-               "fairplay", "__class__", "gc.", "/proc/", "alliancekit.checks", "__file__",
+               "__class__", "gc.", "/proc/", "alliancekit.checks", "__file__",
                "importlib", "exec(", "eval(", "compile(", "mmap")
 
 
@@ -286,7 +285,7 @@ def take_notes() -> list[str]:
 
 
 def suspicious_code(nb) -> list[str]:
-    """Words in a submission's code cells that reach into the kernel or the grader."""
+    """Words in a submission's code cells that reach into the kernel (a word match: a note only)."""
     found = []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -335,8 +334,10 @@ class SandboxKernelManager(AsyncKernelManager):
         files = []
         source = Path(kw.get("cwd") or ".")
         if source.is_dir():
+            # never a notebook: the one being graded holds the hidden tests (restored by nbgrader)
             for path in sorted(source.iterdir())[:100]:
-                if path.is_file() and path.stat().st_size < 50 * MiB:
+                if (path.is_file() and path.stat().st_size < 50 * MiB
+                        and path.suffix.lower() != ".ipynb"):
                     files.append((os.open(path, os.O_RDONLY), f"{workdir}/{path.name}"))
         self._files = [fd for fd, _ in files]
         info_fd = None
@@ -411,23 +412,6 @@ class SandboxKernelManager(AsyncKernelManager):
 # --------------------------------------------------------------------------------------------
 # nbgrader's Execute, sandboxed: resets before tests, output cap, wall-clock limit
 # --------------------------------------------------------------------------------------------
-def _grade_cell(cell) -> bool:
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
-
-
-def _setup_cells(nb) -> set:
-    """Indices of the read-only code cells before the first answer cell (imports, data)."""
-    found = set()
-    for index, cell in enumerate(nb.cells):
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") or meta.get("grade"):
-            break
-        if cell.cell_type == "code" and meta.get("locked"):
-            found.add(index)
-    return found
-
-
 class GradingExecute(Execute):
     """nbgrader's ``Execute`` with the protections of ``alliancekit-grade`` that need no sandbox.
 
@@ -449,11 +433,7 @@ class GradingExecute(Execute):
     # ---- the whole notebook -------------------------------------------------------------
     def preprocess(self, nb, resources=None, km=None):
         self._ak_bytes: dict = {}
-        self._ak_setup = _setup_cells(nb)
         self._ak_timer_fired = False
-        self._ak_armed = False
-        self._ak_started = False
-        self._ak_untrusted_first = False
         unlock, relock = type(self).unlock, type(self).relock
         timer = threading.Timer(self.seconds, self._ak_out_of_time)
         timer.daemon = True
@@ -500,78 +480,6 @@ class GradingExecute(Execute):
             _NOTES.append("huge output cut short")
             return None
         return super().output(outs, msg, display_id, cell_index)
-
-
-class SandboxedExecute(GradingExecute):
-    """`GradingExecute` with the kernel in a bubblewrap sandbox and resets before every test.
-
-    Before each graded test cell `alliancekit.fairplay.reset` undoes what the submission installed
-    in its kernel; a test whose reset does not answer as expected is failed.
-    """
-
-    sandboxed = True
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
-        super().__init__(*args, **kwargs)
-
-    async def _ak_call(self, expression: str):
-        """Evaluate ``fairplay.<expression>`` in the kernel, bypassing its transformers.
-
-        Returns the lines after the token, or None when the answer is not the expected one.
-        """
-        code = f"__import__('alliancekit.grading.fairplay', fromlist=['_']).{expression}"
-        try:
-            msg_id = self.kc.execute("", silent=True, store_history=False,
-                                     user_expressions={"ak": code})
-            reply = await self.async_wait_for_reply(msg_id, None)
-            value = reply["content"]["user_expressions"]["ak"]
-            if value.get("status") != "ok":
-                return None
-            text = ast.literal_eval(value["data"]["text/plain"])
-        except Exception:  # a dead or hanging kernel, or a forged answer: the test fails
-            return None
-        lines = str(text).split("\n")
-        if lines[0] != "alliancekit-fairplay-ok":
-            return None
-        return lines[1:]
-
-    def preprocess_cell(self, cell, resources, index):
-        from jupyter_core.utils import run_sync
-
-        if not self._ak_started:  # the kernel is up, and no cell of the notebook has run yet
-            self._ak_started = True
-            if isinstance(self.km, SandboxKernelManager):
-                self.km.seal()
-            self._ak_armed = run_sync(self._ak_call)("arm()") is not None
-            if not self._ak_armed:
-                _NOTES.append("the grader could not prepare the kernel's resets")
-        if _grade_cell(cell):
-            undone = run_sync(self._ak_call)("reset()") if self._ak_armed else None
-            if undone is None:
-                cell.outputs = [_error_output(
-                    "GraderResetError",
-                    "the grader could not reset the kernel before this test, so the test "
-                    "counts as failed (the submission tampered with its kernel)")]
-                _NOTES.append("a test was failed because its kernel could not be reset")
-                return cell, resources
-            if undone:
-                _NOTES.append("undone before the tests: " + ", ".join(dict.fromkeys(undone)))
-        if cell.cell_type == "code" and index not in self._ak_setup and self._ak_setup and (
-                index < max(self._ak_setup)):
-            self._ak_untrusted_first = True  # a cell of the student's ran before the set-up
-        cell, resources = super().preprocess_cell(cell, resources, index)
-        if index in self._ak_setup and index == max(self._ak_setup):
-            rebase = not self._ak_untrusted_first
-            if run_sync(self._ak_call)(f"arm(setup=True, rebase={rebase})") is None:
-                self._ak_armed = False
-        return cell, resources
-
-
-def _error_output(ename: str, evalue: str):
-    from nbformat.v4 import new_output
-
-    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
 def _stream_output(text: str):

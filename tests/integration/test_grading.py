@@ -1,4 +1,5 @@
-"""The robust grading command (`alliancekit-grade`, alliancekit/grading/__init__.py) on crafted submissions.
+"""The robust grading command (`alliancekit-grade`, alliancekit/grading/__init__.py) on crafted
+submissions.
 
 One temporary course holds ex01-theory and a class of students, each with one kind of damage:
 wrong answers, a syntax error, an infinite loop, ``os._exit(1)``, an edited test cell, deleted
@@ -18,8 +19,8 @@ import ex01_class as ex01
 import nbformat
 import pytest
 
-from alliancekit.grading import sandbox
 from alliancekit import grading
+from alliancekit.grading import sandbox
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
 

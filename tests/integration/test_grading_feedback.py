@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from alliancekit.grading import sandbox
 from alliancekit import grading
+from alliancekit.grading import sandbox
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
 

@@ -39,8 +39,8 @@ import nbformat
 import pytest
 from nbgrader.preprocessors import LimitOutput
 
-from alliancekit.grading import sandbox
 from alliancekit import grading
+from alliancekit.grading import sandbox
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
 
@@ -398,9 +398,8 @@ def test_unsandboxed_an_exception_swallower_gets_full_marks_with_no_answers(unsa
 @pytest.mark.parametrize("student", ["b_swallow_ast", "b_swallow_input"])
 def test_sandboxed_an_exception_swallower_scores_zero(sandboxed, student):
     r = sandboxed["results"][student]
-    assert r.auto_score == 0.0
-    assert any("undone before the tests" in note for note in r.notes)
-    assert r.status == "needs attention"  # its code reaches into the kernel: a person checks
+    assert r.auto_score == 0.0  # the tests ran in the judge, where nothing was installed
+    assert r.status == "graded"  # a word list is information, never a verdict
 
 
 # --------------------------------------------------------------------------------------------
