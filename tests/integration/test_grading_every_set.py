@@ -56,7 +56,8 @@ def course(tmp_path_factory) -> Path:
         shutil.copytree(ROOT / "exercises" / assignment, root / "exercises" / assignment)
         folder = root / "submitted" / "diligent" / assignment
         folder.mkdir(parents=True)
-        nbformat.write(_submission(assignment, _answers(assignment)), folder / f"{assignment}.ipynb")
+        released = _submission(assignment, _answers(assignment))
+        nbformat.write(released, folder / f"{assignment}.ipynb")
     return root
 
 
