@@ -64,7 +64,9 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "alliancekit.grading.feedback.HideHiddenTests",
+    "alliancekit.grading.budget.CapFeedbackOutputs",  # the page's byte budget (2 MiB)
 ]
+c.CapFeedbackOutputs.max_bytes = 2 * 1024 ** 2
 
 # Untrusted submissions: grade them with `alliancekit-grade`, which runs each submission's kernel
 # in a bubblewrap sandbox (alliancekit/grading/sandbox.py). Plain `nbgrader autograde` runs student code

@@ -126,16 +126,25 @@ def _load_config(course: Path, settings: _Settings | None = None):
 
     from alliancekit.grading import sandbox
 
+    from alliancekit.grading.budget import CapNotebookOutputs
+
     execute = sandbox.GradingExecute if settings.unsafe else sandbox.SandboxedExecute
     default = Autograde.class_traits()["autograde_preprocessors"].default()
-    chain = [execute if getattr(p, "__name__", str(p).rsplit(".", 1)[-1]) == "Execute" else p
-             for p in config.Autograde.get("autograde_preprocessors", default)]
+    chain = []
+    for p in config.Autograde.get("autograde_preprocessors", default):
+        if getattr(p, "__name__", str(p).rsplit(".", 1)[-1]) == "Execute":
+            chain += [execute, CapNotebookOutputs]  # the notebook's byte budget, right after
+        else:
+            chain.append(p)
     config.Autograde.autograde_preprocessors = chain
     limits = settings.limits
     config.GradingExecute.seconds = float(limits.seconds)
     config.GradingExecute.output_kb = int(limits.output_kb)
-    for name in ("memory_mb", "processes", "file_mb", "disk_mb", "open_files", "seconds"):
+    config.CapNotebookOutputs.max_bytes = int(limits.output_mb * 1024 ** 2)
+    for name in ("memory_mb", "processes", "file_mb", "disk_mb", "open_files", "seconds",
+                 "output_mb"):
         setattr(config.SandboxKernelManager, name, getattr(limits, name))
+    config.SandboxKernelManager.course_root = str(course)
     return config
 
 
@@ -512,6 +521,8 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
                 f"refusing to grade without a sandbox: {problem}. To run the submissions with "
                 "your own rights anyway (trusted work only), add --unsafe-trust-submissions.")
         sandbox.check_course_hidden(course)
+        _check_exchange_hidden(course)
+        _say_memory_bound(limits or sandbox.Limits())
         _precompile_library()
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     settings = _Settings(course=str(course), timeout=timeout, unsafe=bool(unsafe),
@@ -569,6 +580,33 @@ UNSAFE_WARNING = """
 !! Linux container, or on the course JupyterHub.                                              !!
 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
 """
+
+
+def _check_exchange_hidden(course: Path) -> None:
+    """Refuse when nbgrader's exchange (``Exchange.root``) lies inside a folder the sandbox shows."""
+    from alliancekit.grading import sandbox
+
+    root = _load_config(course).Exchange.get("root", "/srv/nbgrader/exchange")
+    try:
+        sandbox.check_course_hidden(Path(root))
+    except sandbox.SandboxError as exc:
+        raise sandbox.SandboxError(f"nbgrader's exchange: {exc}") from None
+
+
+def _say_memory_bound(limits) -> None:
+    """Once per run: the memory bound a submission really has (a cgroup, or rlimits only)."""
+    import atexit
+
+    from alliancekit.grading import limits as hard
+
+    plan = hard.find_cgroups()
+    if plan.version:
+        hard.sweep_stale(plan)
+        atexit.register(hard.remove_all_live)
+        return
+    bound = hard.rlimit_bound(limits.memory_mb, limits.processes, limits.disk_mb)
+    print(f"alliancekit-grade: no memory cgroup for submissions here ({plan.problem}). Bound "
+          f"actually enforced: {bound}.", file=sys.stderr)
 
 
 def _precompile_library() -> None:
@@ -660,6 +698,8 @@ def _result(course: Path, api, assignment: str, outcome: dict) -> GradeResult:
                            notes=("the gradebook stayed busy (locked by another program), so "
                                   "this student's scores could not be checked or read; grade "
                                   "them again", *notes))
+    if any(n.startswith("over its memory limit") for n in notes):
+        status = "needs attention"
     words = _suspicious(course, api, assignment, student)
     if words and outcome["success"]:
         status = "needs attention"
@@ -716,6 +756,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["report"]:  # item analysis: alliancekit-grade report ASSIGNMENT (own module)
         from alliancekit.grading.itemanalysis import main as report
         return report(argv[1:])
+    if argv[:1] == ["collect"]:  # alliancekit-grade collect SET: checked nbgrader collect
+        from alliancekit.grading.collect import main as collect
+        return collect(argv[1:])
     from alliancekit.grading import sandbox
 
     parser = argparse.ArgumentParser(
@@ -735,7 +778,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=sandbox.Limits.seconds,
                         help="wall-clock limit per submission in seconds (default %(default)g)")
     parser.add_argument("--memory-mb", type=int, default=sandbox.Limits.memory_mb,
-                        help="writable memory per process in MiB (default %(default)d)")
+                        help="memory of a whole submission (all its processes, tmpfs and "
+                             "shared memory) in MiB, through a cgroup; where none can be made, "
+                             "per process (default %(default)d)")
+    parser.add_argument("--output-mb", type=float, default=sandbox.Limits.output_mb,
+                        help="output kept per graded notebook in MiB, display updates included "
+                             "(default %(default)g)")
     parser.add_argument("--report", default=None, help="CSV report path (default: "
                         "autograded/grading-report-ASSIGNMENT.csv)")
     parser.add_argument("--unsafe-trust-submissions", action="store_true",
@@ -744,9 +792,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     args = parser.parse_args(argv)
     try:
-        if not args.max_seconds > 0 or not args.memory_mb > 0:
-            raise ValueError("--max-seconds and --memory-mb must be positive")
-        limits = sandbox.Limits(seconds=args.max_seconds, memory_mb=args.memory_mb)
+        if not args.max_seconds > 0 or not args.memory_mb > 0 or not args.output_mb > 0:
+            raise ValueError("--max-seconds, --memory-mb and --output-mb must be positive")
+        limits = sandbox.Limits(seconds=args.max_seconds, memory_mb=args.memory_mb,
+                                output_mb=args.output_mb)
         results = grade_assignment(args.assignment, args.course, students=args.students,
                                    jobs=args.jobs, timeout=args.timeout,
                                    progress=not args.no_progress, report=args.report,
