@@ -125,7 +125,6 @@ def _load_config(course: Path, settings: _Settings | None = None):
     from nbgrader.converters import Autograde
 
     from alliancekit.grading import sandbox
-
     from alliancekit.grading.budget import CapNotebookOutputs
 
     execute = sandbox.GradingExecute if settings.unsafe else sandbox.SandboxedExecute
@@ -583,7 +582,7 @@ UNSAFE_WARNING = """
 
 
 def _check_exchange_hidden(course: Path) -> None:
-    """Refuse when nbgrader's exchange (``Exchange.root``) lies inside a folder the sandbox shows."""
+    """Refuse when nbgrader's exchange (``Exchange.root``) lies in a folder the sandbox shows."""
     from alliancekit.grading import sandbox
 
     root = _load_config(course).Exchange.get("root", "/srv/nbgrader/exchange")

@@ -71,7 +71,8 @@ class OutputBudget:
 
     def __init__(self, max_bytes: int = NOTEBOOK_BYTES):
         if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
-            raise ValueError(f"max_bytes must be a positive whole number of bytes, got {max_bytes!r}")
+            raise ValueError("max_bytes must be a positive whole number of bytes, "
+                             f"got {max_bytes!r}")
         self.max_bytes = max_bytes
         self.used = 0
         self.exceeded = False

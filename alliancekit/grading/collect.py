@@ -1,4 +1,4 @@
-"""``alliancekit-grade collect SET``: check the exchange's inbound folders, then collect with nbgrader.
+"""``alliancekit-grade collect SET``: check the inbound folders, then collect with nbgrader.
 
 Plain ``nbgrader collect`` copies each student's latest inbound folder with ``shutil.copytree``,
 which follows symbolic links with the instructor's rights: a link in a student's folder pointing at

@@ -1,4 +1,4 @@
-"""Hard limits that hold a whole submission, not each of its processes: cgroups and a seccomp filter.
+"""Hard limits on a whole submission, not on each of its processes: cgroups, a seccomp filter.
 
 ``RLIMIT_DATA`` (set by `alliancekit.grading._jail`) bounds each process's private memory only:
 several processes together, shared mappings, files in ``/dev/shm`` or ``/tmp`` and ``memfd``

@@ -36,6 +36,7 @@ Where no sandbox can be made (not Linux, no ``bwrap``, user namespaces disabled)
 from __future__ import annotations
 
 import ast
+import atexit
 import json
 import os
 import pwd
@@ -46,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,6 +332,14 @@ def suspicious_code(nb) -> list[str]:
 # The kernel manager: an ipykernel in a bubblewrap sandbox
 # --------------------------------------------------------------------------------------------
 _TAIL_BYTES = 4096
+_LIVE: "weakref.WeakSet[SandboxKernelManager]" = weakref.WeakSet()
+
+
+@atexit.register
+def _remove_live_boxes() -> None:
+    """At exit, kill and remove every sandbox this process still has (whatever went wrong)."""
+    for manager in list(_LIVE):
+        manager.remove_box()
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -409,6 +419,7 @@ class SandboxKernelManager(AsyncKernelManager):
         from alliancekit.grading.budget import OutputBudget
 
         self._root_mode = _as_root()
+        _LIVE.add(self)
         self.output_budget = OutputBudget(int(self.output_mb * MiB))
         self.output_tail = b""
         self._start_cgroup()
@@ -519,8 +530,13 @@ class SandboxKernelManager(AsyncKernelManager):
             await super()._async_cleanup_resources(restart=restart)
         except OSError:
             pass  # the ipc socket paths through /proc may already be gone
-        if not restart:
-            self.remove_box()
+        finally:
+            if not restart:
+                self.remove_box()
+
+    # jupyter_client binds ``cleanup_resources`` to its own function, not to the override above:
+    # nbclient calls it (and not shutdown_kernel) when the kernel has died.
+    cleanup_resources = _async_cleanup_resources
 
 
 # --------------------------------------------------------------------------------------------
