@@ -30,7 +30,7 @@ import time
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Integer, Type
+from traitlets import Bool, Integer, Type
 
 __all__ = ["OutputBudget", "BudgetedKernelClient", "cap_notebook", "CapNotebookOutputs",
            "CapFeedbackOutputs", "NOTEBOOK_BYTES", "FEEDBACK_BYTES"]
@@ -214,6 +214,7 @@ class CapNotebookOutputs(Preprocessor):
 
     max_bytes = Integer(NOTEBOOK_BYTES, help="bytes of output a graded notebook keeps in all"
                         ).tag(config=True)
+    enabled = Bool(True, help="on by default (nbconvert's preprocessors are off)").tag(config=True)
     sources = False
     for_html = False
 

@@ -53,9 +53,11 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
-from traitlets import DottedObjectName, Float, Integer, Unicode
+from jupyter_client.asynchronous import AsyncKernelClient
+from traitlets import DottedObjectName, Float, Integer, Type, Unicode
 
 from alliancekit.grading import limits as _hard
+from alliancekit.grading.budget import BudgetedKernelClient
 
 __all__ = ["Limits", "SandboxError", "sandbox_problem", "check_course_hidden",
            "SandboxKernelManager", "GradingExecute", "SandboxedExecute", "take_notes",
@@ -362,8 +364,9 @@ class SandboxKernelManager(AsyncKernelManager):
     output_mb = Float(Limits.output_mb, help="output kept per graded notebook, in MiB"
                       ).tag(config=True)
     course_root = Unicode("", help="the course root, to learn a set's own file names; empty: "
-                          "only notebooks are shown to the kernel").tag(config=True)
+                          "no file of the submission is shown to the kernel").tag(config=True)
     client_class = DottedObjectName("alliancekit.grading.budget.BudgetedKernelClient")
+    client_factory = Type(BudgetedKernelClient, klass=AsyncKernelClient, config=True)
 
     _box: Path | None = None
     _files: list = []
@@ -379,7 +382,11 @@ class SandboxKernelManager(AsyncKernelManager):
                       disk_mb=self.disk_mb, open_files=self.open_files, seconds=self.seconds)
 
     def _own_files(self, source: Path) -> list[Path]:
-        """The files of the submission folder the kernel may see: the set's own, by name."""
+        """The files of the submission folder the kernel may see: the set's own, by name.
+
+        Never a notebook: the one being graded holds the hidden tests nbgrader restored, and the
+        kernel receives its cells from the grader anyway. What is left is a set's data files.
+        """
         from alliancekit.grading.collect import released_files
 
         expected: set[str] = set()
@@ -391,7 +398,7 @@ class SandboxKernelManager(AsyncKernelManager):
                                       coursedir.get("ignore", ()))
         found = []
         for path in sorted(source.iterdir())[:1000]:
-            allowed = path.name in expected if expected else path.suffix == ".ipynb"
+            allowed = path.name in expected and path.suffix.lower() != ".ipynb"
             if allowed and not path.is_symlink() and path.is_file() and (
                     path.stat().st_size < 50 * MiB):
                 found.append(path)

@@ -220,6 +220,9 @@ def _course(root: Path, exchange: Path, home: str, memory: bool) -> Path:
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / NOTEBOOK)
     (course / "submitted" / "m_peek" / ASSIGNMENT / "secret-extra.txt").write_text(CANARY)
+    # a data file the set hands out: the one kind of file the kernel is shown
+    (course / "exercises" / ASSIGNMENT / "table.csv").write_text("a,b\n1,2\n")
+    (course / "submitted" / "m_peek" / ASSIGNMENT / "table.csv").write_text("a,b\n1,2\n")
     inbound = exchange / "alliancekit" / "inbound"
     inbound.mkdir(parents=True)
     classmate = inbound / f"classmate+{ASSIGNMENT}+2026-12-01 10:00:00.000000 UTC+x"
@@ -460,7 +463,8 @@ def test_the_sandbox_has_its_own_home_only(graded):
 
 def test_extra_files_of_a_submission_never_reach_the_sandbox(graded):
     probe = _probes(graded["course"], "m_peek")
-    assert probe["extra"] is False and probe["here"] == [NOTEBOOK]
+    assert probe["extra"] is False
+    assert probe["here"] == ["table.csv"]  # the set's data file; not even the notebook
 
 
 # --------------------------------------------------------------------------------------------

@@ -302,3 +302,14 @@ def test_the_sandbox_binds_no_home_and_no_course(tmp_path):
 def test_limits_must_be_positive(field, bad):
     with pytest.raises(ValueError, match=f"Limits.{field}"):
         sandbox.Limits(**{field: bad})
+
+
+@pytest.mark.parametrize("cls", [budget.CapNotebookOutputs, budget.CapFeedbackOutputs])
+def test_the_budget_preprocessors_are_on_by_default(cls):
+    # nbconvert's preprocessors are off unless enabled: an off budget would cap nothing
+    assert cls().enabled
+
+
+def test_the_sandboxs_kernels_talk_through_the_budgeted_client():
+    manager = sandbox.SandboxKernelManager()
+    assert manager.client_factory is budget.BudgetedKernelClient
