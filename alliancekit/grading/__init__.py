@@ -520,8 +520,12 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
                 f"refusing to grade without a sandbox: {problem}. To run the submissions with "
                 "your own rights anyway (trusted work only), add --unsafe-trust-submissions.")
         sandbox.check_course_hidden(course)
-        _check_exchange_hidden(course)
-        _say_memory_bound(limits or sandbox.Limits())
+        from alliancekit.grading import collect
+        from alliancekit.grading import limits as hard
+
+        collect.check_exchange_hidden(_load_config(course))
+        bound = limits or sandbox.Limits()
+        hard.prepare_run(bound.memory_mb, bound.processes, bound.disk_mb)
         _precompile_library()
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     settings = _Settings(course=str(course), timeout=timeout, unsafe=bool(unsafe),
@@ -579,33 +583,6 @@ UNSAFE_WARNING = """
 !! Linux container, or on the course JupyterHub.                                              !!
 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
 """
-
-
-def _check_exchange_hidden(course: Path) -> None:
-    """Refuse when nbgrader's exchange (``Exchange.root``) lies in a folder the sandbox shows."""
-    from alliancekit.grading import sandbox
-
-    root = _load_config(course).Exchange.get("root", "/srv/nbgrader/exchange")
-    try:
-        sandbox.check_course_hidden(Path(root))
-    except sandbox.SandboxError as exc:
-        raise sandbox.SandboxError(f"nbgrader's exchange: {exc}") from None
-
-
-def _say_memory_bound(limits) -> None:
-    """Once per run: the memory bound a submission really has (a cgroup, or rlimits only)."""
-    import atexit
-
-    from alliancekit.grading import limits as hard
-
-    plan = hard.find_cgroups()
-    if plan.version:
-        hard.sweep_stale(plan)
-        atexit.register(hard.remove_all_live)
-        return
-    bound = hard.rlimit_bound(limits.memory_mb, limits.processes, limits.disk_mb)
-    print(f"alliancekit-grade: no memory cgroup for submissions here ({plan.problem}). Bound "
-          f"actually enforced: {bound}.", file=sys.stderr)
 
 
 def _precompile_library() -> None:

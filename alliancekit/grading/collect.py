@@ -33,7 +33,8 @@ from pathlib import Path
 from nbgrader.exchange.default.collect import ExchangeCollect
 from traitlets import Integer, List, Unicode
 
-__all__ = ["Verdict", "check_folder", "released_files", "collect_set", "SafeCollect", "main"]
+__all__ = ["Verdict", "check_folder", "released_files", "collect_set", "SafeCollect",
+           "check_exchange_hidden", "main"]
 
 MiB = 1024 ** 2
 _NBGRADER_FILES = {"timestamp.txt"}
@@ -211,6 +212,28 @@ def _copy_regular(src: str, dest: str, limit: int, log) -> None:
             return
         with open(dest, "wb") as out:
             shutil.copyfileobj(handle, out)
+
+
+def check_exchange_hidden(config) -> None:
+    """Refuse when nbgrader's exchange (``Exchange.root``) lies in a folder the sandbox shows.
+
+    Parameters
+    ----------
+    config : traitlets.config.Config
+        The course's nbgrader configuration.
+
+    Raises
+    ------
+    alliancekit.grading.sandbox.SandboxError
+        If the exchange is inside Python's, the environment's or the library's folder.
+    """
+    from alliancekit.grading import sandbox
+
+    root = config.Exchange.get("root", "/srv/nbgrader/exchange")
+    try:
+        sandbox.check_course_hidden(Path(root))
+    except sandbox.SandboxError as exc:
+        raise sandbox.SandboxError(f"nbgrader's exchange: {exc}") from None
 
 
 def _inbound(config) -> Path:

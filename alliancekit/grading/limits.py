@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["CgroupPlan", "plan_cgroups", "find_cgroups", "cgroup_problem", "rlimit_bound",
-           "SubmissionCgroup", "userns_filter", "sweep_stale", "PREFIX"]
+           "prepare_run", "SubmissionCgroup", "userns_filter", "sweep_stale", "PREFIX"]
 
 PREFIX = "alliancekit-grade-"
 _ROOT = Path("/sys/fs/cgroup")
@@ -179,6 +179,33 @@ def rlimit_bound(memory_mb: int, processes: int, disk_mb: int) -> str:
             f"(RLIMIT_DATA) and a submission to {processes} processes and threads, so together "
             f"up to {memory_mb * processes} MiB; its files in /tmp and its home take up to "
             f"{2 * disk_mb} MiB more, /dev/shm 16 MiB; shared mappings and memfd are NOT bounded")
+
+
+def prepare_run(memory_mb: int, processes: int, disk_mb: int) -> CgroupPlan:
+    """Once per grading run: sweep stale cgroups, or say which bound holds when none can be made.
+
+    Parameters
+    ----------
+    memory_mb, processes, disk_mb : int
+        The run's limits (see `rlimit_bound`).
+
+    Returns
+    -------
+    CgroupPlan
+        Where this run's cgroups go (version 0 when nowhere; the bound was then printed to stderr).
+    """
+    import atexit
+    import sys
+
+    plan = find_cgroups()
+    if plan.version:
+        sweep_stale(plan)
+        atexit.register(remove_all_live)
+    else:
+        print(f"alliancekit-grade: no memory cgroup for submissions here ({plan.problem}). "
+              f"Bound actually enforced: {rlimit_bound(memory_mb, processes, disk_mb)}.",
+              file=sys.stderr)
+    return plan
 
 
 def _read(path: Path) -> str:

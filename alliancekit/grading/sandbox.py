@@ -51,9 +51,9 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
-from jupyter_client.asynchronous import AsyncKernelClient
 from traitlets import DottedObjectName, Float, Integer, Type, Unicode
 
 from alliancekit.grading import limits as _hard
