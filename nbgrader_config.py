@@ -68,8 +68,10 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "alliancekit.grading.feedback.HideHiddenTests",
     "alliancekit.grading.feedback.StudentView",
+    "alliancekit.grading.budget.CapFeedbackOutputs",  # the page's byte budget (2 MiB)
     "alliancekit.grading.sanitise.SanitiseNotebook",
 ]
+c.CapFeedbackOutputs.max_bytes = 2 * 1024 ** 2
 
 # Formgrader shows a submission as nbconvert HTML from the instructor's own server: sanitise it
 # there too, so that a notebook graded by plain `nbgrader autograde` carries no script into it.

@@ -129,17 +129,25 @@ def _load_config(course: Path, settings: _Settings | None = None):
     from nbgrader.converters import Autograde
 
     from alliancekit.grading import judging, sandbox
+    from alliancekit.grading.budget import CapNotebookOutputs
 
     execute = sandbox.GradingExecute if settings.unsafe else judging.JudgedExecute
     default = Autograde.class_traits()["autograde_preprocessors"].default()
-    chain = [execute if getattr(p, "__name__", str(p).rsplit(".", 1)[-1]) == "Execute" else p
-             for p in config.Autograde.get("autograde_preprocessors", default)]
+    chain = []
+    for p in config.Autograde.get("autograde_preprocessors", default):
+        if getattr(p, "__name__", str(p).rsplit(".", 1)[-1]) == "Execute":
+            chain += [execute, CapNotebookOutputs]  # the notebook's byte budget, right after
+        else:
+            chain.append(p)
     config.Autograde.autograde_preprocessors = chain
     limits = settings.limits
     config.GradingExecute.seconds = float(limits.seconds)
     config.GradingExecute.output_kb = int(limits.output_kb)
-    for name in ("memory_mb", "processes", "file_mb", "disk_mb", "open_files", "seconds"):
+    config.CapNotebookOutputs.max_bytes = int(limits.output_mb * 1024 ** 2)
+    for name in ("memory_mb", "processes", "file_mb", "disk_mb", "open_files", "seconds",
+                 "output_mb"):
         setattr(config.SandboxKernelManager, name, getattr(limits, name))
+    config.SandboxKernelManager.course_root = str(course)
     return config
 
 
@@ -521,6 +529,12 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
                 f"refusing to grade without a sandbox: {problem}. To run the submissions with "
                 "your own rights anyway (trusted work only), add --unsafe-trust-submissions.")
         sandbox.check_course_hidden(course)
+        from alliancekit.grading import collect
+        from alliancekit.grading import limits as hard
+
+        collect.check_exchange_hidden(_load_config(course))
+        bound = limits or sandbox.Limits()
+        hard.prepare_run(bound.memory_mb, bound.processes, bound.disk_mb)
         _precompile_library()
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     settings = _Settings(course=str(course), timeout=timeout, unsafe=bool(unsafe),
@@ -669,6 +683,8 @@ def _result(course: Path, api, assignment: str, outcome: dict) -> GradeResult:
                            notes=("the gradebook stayed busy (locked by another program), so "
                                   "this student's scores could not be checked or read; grade "
                                   "them again", *notes))
+    if any(n.startswith("over its memory limit") for n in notes):
+        status = "needs attention"
     words = _suspicious(course, api, assignment, student)
     if words and outcome["success"]:  # information only: the judge decided the score
         notes.append("for information, its code uses " + ", ".join(words[:6]) + " (a word "
@@ -723,6 +739,9 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["report"]:  # item analysis: alliancekit-grade report ASSIGNMENT (own module)
         from alliancekit.grading.itemanalysis import main as report
         return report(argv[1:])
+    if argv[:1] == ["collect"]:  # alliancekit-grade collect SET: checked nbgrader collect
+        from alliancekit.grading.collect import main as collect
+        return collect(argv[1:])
     from alliancekit.grading import sandbox
 
     parser = argparse.ArgumentParser(
@@ -742,7 +761,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=sandbox.Limits.seconds,
                         help="wall-clock limit per submission in seconds (default %(default)g)")
     parser.add_argument("--memory-mb", type=int, default=sandbox.Limits.memory_mb,
-                        help="writable memory per process in MiB (default %(default)d)")
+                        help="memory of a whole submission (all its processes, tmpfs and "
+                             "shared memory) in MiB, through a cgroup; where none can be made, "
+                             "per process (default %(default)d)")
+    parser.add_argument("--output-mb", type=float, default=sandbox.Limits.output_mb,
+                        help="output kept per graded notebook in MiB, display updates included "
+                             "(default %(default)g)")
     parser.add_argument("--report", default=None, help="CSV report path (default: "
                         "autograded/grading-report-ASSIGNMENT.csv)")
     parser.add_argument("--unsafe-trust-submissions", action="store_true",
@@ -751,9 +775,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     args = parser.parse_args(argv)
     try:
-        if not args.max_seconds > 0 or not args.memory_mb > 0:
-            raise ValueError("--max-seconds and --memory-mb must be positive")
-        limits = sandbox.Limits(seconds=args.max_seconds, memory_mb=args.memory_mb)
+        if not args.max_seconds > 0 or not args.memory_mb > 0 or not args.output_mb > 0:
+            raise ValueError("--max-seconds, --memory-mb and --output-mb must be positive")
+        limits = sandbox.Limits(seconds=args.max_seconds, memory_mb=args.memory_mb,
+                                output_mb=args.output_mb)
         results = grade_assignment(args.assignment, args.course, students=args.students,
                                    jobs=args.jobs, timeout=args.timeout,
                                    progress=not args.no_progress, report=args.report,

@@ -1,7 +1,7 @@
 """The last step inside a grading sandbox: drop privileges, set resource limits, start the kernel.
 
-`alliancekit.grading.sandbox` runs this file inside the bubblewrap sandbox, with ``python -I -S`` so that
-it needs nothing but the standard library::
+`alliancekit.grading.sandbox` runs this file inside the bubblewrap sandbox, with ``python -I -S``
+so that it needs nothing but the standard library::
 
     python -I -S _jail.py --uid 61234 --nproc 64 --data 2147483648 --fsize 67108864 \\
         --nofile 256 --cpu 600 -- python -m alliancekit._kernel -f kernel.json

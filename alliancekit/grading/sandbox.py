@@ -15,8 +15,9 @@ runs in a sandbox made with `bubblewrap <https://github.com/containers/bubblewra
 - it has its own network namespace (no network at all), process namespace (it sees only its own
   processes) and IPC namespace, and it is killed with everything it started when grading of that
   submission ends (``--unshare-pid``, ``--die-with-parent``);
-- limits on memory (``RLIMIT_DATA``), processes and threads, file size, open files and CPU time are
-  set inside, by ``alliancekit/grading/_jail.py``; the grader adds a wall-clock limit per submission;
+- limits on memory (``RLIMIT_DATA``), processes and threads, file size, open files and CPU time
+  are set inside, by ``alliancekit/grading/_jail.py``; the grader adds a wall-clock limit per
+  submission;
 - as root the kernel runs as a separate unprivileged uid, because root ignores ``RLIMIT_NPROC``;
   as an ordinary user it runs in a user namespace, where the limit counts only its own processes.
 
@@ -35,6 +36,7 @@ Where no sandbox can be made (not Linux, no ``bwrap``, user namespaces disabled)
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import pwd
@@ -45,12 +47,17 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
-from traitlets import Float, Integer
+from traitlets import DottedObjectName, Float, Integer, Type, Unicode
+
+from alliancekit.grading import limits as _hard
+from alliancekit.grading.budget import BudgetedKernelClient
 
 __all__ = ["Limits", "SandboxError", "sandbox_problem", "check_course_hidden",
            "SandboxKernelManager", "GradingExecute", "take_notes",
@@ -93,6 +100,14 @@ class Limits:
         Wall-clock time for the whole submission, in seconds; also its CPU-time limit.
     output_kb : int
         Output kept per cell, in KiB (text, images and tracebacks together).
+    output_mb : float
+        Output kept per graded notebook, in MiB: every output message counts, display updates
+        too (`alliancekit.grading.budget`).
+    feedback_mb : float
+        Cells and outputs kept per feedback page, in MiB.
+
+    ``memory_mb`` and ``processes`` also hold the whole submission together, through a memory and
+    a pids cgroup, where one can be made (`alliancekit.grading.limits`).
     """
 
     memory_mb: int = 2048
@@ -102,6 +117,18 @@ class Limits:
     open_files: int = 512
     seconds: float = 600.0
     output_kb: int = 256
+    output_mb: float = 5.0
+    feedback_mb: float = 2.0
+
+    def __post_init__(self):
+        for name in ("memory_mb", "processes", "file_mb", "disk_mb", "open_files", "output_kb"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Limits.{name} must be a positive whole number, got {value!r}")
+        for name in ("seconds", "output_mb", "feedback_mb"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"Limits.{name} must be a positive number, got {value!r}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -200,13 +227,20 @@ def _pick_uid() -> int:
 
 def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
                 files: list | None = None, info_fd: int | None = None,
-                workdir: str = _HOME) -> list[str]:
-    """The bubblewrap command line up to (not including) the command run inside."""
+                workdir: str = _HOME, seccomp_fd: int | None = None) -> list[str]:
+    """The bubblewrap command line up to (not including) the command run inside.
+
+    No nested user namespaces: ``--disable-userns`` in user-namespace mode, and ``seccomp_fd``
+    (`alliancekit.grading.limits.userns_filter`) in both. The root and ``/dev`` are remounted
+    read-only last, so the only writable places are the size-limited in-memory folders.
+    """
     args = [_bwrap() or "bwrap", "--die-with-parent", "--new-session", "--unshare-ipc",
             "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
             "--hostname", "grading"]
     if uid is None:
-        args += ["--unshare-user"]
+        args += ["--unshare-user", "--disable-userns"]
+    if seccomp_fd is not None:
+        args += ["--seccomp", str(seccomp_fd)]
     args += ["--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
@@ -246,6 +280,7 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
         args += ["--size", str(MiB), "--tmpfs", str(box / "ipc")]
     if info_fd is not None:
         args += ["--info-fd", str(info_fd)]
+    args += ["--remount-ro", "/dev", "--remount-ro", "/"]
     if uid is not None:
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     env = {"HOME": _HOME, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
@@ -298,27 +333,103 @@ def suspicious_code(nb) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # The kernel manager: an ipykernel in a bubblewrap sandbox
 # --------------------------------------------------------------------------------------------
-class SandboxKernelManager(AsyncKernelManager):
-    """A kernel manager that starts the kernel inside a bubblewrap sandbox (see module doc)."""
+_TAIL_BYTES = 4096
+_LIVE: "weakref.WeakSet[SandboxKernelManager]" = weakref.WeakSet()
 
-    memory_mb = Integer(Limits.memory_mb).tag(config=True)
-    processes = Integer(Limits.processes).tag(config=True)
-    file_mb = Integer(Limits.file_mb).tag(config=True)
-    disk_mb = Integer(Limits.disk_mb).tag(config=True)
-    open_files = Integer(Limits.open_files).tag(config=True)
-    seconds = Float(Limits.seconds).tag(config=True)
+
+@atexit.register
+def _remove_live_boxes() -> None:
+    """At exit, kill and remove every sandbox this process still has (whatever went wrong)."""
+    for manager in list(_LIVE):
+        manager.remove_box()
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """A kernel manager that starts the kernel inside a bubblewrap sandbox (see module doc).
+
+    Besides the sandbox, each kernel gets: a memory and pids cgroup holding all its processes
+    (where one can be made; `alliancekit.grading.limits`), a seccomp filter against new user
+    namespaces, an output budget for its notebook (`alliancekit.grading.budget`), only the set's
+    own files from the submission folder, and its stdout/stderr sent to a pipe whose last
+    ``_TAIL_BYTES`` are kept (``output_tail``), never to the grader's terminal.
+    """
+
+    memory_mb = Integer(Limits.memory_mb, help="memory of the whole submission, in MiB"
+                        ).tag(config=True)
+    processes = Integer(Limits.processes, help="processes and threads at once").tag(config=True)
+    file_mb = Integer(Limits.file_mb, help="largest file written, in MiB").tag(config=True)
+    disk_mb = Integer(Limits.disk_mb, help="size of /tmp and of the home, in MiB").tag(config=True)
+    open_files = Integer(Limits.open_files, help="open file descriptors").tag(config=True)
+    seconds = Float(Limits.seconds, help="wall-clock seconds per submission").tag(config=True)
+    output_mb = Float(Limits.output_mb, help="output kept per graded notebook, in MiB"
+                      ).tag(config=True)
+    course_root = Unicode("", help="the course root, to learn a set's own file names; empty: "
+                          "no file of the submission is shown to the kernel").tag(config=True)
+    client_class = DottedObjectName("alliancekit.grading.budget.BudgetedKernelClient")
+    client_factory = Type(BudgetedKernelClient, klass=AsyncKernelClient, config=True)
 
     _box: Path | None = None
     _files: list = []
     _info_read = None
     _root_mode = False
+    _cgroup = None
+    _seccomp_fd = None
+    output_budget = None
+    output_tail = b""
 
     def _limits(self) -> Limits:
         return Limits(memory_mb=self.memory_mb, processes=self.processes, file_mb=self.file_mb,
                       disk_mb=self.disk_mb, open_files=self.open_files, seconds=self.seconds)
 
+    def _own_files(self, source: Path) -> list[Path]:
+        """The files of the submission folder the kernel may see: the set's own, by name.
+
+        Never a notebook: the one being graded holds the hidden tests nbgrader restored, and the
+        kernel receives its cells from the grader anyway. What is left is a set's data files.
+        """
+        from alliancekit.grading.collect import released_files
+
+        expected: set[str] = set()
+        if self.course_root:
+            coursedir = self.config.CourseDirectory
+            expected = released_files(Path(self.course_root), source.name,
+                                      coursedir.get("release_directory", "release"),
+                                      coursedir.get("source_directory", "source"),
+                                      coursedir.get("ignore", ()))
+        found = []
+        for path in sorted(source.iterdir())[:1000]:
+            allowed = path.name in expected and path.suffix.lower() != ".ipynb"
+            if allowed and not path.is_symlink() and path.is_file() and (
+                    path.stat().st_size < 50 * MiB):
+                found.append(path)
+        return found
+
+    def _start_cgroup(self) -> None:
+        plan = _hard.find_cgroups()
+        if plan.version == 0:
+            return
+        try:
+            self._cgroup = _hard.SubmissionCgroup(plan, self.memory_mb * MiB, self.processes)
+        except OSError as exc:
+            _NOTES.append(f"no memory cgroup could be made ({exc}); rlimits only")
+
+    def _drain(self, read_fd: int) -> None:
+        """Keep the last bytes the kernel wrote to its stdout/stderr; drop the rest."""
+        with os.fdopen(read_fd, "rb", buffering=0) as pipe:
+            while True:
+                chunk = pipe.read(65536)
+                if not chunk:
+                    return
+                self.output_tail = (self.output_tail + chunk)[-_TAIL_BYTES:]
+
     async def _async_pre_start_kernel(self, **kw):
+        from alliancekit.grading.budget import OutputBudget
+
         self._root_mode = _as_root()
+        _LIVE.add(self)
+        self.output_budget = OutputBudget(int(self.output_mb * MiB))
+        self.output_tail = b""
+        self._start_cgroup()
         self._box = Path(tempfile.mkdtemp(prefix="ak-sandbox-"))
         (self._box / "conn").mkdir()
         (self._box / "ipc").mkdir()
@@ -334,22 +445,35 @@ class SandboxKernelManager(AsyncKernelManager):
         files = []
         source = Path(kw.get("cwd") or ".")
         if source.is_dir():
-            # never a notebook: the one being graded holds the hidden tests (restored by nbgrader)
-            for path in sorted(source.iterdir())[:100]:
-                if (path.is_file() and path.stat().st_size < 50 * MiB
-                        and path.suffix.lower() != ".ipynb"):
-                    files.append((os.open(path, os.O_RDONLY), f"{workdir}/{path.name}"))
+            for path in self._own_files(source):
+                files.append((os.open(path, os.O_RDONLY | os.O_NOFOLLOW),
+                              f"{workdir}/{path.name}"))
         self._files = [fd for fd, _ in files]
         info_fd = None
         if not self._root_mode:
             self._info_read, info_fd = os.pipe()
+        program = _hard.userns_filter()
+        if program is not None:
+            self._seccomp_fd, write = os.pipe()
+            os.write(write, program)  # a few hundred bytes: fits the pipe's buffer
+            os.close(write)
+            self._files.append(self._seccomp_fd)
         wrapper = _bwrap_args(self._box, self._limits(),
                               uid=_pick_uid() if self._root_mode else None,
                               ipc_host=self._root_mode, files=files, info_fd=info_fd,
-                              workdir=workdir)
+                              workdir=workdir, seccomp_fd=self._seccomp_fd)
         kw["pass_fds"] = tuple(self._files) + ((info_fd,) if info_fd is not None else ())
         self._info_write = info_fd
-        return wrapper + list(cmd), kw
+        read, write = os.pipe()
+        threading.Thread(target=self._drain, args=(read,), daemon=True).start()
+        self._files.append(write)
+        kw["stdin"] = subprocess.DEVNULL
+        kw["stdout"] = write
+        kw["stderr"] = write
+        command = wrapper + list(cmd)
+        if self._cgroup is not None:
+            command = self._cgroup.wrap(command)
+        return command, kw
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         try:
@@ -395,7 +519,15 @@ class SandboxKernelManager(AsyncKernelManager):
                 process.kill()
 
     def remove_box(self) -> None:
+        """Kill the sandbox, note an out-of-memory kill, remove its cgroup and its folder."""
         self.kill_now()
+        if self._cgroup is not None:
+            kills = self._cgroup.oom_kills()
+            if kills:
+                _NOTES.append(f"over its memory limit: {self.memory_mb} MiB for all its processes "
+                              f"together; the system killed {kills} of its processes")
+            self._cgroup.remove()
+            self._cgroup = None
         if self._box is not None:
             shutil.rmtree(self._box, ignore_errors=True)
             self._box = None
@@ -405,8 +537,13 @@ class SandboxKernelManager(AsyncKernelManager):
             await super()._async_cleanup_resources(restart=restart)
         except OSError:
             pass  # the ipc socket paths through /proc may already be gone
-        if not restart:
-            self.remove_box()
+        finally:
+            if not restart:
+                self.remove_box()
+
+    # jupyter_client binds ``cleanup_resources`` to its own function, not to the override above:
+    # nbclient calls it (and not shutdown_kernel) when the kernel has died.
+    cleanup_resources = _async_cleanup_resources
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,332 @@
+"""``alliancekit-grade collect SET``: check the inbound folders, then collect with nbgrader.
+
+Plain ``nbgrader collect`` copies each student's latest inbound folder with ``shutil.copytree``,
+which follows symbolic links with the instructor's rights: a link in a student's folder pointing at
+the gradebook or ``solutions/`` brings that file into ``submitted/``, where the student's own
+notebook can read it while it is graded. Here, before nbgrader's collect (its Python API) runs,
+every inbound folder of the set is checked, and a student whose folder carries any of these is
+refused, with a message saying why:
+
+- a symbolic link anywhere in it (or the folder itself a link);
+- a device, FIFO or socket;
+- a file or folder owned by another Unix user, where the student's name is a Unix user;
+- a file larger than ``max_file_mb``, or more than ``max_files`` files.
+
+Files the released set does not have (by name) are reported and collected, but never reach the
+grading sandbox (`alliancekit.grading.sandbox` shows only the set's own files). The copy itself is
+done by `SafeCollect`, nbgrader's own collect with a copy that takes regular files only and never
+follows a link, so that a folder changed between the check and the copy still cannot bring in a
+link's target.
+"""
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import os
+import pwd
+import shutil
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.exchange.default.collect import ExchangeCollect
+from traitlets import Integer, List, Unicode
+
+__all__ = ["Verdict", "check_folder", "released_files", "collect_set", "SafeCollect",
+           "check_exchange_hidden", "main"]
+
+MiB = 1024 ** 2
+_NBGRADER_FILES = {"timestamp.txt"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the checks found in one student's inbound folders.
+
+    Attributes
+    ----------
+    student : str
+        The student id, as nbgrader reads it from the folder's name.
+    problems : tuple of str
+        Reasons to refuse the submission (links, special files, owners, sizes).
+    unexpected : tuple of str
+        Files the released set does not have; collected, but never shown to the grader's kernel.
+    """
+
+    student: str
+    problems: tuple = field(default_factory=tuple)
+    unexpected: tuple = field(default_factory=tuple)
+
+    @property
+    def refused(self) -> bool:
+        """Whether the submission is refused (it has at least one problem)."""
+        return bool(self.problems)
+
+
+def released_files(course: Path, assignment: str, release: str = "release",
+                   source: str = "source", ignore=()) -> set[str]:
+    """Names of the files a set hands out: the top level of its released (or source) folder.
+
+    Parameters
+    ----------
+    course : path
+        The course root.
+    assignment : str
+        The set's name (e.g. ``ex01-theory``).
+    release, source : str
+        nbgrader's ``release_directory`` and ``source_directory`` (relative to the course root).
+    ignore : sequence of str
+        nbgrader's ``CourseDirectory.ignore`` patterns; from the source folder only notebooks
+        count, since it may hold paired text files with the solutions.
+
+    Returns
+    -------
+    set of str
+        File names; empty when neither folder exists.
+    """
+    released = Path(course) / release / assignment
+    if released.is_dir():
+        return {p.name for p in released.iterdir() if p.is_file()
+                and not any(fnmatch.fnmatch(p.name, pat) for pat in ignore)}
+    folder = Path(course) / source / assignment
+    if folder.is_dir():
+        return {p.name for p in folder.glob("*.ipynb") if p.is_file()}
+    return set()
+
+
+def _uid_of(student: str) -> int | None:
+    try:
+        return pwd.getpwnam(student).pw_uid
+    except KeyError:
+        return None
+
+
+def check_folder(folder: Path, student: str, expected: set[str], *, max_file_mb: float = 20,
+                 max_files: int = 100) -> Verdict:
+    """Check one inbound folder without following any link.
+
+    Parameters
+    ----------
+    folder : path
+        The inbound folder (``<student>+<set>+<timestamp>...``).
+    student : str
+        The student id the folder claims.
+    expected : set of str
+        The set's own file names (`released_files`).
+    max_file_mb : float, default 20
+        Largest file accepted, in MiB.
+    max_files : int, default 100
+        Most files accepted.
+
+    Returns
+    -------
+    Verdict
+    """
+    problems: list[str] = []
+    unexpected: list[str] = []
+    uid = _uid_of(student)
+    top = Path(folder)
+    info = os.lstat(top)
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        return Verdict(student, (f"{top.name} is a link or not a folder",))
+    files = 0
+    for here, dirs, names in os.walk(top, followlinks=False):
+        for name in sorted(dirs + names):
+            path = Path(here) / name
+            rel = path.relative_to(top).as_posix()
+            info = os.lstat(path)
+            mode = info.st_mode
+            if stat.S_ISLNK(mode):
+                problems.append(f"{rel} is a symbolic link (to {os.readlink(path)})")
+                continue
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                problems.append(f"{rel} is a device, FIFO or socket, not a file")
+                continue
+            if uid is not None and info.st_uid != uid:
+                problems.append(f"{rel} belongs to uid {info.st_uid}, not to {student}")
+            if stat.S_ISREG(mode):
+                files += 1
+                if info.st_size > max_file_mb * MiB:
+                    problems.append(f"{rel} is {info.st_size / MiB:.0f} MiB, over the "
+                                    f"{max_file_mb:g} MiB limit")
+            if Path(rel).parent == Path(".") and stat.S_ISREG(mode):
+                if name not in expected and name not in _NBGRADER_FILES:
+                    unexpected.append(rel)
+            elif Path(rel).parent != Path(".") or stat.S_ISDIR(mode):
+                unexpected.append(rel)
+    if files > max_files:
+        problems.append(f"{files} files, over the limit of {max_files}")
+    if uid is not None and info_owner(top) != uid:
+        problems.insert(0, f"the folder belongs to uid {info_owner(top)}, not to {student}")
+    return Verdict(student, tuple(dict.fromkeys(problems)), tuple(unexpected))
+
+
+def info_owner(path: Path) -> int:
+    """The uid owning ``path`` itself (a link is not followed)."""
+    return os.lstat(path).st_uid
+
+
+class SafeCollect(ExchangeCollect):
+    """nbgrader's collect, skipping refused students and copying regular files only.
+
+    ``refused`` lists student ids not to collect (filled by `collect_set` from its checks).
+    """
+
+    refused = List(Unicode(), help="student ids whose submissions are not collected"
+                   ).tag(config=True)
+    max_file_mb = Integer(20, help="largest file copied, in MiB").tag(config=True)
+
+    def init_src(self):
+        super().init_src()
+        self.src_records = [r for r in self.src_records if r["username"] not in self.refused]
+
+    def do_copy(self, src, dest, log=None):
+        ignore = list(self.coursedir.ignore) if self.coursedir is not None else []
+        os.makedirs(dest, exist_ok=False)
+        for here, dirs, names in os.walk(src, followlinks=False):
+            rel = os.path.relpath(here, src)
+            target = os.path.normpath(os.path.join(dest, rel))
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(here, d))
+                       and not any(fnmatch.fnmatch(d, p) for p in ignore)]
+            for d in dirs:
+                os.makedirs(os.path.join(target, d), exist_ok=True)
+            for name in names:
+                if any(fnmatch.fnmatch(name, p) for p in ignore):
+                    continue
+                _copy_regular(os.path.join(here, name), os.path.join(target, name),
+                              self.max_file_mb * MiB, self.log)
+
+
+def _copy_regular(src: str, dest: str, limit: int, log) -> None:
+    """Copy one file if it is a regular file (opened without following a link) under ``limit``."""
+    try:
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        log.warning("not collected: %s (%s)", src, exc.strerror)
+        return
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            log.warning("not collected: %s (not a regular file, or too large)", src)
+            return
+        with open(dest, "wb") as out:
+            shutil.copyfileobj(handle, out)
+
+
+def check_exchange_hidden(config) -> None:
+    """Refuse when nbgrader's exchange (``Exchange.root``) lies in a folder the sandbox shows.
+
+    Parameters
+    ----------
+    config : traitlets.config.Config
+        The course's nbgrader configuration.
+
+    Raises
+    ------
+    alliancekit.grading.sandbox.SandboxError
+        If the exchange is inside Python's, the environment's or the library's folder.
+    """
+    from alliancekit.grading import sandbox
+
+    root = config.Exchange.get("root", "/srv/nbgrader/exchange")
+    try:
+        sandbox.check_course_hidden(Path(root))
+    except sandbox.SandboxError as exc:
+        raise sandbox.SandboxError(f"nbgrader's exchange: {exc}") from None
+
+
+def _inbound(config) -> Path:
+    root = config.Exchange.get("root", "/srv/nbgrader/exchange")
+    return Path(root) / config.CourseDirectory.get("course_id", "") / "inbound"
+
+
+def collect_set(assignment: str, course: Path, *, max_file_mb: float = 20,
+                max_files: int = 100, update: bool = True) -> tuple[list[Verdict], dict]:
+    """Check every inbound folder of a set, then run nbgrader's collect on the rest.
+
+    Parameters
+    ----------
+    assignment : str
+        The set's name.
+    course : path
+        The course root (holding ``nbgrader_config.py``).
+    max_file_mb : float, default 20
+        Largest file accepted, in MiB.
+    max_files : int, default 100
+        Most files accepted per submission.
+    update : bool, default True
+        Replace an already collected submission with a newer one (as ``nbgrader collect``).
+
+    Returns
+    -------
+    verdicts : list of Verdict
+        One per student found in the inbound folder, sorted by student.
+    result : dict
+        nbgrader's answer (``success``, ``log``, ``error``).
+    """
+    from alliancekit.grading import _load_config
+
+    config = _load_config(Path(course).resolve())
+    inbound = _inbound(config)
+    if not inbound.is_dir():
+        raise FileNotFoundError(f"the exchange's inbound folder {inbound} does not exist; check "
+                                "Exchange.root and CourseDirectory.course_id in nbgrader_config.py")
+    coursedir = config.CourseDirectory
+    expected = released_files(Path(course), assignment, coursedir.get("release_directory",
+                              "release"), coursedir.get("source_directory", "source"),
+                              coursedir.get("ignore", ()))
+    found: dict[str, list[Verdict]] = {}
+    for folder in sorted(inbound.glob(f"*+{assignment}+*")):
+        student = folder.name.rsplit("+", 3)[0]
+        found.setdefault(student, []).append(
+            check_folder(folder, student, expected, max_file_mb=max_file_mb, max_files=max_files))
+    verdicts = [Verdict(s, tuple(dict.fromkeys(p for v in vs for p in v.problems)),
+                        tuple(dict.fromkeys(u for v in vs for u in v.unexpected)))
+                for s, vs in sorted(found.items())]
+    config.SafeCollect.refused = [v.student for v in verdicts if v.refused]
+    config.SafeCollect.max_file_mb = int(max_file_mb)
+    config.ExchangeFactory.collect = SafeCollect
+    from nbgrader.apps import NbGraderAPI
+
+    api = NbGraderAPI(config=config)
+    return verdicts, api.collect(assignment, update=update)
+
+
+def main(argv: list[str]) -> int:
+    """Command line: ``alliancekit-grade collect SET [--course DIR]``; exit 1 if any refused."""
+    parser = argparse.ArgumentParser(
+        prog="alliancekit-grade collect",
+        description="Check the exchange's inbound folders of a set (links, special files, owners, "
+                    "sizes, unexpected files), then collect the rest with nbgrader.")
+    parser.add_argument("assignment", help="set name, e.g. ex01-theory")
+    parser.add_argument("--course", default=".", help="course root (default: here)")
+    parser.add_argument("--max-file-mb", type=float, default=20,
+                        help="largest file accepted, in MiB (default %(default)g)")
+    parser.add_argument("--max-files", type=int, default=100,
+                        help="most files per submission (default %(default)d)")
+    args = parser.parse_args(argv)
+    if not args.max_file_mb > 0 or args.max_files < 1:
+        print("alliancekit-grade collect: error: --max-file-mb and --max-files must be positive",
+              file=sys.stderr)
+        return 2
+    try:
+        verdicts, result = collect_set(args.assignment, Path(args.course),
+                                       max_file_mb=args.max_file_mb, max_files=args.max_files)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"alliancekit-grade collect: error: {exc}", file=sys.stderr)
+        return 2
+    for v in verdicts:
+        if v.refused:
+            print(f"REFUSED {v.student}: " + "; ".join(v.problems))
+        else:
+            extra = (f" (not graded, not part of the set: {', '.join(v.unexpected)})"
+                     if v.unexpected else "")
+            print(f"ok      {v.student}{extra}")
+    if not result.get("success"):
+        print("nbgrader collect failed:\n" + (result.get("error") or result.get("log") or ""),
+              file=sys.stderr)
+        return 2
+    refused = sum(v.refused for v in verdicts)
+    print(f"{len(verdicts) - refused} collected, {refused} refused")
+    return 1 if refused else 0
