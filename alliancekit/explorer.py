@@ -7,14 +7,18 @@ table. The explorers themselves (what each lesson shows) are in `alliancekit.wid
 
 Display and speed (measured on the course machine, 2 shared cores).
 
-- In JupyterLab an explorer shows its controls and interactive Vega-Lite panels, one Output widget
-  per panel. On every control change it calls the model and rebuilds each panel's Vega-Lite bundle
-  *without* an SVG: the SVG costs 35-55 ms, while the model call plus the bundle costs 4-18 ms of
-  CPU (``benchmarks/bench_widgets.py``). Redraws also skip altair's per-object validation and
-  write the spec with `alliancekit.render.fast_spec`; the tests validate every builder's full
-  spec instead.
-- Panels are sent separately because composing them (``alt.hconcat``) costs 10-20 ms; ``.chart``
-  composes them on first use.
+- In JupyterLab an explorer shows its controls and one `alliancekit.liveview.LiveChart`: a small
+  anywidget that embeds each panel's Vega-Lite spec with vl-convert's offline Vega bundle (no
+  CDN) and keeps the Vega views alive. On a control change the explorer calls the model, writes
+  each panel's spec with `alliancekit.render.fast_spec` (no validation, data kept out of
+  altair's copies) and splits it into the spec without data, its description in words (which
+  names figures of the data) and the data. When a panel's spec
+  without data is the one already shown, only its rows go to the browser, which swaps them into
+  the live view (a Vega change set); the view is not torn down and recompiled. A panel whose
+  encodings or titles change with a control (e.g. a subtitle naming the control's value, a layer
+  of shock markers that appears) is embedded again, for that change only.
+- Explorers whose ``draw`` still builds altair charts pay for the chart objects on each change;
+  the spec comparison is a dict comparison.
 - Widgets cannot be drawn in exported HTML without a CDN, so when an explorer is displayed it also
   emits a static snapshot (title, summary, the SVG made offline by vl-convert, and the data table).
   JupyterLab and Notebook 7 hide that snapshot with a CSS rule scoped to their notebook panel;
@@ -32,10 +36,10 @@ from collections.abc import Callable, Mapping
 
 import ipywidgets as W
 import pandas as pd
-from IPython.display import HTML, clear_output, display
+from IPython.display import HTML, display
 
 from . import _validate as vd
-from . import render
+from . import liveview, render
 from .render import alt
 
 __all__ = ["Explorer", "View", "control_values", "slider", "STYLE", "WIDE", "AUTO"]
@@ -162,7 +166,7 @@ class Explorer:
     data : pandas.DataFrame (the current chart's data)
     summary : str (current text shown)
     bundles : list of dict
-        The Vega-Lite bundle of each panel as last sent to the front end.
+        The Vega-Lite bundle of each panel (spec and data) as last computed.
     message : str
         Empty, or why the last control change was rejected.
     """
@@ -175,9 +179,8 @@ class Explorer:
         self.static = list(static)
         self.note = note
         self.message = ""
-        self.bundles: list = []
-        self._outs: list = []
-        self._panels = W.VBox()
+        self._bundles: list | None = None
+        self._live = None
         self._summary = W.HTML()
         self._table = W.HTML()
         self._accordion = W.Accordion(children=[self._table], selected_index=None)
@@ -221,7 +224,14 @@ class Explorer:
         self.message = ""
         self._view = view
         self._valid = self.values()
-        self.bundles = [render.mimebundle(p, svg=False, validate=False) for p in view.panels]
+        self._specs, self._datasets, self._descriptions = [], [], []
+        for panel in view.panels:
+            spec = render.fast_spec(panel)
+            self._datasets.append({name: liveview.json_rows(rows)
+                                   for name, rows in spec.pop("datasets", {}).items()})
+            self._descriptions.append(spec.pop("description", ""))
+            self._specs.append(spec)
+        self._bundles = None
         self._summary.value = f"<p>{html.escape(view.summary)}</p>"
         if self._accordion.selected_index is not None:
             self._fill_table()
@@ -229,16 +239,27 @@ class Explorer:
             self._send()
         return view
 
+    @property
+    def bundles(self) -> list:
+        """The Vega-Lite bundle of each panel (spec and data) as last computed."""
+        if self._bundles is None:
+            self._bundles = [
+                {render.VEGALITE_MIMETYPE: {**spec, "description": text, "datasets": data}}
+                for spec, text, data in zip(self._specs, self._descriptions, self._datasets,
+                                            strict=True)]
+        return self._bundles
+
     def _send(self) -> None:
+        """Send the browser what changed: the specs when they differ, else only the data."""
+        live = self._live
         shape = [len(r) for r in self._view.rows]
-        if [len(b.children) for b in self._panels.children] != shape:
-            self._outs = [W.Output() for _ in self.bundles]
-            it = iter(self._outs)
-            self._panels.children = [W.HBox([next(it) for _ in range(n)]) for n in shape]
-        for out, bundle in zip(self._outs, self.bundles, strict=True):
-            with out:
-                clear_output(wait=True)
-                display(bundle, metadata=render.DISPLAY_METADATA, raw=True)
+        with live.hold_sync():
+            if live.shape != shape:
+                live.shape = shape
+            if live.specs != self._specs:
+                live.specs = self._specs
+            live.descriptions = self._descriptions
+            live.data = self._datasets
 
     def _on_change(self, change) -> None:
         if not getattr(self, "_restoring", False):
@@ -294,7 +315,11 @@ class Explorer:
             for chart in self.static:
                 display(render.mimebundle(chart, svg=False), metadata=render.DISPLAY_METADATA,
                         raw=True)
-        return W.VBox([*head, box, self._panels, self._summary, self._accordion, static])
+        if self._live is None:
+            self._live = liveview.LiveChart()
+        self._shown = True
+        self._send()
+        return W.VBox([*head, box, self._live, self._summary, self._accordion, static])
 
     def snapshot_html(self) -> str:
         """Static HTML of the current state: title, summary, SVG of each chart, data table."""
@@ -310,9 +335,7 @@ class Explorer:
                 f"<details><summary>Data table</summary>{table}</details></div>")
 
     def _ipython_display_(self) -> None:
-        self._shown = True
         display(self.widget())
-        self._send()
         display(HTML(self.snapshot_html()))
 
     def __repr__(self) -> str:

@@ -30,7 +30,7 @@ LAYERS = {
     "scenarios": 3, "strategies": 3,
     "cohesion": 4, "outside_options": 4,
     "sensitivity": 5,
-    "render": 6,
+    "render": 6, "liveview": 6,
     "model_charts": 7, "replication_charts": 7, "coursecharts": 7,
     "charts": 8,
     "explorer": 9,
@@ -44,7 +44,7 @@ PURE = {"_validate", "_bipartition", "termination", "survival", "networks", "lan
 MODELS = {"summaries", "survival", "networks", "landscape", "europe", "europe1936", "calculus",
           "scenarios", "cohesion", "strategies", "sensitivity", "outside_options", "abrogation",
           "fulfilment"}
-DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer", "widgets",
+DRAWING = {"render", "liveview", "model_charts", "replication_charts", "charts", "explorer", "widgets",
            "coursecharts"}
 #: The one place that reads the shipped files.
 READER = "cases"
