@@ -17,8 +17,10 @@ Display and speed (measured on the course machine, 2 shared cores).
   the live view (a Vega change set); the view is not torn down and recompiled. A panel whose
   encodings or titles change with a control (e.g. a subtitle naming the control's value, a layer
   of shock markers that appears) is embedded again, for that change only.
-- Explorers whose ``draw`` still builds altair charts pay for the chart objects on each change;
-  the spec comparison is a dict comparison.
+- A ``draw`` that returns its panels as a callable with `Live` data per panel (the erosion
+  explorer does) builds no altair object at all on a change whose `Live` keys are unchanged:
+  the explorer reuses the specs it wrote and sends the new frames and descriptions. Other
+  explorers still build their altair charts on each change (then compare the written specs).
 - Widgets cannot be drawn in exported HTML without a CDN, so when an explorer is displayed it also
   emits a static snapshot (title, summary, the SVG made offline by vl-convert, and the data table).
   JupyterLab and Notebook 7 hide that snapshot with a CSS rule scoped to their notebook panel;
@@ -42,7 +44,7 @@ from . import _validate as vd
 from . import liveview, render
 from .render import alt
 
-__all__ = ["Explorer", "View", "control_values", "slider", "STYLE", "WIDE", "AUTO"]
+__all__ = ["Explorer", "View", "Live", "control_values", "slider", "STYLE", "WIDE", "AUTO"]
 
 #: Hides the static snapshot inside JupyterLab and Notebook 7, and gives the inputs Vega-Lite
 #: draws under a chart (e.g. the From/To years of lesson 04) the look of the explorers' own
@@ -92,6 +94,27 @@ def _independent(chart):
     return chart.resolve_scale(**{c: "independent" for c in _NON_POSITION})
 
 
+class Live:
+    """What a panel needs to redraw by its data alone, without building its altair chart.
+
+    Parameters
+    ----------
+    key : hashable
+        Everything other than the data that shapes the panel's spec (e.g. whether a layer of
+        shock markers is drawn). While a panel's key stays the same, the explorer reuses the
+        spec it wrote the first time and swaps in ``frame`` as the panel's main dataset.
+    frame : pandas.DataFrame
+        The panel's main dataset, exactly as its chart builder attaches it.
+    description : str
+        The panel's description in words (as its chart builder writes it).
+    """
+
+    __slots__ = ("key", "frame", "description")
+
+    def __init__(self, key, frame: pd.DataFrame, description: str):
+        self.key, self.frame, self.description = key, frame, description
+
+
 class View:
     """What one model call produced: the data, the chart panels and a summary in words.
 
@@ -99,24 +122,48 @@ class View:
     ----------
     data : pandas.DataFrame
         The data the summary and the main panel show.
-    rows : altair chart, or list of lists of altair charts
-        The panels, row by row (drawn side by side within a row).
+    rows : altair chart, list of lists of altair charts, or a callable returning either
+        The panels, row by row (drawn side by side within a row). A callable is called only
+        when the charts are needed (``.rows``, ``.chart``, a panel whose `Live` key changed).
     summary : str
         One or two sentences on what the chart shows now.
     title, description : str, optional
         Title and description of the composed chart when there are several panels (default: the
         first panel's title and every panel's description).
+    live : list of list of Live, optional
+        Per panel, row by row: how to redraw it from its data alone (see `Live`). Required
+        with a callable ``rows``.
     """
 
-    __slots__ = ("data", "rows", "summary", "title", "description", "_chart")
+    __slots__ = ("data", "_rows", "summary", "title", "description", "_chart", "live")
 
     def __init__(self, data: pd.DataFrame, rows, summary: str, title: str = "",
-                 description: str = ""):
+                 description: str = "", live=None):
         if isinstance(rows, alt.TopLevelMixin):
             rows = [[rows]]
-        self.data, self.rows, self.summary = data, [list(r) for r in rows], summary
+        if callable(rows) and live is None:
+            raise TypeError("rows may be a callable only with live panels (live=[[Live, ...]])")
+        self.data, self.summary = data, summary
+        self._rows = rows if callable(rows) else [list(r) for r in rows]
         self.title, self.description = title, description
+        self.live = None if live is None else [list(r) for r in live]
         self._chart = None
+
+    @property
+    def rows(self) -> list:
+        """The panels (altair charts), row by row; built on first use when given as a callable."""
+        if callable(self._rows):
+            rows = self._rows()
+            rows = [[rows]] if isinstance(rows, alt.TopLevelMixin) else [list(r) for r in rows]
+            self._rows = rows
+        return self._rows
+
+    @property
+    def shape(self) -> list[int]:
+        """Panels per row (without building the charts)."""
+        if self.live is not None:
+            return [len(r) for r in self.live]
+        return [len(r) for r in self.rows]
 
     @property
     def panels(self) -> list:
@@ -181,6 +228,7 @@ class Explorer:
         self.message = ""
         self._bundles: list | None = None
         self._live = None
+        self._live_cache: list = []
         self._summary = W.HTML()
         self._table = W.HTML()
         self._accordion = W.Accordion(children=[self._table], selected_index=None)
@@ -224,13 +272,7 @@ class Explorer:
         self.message = ""
         self._view = view
         self._valid = self.values()
-        self._specs, self._datasets, self._descriptions = [], [], []
-        for panel in view.panels:
-            spec = render.fast_spec(panel)
-            self._datasets.append({name: liveview.json_rows(rows)
-                                   for name, rows in spec.pop("datasets", {}).items()})
-            self._descriptions.append(spec.pop("description", ""))
-            self._specs.append(spec)
+        self._specs, self._datasets, self._descriptions = self._panel_specs(view)
         self._bundles = None
         self._summary.value = f"<p>{html.escape(view.summary)}</p>"
         if self._accordion.selected_index is not None:
@@ -238,6 +280,37 @@ class Explorer:
         if self._shown:
             self._send()
         return view
+
+    def _panel_specs(self, view: View) -> tuple[list, list, list]:
+        """Each panel's spec without data, its datasets and its description.
+
+        A panel whose `Live` key is the one drawn before reuses that spec and its other datasets,
+        with the new main dataset and description: no altair object is built or written. Any
+        other panel is built and written with `render.fast_spec` (and remembered when live).
+        """
+        live = [p for row in view.live for p in row] if view.live is not None else None
+        cache = self._live_cache
+        if live is not None and len(live) == len(cache) and all(
+                c is not None and c[0] == p.key for c, p in zip(cache, live, strict=True)):
+            specs, datasets = [], []
+            for (_, spec, data, main), panel in zip(cache, live, strict=True):
+                specs.append(spec)
+                datasets.append({**data, main: liveview.json_rows(render.records(panel.frame))})
+            return specs, datasets, [p.description for p in live]
+        specs, datasets, descriptions, cache = [], [], [], []
+        for i, panel in enumerate(view.panels):
+            spec = render.fast_spec(panel)
+            data = {name: liveview.json_rows(rows)
+                    for name, rows in spec.pop("datasets", {}).items()}
+            specs.append(spec)
+            datasets.append(data)
+            descriptions.append(spec.pop("description", ""))
+            if live is not None:
+                own = liveview.json_rows(render.records(live[i].frame))
+                main = [name for name, rows in data.items() if rows == own]
+                cache.append((live[i].key, spec, data, main[0]) if len(main) == 1 else None)
+        self._live_cache = cache
+        return specs, datasets, descriptions
 
     @property
     def bundles(self) -> list:
@@ -252,7 +325,7 @@ class Explorer:
     def _send(self) -> None:
         """Send the browser what changed: the specs when they differ, else only the data."""
         live = self._live
-        shape = [len(r) for r in self._view.rows]
+        shape = self._view.shape
         with live.hold_sync():
             if live.shape != shape:
                 live.shape = shape

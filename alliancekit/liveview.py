@@ -52,6 +52,14 @@ function canChange(vgSpec, rows) {
   });
 }
 
+function quietMarks(box) {
+  // Vega 6 gives a mark with no words (e.g. a reference rule placed by a datum) an image role
+  // and no label, which a screen reader announces as an unnamed image (axe: svg-img-alt); the
+  // chart's description and the data table say what it shows, so such marks are hidden.
+  box.querySelectorAll('.role-mark[role="graphics-symbol"]:not([aria-label])')
+    .forEach(e => e.setAttribute('aria-hidden', 'true'));
+}
+
 function render({ model, el }) {
   el.classList.add('ak-live-chart');
   let panels = [];
@@ -84,6 +92,7 @@ function render({ model, el }) {
       p.view = result.view;
       p.box.__akView = result.view;
       p.live = canChange(result.vgSpec, rows);
+      quietMarks(p.box);
     })
     .catch(err => {
       console.error('alliancekit chart:', err);
@@ -119,7 +128,7 @@ function render({ model, el }) {
           for (const [name, values] of Object.entries(rows)) p.view.data(name, values);
           if (desc) p.view.description(desc);   // the words a screen reader hears
           return p.view.runAsync();
-        }).catch(err => console.error('alliancekit chart:', err));
+        }).then(() => quietMarks(p.box)).catch(err => console.error('alliancekit chart:', err));
       }
     });
   };

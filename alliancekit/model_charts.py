@@ -32,6 +32,7 @@ from .render import tooltips as _tt
 __all__ = [
     "margin_chart", "margin_components_chart", "fan_chart", "gap_chart", "dissolution_chart",
     "portfolio_chart", "scorecard_chart", "tornado_chart", "margin_compare_chart",
+    "fan_description", "gap_frame", "gap_description",
 ]
 
 
@@ -172,13 +173,29 @@ def fan_chart(fan: pd.DataFrame, title: str = "Futures of cohesion", subtitle: s
         s = shocks[["year", text]].rename(columns={text: "text"})
         layers.append(alt.Chart(_records(s)).mark_rule(color="#666666", strokeDash=[2, 2]).encode(
             x=alt.X("year:Q"), tooltip=_tt("year:Q", "text:N")))
+    return _finish(alt.layer(*layers, data=fan), title, fan_description(fan, y_title), subtitle)
+
+
+def fan_description(fan: pd.DataFrame, y_title: str = "Cohesion") -> str:
+    """`fan_chart`'s description in words: the span of years, the median's path, the final band.
+
+    Parameters
+    ----------
+    fan : DataFrame
+        year, q5, q50, q95 (as for `fan_chart`).
+    y_title : str
+        What the fan shows (the y axis title).
+
+    Returns
+    -------
+    str
+    """
     first, last = fan.iloc[0], fan.iloc[-1]
-    description = (f"Fan chart of {y_title.lower()} across simulated futures from "
-                   f"{int(first['year'])} to {int(last['year'])}: the dark line is the median, "
-                   f"the inner band holds half the runs and the outer band 90 %. The median moves "
-                   f"from {first['q50']:.2f} to {last['q50']:.2f}; by {int(last['year'])} the "
-                   f"90 % band spans {last['q5']:.2f} to {last['q95']:.2f}.")
-    return _finish(alt.layer(*layers, data=fan), title, description, subtitle)
+    return (f"Fan chart of {y_title.lower()} across simulated futures from "
+            f"{int(first['year'])} to {int(last['year'])}: the dark line is the median, "
+            f"the inner band holds half the runs and the outer band 90 %. The median moves "
+            f"from {first['q50']:.2f} to {last['q50']:.2f}; by {int(last['year'])} the "
+            f"90 % band spans {last['q5']:.2f} to {last['q95']:.2f}.")
 
 
 def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
@@ -195,12 +212,7 @@ def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
     altair.LayerChart
         Its data: year, actual, professed, gap (= professed − actual).
     """
-    _require(cohesion_fan, ["year", "q50"], "cohesion_fan")
-    _require(professed_fan, ["year", "q50"], "professed_fan")
-    wide = pd.DataFrame({"year": cohesion_fan["year"].to_numpy(),
-                         "actual": cohesion_fan["q50"].to_numpy(),
-                         "professed": professed_fan["q50"].to_numpy()})
-    wide["gap"] = wide["professed"] - wide["actual"]
+    wide = gap_frame(cohesion_fan, professed_fan)
     base = alt.Chart()
     band = base.mark_area(opacity=0.3, color=HOSTILE).encode(
         x=alt.X("year:Q", title=None, axis=year_axis(wide["year"].min(), wide["year"].max())),
@@ -213,12 +225,47 @@ def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
                         scale=alt.Scale(domain=["professed", "actual"],
                                         range=[PALETTE[1], "#003a5d"])),
         strokeDash=alt.StrokeDash("series:N", legend=None, sort=["professed", "actual"]))
+    return _finish(alt.layer(band, lines, data=wide), title, gap_description(wide), subtitle)
+
+
+def gap_frame(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame) -> pd.DataFrame:
+    """`gap_chart`'s data: year, actual and professed median cohesion, gap (= professed − actual).
+
+    Parameters
+    ----------
+    cohesion_fan, professed_fan : DataFrame
+        ``cohesion.fan(frame)`` and ``cohesion.fan(frame, column="professed")``.
+
+    Returns
+    -------
+    DataFrame
+    """
+    _require(cohesion_fan, ["year", "q50"], "cohesion_fan")
+    _require(professed_fan, ["year", "q50"], "professed_fan")
+    wide = pd.DataFrame({"year": cohesion_fan["year"].to_numpy(),
+                         "actual": cohesion_fan["q50"].to_numpy(),
+                         "professed": professed_fan["q50"].to_numpy()})
+    wide["gap"] = wide["professed"] - wide["actual"]
+    return wide
+
+
+def gap_description(wide: pd.DataFrame) -> str:
+    """`gap_chart`'s description in words: where the gap is largest.
+
+    Parameters
+    ----------
+    wide : DataFrame
+        From `gap_frame`.
+
+    Returns
+    -------
+    str
+    """
     worst = wide.loc[wide["gap"].idxmax()]
-    description = ("Two lines: the median cohesion leaders profess and the median actual "
-                   "cohesion, with the gap between them shaded. The gap is largest in "
-                   f"{int(worst['year'])} ({worst['gap']:.2f}: professed {worst['professed']:.2f},"
-                   f" actual {worst['actual']:.2f}).")
-    return _finish(alt.layer(band, lines, data=wide), title, description, subtitle)
+    return ("Two lines: the median cohesion leaders profess and the median actual "
+            "cohesion, with the gap between them shaded. The gap is largest in "
+            f"{int(worst['year'])} ({worst['gap']:.2f}: professed {worst['professed']:.2f},"
+            f" actual {worst['actual']:.2f}).")
 
 
 def dissolution_chart(probability: pd.DataFrame,

@@ -69,7 +69,7 @@ __all__ = [
     "PALETTE", "ALLIED", "HOSTILE", "NEUTRAL", "THEME", "RENDERER", "SVG_MIMETYPE",
     "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "DISPLAY_OPTIONS", "DISPLAY_METADATA", "alt",
     "render", "mimebundle", "to_svg", "describe",
-    "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
+    "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "records", "iso_date",
     "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE",
 ]
 
@@ -457,6 +457,21 @@ def _values(data) -> list:
                     row[k] = None
         return records
     return list(data.values)
+
+
+def records(frame: pd.DataFrame) -> list:
+    """A frame's rows as Vega-Lite reads them: dates as ISO text, NaN as None (as `fast_spec`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    list of dict
+    """
+    vd.frame("frame", frame, empty=True)
+    return _values(frame)
 
 
 def fast_spec(chart: alt.TopLevelMixin) -> dict:

@@ -50,6 +50,7 @@ from . import (
     cohesion,
     europe,
     europe1936,
+    model_charts,
     networks,
     render,
     replication_charts,
@@ -58,7 +59,7 @@ from . import (
     summaries,
     survival,
 )
-from .explorer import AUTO, STYLE, WIDE, Explorer, View, control_values  # noqa: F401
+from .explorer import AUTO, STYLE, WIDE, Explorer, Live, View, control_values  # noqa: F401
 from .explorer import slider as _slider
 
 __all__ = [
@@ -556,9 +557,17 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
         shock_rows = None
         if scen is not None and v.get("events", True) and len(shocks):
             shock_rows = shocks[["year", "mechanism"]]
-        left = charts.sized(charts.fan_chart(fan, title="Futures of cohesion",
-                                             shocks=shock_rows, threshold=c_min), width=300)
-        right = charts.sized(charts.gap_chart(fan, professed), width=300)
+        wide = model_charts.gap_frame(fan, professed)
+
+        def panels():
+            left = charts.sized(charts.fan_chart(fan, title="Futures of cohesion",
+                                                 shocks=shock_rows, threshold=c_min), width=300)
+            right = charts.sized(charts.gap_chart(fan, professed), width=300)
+            return [[left, right]]
+
+        # the spec changes only with the layer of dated events; the rest is data
+        live = [[Live(shock_rows is not None, fan, model_charts.fan_description(fan)),
+                 Live("gap", wide, model_charts.gap_description(wide))]]
         data = fan.assign(professed=professed["q50"].to_numpy(),
                           dissolved=dissolved["probability"].to_numpy())
         end = data.iloc[-1]
@@ -566,7 +575,7 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
         summary = (f"By {int(end['year'])}: median cohesion {end['q50']:.2f} (90 % of runs "
                    f"between {end['q5']:.2f} and {end['q95']:.2f}); {end['dissolved']:.0%} of "
                    f"runs dissolved; largest rhetoric-reality gap {gap:.2f}.")
-        return View(data, [[left, right]], summary, title=f"Cohesion of {label}")
+        return View(data, panels, summary, title=f"Cohesion of {label}", live=live)
 
     return Explorer(f"Erosion mechanisms: {label}", controls, draw,
                     note="Each slider sets one mechanism in every year; γ sets how hard doubt "

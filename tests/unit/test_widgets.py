@@ -319,3 +319,52 @@ def test_no_shock_means_no_shock_marker():
     ex = widgets.scorecard_explorer()
     set_value(ex, "shock", "none")
     assert "no scenario shock" in ex.summary
+
+
+# ------------------------------------------------------------------ redraws that send data
+def _shown(ex):
+    """Show the explorer's widget and record what its live chart sends (state keys)."""
+    ex.widget()
+    sent = []
+    ex._live.comm.send = lambda data=None, **kwargs: sent.append(set(data["state"]))
+    return sent
+
+
+def _as_sent(ex):
+    """Each panel's spec as the browser assembles it: spec, description and datasets."""
+    return [{**spec, "description": text, "datasets": data}
+            for spec, text, data in zip(ex._specs, ex._descriptions, ex._datasets, strict=True)]
+
+
+@pytest.mark.parametrize("value", [0.0, 0.35, 1.0])
+def test_a_slider_of_the_erosion_explorer_sends_data_not_a_new_spec(value):
+    ex = widgets.erosion_explorer(runs=40)
+    sent = _shown(ex)
+    ex.controls["L"].value = value if ex.controls["L"].value != value else 0.5
+    assert sent and "specs" not in set().union(*sent) and "data" in set().union(*sent)
+
+
+@pytest.mark.parametrize("events", [False, True])
+def test_the_erosion_explorer_sends_what_a_fresh_build_writes(events):
+    ex = widgets.erosion_explorer(runs=40)
+    _shown(ex)
+    ex.controls["events"].value = events
+    ex.controls["X"].value = 0.85
+    fresh = [charts.fast_spec(panel) for panel in ex.view.panels]
+    assert _as_sent(ex) == fresh
+
+
+def test_the_erosion_explorer_sends_a_new_spec_when_the_events_layer_goes():
+    ex = widgets.erosion_explorer(runs=40)
+    sent = _shown(ex)
+    ex.controls["events"].value = False
+    assert "specs" in set().union(*sent)
+
+
+@pytest.mark.parametrize("key", ["01", "06"])
+def test_a_redraw_built_from_charts_sends_what_the_charts_write(built, key):
+    ex = explorer(built, key)
+    _shown(ex)
+    name, control = next(iter(ex.controls.items()))
+    ex.controls[name].value = control_values(control)[-1]
+    assert _as_sent(ex) == [charts.fast_spec(panel) for panel in ex.view.panels]
