@@ -723,6 +723,14 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
 # --------------------------------------------------------------------------------------------
 # 09 replications: the 1936 landscape under other weights
 # --------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=256)
+def _predict_1936(weights: tuple) -> pd.DataFrame:
+    """``europe1936.predict`` for weights in `europe1936.FACTORS` order, remembered: the exact
+    search costs 50-90 ms, and the sliders' 13 steps each give at most 13**4 settings, of which a
+    class visits few (callers copy the frame before changing it)."""
+    return europe1936.predict(dict(zip(europe1936.FACTORS, weights, strict=True)))
+
+
 def landscape_weights_explorer() -> Explorer:
     """Lesson 09: move the weights of the 1936 landscape's factors and watch the best split.
 
@@ -745,7 +753,7 @@ def landscape_weights_explorer() -> Explorer:
                 for f in europe1936.FACTORS}
 
     def draw(v):
-        scored = europe1936.predict(v)
+        scored = _predict_1936(tuple(float(v[f]) for f in europe1936.FACTORS)).copy()
         n = int(scored["correct"].sum())
         wrong = ", ".join(scored.loc[~scored["correct"], "name"]) or "none"
         changed = [labels[f] for f in europe1936.FACTORS if v[f] != registered[f]]
