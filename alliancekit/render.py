@@ -18,8 +18,8 @@ live in `alliancekit.charts`.
 
 Cost (measured on the course machine, 2 cores): ``import altair`` about 1 s; building a chart and
 its Vega-Lite dict 2-10 ms; the SVG about 35-55 ms once vl-convert is warm (its first call costs
-about 0.5 s). Explorers therefore redraw on a control change with the Vega-Lite bundle only
-(`mimebundle` with ``svg=False``) and make the SVG once, for the static snapshot that exported HTML
+about 0.5 s). Explorers therefore redraw on a control change by sending data to a live Vega view
+(`alliancekit.liveview`) and make the SVG once, for the static snapshot that exported HTML
 shows.
 
 References

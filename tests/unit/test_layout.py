@@ -44,8 +44,8 @@ PURE = {"_validate", "_bipartition", "termination", "survival", "networks", "lan
 MODELS = {"summaries", "survival", "networks", "landscape", "europe", "europe1936", "calculus",
           "scenarios", "cohesion", "strategies", "sensitivity", "outside_options", "abrogation",
           "fulfilment"}
-DRAWING = {"render", "liveview", "model_charts", "replication_charts", "charts", "explorer", "widgets",
-           "coursecharts"}
+DRAWING = {"render", "liveview", "model_charts", "replication_charts", "charts", "explorer",
+           "widgets", "coursecharts"}
 #: The one place that reads the shipped files.
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; they read and write
