@@ -20,7 +20,8 @@ import pandas as pd
 from . import _validate as vd
 from . import cases
 
-__all__ = ["side_totals", "short_name", "membership_spans", "member_counts"]
+__all__ = ["side_totals", "short_name", "membership_spans", "member_counts", "obligation_codes",
+           "by_obligation", "OBLIGATION_CURVES"]
 
 
 def side_totals(cinc: pd.DataFrame, sides: Mapping[str, Sequence[int | str]]) -> pd.DataFrame:
@@ -179,3 +180,58 @@ def member_counts(spans: pd.DataFrame, start: str | pd.Timestamp,
     if not rows:
         return pd.DataFrame(columns=["alliance", "date", "members", "change", "states"])
     return pd.concat(rows, ignore_index=True)
+
+
+def obligation_codes(column: pd.Series) -> list[str]:
+    """The distinct ATOP obligation codes in a column of ``;``-joined codes, sorted.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        ``obligations`` as in ``cases.durations()`` (e.g. ``"defense;consul"``).
+
+    Returns
+    -------
+    list of str
+    """
+    if not isinstance(column, pd.Series):
+        raise TypeError(f"column must be a pandas Series of ';'-joined obligation codes; got "
+                        f"{vd.show(column)}")
+    kinds = set()
+    for value in column.dropna().astype(str):
+        kinds.update(k.strip() for k in value.replace(",", ";").split(";") if k.strip())
+    return sorted(kinds)
+
+
+#: ATOP's five obligations, strongest first (Leeds et al. 2002), as survival curves name them.
+OBLIGATION_CURVES = (("defense", "includes defence"), ("offense", "includes offence"),
+                     ("neutral", "includes neutrality"), ("nonagg", "includes non-aggression"),
+                     ("consul", "includes consultation"))
+
+
+def by_obligation(durations: pd.DataFrame) -> pd.DataFrame:
+    """One row per alliance and obligation it includes, in a column ``includes`` of words.
+
+    ATOP records 22 combinations of obligations in 1815-2003; one survival curve per combination
+    is unreadable. Five curves, one per obligation ("includes defence", ...), answer lesson 02's
+    question directly. An alliance with two obligations is counted in both curves, so the curves
+    overlap by design, as "includes" says.
+
+    Parameters
+    ----------
+    durations : pandas.DataFrame
+        Rows of ``cases.durations()`` (any filter of them), with ``obligations``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows repeated per obligation included, with ``includes`` a categorical in
+        `OBLIGATION_CURVES` order (strongest first; absent obligations left out).
+    """
+    vd.frame("durations", durations, ["obligations"])
+    codes = durations["obligations"].astype(str).str.split(";")
+    frames = [durations[codes.apply(lambda c, k=code: k in c)].assign(includes=label)
+              for code, label in OBLIGATION_CURVES]
+    rows = pd.concat([f for f in frames if not f.empty], ignore_index=True)
+    order = [label for _, label in OBLIGATION_CURVES if (rows["includes"] == label).any()]
+    return rows.assign(includes=pd.Categorical(rows["includes"], categories=order))

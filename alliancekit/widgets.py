@@ -225,36 +225,6 @@ _SIZES = {"any": (0, 10_000), "bilateral (2)": (2, 2), "3 to 5 members": (3, 5),
 _POST_1991 = ("nato", "asean", "ecowas")
 
 
-def _obligation_types(column: pd.Series) -> list[str]:
-    kinds = set()
-    for value in column.dropna().astype(str):
-        kinds.update(k.strip() for k in value.replace(",", ";").split(";") if k.strip())
-    return sorted(kinds)
-
-
-#: ATOP's five obligations, strongest first (Leeds et al. 2002), as the curves name them.
-_OBLIGATION_CURVES = (("defense", "includes defence"), ("offense", "includes offence"),
-                      ("neutral", "includes neutrality"), ("nonagg", "includes non-aggression"),
-                      ("consul", "includes consultation"))
-
-
-def _by_obligation(durations: pd.DataFrame) -> pd.DataFrame:
-    """One row per alliance and obligation it includes, in a column ``includes`` of words.
-
-    ATOP records 22 combinations of obligations in the window; one curve per combination is
-    unreadable. Five curves, one per obligation ("includes defence", ...), answer lesson 02's
-    question directly. An alliance with two obligations is counted in both curves, so the curves
-    overlap by design, as "includes" says.
-    """
-    codes = durations["obligations"].astype(str).str.split(";")
-    frames = [durations[codes.apply(lambda c, k=code: k in c)].assign(includes=label)
-              for code, label in _OBLIGATION_CURVES]
-    rows = pd.concat([f for f in frames if not f.empty], ignore_index=True)
-    # strongest obligation first, in the curves, the legend and the summary
-    order = [label for _, label in _OBLIGATION_CURVES if (rows["includes"] == label).any()]
-    return rows.assign(includes=pd.Categorical(rows["includes"], categories=order))
-
-
 def survival_explorer(compare: str = "era") -> Explorer:
     """Lesson 02: how long alliances last (ATOP 1815-2003), filterable, with a post-1991 timeline.
 
@@ -277,7 +247,7 @@ def survival_explorer(compare: str = "era") -> Explorer:
     """
     durations = cases.durations()
     censored_at = cases.ATOP_CENSOR_DATE.year
-    kinds = _obligation_types(durations["obligations"])
+    kinds = summaries.obligation_codes(durations["obligations"])
     eras = sorted(str(e) for e in pd.unique(durations["era"].dropna()) if str(e).strip())
     groups = ("nothing", "era", "obligations", "size")
     if not isinstance(compare, str) or compare not in groups:
@@ -312,7 +282,7 @@ def survival_explorer(compare: str = "era") -> Explorer:
         group = None if v["compare"] == "nothing" else v["compare"]
         rows = d
         if group == "obligations":
-            rows, group = _by_obligation(d), "includes"
+            rows, group = summaries.by_obligation(d), "includes"
         table = survival.kaplan_meier(rows, group)
         chart = charts.survival_curve(
             table, subtitle=f"{len(d)} ATOP alliances, 1815-{censored_at}")

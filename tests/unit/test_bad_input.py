@@ -102,6 +102,8 @@ CALLS = {
     summaries.side_totals: dict(cinc=_cinc, sides={"x": ["FRN"]}),
     summaries.short_name: dict(name="North Atlantic Treaty Organization (NATO)"),
     summaries.membership_spans: dict(alliance_ids=["nato"]),
+    summaries.obligation_codes: dict(column=lambda: cases.durations()["obligations"]),
+    summaries.by_obligation: dict(durations=lambda: cases.durations()),
     summaries.member_counts: dict(spans=lambda: summaries.membership_spans("triple_alliance"),
                                   start="1900-01-01", end="1916-01-01"),
     survival.kaplan_meier: dict(durations=lambda: cases.durations(), group="era"),
