@@ -166,10 +166,12 @@ def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,
         One panel per factor; a circle marks the registered weight.
     """
     _require(frame, ["factor", "weight", "correct", "registered"], "frame")
+    # panels named in words ("war history", not the column name war_history)
+    frame = frame.assign(factor=frame["factor"].astype(str).str.replace("_", " "))
     factors = list(dict.fromkeys(frame["factor"]))
     base = alt.Chart(frame)
-    x = alt.X("weight:Q", title="Weight")
-    y = alt.Y("correct:Q", title="States on their wartime side (of 17)",
+    x = alt.X("weight:Q", title="Weight", axis=alt.Axis(values=[0, 0.5, 1, 1.5, 2], format="g"))
+    y = alt.Y("correct:Q", title="States on their side (of 17)",
               scale=alt.Scale(domain=[0, 17], nice=False))
     lines = base.mark_line(point=True, color=ALLIED).encode(
         x=x, y=y, tooltip=_tt("factor:N", ("weight:Q", ".2f"), "correct:Q"))
@@ -179,9 +181,10 @@ def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,
     if reference is not None:
         layers.append(base.mark_rule(strokeDash=[4, 3], color=NEUTRAL).encode(
             y=alt.YDatum(reference)))
-    # Three panels a row at most, so that the chart fits a notebook in a narrow window.
-    chart = alt.layer(*layers).properties(width=130, height=160).facet(
-        facet=alt.Facet("factor:N", title=None, sort=factors), columns=3)
+    # All panels in one row (four factors fit a notebook at 120 px each): one y-axis title, and
+    # no empty panel whose x axis would stand alone under a blank space.
+    chart = alt.layer(*layers).properties(width=120, height=160).facet(
+        facet=alt.Facet("factor:N", title=None, sort=factors), columns=len(factors))
     parts = []
     for f in factors:
         rows = frame[frame["factor"] == f]

@@ -60,3 +60,14 @@ def test_the_tornado_names_its_bars_in_words_not_identifiers():
     spec = json.dumps(charts.tornado_chart(table).to_dict(), ensure_ascii=False)
     assert not [name for name in ranges if f'"{name}"' in spec]
     assert "β0, intercept of the target" in spec
+
+
+def test_the_weight_sensitivity_panels_sit_in_one_row_named_in_words():
+    from alliancekit import europe1936, replication_charts
+
+    frame = europe1936.weight_sensitivity(coding="corrected")
+    spec = replication_charts.sensitivity_chart(frame).to_dict()
+    factors = frame["factor"].nunique()
+    assert spec["columns"] == factors          # no empty panel, one y-axis title for the row
+    shown = {row["factor"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
+    assert not [name for name in shown if "_" in name]
