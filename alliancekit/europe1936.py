@@ -275,8 +275,9 @@ def predict(weights: Mapping[str, float] | None = None,
     Returns
     -------
     pandas.DataFrame
-        :func:`on_their_side` of the exact global minimum, with ``name`` (COW abbreviation) and
-        ``size`` (CINC 1936); ``df.attrs`` holds ``energy`` and ``n_minima`` (tied minima).
+        :func:`on_their_side` of the exact global minimum, with ``name`` (COW abbreviation),
+        ``state`` (the state's name, for what a student reads) and ``size`` (CINC 1936);
+        ``df.attrs`` holds ``energy`` and ``n_minima`` (tied minima).
     """
     from . import landscape
 
@@ -284,7 +285,8 @@ def predict(weights: Mapping[str, float] | None = None,
     best = landscape.global_minimum(inp.sizes, inp.propensity)
     scored = on_their_side(best.config, inp.ccodes)
     scored.insert(1, "name", inp.names)
-    scored.insert(2, "size", inp.sizes)
+    scored.insert(2, "state", [cases.state_name(int(c)) for c in inp.ccodes])
+    scored.insert(3, "size", inp.sizes)
     scored.attrs.update(energy=best.energy, n_minima=best.n_minima)
     return scored
 
@@ -305,7 +307,7 @@ def weight_sensitivity(values=(0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0),
     pandas.DataFrame
         One row per factor and value: ``factor``, ``weight``, ``correct`` (0-17),
         ``registered`` (True where the weight is the pre-registered one) and ``misplaced``
-        (COW abbreviations, comma-separated).
+        (the misplaced states' names, comma-separated).
     """
     if values is None or isinstance(values, (str, bytes, dict)) or not hasattr(values,
                                                                                "__iter__"):
@@ -322,5 +324,5 @@ def weight_sensitivity(values=(0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0),
             rows.append({"factor": factor, "weight": float(v),
                          "correct": int(scored["correct"].sum()),
                          "registered": bool(np.isclose(v, base[factor])),
-                         "misplaced": ", ".join(scored.loc[~scored["correct"], "name"])})
+                         "misplaced": ", ".join(scored.loc[~scored["correct"], "state"])})
     return pd.DataFrame(rows)

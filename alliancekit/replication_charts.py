@@ -170,7 +170,7 @@ def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,
     frame = frame.assign(factor=frame["factor"].astype(str).str.replace("_", " "))
     factors = list(dict.fromkeys(frame["factor"]))
     base = alt.Chart(frame)
-    x = alt.X("weight:Q", title="Weight", axis=alt.Axis(values=[0, 0.5, 1, 1.5, 2], format="g"))
+    x = alt.X("weight:Q", title="Weight", axis=alt.Axis(values=[0, 1, 2], format=".0f"))
     y = alt.Y("correct:Q", title="States on their side (of 17)",
               scale=alt.Scale(domain=[0, 17], nice=False))
     lines = base.mark_line(point=True, color=ALLIED).encode(

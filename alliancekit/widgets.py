@@ -762,7 +762,7 @@ def landscape_weights_explorer(coding: str = "corrected") -> Explorer:
         weights = {f: v[f] for f in europe1936.FACTORS}
         scored = europe1936.predict(weights, coding=v["coding"])
         n = int(scored["correct"].sum())
-        wrong = ", ".join(scored.loc[~scored["correct"], "name"]) or "none"
+        wrong = ", ".join(scored.loc[~scored["correct"], "state"]) or "none"
         changed = [labels[f] for f in europe1936.FACTORS if v[f] != registered[f]]
         chart = replication_charts.blocs_chart(
             scored, subtitle=(f"{v['coding']} coding, " +
