@@ -286,9 +286,13 @@ def _grade_one(assignment: str, student: str) -> dict:
 
     from alliancekit.grading import sandbox
 
-    api = _WORKER["api"]
-    start = time.perf_counter()
-    attempts = 0
+    from alliancekit.grading.collect import check_submitted
+
+    api, start, attempts = _WORKER["api"], time.perf_counter(), 0
+    refused = check_submitted(Path(api.coursedir.root), assignment, student)
+    if refused:  # never handed to nbgrader, which would follow its links with our rights
+        return {"student": student, "success": False, "log": "", "notes": [], "attempts": 0,
+                "error": "Refused: " + "; ".join(refused), "seconds": 0.0}
     while True:
         attempts += 1
         sandbox.take_notes()
@@ -448,7 +452,7 @@ def _failure_reason(outcome: dict) -> str:
         return "the submitted file is not a valid notebook (nbformat validation failed)"
     if "Kernel didn't respond" in text or "Kernel died before replying" in text:
         return "the sandboxed kernel did not start (see the log with --no-progress)"
-    if "SandboxError" in text:
+    if "SandboxError" in text or outcome["error"].startswith("Refused: "):
         return _last_error_line(text)
     if "grading worker process died" in text:
         return _last_error_line(outcome["error"])

@@ -103,7 +103,7 @@ def _uid_of(student: str) -> int | None:
 
 
 def check_folder(folder: Path, student: str, expected: set[str], *, max_file_mb: float = 20,
-                 max_files: int = 100) -> Verdict:
+                 max_files: int = 100, owners: bool = True) -> Verdict:
     """Check one inbound folder without following any link.
 
     Parameters
@@ -118,6 +118,9 @@ def check_folder(folder: Path, student: str, expected: set[str], *, max_file_mb:
         Largest file accepted, in MiB.
     max_files : int, default 100
         Most files accepted.
+    owners : bool, default True
+        Check that the files belong to the student's Unix user (inbound folders); False for
+        ``submitted/``, whose files the instructor's collect copied and owns.
 
     Returns
     -------
@@ -125,7 +128,7 @@ def check_folder(folder: Path, student: str, expected: set[str], *, max_file_mb:
     """
     problems: list[str] = []
     unexpected: list[str] = []
-    uid = _uid_of(student)
+    uid = _uid_of(student) if owners else None
     top = Path(folder)
     info = os.lstat(top)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
@@ -160,6 +163,36 @@ def check_folder(folder: Path, student: str, expected: set[str], *, max_file_mb:
     if uid is not None and info_owner(top) != uid:
         problems.insert(0, f"the folder belongs to uid {info_owner(top)}, not to {student}")
     return Verdict(student, tuple(dict.fromkeys(problems)), tuple(unexpected))
+
+
+def check_submitted(course: Path, assignment: str, student: str) -> tuple[str, ...]:
+    """Reasons not to grade ``submitted/<student>/<assignment>``, checked without following links.
+
+    nbgrader's autograde copies a submission folder with the grader's rights and follows links,
+    so a link there (to the gradebook, ``solutions/``, a classmate or ``/dev/zero``), a special
+    file, a folder that is itself a link, or an oversized file would be read, copied into
+    ``autograded/`` and ``feedback/``, or fill the disk, whatever the sandbox does later. Such a
+    submission is not graded at all.
+
+    Parameters
+    ----------
+    course : path
+        The course root.
+    assignment, student : str
+        The set and the student id (folder names under ``submitted/``).
+
+    Returns
+    -------
+    tuple of str
+        The problems found; empty when the submission may be graded.
+    """
+    student_dir = Path(course) / "submitted" / student
+    for path in (student_dir, student_dir / assignment):
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+            return (f"{path.relative_to(course)} is a link or not a folder",)
+    expected = released_files(Path(course), assignment)
+    return check_folder(student_dir / assignment, student, expected, owners=False).problems
 
 
 def info_owner(path: Path) -> int:
