@@ -285,7 +285,6 @@ def _grade_one(assignment: str, student: str) -> dict:
     from filelock import Timeout
 
     from alliancekit.grading import sandbox
-
     from alliancekit.grading.collect import check_submitted
 
     api, start, attempts = _WORKER["api"], time.perf_counter(), 0

@@ -12,10 +12,10 @@ import os
 import shutil
 from pathlib import Path
 
+import ex01_class as ex01
 import nbformat
 import pytest
 
-import ex01_class as ex01
 from alliancekit import grading
 from alliancekit.grading import sandbox
 
