@@ -702,6 +702,7 @@ _REPORT_HEADER = ["student", "status", "score", "max_score", "auto_score", "auto
 
 def _write_report(results: list[GradeResult], path: Path) -> None:
     """Write the CSV report, keeping the rows of students not graded in this run."""
+    from alliancekit.grading.collect import shown
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = {}
     if path.exists():
@@ -709,9 +710,10 @@ def _write_report(results: list[GradeResult], path: Path) -> None:
             reader = csv.reader(handle)
             if next(reader, None) == _REPORT_HEADER:
                 rows = {row[0]: row for row in reader if row}
-    for r in results:
-        rows[r.student] = [r.student, r.status, r.score, r.max_score, r.auto_score, r.auto_max,
-                           r.needs_manual_grade, r.seconds, "; ".join(r.notes)]
+    for r in results:  # ids and notes are the student's text: no formula, no control character
+        rows[r.student] = [shown(r.student, spreadsheet=True), r.status, r.score, r.max_score,
+                           r.auto_score, r.auto_max, r.needs_manual_grade, r.seconds,
+                           shown("; ".join(r.notes), spreadsheet=True)]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(_REPORT_HEADER)
@@ -721,10 +723,11 @@ def _write_report(results: list[GradeResult], path: Path) -> None:
 
 def summary_table(results: list[GradeResult]) -> str:
     """A plain-text table: one row per student, then a line of totals."""
+    from alliancekit.grading.collect import shown
     header = ("student", "status", "auto", "total", "manual?", "secs", "notes")
-    rows = [(r.student, r.status, f"{r.auto_score:g}/{r.auto_max:g}",
+    rows = [(shown(r.student), r.status, f"{r.auto_score:g}/{r.auto_max:g}",
              f"{r.score:g}/{r.max_score:g}", "yes" if r.needs_manual_grade else "no",
-             f"{r.seconds:.1f}", "; ".join(r.notes) or "-") for r in results]
+             f"{r.seconds:.1f}", shown("; ".join(r.notes)) or "-") for r in results]
     widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
     widths[-1] = len(header[-1])  # notes run on freely
     line = "  ".join("{:<%d}" % w for w in widths)

@@ -27,6 +27,7 @@ import pwd
 import shutil
 import stat
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,6 +194,29 @@ def check_submitted(course: Path, assignment: str, student: str) -> tuple[str, .
             return (f"{path.relative_to(course)} is a link or not a folder",)
     expected = released_files(Path(course), assignment)
     return check_folder(student_dir / assignment, student, expected, owners=False).problems
+
+
+def shown(text: str, *, spreadsheet: bool = False) -> str:
+    """Student-controlled text made safe to print or to write into a CSV report.
+
+    Control characters (terminal escape sequences among them) become ``?``; with
+    ``spreadsheet``, a leading ``=``, ``+``, ``-`` or ``@``, which a spreadsheet would run as a
+    formula, is quoted with ``'``.
+
+    Parameters
+    ----------
+    text : str
+        A student id, a file name or a note that quotes one.
+    spreadsheet : bool, default False
+        Whether the text goes into a CSV cell.
+
+    Examples
+    --------
+    >>> shown("\x1b[2Jroot"), shown("+1+1", spreadsheet=True)
+    ('?[2Jroot', "'+1+1")
+    """
+    text = "".join("?" if unicodedata.category(ch) == "Cc" else ch for ch in str(text))
+    return "'" + text if spreadsheet and text[:1] in ("=", "+", "-", "@") else text
 
 
 def info_owner(path: Path) -> int:

@@ -313,3 +313,13 @@ def test_the_budget_preprocessors_are_on_by_default(cls):
 def test_the_sandboxs_kernels_talk_through_the_budgeted_client():
     manager = sandbox.SandboxKernelManager()
     assert manager.client_factory is budget.BudgetedKernelClient
+
+
+def test_a_student_id_cannot_write_a_formula_or_an_escape_into_what_the_instructor_reads():
+    from alliancekit.grading import GradeResult, summary_table
+    from alliancekit.grading.collect import shown
+
+    assert shown("=HYPERLINK(1)", spreadsheet=True).startswith("'")
+    assert "\x1b" not in shown("\x1b]0;owned\x07name")
+    row = GradeResult("\x1b[2J+1+1", "graded", 1, 1, 1, 1, False)
+    assert "\x1b" not in summary_table([row])
