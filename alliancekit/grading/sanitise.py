@@ -465,6 +465,47 @@ def sanitise_notebook(nb) -> list[str]:
     return notes
 
 
+def _plain_record(grade: dict) -> dict:
+    """nbgrader's cell record, only its known keys with values of their own types."""
+    kinds = {"grade": bool, "solution": bool, "locked": bool, "task": bool,
+             "points": (int, float), "schema_version": int}
+    out = {k: v for k, v in grade.items() if k in kinds and type(v) in (
+        kinds[k] if isinstance(kinds[k], tuple) else (kinds[k],))}
+    if isinstance(grade.get("grade_id"), str) and _safe_token(grade["grade_id"]):
+        out["grade_id"] = grade["grade_id"]
+    return out
+
+
+def _write_plain(path: Path) -> None:
+    """Rewrite a notebook the sanitiser could not handle as plain text only.
+
+    Every markdown and raw cell becomes a fenced code block (so no markup, link or image in it is
+    rendered), code cells keep their source and lose their outputs, and attachments and metadata
+    other than nbgrader's record are dropped. The score is not touched: the instructor still
+    reads every answer, as text.
+    """
+    import json
+
+    import nbformat
+
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    cells = []
+    for cell in raw.get("cells", []) if isinstance(raw, dict) else []:
+        source = cell.get("source", "") if isinstance(cell, dict) else ""
+        source = "".join(source) if isinstance(source, list) else str(source)
+        grade = (cell.get("metadata") or {}).get("nbgrader") if isinstance(cell, dict) else None
+        meta = {"nbgrader": _plain_record(grade)} if isinstance(grade, dict) else {}
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            cells.append(nbformat.v4.new_code_cell(source, metadata=meta))
+        else:
+            fenced = "~~~~text\n" + source.replace("~~~", "~ ~ ~") + "\n~~~~"
+            cells.append(nbformat.v4.new_markdown_cell(fenced, metadata=meta))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                  "language": "python"}}
+    nbformat.write(nb, str(path))
+
+
 def sanitise_file(path) -> list[str]:
     """Sanitise one notebook file in place (see :func:`sanitise_notebook`).
 
@@ -523,8 +564,14 @@ def sanitise_autograded(coursedir, assignment: str, student: str) -> list[str]:
         try:
             notes += sanitise_file(path)
         except Exception as exc:  # never leave a copy that was not made safe
-            path.unlink()
-            notes.append(f"{path.name}: could not be sanitised ({type(exc).__name__}), removed")
+            try:  # keep what the student wrote, as text no browser can run
+                _write_plain(path)
+                notes.append(f"{path.name}: could not be sanitised ({type(exc).__name__}); "
+                             "its cells are shown as plain text, without outputs")
+            except Exception:
+                path.unlink()
+                notes.append(f"{path.name}: could not be sanitised ({type(exc).__name__}), "
+                             "removed")
     notes += _remove_active_files(folder)
     found = []
     if notes:

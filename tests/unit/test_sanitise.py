@@ -483,3 +483,37 @@ def test_feedback_and_formgrader_are_configured_to_sanitise():
                           "alliancekit.grading.feedback.StudentView",
                           "alliancekit.grading.sanitise.SanitiseNotebook"]
     assert config.HTMLExporter.preprocessors == ["alliancekit.grading.sanitise.SanitiseNotebook"]
+
+
+def test_a_notebook_the_sanitiser_cannot_handle_is_kept_as_plain_text(tmp_path, monkeypatch):
+    import nbformat
+
+    from alliancekit.grading import sanitise
+
+    folder = tmp_path / "autograded" / "s1" / "ex01"
+    folder.mkdir(parents=True)
+    answer = '[click](javascript:alert(1)) <img src=x onerror="alert(2)">'
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell(answer, metadata={"nbgrader": {
+            "grade_id": "<script>x</script>", "points": 2, "grade": True}}),
+        nbformat.v4.new_code_cell("x = 1", outputs=[nbformat.v4.new_output(
+            "display_data", {"text/html": "<script>alert(3)</script>"})])])
+    nbformat.write(nb, folder / "ex01.ipynb")
+
+    def broken(path):
+        raise ValueError("cannot sanitise")
+
+    monkeypatch.setattr(sanitise, "sanitise_file", broken)
+
+    class Course:
+        autograded_directory = "autograded"
+
+        def format_path(self, kind, student, assignment):
+            return str(tmp_path / kind / student / assignment)
+
+    notes = sanitise.sanitise_autograded(Course(), "ex01", "s1")
+    kept = nbformat.read(folder / "ex01.ipynb", as_version=4)
+    assert "plain text" in " ".join(notes)
+    assert kept.cells[0].source.startswith("~~~~text\n") and answer in kept.cells[0].source
+    assert "grade_id" not in kept.cells[0].metadata["nbgrader"]
+    assert kept.cells[1].outputs == []
