@@ -479,8 +479,9 @@ def test_feedback_and_formgrader_are_configured_to_sanitise():
     root = Path(__file__).resolve().parents[2]
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     chain = config.GenerateFeedback.preprocessors
-    assert chain[-3:] == ["alliancekit.grading.feedback.HideHiddenTests",
+    assert chain[-4:] == ["alliancekit.grading.feedback.HideHiddenTests",
                           "alliancekit.grading.feedback.StudentView",
+                          "alliancekit.grading.budget.CapFeedbackOutputs",
                           "alliancekit.grading.sanitise.SanitiseNotebook"]
     assert config.HTMLExporter.preprocessors == ["alliancekit.grading.sanitise.SanitiseNotebook"]
 
