@@ -71,3 +71,14 @@ def test_the_weight_sensitivity_panels_sit_in_one_row_named_in_words():
     assert spec["columns"] == factors          # no empty panel, one y-axis title for the row
     shown = {row["factor"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
     assert not [name for name in shown if "_" in name]
+
+
+def test_the_1936_results_name_states_as_the_prose_does_not_by_cow_code():
+    from alliancekit import europe1936
+
+    codes = re.compile(r"\b(GMY|UKG|POL|ROM|RUS|ITA|FRN|EST|LAT|LIT|FIN)\b")
+    scored = europe1936.predict(coding="corrected")
+    assert not [s for s in scored["state"] if codes.search(s)]
+    assert "Poland" in set(scored["state"])
+    misplaced = europe1936.weight_sensitivity(values=(1.0,), coding="corrected")["misplaced"]
+    assert not [m for m in misplaced if codes.search(m)]
