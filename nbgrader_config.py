@@ -60,8 +60,8 @@ c.LimitOutput.max_traceback = 50
 # Feedback pages (`nbgrader generate_feedback`): hidden tests' code never reaches a student, even
 # when a hidden test fails (its traceback is cut to the error's type and message), and each cell's
 # output is capped by bytes (HideHiddenTests). A test cell shows only its verdict and the visible
-# check's own message, never what the submission printed while it ran, and the student's other
-# cells keep no outputs (StudentView). Last, no markup that could run script is left
+# check's own message, never what the submission printed while it ran (StudentView); the
+# student's other cells keep their outputs (see below). Last, no markup that could run script is left
 # (SanitiseNotebook). See alliancekit/grading/feedback.py and sanitise.py.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
@@ -72,6 +72,10 @@ c.GenerateFeedback.preprocessors = [
     "alliancekit.grading.sanitise.SanitiseNotebook",
 ]
 c.CapFeedbackOutputs.max_bytes = 2 * 1024 ** 2
+# A student's own answer outputs (their charts, as sanitised SVG) stay on the feedback page: with
+# alliancekit-grade the hidden tests run in the trusted judge and never enter the student's kernel,
+# so nothing the student's code printed can quote them.
+c.StudentView.keep_answer_outputs = True
 
 # Formgrader shows a submission as nbconvert HTML from the instructor's own server: sanitise it
 # there too, so that a notebook graded by plain `nbgrader autograde` carries no script into it.

@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
+import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -503,7 +505,7 @@ def _write_plain(path: Path) -> None:
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                   "language": "python"}}
-    nbformat.write(nb, str(path))
+    _write_keeping_mode(nb, path)
 
 
 def sanitise_file(path) -> list[str]:
@@ -528,8 +530,25 @@ def sanitise_file(path) -> list[str]:
     except Exception as exc:  # unreadable: Formgrader and JupyterLab cannot render it either
         return [f"{path.name}: not a readable notebook ({type(exc).__name__}), left as it is"]
     notes = sanitise_notebook(nb)
-    nbformat.write(nb, str(path))
+    _write_keeping_mode(nb, path)
     return [f"{path.name}: {note}" for note in notes]
+
+
+def _write_keeping_mode(nb, path: Path) -> None:
+    """Write ``nb`` over ``path``, which nbgrader may have left read-only, keeping its mode.
+
+    As root the mode is no obstacle; a non-root instructor needs the owner's write bit for the
+    moment of writing.
+    """
+    import nbformat
+
+    mode = path.stat().st_mode
+    if not os.access(path, os.W_OK):
+        os.chmod(path, mode | stat.S_IWUSR)
+    try:
+        nbformat.write(nb, str(path))
+    finally:
+        os.chmod(path, stat.S_IMODE(mode))
 
 
 def sanitise_autograded(coursedir, assignment: str, student: str) -> list[str]:

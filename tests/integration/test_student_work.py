@@ -63,7 +63,7 @@ def _tasks(root: Path, monkeypatch):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.calls = []
-    monkeypatch.setattr(module, "ensure_venv", lambda extras: None)
+    monkeypatch.setattr(module, "ensure_venv", lambda extras, wheelhouse=None: None)
     monkeypatch.setattr(module, "install_lesson_filter", lambda: False)
     record = lambda *cmd, env=None: module.calls.append([str(c) for c in cmd])  # noqa: E731
     monkeypatch.setattr(module, "run", record)
