@@ -61,8 +61,8 @@ c.LimitOutput.max_traceback = 50
 # when a hidden test fails (its traceback is cut to the error's type and message), and each cell's
 # output is capped by bytes (HideHiddenTests). A test cell shows only its verdict and the visible
 # check's own message, never what the submission printed while it ran (StudentView); the
-# student's other cells keep their outputs (see below). Last, no markup that could run script is left
-# (SanitiseNotebook). See alliancekit/grading/feedback.py and sanitise.py.
+# student's other cells keep their outputs (see below). Last, no markup that could run script is
+# left (SanitiseNotebook). See alliancekit/grading/feedback.py and sanitise.py.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

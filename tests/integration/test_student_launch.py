@@ -68,7 +68,8 @@ def _free_port() -> int:
 CHORE = ("import sys, importlib.util; from pathlib import Path; "
          "spec = importlib.util.spec_from_file_location('tasks', sys.argv[1]); "
          "tasks = importlib.util.module_from_spec(spec); spec.loader.exec_module(tasks); "
-         "tasks.ensure_venv = lambda extras, wheelhouse=None: None; tasks.BIN = Path(sys.executable).parent; "
+         "tasks.ensure_venv = lambda extras, wheelhouse=None: None; "
+         "tasks.BIN = Path(sys.executable).parent; "
          "tasks.PYTHON = Path(sys.executable); tasks.main(sys.argv[2:])")
 
 
