@@ -301,7 +301,7 @@ def test_no_student_can_read_others_work_through_the_contents_api(hub, feedback)
 
 
 def test_a_students_server_serves_no_instructor_page_but_keeps_the_assignment_list(hub):
-    student = STUDENTS[0]
+    student = next(iter(STUDENTS))
     for url in ("/formgrader", "/formgrader/api/assignments", "/formgraders"):
         assert hub.server(student, "GET", url).status_code == 404, (student, url)
     assert hub.server(student, "GET", "/courses").status_code != 404  # nbgrader's assignment_list
