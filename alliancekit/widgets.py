@@ -754,7 +754,8 @@ def landscape_weights_explorer(coding: str = "corrected") -> Explorer:
               "border": "Land border"}
     controls = {"coding": W.Dropdown(options=[("corrected war history", "corrected"),
                                               ("as registered", "registered")],
-                                     value=coding, description="Pair coding", style=STYLE)}
+                                     value=coding, description="Pair coding", style=STYLE,
+                                     layout=WIDE)}
     controls.update({f: _slider(f"{labels[f]} weight", registered[f], 0.0, 3.0, 0.25)
                      for f in europe1936.FACTORS})
 
