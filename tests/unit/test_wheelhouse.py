@@ -253,6 +253,9 @@ def tasks(monkeypatch):
     for name in ("ensure_chromium", "ensure_bubblewrap", "ensure_npm"):
         monkeypatch.setattr(module, name, lambda name=name: calls.append((name,)))
     monkeypatch.setattr(module, "run", lambda *cmd, env=None: calls.append((cmd, env)))
+    # course() starts JupyterLab through run_lab: recorded here, never started by a test
+    monkeypatch.setattr(module, "run_lab", lambda *cmd, env=None: calls.append((cmd, env)))
+    monkeypatch.setattr(module, "install_lesson_filter", lambda: False)
     monkeypatch.setattr(module, "my_work", lambda args: None)
     module.calls = calls
     return module
