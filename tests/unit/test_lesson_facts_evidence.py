@@ -7,26 +7,19 @@ must appear in no lesson, markdown or code.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
+from lesson_text import all_text
+from lesson_text import cells as _cells
 
 COURSE = Path(__file__).parents[2] / "course"
 
 
-def _cells(lesson: str, kinds: tuple[str, ...] = ("markdown",)) -> list[str]:
-    path = next(COURSE.glob(f"{lesson}-*.ipynb"))
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    return [" ".join("".join(c["source"]).split()) for c in nb["cells"]
-            if c["cell_type"] in kinds]
-
-
 def _all_text() -> str:
     """Every cell of every numbered lesson, markdown and code."""
-    return " ".join(" ".join(_cells(p.name[:2], ("markdown", "code")))
-                    for p in sorted(COURSE.glob("[0-9][0-9]-*.ipynb")))
+    return all_text("[0-9][0-9]-*.ipynb")
 
 
 # (lesson, corrected statement (regex), source cited in the same cell (regex))

@@ -12,19 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from lesson_text import cells as _cells
 
 from alliancekit import cases, chronology, sensitivity, strategies
 
 COURSE = Path(__file__).parents[2] / "course"
 GLOSSARY = COURSE / "glossary.md"
 REVIEWED = ("02", "03", "05", "06")
-
-
-def _cells(lesson: str, kinds: tuple[str, ...] = ("markdown",)) -> list[str]:
-    path = next(COURSE.glob(f"{lesson}-*.ipynb"))
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    return [" ".join("".join(c["source"]).split()) for c in nb["cells"]
-            if c["cell_type"] in kinds]
 
 
 def _text(lessons=REVIEWED, kinds=("markdown", "code")) -> str:
