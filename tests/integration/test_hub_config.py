@@ -92,6 +92,27 @@ def test_the_user_image_pins_the_charts_jupyterhub():
     assert '"jupyterhub==5.5.4"' in pyproject
 
 
+def test_kubernetes_students_get_the_student_configuration_and_the_instructor_does_not(values):
+    from types import SimpleNamespace
+
+    from traitlets.config import Config
+
+    c = Config()
+    exec(values["hub"]["extraConfig"]["studentConfig"], {"c": c})  # as the chart's hub does
+    hook = c.KubeSpawner.pre_spawn_hook
+    folder = "/srv/alliancekit/student-config"
+    for name, expected in (("student1", folder), ("instructor", None)):
+        spawner = SimpleNamespace(user=SimpleNamespace(name=name), environment={"PATH": "/bin"})
+        hook(spawner)
+        assert spawner.environment.get("JUPYTER_CONFIG_PATH") == expected, name
+    dockerfile = (ROOT / "hub" / "k8s" / "Dockerfile").read_text()
+    copied = [line.split()[1] for line in dockerfile.splitlines()
+              if line.startswith("COPY") and line.rstrip().split()[-1].startswith(folder)]
+    assert "alliancekit/student_config/jupyter_server_config.json" in copied
+    assert "alliancekit/student_config/labconfig" in copied
+    assert not any("no-exchange" in source for source in copied)
+
+
 def _load_config(tmp_path, roster: dict) -> object:
     """Load hub/jupyterhub_config.py the way JupyterHub does, with a roster of our own."""
     from traitlets.config.loader import PyFileConfigLoader
