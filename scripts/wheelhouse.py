@@ -361,9 +361,12 @@ def install_command(python: Path | str, directory: Path | str, lock: Path, extra
     """The pip command that installs the package with ``extras`` from ``directory`` only.
 
     ``--no-index`` makes pip touch no network; the lock pins every version (constraints).
+    ``--no-compile`` leaves the byte-code to Python, which compiles each module the first time
+    it is imported: pip would otherwise compile every module of every package up front, which
+    took two thirds of the install time (161 s against 50 s on a loaded 2-core machine).
     """
     return [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-            "--no-index", "--find-links", str(directory), "-c", str(lock), "-e", f".[{extras}]"]
+            "--no-compile", "--no-index", "--find-links", str(directory), "-c", str(lock), "-e", f".[{extras}]"]
 
 
 def offline_env(env: dict | None = None) -> dict:

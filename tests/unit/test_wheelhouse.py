@@ -197,6 +197,11 @@ def test_the_install_touches_no_index_and_pins_every_version(tmp_path):
     assert not any("index-url" in part for part in command)
 
 
+def test_the_install_leaves_byte_code_to_first_import(tmp_path):
+    command = wh.install_command("python", tmp_path, tmp_path / "x.txt", "course")
+    assert "--no-compile" in command
+
+
 def test_the_offline_environment_drops_pip_settings_from_the_machine():
     env = wh.offline_env({"PIP_FIND_LINKS": "/opt/wheels", "PIP_INDEX_URL": "x", "PATH": "/bin"})
     assert "PIP_FIND_LINKS" not in env and "PIP_INDEX_URL" not in env
