@@ -2,7 +2,8 @@
 
 Each test recomputes a figure from ``../shared/data`` with pandas, independently of the build
 script's standard-library code, and compares it with the shipped CSV. Tests that need the public
-files skip, with the reason, where that folder is absent (never in CI, which has it).
+files skip, with the reason, where that folder is absent; in CI (``ALLIANCEKIT_CI=1``) that skip
+fails (root ``conftest.py``).
 """
 from __future__ import annotations
 
