@@ -49,7 +49,7 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
         margin, stays.
     title, subtitle : str
     highlight_year : int, optional
-        Draw a vertical rule at this year.
+        Draw a vertical rule at this year (one of the frame's years).
 
     Returns
     -------
@@ -77,7 +77,8 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     zero = alt.Chart(_ONE).mark_rule(color="black").encode(y=alt.YDatum(0))
     layers = [zero, lines]
     if highlight_year is not None:
-        highlight_year = vd.integer("highlight_year", highlight_year)
+        highlight_year = vd.integer("highlight_year", highlight_year, int(frame["year"].min()),
+                                    int(frame["year"].max()))
         layers.append(alt.Chart(_ONE).mark_rule(color="#666666", strokeDash=[3, 3]).encode(
             x=alt.XDatum(int(highlight_year))))
     leave = frame.loc[~frame["stays"].astype(bool), "year"]
@@ -344,6 +345,7 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
     altair.LayerChart
     """
     _require(table, ["parameter", "low_value", "high_value", "at_low", "at_high"], "table")
+    outcome = vd.text("outcome", outcome)
     data = table.copy()
     if "label" in data:
         data["parameter"] = data["label"]

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 HOOK = (Path(__file__).resolve().parents[2] / "conftest.py").read_text(encoding="utf-8")
 CI_RUN = Path(__file__).resolve().parents[2] / ".ci" / "run"
 
