@@ -5,8 +5,9 @@ The adapter between the case data and the pure `alliancekit.cohesion` model, as
 years: the baseline level of each of the eight drivers (coded in
 ``cases.table("cohesion_scenarios")`` with a justification and a source for every value) and the
 dated shocks taken from the events table. Power asymmetry S, where the coding leaves it out, is
-computed from the members' CINC shares with `asymmetry`. The drivers, `Scenario` and `asymmetry` themselves are defined in
-`alliancekit.drivers` and re-exported here (``ak.scenarios.asymmetry`` in lessons 04 and 05).
+computed from the members' CINC shares with `asymmetry`. The drivers, `Scenario` and `asymmetry`
+themselves are defined in `alliancekit.drivers` and re-exported here (``ak.scenarios.asymmetry``
+in lessons 04 and 05).
 
 References
 ----------
