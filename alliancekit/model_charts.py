@@ -6,7 +6,7 @@ renderer come from `alliancekit.render`. These builders are also reachable as
 ``alliancekit.charts.<name>``.
 
 - 01/03 `margin_components_chart` (one ``calculus.commitment_margin``), `margin_chart`
-  (``calculus.member_calculus``: the margin and its terms over time), `margin_compare_chart`
+  (``calculus_cases.member_calculus``: the margin and its terms over time), `margin_compare_chart`
   (``outside_options.compare``: the margin under two codings of the outside option);
 - 05/07/08 `fan_chart` (``cohesion.fan``), `gap_chart` (rhetoric vs reality),
   `dissolution_chart`; 06 `portfolio_chart` (``strategies.compare_strategies``);
@@ -45,7 +45,8 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     Parameters
     ----------
     frame : DataFrame
-        From ``cohesion.member_calculus``: year, benefit, autonomy_cost, entrapment, outside,
+        From ``calculus_cases.member_calculus`` (or ``ak.cohesion.member_calculus``):
+        year, benefit, autonomy_cost, entrapment, outside,
         margin, stays.
     title, subtitle : str
     highlight_year : int, optional

@@ -477,7 +477,7 @@ def compare_strategies(
     reliability : float
         Partners' honour rate in [0, 1]; by default 0.745 (Leeds, Long & Mitchell 2000). The
         shipped Berkemeier & Fuhrmann (2018) data give about 0.50 over all wars (see
-        :func:`reliability_estimates`): try both.
+        :func:`alliancekit.fulfilment.reliability_estimates`): try both.
     calibrate : bool
         If True (default), ``reliability`` is the observed marginal rate and the normal-times
         reliability is ``reliability / (1 - q phi)`` (so q and phi change only the correlation;
