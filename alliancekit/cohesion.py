@@ -122,6 +122,7 @@ Wendt, A. (1992). Anarchy is What States Make of It. International Organization 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
@@ -612,10 +613,10 @@ def simulate_paths(scenario: str | Scenario | None = None, *,
 
 
 def _year_range(years):
-    if isinstance(years, (str, bytes, Mapping)) or not hasattr(years, "__iter__"):
+    if isinstance(years, numbers.Number):
         raise TypeError(f"years must be consecutive whole years, e.g. range(1920, 1939); got "
                         f"{vd.show(years)}")
-    yrs = np.asarray([vd.integer("years", y, 1, 9999) for y in years])
+    yrs = np.asarray(vd.years("years", years, 1, 9999))
     if yrs.size < 2 or np.any(np.diff(yrs) != 1):
         raise ValueError("years must be at least two consecutive whole years, e.g. "
                          f"range(1920, 1939); got {years!r}")

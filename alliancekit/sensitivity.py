@@ -199,7 +199,8 @@ def one_at_a_time(scenario: str = "little_entente", by_year: int = 1937, runs: i
     Raises
     ------
     ValueError
-        If ``by_year`` is outside the scenario's years, or a range names an unknown input.
+        If ``by_year`` is outside the scenario's years, or a range names an unknown input
+        (TypeError if it is not a whole number).
     """
     if ranges is not None:
         vd.mapping("ranges (input -> (low, high))", ranges)
@@ -209,9 +210,7 @@ def one_at_a_time(scenario: str = "little_entente", by_year: int = 1937, runs: i
                                 f"{vd.show(pair)}")
     ranges = dict(DEFAULT_RANGES if ranges is None else ranges)
     first, last = scenarios.scenario(scenario).years
-    if not isinstance(by_year, (int, np.integer)) or not first <= by_year <= last:
-        raise ValueError(f"by_year must be a year of the {scenario} scenario, {first}-{last}; "
-                         f"got {by_year!r}")
+    by_year = vd.integer(f"by_year (a year of the {scenario} scenario)", by_year, first, last)
     allowed = set(DEFAULT_RANGES) | {f for f in _PARAMS if f not in ("betas", "k_years",
                                                                      "shock_years")}
     unknown = set(ranges) - allowed

@@ -30,9 +30,11 @@ from alliancekit import (
     calculus_cases,
     cases,
     charts,
+    checks,
     chronology,
     cohesion,
     coursecharts,
+    display,
     drivers,
     europe,
     europe1936,
@@ -48,8 +50,10 @@ from alliancekit import (
     scenarios,
     sensitivity,
     strategies,
+    studentview,
     summaries,
     survival,
+    svgtext,
     termination,
     widgets,
 )
@@ -282,6 +286,21 @@ CALLS = {
     widgets.portfolio_explorer: dict(q=0.3, phi=0.5),
     widgets.scorecard_explorer: dict(scenario=None, runs=5, seed=1),
     widgets.landscape_weights_explorer: dict(coding="corrected"),
+    # learners' self-checks, the student view's path rules, charts' SVG text, notebook tables
+    checks.digest: dict(value=0.5, decimals=2),
+    checks.matches: dict(value=0.5, expected_digest=checks.digest(0.5, 2), decimals=2),
+    checks.close: dict(actual=0.5, expected=0.5, tol=1e-6),
+    checks.check: dict(question="Q1", test=lambda: (lambda: None), hint="h"),
+    studentview.canonical_path: dict(path="course/01-theory.ipynb"),
+    studentview.is_withheld: dict(path="solutions/x.ipynb", root=None),
+    studentview.withheld_url: dict(url_path="/lab/tree/solutions", base_url="/", root=None),
+    svgtext.spec_text: dict(spec={"title": "t", "description": "d"}),
+    svgtext.label_svg: dict(svg='<svg xmlns="http://www.w3.org/2000/svg"></svg>', title="t",
+                            description="d"),
+    display.scroll_region: dict(inner_html="<table></table>", label="A table"),
+    display.frame_label: dict(frame=lambda: pd.DataFrame({"a": [1]}), number=1),
+    display.frame_html: dict(frame=lambda: pd.DataFrame({"a": [1]})),
+    display.register: dict(ipython=None),
 }
 
 #: Parameters that take any value by design (free text, titles, labels, or a flag of "no
@@ -289,7 +308,9 @@ CALLS = {
 FREE = {"title", "subtitle", "caption", "y_title", "description", "name:Partner", "argument",
         "group:kaplan_meier",
         # None is a documented value here: an ATOP termmode of None means "not ended"
-        "termmode:label"}
+        "termmode:label",
+        # a learner's answer: any value is judged (a digest, or False), never refused
+        "value:digest", "value:matches", "actual:close"}
 
 
 #: Bad values that are valid for one parameter, reviewed: (parameter, or "parameter:function",
@@ -321,6 +342,26 @@ ACCEPTS = {
     ("scenario:erosion_explorer", "None"): "a generic alliance (documented)",
     ("scenario:scorecard_explorer", "None"): "a generic alliance (documented)",
     ("lo:slider", "-1"): "a slider may start below zero",
+    # the learners' self-checks and the student view
+    ("question:check", "unknown"): "any label names a question",
+    ("hint:check", "unknown"): "any text is a hint",
+    ("root", "empty"): "a folder path; one that does not exist withholds nothing more",
+    ("root", "unknown"): "a folder path; one that does not exist withholds nothing more",
+    ("label:scroll_region", "empty"): "an empty label falls back to 'Table'",
+    ("number:frame_label", "1e9"): "any table number",
+    ("expected_digest:matches", "unknown"): "compared as text with the answer's digest",
+    ("expected:close", "-1"): "any finite number can be the expected answer",
+    ("expected:close", "1e9"): "any finite number can be the expected answer",
+    ("tol:close", "1e9"): "a tolerance is >= 0 with no upper bound",
+    ("path", "empty"): "the served root itself",
+    ("path", "unknown"): "any path may be asked about (a name that is not withheld)",
+    ("url_path:withheld_url", "empty"): "a request path that names no route",
+    ("url_path:withheld_url", "unknown"): "a request path that names no route",
+    ("base_url:withheld_url", "empty"): "the server at the root ('' is '/')",
+    ("base_url:withheld_url", "unknown"): "any base URL (a hub's /user/<name>/)",
+    ("inner_html:scroll_region", "empty"): "an empty table region",
+    ("inner_html:scroll_region", "unknown"): "any markup",
+    ("label:scroll_region", "unknown"): "any label text",
     ("hi:slider", "1e9"): "a slider may end anywhere above its start",
 }
 
@@ -364,7 +405,8 @@ def test_every_public_function_is_covered():
     modules = [cases, summaries, survival, networks, landscape, europe, calculus, calculus_cases,
                drivers, scenarios, cohesion, strategies, render, model_charts, charts, explorer,
                widgets, abrogation, fulfilment, europe1936, sensitivity, outside_options,
-               chronology, maps, termination, replication_charts, coursecharts]
+               chronology, maps, termination, replication_charts, coursecharts, checks,
+               studentview, svgtext, display]
     covered = {(f.__module__, _name(f)) for f in CALLS}
     missing = []
     for m in modules:
@@ -393,7 +435,11 @@ def test_every_public_function_is_covered():
             "abrogation.fit",
             # thin adapters kept for lessons (test_layout.KEPT_NAMES): their homes are swept
             "networks.signed_graph", "calculus.member_calculus", "calculus.member_inputs",
-            "cohesion.scenario")}
+            "cohesion.scenario",
+            # *questions: labels, any text; the student view's Jupyter server classes (built by
+            # the server from its configuration) and the git index refresh it runs after a save
+            "checks.summary", "studentview.StudentContentsManager",
+            "studentview.StudentFileHandler", "studentview.refresh_git_entry")}
     assert not sorted(set(missing) - exempt)
 
 

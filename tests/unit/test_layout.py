@@ -47,8 +47,8 @@ PACKAGE = Path(alliancekit.__file__).parent
 #: Every module's layer: a module may import only modules of a lower layer. Add a new module
 #: here (data -> cases -> models -> charts -> widgets) when you create it.
 LAYERS = {
-    "_validate": 0, "_bipartition": 0, "_env": 0, "_geometry": 1, "termination": 0, "svgtext": 0,
-    "display": 0, "published": 0,
+    "_validate": 0, "_bipartition": 0, "_env": 0, "_geometry": 1, "termination": 0, "svgtext": 1,
+    "display": 1, "published": 0,
     "cases": 1,
     "chronology": 2, "maps": 2,
     "summaries": 2, "survival": 2, "networks": 2, "landscape": 2,
