@@ -216,10 +216,6 @@ def as_date(value: DateLike, argument: str = "date") -> pd.Timestamp:
     return vd.date(argument, value, FIRST_DATE, LAST_DATE)
 
 
-def _flag(name: str, value) -> bool:
-    return vd.flag(name, value)
-
-
 def known_alliance(alliance_id: str) -> str:
     """``alliance_id`` if it names an alliance of the data (UnknownNameError otherwise)."""
     vd.text("alliance_id", alliance_id)
