@@ -9,6 +9,7 @@ heavy libraries they need, such as pandas and altair) load only when first used:
 Modules, in the order data flows (each imports only modules above it)
 ----------------------------------------------------------------------
 termination how ATOP alliances ended: one label per ATOP termmode code (a codebook, no data)
+published   figures published by others (Leeds, Long & Mitchell's 74.5 %): one home each
 cases       the case data (alliances, members, events, capabilities, sources); the only reader
             of files
 chronology  the course-wide timeline: every dated event of the case data
@@ -19,12 +20,14 @@ networks    signed networks and structural balance (pure: graphs in, results out
 landscape   Axelrod & Bennett's landscape theory (pure: arrays in, results out)
 europe      the great powers' case data, 1872-1918, as inputs to networks and landscape
 europe1936  lesson 10: the pre-registered 1936 landscape (Axelrod & Bennett 1993)
-calculus    the member calculus: stay or leave?
-scenarios   the coded drivers and shocks of the cohesion scenarios
-cohesion    the cohesion dynamics (and, for old notebooks, the calculus and scenario names)
+calculus    the member calculus: stay or leave? (pure: arrays in, results out)
+calculus_cases  the member calculus of real members, from the coded inputs and CINC scores
+drivers     the cohesion model's drivers, power asymmetry and the Scenario it runs (pure)
+scenarios   the coded drivers and shocks of the named cohesion scenarios, from the case data
+cohesion    the cohesion dynamics (pure; it keeps the calculus and scenario names lessons call)
 sensitivity where the cohesion model's inputs come from, and how much its answer hangs on each
 outside_options  a member's outside option coded another way, beside the coded one
-strategies  small-state portfolios: hedging, diversification, autonomy
+strategies  small-state portfolios: hedging, diversification, autonomy (pure)
 svgtext     titles and descriptions written into a chart's SVG (for screen readers)
 render      the chart theme, the offline renderer, descriptions and data tables
 model_charts  chart builders for model output (margins, fans, portfolios, sensitivity)
@@ -41,7 +44,7 @@ grading     the grading wing for instructors: ``alliancekit-grade`` (``grading``
             and item analysis (``grading.itemanalysis``)
 studentview   the Jupyter server extension that serves students their working copy
 abrogation  lesson 09: why alliances are abrogated (Leeds & Savun 2007), a Cox model
-fulfilment  lesson 09: honour rates under two codings of the same wars
+fulfilment  lessons 06 and 09: honour rates under two codings of the same wars
 replication_charts  lessons 09 and 10: chart builders
 display     pandas tables in a notebook: inside a region a keyboard can scroll
 
@@ -55,8 +58,9 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "termination", "cases", "chronology", "maps", "summaries", "survival", "networks",
-    "landscape", "europe", "europe1936", "abrogation", "fulfilment", "calculus", "scenarios",
+    "termination", "published", "cases", "chronology", "maps", "summaries", "survival", "networks",
+    "landscape", "europe", "europe1936", "abrogation", "fulfilment", "calculus", "calculus_cases",
+    "drivers", "scenarios",
     "cohesion", "sensitivity", "outside_options", "strategies", "render", "model_charts",
     "replication_charts", "charts", "coursecharts", "explorer", "widgets", "checks", "grading",
     "studentview", "svgtext", "display",

@@ -26,7 +26,7 @@ import numpy as np
 
 __all__ = [
     "UnknownNameError", "show", "unknown", "choice", "text", "flag", "number", "integer",
-    "probability", "array", "frame", "mapping", "generator",
+    "years", "year_span", "date", "probability", "array", "frame", "mapping", "generator",
 ]
 
 
@@ -162,6 +162,68 @@ def integer(name: str, value, lo: int | None = None, hi: int | None = None) -> i
     if (lo is not None and v < lo) or (hi is not None and v > hi):
         raise ValueError(f"{name} must be {allowed}; got {v}")
     return v
+
+
+def years(name: str, value, lo: int, hi: int) -> list[int]:
+    """``value`` (one year, or a list/range of years) as a list of ints in [lo, hi].
+
+    TypeError for text, a mapping or anything that is neither a number nor iterable; ValueError
+    for an empty list, or a year that is not whole or out of range (see `integer`).
+    """
+    allowed = f"a whole year in {lo}-{hi}, or a list/range of them"
+    if isinstance(value, (str, bytes, bool, np.bool_, Mapping)) or not (
+            isinstance(value, numbers.Number) or hasattr(value, "__iter__")):
+        raise TypeError(f"{name} must be {allowed}; got {_got(value)}")
+    items = [value] if isinstance(value, numbers.Number) else list(value)
+    if not items:
+        raise ValueError(f"{name} must be {allowed}; got an empty list")
+    return [integer(name, y, lo, hi) for y in items]
+
+
+def year_span(first_name: str, first, last_name: str, last, lo: int = 1,
+              hi: int = 9999) -> tuple[int, int]:
+    """Two whole years in [lo, hi] with ``first <= last``, as ints (see `integer`).
+
+    ValueError names both parameters when the span runs backwards.
+    """
+    first = integer(first_name, first, lo, hi)
+    last = integer(last_name, last, lo, hi)
+    if last < first:
+        raise ValueError(f"{first_name} and {last_name} must have first <= last; got "
+                         f"{first_name}={first}, {last_name}={last}")
+    return first, last
+
+
+def date(name: str, value, first=None, last=None):
+    """``value`` (text 'YYYY-MM-DD', `datetime.date`, `numpy.datetime64` or `pandas.Timestamp`)
+    as a `pandas.Timestamp` at midnight, without a time zone, in [first, last] when given.
+
+    TypeError for another type; ValueError for text that is not a date, NaT, or a day out of
+    range.
+    """
+    import datetime
+
+    import pandas as pd
+
+    allowed = "a date as 'YYYY-MM-DD', datetime.date or pandas.Timestamp"
+    if first is not None and last is not None:
+        allowed = (f"a date between {pd.Timestamp(first).date()} and {pd.Timestamp(last).date()}"
+                   f", as 'YYYY-MM-DD', datetime.date or pandas.Timestamp")
+    if not isinstance(value, (str, datetime.date, np.datetime64, pd.Timestamp)):
+        raise TypeError(f"{name} must be {allowed}; got {_got(value)}")
+    try:
+        day = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise ValueError(f"{name}={value!r} is not a date; it must be {allowed}") from None
+    if day is pd.NaT or pd.isna(day):
+        raise ValueError(f"{name} must be {allowed}; got {value!r}")
+    if day.tzinfo is not None:
+        day = day.tz_localize(None)
+    day = day.normalize()
+    if (first is not None and day < pd.Timestamp(first)) or (last is not None
+                                                             and day > pd.Timestamp(last)):
+        raise ValueError(f"{name}={day.date()} is out of range; it must be {allowed}")
+    return day
 
 
 def array(name: str, value, lo: float | None = None, hi: float | None = None, *,

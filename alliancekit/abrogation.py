@@ -91,7 +91,8 @@ def design(power_threshold: float = POWER_THRESHOLD, regime_points: int = REGIME
         Relative change in a member's CINC since signing that counts as a power shift
         (0.25 = 25 %); must be > 0.
     regime_points : int
-        Change in polity2 points since signing that counts as a regime change; >= 1.
+        Change in polity2 points since signing that counts as a regime change, in 1-20 (polity2
+        runs from -10 to 10).
     data : DataFrame, optional
         Rows in the schema of ``abrogation.csv`` (default: the shipped table).
 
@@ -104,7 +105,7 @@ def design(power_threshold: float = POWER_THRESHOLD, regime_points: int = REGIME
     """
     power_threshold = vd.number("power_threshold (a share, e.g. 0.25)", power_threshold, 0,
                                 None, lo_open=True)
-    regime_points = vd.integer("regime_points", regime_points, 1)
+    regime_points = vd.integer("regime_points", regime_points, 1, 20)  # polity2 spans -10..10
     d = cases.table("abrogation") if data is None else data.copy()
     d = d.dropna(subset=["cinc_change", "polity_change", "democracies"])
     ending = d["ending"].fillna("")

@@ -1,8 +1,10 @@
 r"""The member calculus: is one member better off inside its alliance than outside, year by year?
 
-Nothing here draws (`alliancekit.charts` does) and nothing reads files: the coded inputs come from
-``cases.table("member_inputs")``, where each value carries a one-line justification and a source
-key (see ``alliancekit/data/README.md``). The defaults below are starting points for a student to
+Pure: nothing here draws (`alliancekit.charts` does) or loads data. The coded inputs of real
+members (``cases.table("member_inputs")``, each value with a one-line justification and a source
+key, see ``alliancekit/data/README.md``) are joined to CINC scores by the adapter
+`alliancekit.calculus_cases`; ``member_calculus`` and ``member_inputs`` here are thin adapters
+to it, kept for the lessons. The defaults below are starting points for a student to
 argue with, not estimates.
 
 Sources: Morrow (1991) on the trade of autonomy for security; Snyder (1984, 1997) on abandonment
@@ -79,7 +81,6 @@ Singer, Bremer & Stuckey (1972); National Material Capabilities v6.0 (CINC).
 """
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -89,7 +90,6 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from . import _validate as vd
-from . import cases
 
 __all__ = [
     "MemberMargin", "commitment_margin", "obligation_depth", "member_calculus", "member_inputs",
@@ -107,7 +107,7 @@ DEPTH = {"defense": 1.0, "offense": 1.0, "neutrality": 0.5, "nonaggression": 0.2
 
 
 def _in_range(name, value, lo=None, hi=None):
-    return vd.array(name, value, lo, hi)
+    return vd.array(name, value, lo, hi, min_size=1)
 
 
 @dataclass(frozen=True)
@@ -264,15 +264,36 @@ def obligation_depth(defense: int = 0, offense: int = 0, neutrality: int = 0,
     return max([DEPTH[name] for name, flag in flags.items() if flag] or [0.0])
 
 
-@functools.lru_cache(maxsize=1)
-def _member_inputs():
-    frame = cases.table("member_inputs")
-    frame["partner"] = frame["partner"].astype("Int64")
-    return frame
+# ------------------------------------------------------------- kept names (thin adapters)
+def member_calculus(alliance: str, member: int | str, years: int | Iterable[int] | None = None,
+                    **options: float | None) -> pd.DataFrame:
+    """One member's commitment margin by year, from the case data: the same as
+    `alliancekit.calculus_cases.member_calculus`, kept here and in `alliancekit.cohesion` for
+    lessons 01 and 03, exercise set 03 and the explorers.
+
+    Parameters
+    ----------
+    alliance : str
+        An ``alliance_id`` with coded inputs, e.g. ``"triple_alliance"``.
+    member : int or str
+        COW code, abbreviation or name.
+    years : int or iterable of int, optional
+        Years to compute; default every coded year.
+    **options
+        ``reliability``, ``depth``, ``kappa``, ``epsilon``, ``exit_cost``, as in
+        `alliancekit.calculus_cases.member_calculus`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    from . import calculus_cases
+
+    return calculus_cases.member_calculus(alliance, member, years, **options)
 
 
 def member_inputs(alliance: str | None = None, member: int | str | None = None) -> pd.DataFrame:
-    """The coded member-calculus inputs (a copy of ``member_inputs.csv``, optionally filtered).
+    """The coded member-calculus inputs: the same as `alliancekit.calculus_cases.member_inputs`.
 
     Parameters
     ----------
@@ -284,154 +305,7 @@ def member_inputs(alliance: str | None = None, member: int | str | None = None) 
     Returns
     -------
     pandas.DataFrame
-        alliance_id, ccode, partner, input, first_year, last_year, value, justification, source.
     """
-    frame = _member_inputs().copy()
-    if alliance is not None:
-        frame = frame[frame["alliance_id"] == cases.known_alliance(alliance)]
-    if member is not None:
-        frame = frame[frame["ccode"] == _ccode(member)]
-    return frame.reset_index(drop=True)
+    from . import calculus_cases
 
-
-def _ccode(state):
-    return int(cases.state_code(state))
-
-
-def _expand_years(rows, years):
-    """Map each year to the value of the row whose [first_year, last_year] covers it."""
-    out = np.full(len(years), np.nan)
-    for row in rows.itertuples():
-        cover = (years >= row.first_year) & (years <= row.last_year)
-        if np.any(cover & ~np.isnan(out)):
-            raise ValueError(f"member_inputs.csv has overlapping year ranges for {row.input} "
-                             f"(partner {row.partner}) around {row.first_year}-{row.last_year}")
-        out[cover] = row.value
-    return out
-
-
-def member_calculus(alliance: str, member: int | str, years: int | Iterable[int] | None = None,
-                    *, reliability: float = RELIABILITY, depth: float | None = None,
-                    kappa: float = KAPPA, epsilon: float = EPSILON,
-                    exit_cost: float = 0.0) -> pd.DataFrame:
-    """Commitment margin of one member of an alliance, year by year, from the case data.
-
-    CINC scores come from `alliancekit.cases.cinc`; threat, alignment, propensity and the outside
-    option come from ``member_inputs.csv``; the depth comes from the alliance's obligations in
-    ``alliances.csv`` unless given.
-
-    Parameters
-    ----------
-    alliance : str
-        An ``alliance_id`` with coded inputs, e.g. ``"triple_alliance"``.
-    member : int or str
-        The member: COW code (e.g. 325), abbreviation or name.
-    years : iterable of int, optional
-        Years to compute; default every year the inputs cover.
-    reliability : float, default 0.75
-        Partners' reliability r in [0, 1].
-    depth : float, optional
-        Depth d in [0, 1]; default from the treaty's obligations (`obligation_depth`).
-    kappa, epsilon : float, defaults 0.25 and 0.5
-        Cost scales, each >= 0.
-    exit_cost : float, default 0
-        Cost of leaving in [0, 1], added to the margin.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per year: year, benefit, autonomy_cost, entrapment, outside, margin, stays, help,
-        then the inputs used: threat, cinc (own), cinc_<partner>, alignment_<partner>,
-        propensity_<partner> for each partner's COW code, depth, reliability, kappa, epsilon,
-        exit_cost.
-
-    Raises
-    ------
-    ValueError
-        Bad parameters, years outside the coded range, or a year without CINC data.
-    LookupError
-        If no inputs are coded for that alliance and member.
-
-    References
-    ----------
-    Morrow (1991); Snyder (1984); Leeds, Long & Mitchell (2000); NMC v6.0.
-
-    Examples
-    --------
-    >>> frame = member_calculus("triple_alliance", "Italy")       # doctest: +SKIP
-    >>> frame.loc[~frame.stays, "year"].min()                     # doctest: +SKIP
-    """
-    reliability = vd.probability("reliability", reliability)
-    kappa = vd.number("kappa", kappa, 0, None)
-    epsilon = vd.number("epsilon", epsilon, 0, None)
-    exit_cost = vd.number("exit_cost", exit_cost, 0, 1)
-    if depth is not None:
-        depth = vd.number("depth", depth, 0, 1)
-    ccode = _ccode(member)
-    rows = member_inputs(vd.text("alliance", alliance), ccode)
-    if rows.empty:
-        coded = sorted({(a, int(c)) for a, c in _member_inputs()[["alliance_id", "ccode"]]
-                        .itertuples(index=False)})
-        raise vd.UnknownNameError(f"no member-calculus inputs coded for alliance {alliance!r} "
-                                  f"and member {ccode}; coded (alliance, ccode) pairs: {coded}")
-    first, last = int(rows["first_year"].min()), int(rows["last_year"].max())
-    if years is None:
-        years = np.arange(first, last + 1)
-    else:
-        if isinstance(years, (str, bytes, dict)) or not (
-                hasattr(years, "__iter__") or isinstance(years, (int, np.integer))):
-            raise TypeError(f"years must be a year or a list of years in {first}-{last}; got "
-                            f"{vd.show(years)}")
-        items = [years] if isinstance(years, (int, np.integer)) else list(years)
-        if not items:
-            raise ValueError(f"years must name at least one year in {first}-{last}; got []")
-        years = np.asarray(sorted({vd.integer("years", y, first, last) for y in items}))
-    partners = sorted(int(p) for p in rows["partner"].dropna().unique())
-
-    def series(kind, partner=None):
-        sel = rows[(rows["input"] == kind) & ((rows["partner"] == partner) if partner is not None
-                                              else rows["partner"].isna())]
-        values = _expand_years(sel, years)
-        if np.isnan(values).any():
-            missing = years[np.isnan(values)]
-            who = "" if partner is None else f" for partner {partner}"
-            raise ValueError(f"member_inputs.csv does not code {kind}{who} in {missing.tolist()}")
-        return values
-
-    threat = series("threat")
-    outside = series("outside")
-    alignment = np.column_stack([series("alignment", j) for j in partners])
-    propensity = np.column_stack([series("propensity", j) for j in partners])
-
-    cap = cases.cinc(states=[ccode, *partners], years=years.tolist())
-    wide = cap.pivot_table(index="year", columns="ccode", values="cinc").reindex(years)
-    missing = [(int(y), int(c)) for c in [ccode, *partners] for y in years
-               if c not in wide.columns or np.isnan(wide.at[y, c])]
-    if missing:
-        raise ValueError(f"no CINC score in the case data for (year, ccode) {missing[:5]}")
-    own = wide[ccode].to_numpy(float)
-    part = wide[partners].to_numpy(float)
-
-    if depth is None:
-        record = cases.table("alliances").set_index("alliance_id").loc[alliance]
-        depth = obligation_depth(**{k: int(record[k]) for k in
-                                    ("defense", "offense", "neutrality", "nonaggression",
-                                     "consultation") if k in record.index})
-    result = commitment_margin(own, part, threat, alignment, propensity, outside,
-                               reliability=reliability, depth=depth, kappa=kappa,
-                               epsilon=epsilon, exit_cost=exit_cost)
-    frame = pd.DataFrame({
-        "year": years, "benefit": result.benefit, "autonomy_cost": result.autonomy_cost,
-        "entrapment": result.entrapment, "outside": result.outside, "margin": result.margin,
-        "stays": result.stays, "help": result.help, "threat": threat, "cinc": own,
-    })
-    for k, j in enumerate(partners):
-        frame[f"cinc_{j}"] = part[:, k]
-        frame[f"alignment_{j}"] = alignment[:, k]
-        frame[f"propensity_{j}"] = propensity[:, k]
-    frame["depth"] = float(depth)
-    frame["reliability"] = float(reliability)
-    frame["kappa"] = float(kappa)
-    frame["epsilon"] = float(epsilon)
-    frame["exit_cost"] = float(exit_cost)
-    return frame
+    return calculus_cases.member_inputs(alliance, member)

@@ -263,6 +263,8 @@ def capabilities_chart(totals: pd.DataFrame, title: str = "Capabilities (CINC)",
     -------
     altair.LayerChart
     """
+    stacked = vd.flag("stacked", stacked)
+    browser_controls = vd.flag("browser_controls", browser_controls)
     _require(totals, ["side", "year", "cinc"], "totals")
     sides = list(dict.fromkeys(totals["side"]))
     base = alt.Chart()
@@ -396,6 +398,7 @@ def network_chart(positions: pd.DataFrame, edges: pd.DataFrame, title: str = "Si
     description = (f"Network of {len(xy)} states drawn on a circle: {n_plus} allied pairs "
                    f"(solid blue lines: {allied or 'none'}) and {n_minus} hostile pairs (dashed "
                    f"vermillion lines: {hostile or 'none'}).")
+    size = vd.integer("size", size, 1)
     chart = sized(alt.layer(lines, nodes, labels), width=size, height=size)
     return _finish(chart, title, description, subtitle)
 

@@ -40,6 +40,8 @@ import math
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from alliancekit import _validate as vd
+
 __all__ = ["check", "digest", "matches", "close", "start", "summary", "CheckFailed",
            "NotAnswered"]
 
@@ -154,6 +156,7 @@ def check(question: str, test: Callable[[], object] | None = None, hint: str = D
     if not isinstance(question, str) or not question.strip():
         raise ValueError(
             f"check: question must be a non-empty label such as 'Q1', got {question!r}")
+    hint = vd.text("hint", hint)
     if test is None:
         return _checking(question, hint)
     if not callable(test):
@@ -295,14 +298,21 @@ def digest(value: object, decimals: int | None = None) -> str:
     >>> digest(0.12345, decimals=2) == digest(0.12, decimals=2)
     True
     """
-    if decimals is not None and (not isinstance(decimals, int) or decimals < 0):
-        raise ValueError(f"digest: decimals must be a non-negative integer, got {decimals!r}")
+    if decimals is not None:
+        decimals = vd.integer("decimals", decimals, 0, 15)
     text = _normalise(value, decimals)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def matches(value: object, expected_digest: str, decimals: int | None = None) -> bool:
-    """Whether ``digest(value, decimals)`` equals ``expected_digest`` (False for a wrong type)."""
+    """Whether ``digest(value, decimals)`` equals ``expected_digest`` (False for a wrong type).
+
+    ``value`` is the learner's answer, any value; ``expected_digest`` (text) and ``decimals`` (a
+    whole number in 0-15, or None) are the course's, and bad ones are refused.
+    """
+    vd.text("expected_digest", expected_digest)
+    if decimals is not None:
+        vd.integer("decimals", decimals, 0, 15)
     try:
         return digest(value, decimals) == expected_digest
     except ValueError:
@@ -310,7 +320,13 @@ def matches(value: object, expected_digest: str, decimals: int | None = None) ->
 
 
 def close(actual: object, expected: float, tol: float = 1e-6) -> bool:
-    """Whether ``actual`` is a number within ``tol`` of ``expected`` (False for non-numbers)."""
+    """Whether ``actual`` is a number within ``tol`` of ``expected`` (False for non-numbers).
+
+    ``actual`` is the learner's answer, any value; ``expected`` (a finite number) and ``tol``
+    (>= 0) are the course's, and bad ones are refused.
+    """
+    expected = vd.number("expected", expected)
+    tol = vd.number("tol", tol, 0, None)
     try:
         return abs(float(actual) - float(expected)) <= tol
     except (TypeError, ValueError):

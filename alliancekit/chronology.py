@@ -99,7 +99,7 @@ def course_events(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> p
     Parameters
     ----------
     first_year, last_year : int
-        Years to keep, inclusive (default 1872-2025, the course's span).
+        Years to keep, inclusive, within 1872-2025 (the course's span, the default).
 
     Returns
     -------
@@ -113,13 +113,11 @@ def course_events(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) -> p
 
     Raises
     ------
-    ValueError
-        If the years are not whole numbers with ``first_year <= last_year``.
+    TypeError, ValueError
+        If the years are not whole numbers in 1872-2025 with ``first_year <= last_year``.
     """
-    if not all(isinstance(y, int) and not isinstance(y, bool) for y in (first_year, last_year)) \
-            or first_year > last_year:
-        raise ValueError(f"first_year and last_year must be whole years with first <= last; "
-                         f"got {first_year!r}, {last_year!r}")
+    first_year, last_year = vd.year_span("first_year", first_year, "last_year", last_year,
+                                         FIRST_YEAR, LAST_YEAR)
     alliances = cases.table("alliances")
     names = {r.alliance_id: _short(r.name) for r in alliances.itertuples()}
     rows = []

@@ -2,14 +2,17 @@ r"""How alliances come apart: the cohesion dynamics and the erosion mechanisms.
 
 The model follows one alliance's cohesion as a number between 0 and 1 that drifts toward what its
 drivers support, is eroded by shocks, and can tip once members begin to doubt one another.
-Nothing here draws (`alliancekit.charts` does) and nothing reads files: a named scenario's coded
-drivers come from `alliancekit.scenarios`. The defaults below are starting points for a student to
-argue with, not estimates.
+Nothing here draws (`alliancekit.charts` does) and the model loads no data: it runs on a
+`Scenario` handed to it (`alliancekit.drivers`), or on drivers given directly. The defaults below
+are starting points for a student to argue with, not estimates.
 
-The member calculus (whether one member is better off inside) lives in `alliancekit.calculus`;
-its names (``commitment_margin``, ``member_calculus`` ...) are also reachable from here, as are
-the scenario names (``scenario``, ``asymmetry``, ``DRIVERS`` ...), for the lessons that use
-``ak.cohesion.<name>``.
+Names kept for the lessons, exercises and students' copies that write ``ak.cohesion.<name>``:
+the member calculus's pure names (``commitment_margin``, ``RELIABILITY`` ...) are re-exported
+from `alliancekit.calculus`, the drivers' (``Scenario``, ``asymmetry``, ``DRIVERS`` ...) from
+`alliancekit.drivers`. Thin adapters reach the case data on call, never on import: a scenario
+*name* given to `simulate` or `simulate_paths`, `scenario` and `scenario_names` (homes in
+`alliancekit.scenarios`), and ``member_calculus`` and ``member_inputs`` (re-exported from
+`alliancekit.calculus`, whose adapters call their home, `alliancekit.calculus_cases`).
 
 Sources: the mechanisms of Owusu & Bruce-Ghartey (2026): leadership, domestic politics, power
 asymmetry, external shocks, and perception; Snyder (1997) on the alliance security dilemma for the
@@ -119,6 +122,7 @@ Wendt, A. (1992). Anarchy is What States Make of It. International Organization 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
@@ -127,7 +131,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from . import _validate as vd
-from .calculus import (  # noqa: F401 (re-exported for ak.cohesion.<name>)
+from .calculus import (  # noqa: F401 (re-exported for ak.cohesion.<name>: lessons 01, 03)
     DEPTH,
     EPSILON,
     KAPPA,
@@ -138,18 +142,15 @@ from .calculus import (  # noqa: F401 (re-exported for ak.cohesion.<name>)
     member_inputs,
     obligation_depth,
 )
-from .scenarios import (  # noqa: F401 (re-exported for ak.cohesion.<name>)
+from .drivers import (  # noqa: F401 (re-exported for ak.cohesion.<name>)
     DRIVER_NAMES,
     DRIVERS,
     HOLDING,
     MECHANISM_DRIVER,
     Scenario,
     UnknownScenarioError,
-    _check_name,
-    _compiled_scenario,
     asymmetry,
-    scenario,
-    scenario_names,
+    scenario_arrays,
 )
 
 #: Dated shocks: a DataFrame (year, driver[, size]), tuples (year, driver[, size]), or False.
@@ -158,11 +159,50 @@ ShockSpec = "pd.DataFrame | Iterable[tuple] | bool | None"
 __all__ = [
     "CohesionParams", "Paths", "simulate_paths", "simulate", "fan", "dissolution_probability",
     "parameter_ranges",
-    # re-exported from alliancekit.calculus and alliancekit.scenarios
+    # re-exported from alliancekit.calculus and alliancekit.drivers, or thin adapters (above)
     "MemberMargin", "commitment_margin", "obligation_depth", "member_calculus", "member_inputs",
     "asymmetry", "Scenario", "scenario", "scenario_names", "DRIVERS", "DRIVER_NAMES",
     "MECHANISM_DRIVER", "DEPTH", "UnknownScenarioError",
 ]
+
+
+# ------------------------------------------------------------- kept names (thin adapters)
+def scenario(name: str) -> Scenario:
+    """A named scenario; the same as `alliancekit.scenarios.scenario` (kept for lessons 05, 07).
+
+    Parameters
+    ----------
+    name : str
+        One of `scenario_names`.
+
+    Returns
+    -------
+    Scenario
+    """
+    from . import scenarios
+
+    return scenarios.scenario(name)
+
+
+def scenario_names() -> list[str]:
+    """The scenario names; the same as `alliancekit.scenarios.scenario_names` (kept here).
+
+    Returns
+    -------
+    list of str
+    """
+    from . import scenarios
+
+    return scenarios.scenario_names()
+
+
+def _scenario_arrays(scenario: str | Scenario) -> tuple:
+    """The arrays of a Scenario (pure), or of a named one (loaded by `alliancekit.scenarios`)."""
+    if isinstance(scenario, Scenario):
+        return scenario_arrays(scenario)
+    from . import scenarios
+
+    return scenarios.scenario_arrays_named(scenario)
 
 
 def _in_range(name, value, lo=None, hi=None, *, lo_open=False):
@@ -526,9 +566,7 @@ def simulate_paths(scenario: str | Scenario | None = None, *,
     rng = vd.generator(seed)
 
     if scenario is not None:
-        name = _check_name(scenario)
-        compiled = _compiled_scenario(name)
-        all_years, base, scen_shocks = compiled
+        all_years, base, scen_shocks = _scenario_arrays(scenario)
         if years is not None:
             yrs = _year_range(years)
             if yrs[0] < all_years[0] or yrs[-1] > all_years[-1]:
@@ -575,10 +613,10 @@ def simulate_paths(scenario: str | Scenario | None = None, *,
 
 
 def _year_range(years):
-    if isinstance(years, (str, bytes, Mapping)) or not hasattr(years, "__iter__"):
+    if isinstance(years, numbers.Number):
         raise TypeError(f"years must be consecutive whole years, e.g. range(1920, 1939); got "
                         f"{vd.show(years)}")
-    yrs = np.asarray([vd.integer("years", y, 1, 9999) for y in years])
+    yrs = np.asarray(vd.years("years", years, 1, 9999))
     if yrs.size < 2 or np.any(np.diff(yrs) != 1):
         raise ValueError("years must be at least two consecutive whole years, e.g. "
                          f"range(1920, 1939); got {years!r}")

@@ -17,6 +17,7 @@ from alliancekit import _validate as vd
 from alliancekit import cases
 from alliancekit._geometry import clip_ring, densify_ring
 from alliancekit.render import PALETTE, alt
+from alliancekit.render import require_columns as _require
 
 __all__ = ["course_timeline_chart", "schematic_map"]
 
@@ -25,14 +26,6 @@ def _titled(chart, title: str, description: str, subtitle: str | None = None):
     chart.title = alt.Title(title, subtitle=subtitle) if subtitle else title
     chart.description = description
     return chart
-
-
-def _need(frame, columns, name) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame; got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} lacks column(s) {missing}; it has {list(frame.columns)}")
 
 
 def course_timeline_chart(events: pd.DataFrame, title: str = "The course on one time line",
@@ -52,7 +45,7 @@ def course_timeline_chart(events: pd.DataFrame, title: str = "The course on one 
     -------
     altair.Chart
     """
-    _need(events, ["date", "year", "kind", "alliance", "what", "detail", "era"], "events")
+    _require(events, ["date", "year", "kind", "alliance", "what", "detail", "era"], "events")
     if events.empty:
         raise ValueError("events is empty: nothing to draw")
     kinds = list(dict.fromkeys(events["kind"]))
@@ -128,9 +121,9 @@ def schematic_map(places: pd.DataFrame, ties: pd.DataFrame, title: str,
     -------
     altair.LayerChart
     """
-    _need(places, ["state", "capital", "lat", "lng", "group"], "places")
+    _require(places, ["state", "capital", "lat", "lng", "group"], "places")
     land = vd.flag("land", land)
-    _need(ties, ["alliance", "kind", "state_a", "state_b", "lat_a", "lng_a", "lat_b", "lng_b"],
+    _require(ties, ["alliance", "kind", "state_a", "state_b", "lat_a", "lng_a", "lat_b", "lng_b"],
           "ties")
     width = vd.integer("width", width, 100, 4000)
     height = vd.integer("height", height, 100, 4000)

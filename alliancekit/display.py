@@ -21,6 +21,8 @@ import itertools
 #: CSS class of the scrolling box (the website styles it too).
 SCROLL_CLASS = "ak-scroll"
 
+__all__ = ["scroll_region", "frame_label", "frame_html", "register"]
+
 
 def scroll_region(inner_html: str, label: str) -> str:
     """Wrap HTML in a box that scrolls sideways and that a keyboard can focus.
@@ -37,9 +39,10 @@ def scroll_region(inner_html: str, label: str) -> str:
     str
         ``<div class="ak-scroll" role="region" tabindex="0" aria-label=...>`` around the markup.
     """
-    if not isinstance(inner_html, str) or not isinstance(label, str):
-        raise TypeError("scroll_region needs the markup and the label as str; got "
-                        f"{type(inner_html).__name__} and {type(label).__name__}")
+    from . import _validate as vd  # here, not at import: a lesson imports this module early
+
+    vd.text("inner_html", inner_html, empty=True)
+    vd.text("label", label, empty=True)
     return (f'<div class="{SCROLL_CLASS}" role="region" tabindex="0" '
             f'aria-label="{html.escape(label.strip() or "Table", quote=True)}" '
             f'style="overflow-x: auto; max-width: 100%;">{inner_html}</div>')
@@ -59,7 +62,10 @@ def frame_label(frame, number: int | None = None) -> str:
     number : int, optional
         The table's number; default the next in this kernel (1, 2, ...).
     """
-    number = next(_SHOWN) if number is None else number
+    from . import _validate as vd  # here, not at import: a lesson imports this module early
+
+    vd.frame("frame", frame, empty=True)
+    number = next(_SHOWN) if number is None else vd.integer("number", number, 1)
     rows, columns = frame.shape
     names = [str(c) for c in frame.columns[:3]]
     more = f" and {columns - 3:,} more" if columns > 3 else ""
@@ -83,6 +89,9 @@ def frame_html(frame) -> str | None:
     """
     import pandas as pd
 
+    from . import _validate as vd
+
+    vd.frame("frame", frame, empty=True)
     with pd.option_context("display.max_colwidth", None):
         table = frame._repr_html_()
     if table is None:
@@ -113,6 +122,9 @@ def register(ipython=None) -> bool:
         ipython = get_ipython()
     if ipython is None:
         return False
+    if not hasattr(ipython, "display_formatter"):
+        raise TypeError(f"ipython must be an IPython shell (or None for the running one); got "
+                        f"{type(ipython).__name__} {ipython!r:.80}")
     formatter = ipython.display_formatter.formatters["text/html"]
     # pandas 3 reports its classes' module as "pandas"; earlier versions as "pandas.core.frame".
     for module in ("pandas", "pandas.core.frame"):

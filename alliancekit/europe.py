@@ -223,11 +223,8 @@ def balance_by_year(
     """
     if years is None:
         years = range(FIRST_YEAR, LAST_YEAR + 1)
-    elif isinstance(years, (str, bytes)) or not hasattr(years, "__iter__"):
-        raise TypeError(f"years must be an iterable of years in {FIRST_YEAR}..{LAST_YEAR}; got "
-                        f"{vd.show(years)}")
     else:
-        years = [_check_year(y) for y in years]
+        years = vd.years("years", years, FIRST_YEAR, LAST_YEAR)
     rows = []
     for year in years:
         g = signed_graph(year, conflict=conflict, day=day)

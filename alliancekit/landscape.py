@@ -80,17 +80,6 @@ __all__ = [
 MAX_ENUMERATE = _bipartition.MAX_ACTORS
 #: Symmetry tolerance for the propensity matrix (absolute).
 _SYM_TOL = 1e-9
-#: Names that moved to `alliancekit.europe` (the history adapter); still reachable from here.
-_MOVED = {"great_power_inputs": "europe", "LandscapeInputs": "europe"}
-
-
-def __getattr__(name: str):
-    """Forward the names that moved to `alliancekit.europe` (kept for old notebooks)."""
-    if name in _MOVED:
-        import importlib
-
-        return getattr(importlib.import_module(f"{__package__}.{_MOVED[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- validation

@@ -6,7 +6,7 @@ renderer come from `alliancekit.render`. These builders are also reachable as
 ``alliancekit.charts.<name>``.
 
 - 01/03 `margin_components_chart` (one ``calculus.commitment_margin``), `margin_chart`
-  (``calculus.member_calculus``: the margin and its terms over time), `margin_compare_chart`
+  (``calculus_cases.member_calculus``: the margin and its terms over time), `margin_compare_chart`
   (``outside_options.compare``: the margin under two codings of the outside option);
 - 05/07/08 `fan_chart` (``cohesion.fan``), `gap_chart` (rhetoric vs reality),
   `dissolution_chart`; 06 `portfolio_chart` (``strategies.compare_strategies``);
@@ -45,11 +45,12 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     Parameters
     ----------
     frame : DataFrame
-        From ``cohesion.member_calculus``: year, benefit, autonomy_cost, entrapment, outside,
+        From ``calculus_cases.member_calculus`` (or ``ak.cohesion.member_calculus``):
+        year, benefit, autonomy_cost, entrapment, outside,
         margin, stays.
     title, subtitle : str
     highlight_year : int, optional
-        Draw a vertical rule at this year.
+        Draw a vertical rule at this year (one of the frame's years).
 
     Returns
     -------
@@ -77,7 +78,8 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     zero = alt.Chart(_ONE).mark_rule(color="black").encode(y=alt.YDatum(0))
     layers = [zero, lines]
     if highlight_year is not None:
-        highlight_year = vd.integer("highlight_year", highlight_year)
+        highlight_year = vd.integer("highlight_year", highlight_year, int(frame["year"].min()),
+                                    int(frame["year"].max()))
         layers.append(alt.Chart(_ONE).mark_rule(color="#666666", strokeDash=[3, 3]).encode(
             x=alt.XDatum(int(highlight_year))))
     leave = frame.loc[~frame["stays"].astype(bool), "year"]
@@ -344,6 +346,7 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
     altair.LayerChart
     """
     _require(table, ["parameter", "low_value", "high_value", "at_low", "at_high"], "table")
+    outcome = vd.text("outcome", outcome)
     data = table.copy()
     if "label" in data:
         data["parameter"] = data["label"]

@@ -39,7 +39,8 @@ take part: pairs without an edge stay without one. Complete a graph with
 
 The module is pure: graphs come in as arguments and nothing is read from the data. The great
 powers' signed graph of a year is built from the case data by
-:func:`alliancekit.europe.signed_graph`.
+:func:`alliancekit.europe.signed_graph`; ``signed_graph`` here is a thin adapter to it, kept for
+lesson 03 and exercise set 03, which reads the data on call (never on import).
 
 References
 ----------
@@ -75,22 +76,36 @@ __all__ = [
     "split_violations",
     "triad_dynamics",
     "node_positions",
+    "signed_graph",
 ]
 
 #: Largest graph whose frustration index is computed exactly (2**(n-1) splits).
 MAX_EXACT = _bipartition.MAX_ACTORS
-#: Names that moved to `alliancekit.europe` (the history adapter); still reachable from here.
-_MOVED = {name: "europe" for name in ("GREAT_POWERS", "FIRST_YEAR", "LAST_YEAR", "signed_graph",
-                                      "balance_by_year")}
 
 
-def __getattr__(name: str):
-    """Forward the names that moved to `alliancekit.europe` (kept for old notebooks)."""
-    if name in _MOVED:
-        import importlib
+# ------------------------------------------------------------- kept names (thin adapters)
+def signed_graph(year: int, *, conflict: str = "alliance", day: str = "12-31") -> nx.Graph:
+    """The great powers' signed graph in ``year``: the same as `alliancekit.europe.signed_graph`,
+    kept here for lesson 03 and exercise set 03 (``ak.networks.signed_graph``).
 
-        return getattr(importlib.import_module(f"{__package__}.{_MOVED[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    The one name of this pure module that reads the case data, through its home, on call.
+
+    Parameters
+    ----------
+    year : int
+        1872..1918.
+    conflict : {"alliance", "rivalry"}
+        Sign of a pair both allied and rival that year (see `alliancekit.europe`).
+    day : str
+        Month and day ("MM-DD") on which alliances are read.
+
+    Returns
+    -------
+    networkx.Graph
+    """
+    from . import europe
+
+    return europe.signed_graph(year, conflict=conflict, day=day)
 
 
 # --------------------------------------------------------------------------- building graphs

@@ -1,6 +1,6 @@
 """A member's outside option coded another way, beside the coding the member calculus uses.
 
-The member calculus (``alliancekit.cohesion.member_calculus``) reads one outside option O per
+The member calculus (``alliancekit.calculus_cases.member_calculus``) reads one outside option O per
 year from ``member_inputs.csv``. Some of those values were coded with hindsight: Italy's 1915
 value (0.60) prices the Treaty of London of 26 April 1915, so a margin that falls furthest in
 1915 partly repeats what the coder already knew. ``outside_options.csv`` holds alternative
@@ -16,7 +16,7 @@ import functools
 import pandas as pd
 
 from alliancekit import _validate as vd
-from alliancekit import calculus, cases
+from alliancekit import calculus_cases, cases
 
 __all__ = ["alternatives", "compare"]
 
@@ -69,7 +69,8 @@ def compare(alliance: str, member: int | str, variant: str, **kwargs) -> pd.Data
         A ``variant`` of ``outside_options.csv`` for that alliance and member, e.g.
         ``"before_london"``.
     **kwargs
-        Passed on to ``cohesion.member_calculus`` (``reliability``, ``kappa``, ``exit_cost`` ...).
+        Passed on to ``calculus_cases.member_calculus`` (``reliability``, ``kappa``,
+        ``exit_cost`` ...).
 
     Returns
     -------
@@ -84,7 +85,7 @@ def compare(alliance: str, member: int | str, variant: str, **kwargs) -> pd.Data
         If the variant is not coded for that alliance and member (the message lists those that
         are).
     """
-    frame = calculus.member_calculus(alliance, member, **kwargs)
+    frame = calculus_cases.member_calculus(alliance, member, **kwargs)
     ccode = int(cases.state_code(member))
     rows = _table()
     rows = rows[(rows["alliance_id"] == alliance) & (rows["ccode"] == ccode)]

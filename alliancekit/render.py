@@ -414,18 +414,7 @@ def iso_date(value: str | pd.Timestamp) -> str:
     >>> iso_date("1882-05-20 12:00")
     '1882-05-20'
     """
-    import datetime
-
-    if isinstance(value, bool) or not isinstance(value, (str, datetime.date, np.datetime64)):
-        raise TypeError(f"value must be a date (text, datetime.date or Timestamp); got "
-                        f"{vd.show(value)}")
-    try:
-        day = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise ValueError(f"value must be a date such as '1882-05-20'; got {value!r}") from None
-    if pd.isna(day):
-        raise ValueError(f"value must be a date such as '1882-05-20'; got {value!r}")
-    return day.date().isoformat()
+    return vd.date("value", value).date().isoformat()
 
 
 def _iso_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -565,10 +554,7 @@ def year_ticks(first: int, last: int, max_labels: int = 6) -> list[int]:
     >>> year_ticks(2025, 2030)
     [2025, 2026, 2027, 2028, 2029, 2030]
     """
-    first = vd.integer("first", first, 1, 9999)
-    last = vd.integer("last", last, 1, 9999)
-    if last < first:
-        raise ValueError(f"need first <= last; got first={first}, last={last}")
+    first, last = vd.year_span("first", first, "last", last)
     max_labels = vd.integer("max_labels", max_labels, 2, 1000)
     for step in _YEAR_STEPS:
         start = -(-first // step) * step

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import _validate as vd
 from .render import ALLIED, HOSTILE, NEUTRAL, PALETTE, alt, sized
 from .render import ONE as _ONE
 from .render import finish as _finish
@@ -157,7 +158,7 @@ def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,
         From :func:`alliancekit.europe1936.weight_sensitivity`: factor, weight, correct,
         registered.
     reference : int, optional
-        A count to mark with a dashed line (Axelrod & Bennett's 15 of 17); None for none.
+        A count in 0-17 to mark with a dashed line (Axelrod & Bennett's 15 of 17); None for none.
     title, subtitle : str
 
     Returns
@@ -166,6 +167,8 @@ def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,
         One panel per factor; a circle marks the registered weight.
     """
     _require(frame, ["factor", "weight", "correct", "registered"], "frame")
+    if reference is not None:
+        reference = vd.integer("reference", reference, 0, 17)
     # panels named in words ("war history", not the column name war_history)
     frame = frame.assign(factor=frame["factor"].astype(str).str.replace("_", " "))
     factors = list(dict.fromkeys(frame["factor"]))

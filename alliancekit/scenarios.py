@@ -1,130 +1,46 @@
-"""Named scenarios for the cohesion dynamics: the drivers of each case, coded year by year.
+"""Named scenarios for the cohesion dynamics: each case's drivers, coded year by year.
 
-A scenario is one alliance over a span of years: the baseline level of each of the eight drivers
-of `alliancekit.cohesion` (coded in ``cases.table("cohesion_scenarios")`` with a justification
-and a source for every value), and the dated shocks taken from the events table. Power asymmetry
-S, where the coding leaves it out, is computed from the members' CINC shares with `asymmetry`: a
-normalised Herfindahl index, 0 when all members are equal and 1 when one holds everything.
-
-Drivers: shared threat T, interest alignment A, institutionalisation I, trust and identity R hold
-an alliance together; power asymmetry S, leadership volatility L, domestic opposition H and
-external shock X erode it. Each event of the events table raises one of them (or, for
-``signalling_perception``, adds to doubt directly): see `MECHANISM_DRIVER`.
+The adapter between the case data and the pure `alliancekit.cohesion` model, as
+`alliancekit.europe1936` is for the 1936 landscape. A scenario is one alliance over a span of
+years: the baseline level of each of the eight drivers (coded in
+``cases.table("cohesion_scenarios")`` with a justification and a source for every value) and the
+dated shocks taken from the events table. Power asymmetry S, where the coding leaves it out, is
+computed from the members' CINC shares with `asymmetry`. The drivers, `Scenario` and `asymmetry`
+themselves are defined in `alliancekit.drivers` and re-exported here (``ak.scenarios.asymmetry``
+in lessons 04 and 05).
 
 References
 ----------
 Owusu, O. & Bruce-Ghartey, E. A. (2026). The Illusion of Permanent Allies. IJRISS.
-Walt, S. M. (1987). The Origins of Alliances. Cornell University Press.
 Singer, Bremer & Stuckey (1972); National Material Capabilities v6.0 (CINC).
 """
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
 
 from . import _validate as vd
 from . import cases
+from .drivers import (  # re-exported: the scenario vocabulary, for ak.scenarios.<name>
+    DRIVER_NAMES,
+    DRIVERS,
+    HOLDING,
+    MECHANISM_DRIVER,
+    Scenario,
+    UnknownScenarioError,
+    asymmetry,
+    scenario_arrays,
+)
 
 __all__ = [
-    "DRIVERS", "DRIVER_NAMES", "MECHANISM_DRIVER", "Scenario", "UnknownScenarioError",
-    "asymmetry", "scenario", "scenario_names",
+    "scenario", "scenario_names", "scenario_arrays_named",
+    # re-exported from alliancekit.drivers
+    "DRIVERS", "HOLDING", "DRIVER_NAMES", "MECHANISM_DRIVER", "Scenario", "UnknownScenarioError",
+    "asymmetry",
 ]
-
-#: Driver names in the order used by the arrays: four that hold, four that erode.
-DRIVERS = ("T", "A", "I", "R", "S", "L", "H", "X")
-HOLDING = ("T", "A", "I", "R")
-DRIVER_NAMES = {
-    "T": "shared threat", "A": "interest alignment", "I": "institutionalisation",
-    "R": "trust and identity", "S": "power asymmetry", "L": "leadership volatility",
-    "H": "domestic opposition", "X": "external shock",
-}
-#: Which driver an event of each mechanism raises ("doubt" = a pulse added to doubt).
-MECHANISM_DRIVER = {
-    "leadership": "L", "domestic_politics": "H", "power_asymmetry": "S",
-    "external_shock": "X", "signalling_perception": "doubt",
-}
-
-
-def _scalar_or_array(a):
-    a = np.asarray(a)
-    return a.item() if a.ndim == 0 else a
-
-
-def asymmetry(shares: ArrayLike, method: str = "herfindahl") -> float | np.ndarray:
-    """Power asymmetry S of an alliance from its members' capabilities, in [0, 1].
-
-    Parameters
-    ----------
-    shares : array, shape (..., n_members)
-        Capabilities (e.g. CINC scores) of the members, >= 0, not all 0; normalised here.
-    method : {"herfindahl", "entropy"}
-        ``"herfindahl"``: (Σ s² − 1/n) / (1 − 1/n); ``"entropy"``: 1 − (−Σ s ln s) / ln n.
-        Both are 0 when members are equal and 1 when one member holds everything.
-
-    Returns
-    -------
-    float or array, shape (...)
-        0 for a single member.
-
-    Examples
-    --------
-    >>> asymmetry([1, 1, 1])
-    0.0
-    >>> round(asymmetry([3, 1]), 3)
-    0.25
-    """
-    vd.choice("method", method, ("herfindahl", "entropy"))
-    x = vd.array("shares", shares, 0, None)
-    if x.ndim == 0:
-        raise ValueError("shares must be an array over members (last axis); got a scalar")
-    total = x.sum(axis=-1, keepdims=True)
-    if np.any(total <= 0):
-        raise ValueError("shares must not all be 0")
-    s = x / total
-    n = s.shape[-1]
-    if n == 1:
-        return _scalar_or_array(np.zeros(s.shape[:-1]))
-    if method == "herfindahl":
-        out = ((s ** 2).sum(axis=-1) - 1 / n) / (1 - 1 / n)
-    else:
-        logs = np.log(s, out=np.zeros_like(s), where=s > 0)
-        out = 1 + (s * logs).sum(axis=-1) / np.log(n)
-    return _scalar_or_array(np.clip(out, 0.0, 1.0))
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A named case: baseline drivers by year and the dated shocks taken from the events table.
-
-    Attributes
-    ----------
-    name, title, alliance_id : str
-    drivers : pandas.DataFrame
-        Indexed by year, one column per driver in `DRIVERS` (baseline, before shocks).
-    shocks : pandas.DataFrame
-        event_id, date, year, mechanism, driver (a driver name or "doubt"), size (coded from
-        sources by the rules in data/README.md, in [0, 1]), size_basis (the rule applied and
-        why), description, source.
-    coding : pandas.DataFrame
-        The rows of ``cohesion_scenarios.csv`` behind the drivers (value, justification, source).
-    """
-
-    name: str
-    title: str
-    alliance_id: str
-    drivers: object
-    shocks: object
-    coding: object
-
-    @property
-    def years(self):
-        """First and last year of the scenario."""
-        return int(self.drivers.index[0]), int(self.drivers.index[-1])
-
 
 _SCENARIOS = {
     "little_entente": ("The Little Entente, 1920-1938", "little_entente"),
@@ -132,10 +48,6 @@ _SCENARIOS = {
     # pre-registered: coded by the rules in data/README.md before the model was run on it
     "balkan_entente": ("The Balkan Entente, 1934-1940 (pre-registered)", "balkan_entente_1934"),
 }
-
-
-class UnknownScenarioError(vd.UnknownNameError):
-    """Raised for a scenario name that is not defined (a `LookupError`; close matches listed)."""
 
 
 def scenario_names() -> list[str]:
@@ -252,12 +164,22 @@ def scenario(name: str) -> Scenario:
     return replace(s, drivers=s.drivers.copy(), shocks=s.shocks.copy(), coding=s.coding.copy())
 
 
+def scenario_arrays_named(name: str) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """`alliancekit.drivers.scenario_arrays` of a named scenario, computed once per name.
+
+    Parameters
+    ----------
+    name : str
+        One of `scenario_names`.
+
+    Returns
+    -------
+    tuple
+        years, baseline drivers (read-only) and shocks, as `scenario_arrays` gives them.
+    """
+    return _arrays(_check_name(name))
+
+
 @functools.lru_cache(maxsize=None)
-def _compiled_scenario(name):
-    s = _scenario(name)
-    years = s.drivers.index.to_numpy()
-    base = s.drivers[list(DRIVERS)].to_numpy(float)
-    base.setflags(write=False)
-    shocks = tuple((int(y), d, float(size)) for y, d, size in
-                   zip(s.shocks["year"], s.shocks["driver"], s.shocks["size"], strict=True))
-    return years, base, shocks
+def _arrays(name):
+    return scenario_arrays(_scenario(name))

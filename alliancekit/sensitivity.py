@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from alliancekit import _validate as vd
-from alliancekit import cohesion
+from alliancekit import cohesion, scenarios
 
 __all__ = ["inputs", "one_at_a_time", "DEFAULT_RANGES", "LABELS", "STATUSES"]
 
@@ -153,7 +153,7 @@ def _outcome(scenario: str, by_year: int, runs: int, seed: int, **kwargs) -> flo
 
 def _setting(scenario, name, value):
     """Keyword arguments for `cohesion.simulate_paths` that set one input to ``value``."""
-    s = cohesion.scenario(scenario)
+    s = scenarios.scenario(scenario)
     if name in _DRIVER_SHIFT or name == "S":
         coded = s.drivers[name].to_numpy(float)
         moved = coded * (1 + value) if name == "S" else coded + value
@@ -199,7 +199,8 @@ def one_at_a_time(scenario: str = "little_entente", by_year: int = 1937, runs: i
     Raises
     ------
     ValueError
-        If ``by_year`` is outside the scenario's years, or a range names an unknown input.
+        If ``by_year`` is outside the scenario's years, or a range names an unknown input
+        (TypeError if it is not a whole number).
     """
     if ranges is not None:
         vd.mapping("ranges (input -> (low, high))", ranges)
@@ -208,10 +209,8 @@ def one_at_a_time(scenario: str = "little_entente", by_year: int = 1937, runs: i
                 raise TypeError(f"ranges[{name!r}] must be a pair (low, high); got "
                                 f"{vd.show(pair)}")
     ranges = dict(DEFAULT_RANGES if ranges is None else ranges)
-    first, last = cohesion.scenario(scenario).years
-    if not isinstance(by_year, (int, np.integer)) or not first <= by_year <= last:
-        raise ValueError(f"by_year must be a year of the {scenario} scenario, {first}-{last}; "
-                         f"got {by_year!r}")
+    first, last = scenarios.scenario(scenario).years
+    by_year = vd.integer(f"by_year (a year of the {scenario} scenario)", by_year, first, last)
     allowed = set(DEFAULT_RANGES) | {f for f in _PARAMS if f not in ("betas", "k_years",
                                                                      "shock_years")}
     unknown = set(ranges) - allowed

@@ -64,8 +64,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as vd
-from . import cases
-from .fulfilment import LLM_PUBLISHED_RATE
+from .published import LLM_PUBLISHED_RATE
 
 __all__ = [
     "LLM_HONOURED",
@@ -81,12 +80,12 @@ __all__ = [
     "portfolio",
     "compare_strategies",
     "correlation_sweep",
-    "reliability_estimates",
 ]
 
 #: Share of alliance commitments honoured in wars 1816-1944 reported by Leeds, Long & Mitchell
-#: (2000): 74.5 %. The figure lives in `alliancekit.fulfilment` (``LLM_PUBLISHED_RATE``); this
-#: name is the strategies model's default honour rate, the same number.
+#: (2000): 74.5 %. The figure lives in `alliancekit.published` (``LLM_PUBLISHED_RATE``); this
+#: name is the strategies model's default honour rate, the same number. The shipped data's own
+#: estimates are `alliancekit.fulfilment.reliability_estimates`.
 LLM_HONOURED = LLM_PUBLISHED_RATE
 
 
@@ -478,7 +477,7 @@ def compare_strategies(
     reliability : float
         Partners' honour rate in [0, 1]; by default 0.745 (Leeds, Long & Mitchell 2000). The
         shipped Berkemeier & Fuhrmann (2018) data give about 0.50 over all wars (see
-        :func:`reliability_estimates`): try both.
+        :func:`alliancekit.fulfilment.reliability_estimates`): try both.
     calibrate : bool
         If True (default), ``reliability`` is the observed marginal rate and the normal-times
         reliability is ``reliability / (1 - q phi)`` (so q and phi change only the correlation;
@@ -571,68 +570,3 @@ def correlation_sweep(
         vd.array("phis (shock depths)", phis, 0, 1, min_size=1))
     frames = [compare_strategies(q, float(phi), **options) for phi in phis]
     return pd.concat(frames, ignore_index=True)
-
-
-# --------------------------------------------------------------------------- data
-def reliability_estimates() -> pd.DataFrame:
-    """How often alliance commitments were honoured in war, from the shipped data.
-
-    Reads ``alliancekit.cases.table("reliability")`` (an extract of Berkemeier & Fuhrmann's 2018
-    replication data) and counts commitments coded honoured or violated, under Berkemeier &
-    Fuhrmann's own coding and under their re-creation of Leeds, Long & Mitchell's (2000) coding.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per coding and sample: ``coding``, ``sample`` ("all", or the file's ``sample``
-        flag), ``wars`` (what the sample covers), ``honoured``, ``violated``, ``n``,
-        ``share_honoured``, ``low``, ``high`` (95 % Wilson interval) and ``llm2000`` (0.745, the
-        published figure, for comparison).
-
-    Notes
-    -----
-    On the shipped extract, Berkemeier & Fuhrmann's coding gives 69 honoured of 139 (0.50,
-    95 % interval 0.42-0.58): well below Leeds, Long & Mitchell's 0.75. The wars up to the
-    Second World War give 0.67 (0.57-0.76), close to their figure; the later wars 0.21.
-
-    References
-    ----------
-    Berkemeier & Fuhrmann (2018); Leeds, Long & Mitchell (2000).
-    """
-    t = cases.table("reliability")
-    samples = [("all", "every war in the extract", np.ones(len(t), dtype=bool))]
-    if "sample" in t.columns:
-        # The replication file's `sample` flag splits the wars: 1 = the wars up to the Second
-        # World War (Leeds, Long & Mitchell's period), 0 = the later wars (read off `warname`).
-        s = pd.to_numeric(t["sample"], errors="coerce")
-        samples += [("sample=1", "wars 1828-1945 (inferred from the war names)",
-                     (s == 1).to_numpy()),
-                    ("sample=0", "wars 1939-2003 (inferred from the war names)",
-                     (s == 0).to_numpy())]
-    rows = []
-    for coding, (hon_col, vio_col) in _CODINGS.items():
-        hon = pd.to_numeric(t[hon_col], errors="coerce").fillna(0).to_numpy() == 1
-        vio = pd.to_numeric(t[vio_col], errors="coerce").fillna(0).to_numpy() == 1
-        for label, wars, mask in samples:
-            h, v = int((hon & mask).sum()), int((vio & mask).sum())
-            n = h + v
-            share = h / n if n else float("nan")
-            low, high = _wilson(h, n)
-            rows.append({"coding": coding, "sample": label, "wars": wars, "honoured": h,
-                         "violated": v, "n": n, "share_honoured": share, "low": low, "high": high,
-                         "llm2000": LLM_HONOURED})
-    return pd.DataFrame(rows)
-
-
-#: Coding -> (honoured column, violated column) of ``cases.table("reliability")``.
-_CODINGS = {"berkemeier_fuhrmann": ("honorBF", "violateBF"),
-            "leeds_long_mitchell": ("honorLLM", "violateLLM")}
-
-
-def _wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    if n == 0:
-        return float("nan"), float("nan")
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half

@@ -150,6 +150,12 @@ def _resolves_into_hidden(root: str, relative: str) -> bool:
         current = parent
 
 
+def _check_root(root) -> None:
+    if root is not None and not isinstance(root, (str, os.PathLike)):
+        raise TypeError(f"root must be a folder (str or os.PathLike) or None; got "
+                        f"{type(root).__name__} {root!r:.80}")
+
+
 def is_withheld(path: str, root: str | os.PathLike | None = None) -> bool:
     """Whether a path (relative to the served root) names something a student is not served.
 
@@ -172,6 +178,7 @@ def is_withheld(path: str, root: str | os.PathLike | None = None) -> bool:
     >>> is_withheld("my-work/../SOLUTIONS"), is_withheld("%2E/solutions"), is_withheld("solutions2")
     (True, True, False)
     """
+    _check_root(root)
     relative = canonical_path(path)
     if relative and _fold(relative.split("/", 1)[0]) in _HIDDEN_KEYS:
         return True
@@ -203,6 +210,10 @@ def withheld_url(url_path: str, base_url: str = "/", root: str | os.PathLike | N
     >>> withheld_url("/api/contents/./solutions"), withheld_url("/api/contents/course")
     (True, False)
     """
+    _check_root(root)
+    if not isinstance(url_path, str) or not isinstance(base_url, str):
+        raise TypeError(f"url_path and base_url must be str; got url_path={url_path!r:.80}, "
+                        f"base_url={base_url!r:.80}")
     text = url_path
     for _ in range(_MAX_DECODINGS):  # the route itself may be spelled with escapes too
         decoded = unquote(text)

@@ -18,6 +18,8 @@ import html
 import re
 from collections.abc import Mapping
 
+from . import _validate as vd
+
 __all__ = ["spec_text", "label_svg"]
 
 _ROOT = re.compile(r"<svg\b[^>]*>")
@@ -58,6 +60,7 @@ def spec_text(spec: Mapping) -> tuple[str, str]:
     >>> spec_text({"title": {"text": "Alliances", "subtitle": "1815-1944"}, "description": "A"})
     ('Alliances: 1815-1944', 'A')
     """
+    vd.mapping("spec", spec, empty=True)
     title = _text(spec.get("title"))
     description = _text(spec.get("description"))
     panels = [p for key in ("hconcat", "vconcat", "concat", "layer")
@@ -99,7 +102,7 @@ def label_svg(svg: str, title: str, description: str = "") -> str:
     '<svg role="img" aria-label="M"><title>M</title><desc>Two lines.</desc><g class="ak-marks" \
 aria-hidden="true"><g/></g></svg>'
     """
-    match = _ROOT.search(svg)
+    match = _ROOT.search(vd.text("svg", svg))
     if match is None:
         raise ValueError("not an SVG document: no <svg ...> root element found")
     if not title or not title.strip():

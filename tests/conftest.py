@@ -4,8 +4,10 @@ Fixtures that belong to one area live in that area's test module; only shared on
 """
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,16 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 def project_root() -> Path:
     """The repository root (where pyproject.toml lives)."""
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def load_script():
+    """Import a module of ``scripts/`` by name (e.g. ``load_script("build_data")``), with
+    ``scripts/`` on ``sys.path`` as ``python scripts/<name>.py`` has it."""
+    folder = str(ROOT / "scripts")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module
 
 
 #: What ``tasks.py test --wheelhouse DIR`` (an install with no network) cannot bring: Debian and npm

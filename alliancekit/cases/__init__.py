@@ -28,7 +28,6 @@ Correlates of War Project (2017). State System Membership List, v2016.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import functools
 import numbers
 from collections.abc import Iterable
@@ -53,7 +52,7 @@ from ._tables import (  # noqa: F401 (re-exported: the public API of the case da
 )
 
 #: What the date arguments accept: ISO text ("1914-08-01"), a datetime.date or a Timestamp.
-DateLike = "str | _dt.date | pd.Timestamp"
+DateLike = "str | datetime.date | pd.Timestamp"
 #: One state or several: COW codes, abbreviations, names or aliases.
 States = "int | str | Iterable[int | str]"
 
@@ -210,28 +209,11 @@ def state_name(ccode: int) -> str:
 # dates, alliances, members
 # --------------------------------------------------------------------------------------------
 def as_date(value: DateLike, argument: str = "date") -> pd.Timestamp:
-    """A day as a pandas Timestamp, checked: TypeError/ValueError naming ``argument``."""
-    allowed = (f"a date between {FIRST_DATE.date()} and {LAST_DATE.date()}, as 'YYYY-MM-DD', "
-               "datetime.date or pandas.Timestamp")
-    if not isinstance(value, (str, _dt.date, np.datetime64, pd.Timestamp)):
-        raise TypeError(f"{argument} must be {allowed}; got {type(value).__name__} "
-                        f"{vd.show(value)}")
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
-        raise ValueError(f"{argument}={value!r} is not a date; it must be {allowed}") from None
-    if ts is pd.NaT or pd.isna(ts):
-        raise ValueError(f"{argument} must be {allowed}; got {value!r}")
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    ts = ts.normalize()
-    if not FIRST_DATE <= ts <= LAST_DATE:
-        raise ValueError(f"{argument}={ts.date()} is out of range; it must be {allowed}")
-    return ts
+    """A day as a pandas Timestamp, checked: TypeError/ValueError naming ``argument``.
 
-
-def _flag(name: str, value) -> bool:
-    return vd.flag(name, value)
+    The day must lie in the case data's span (`vd.date` with its first and last day).
+    """
+    return vd.date(argument, value, FIRST_DATE, LAST_DATE)
 
 
 def known_alliance(alliance_id: str) -> str:
@@ -286,7 +268,7 @@ def memberships_on(on: DateLike, states: States | None = None, *,
     ['austro_german_romanian_1883', 'triple_alliance']
     """
     day = as_date(on, "on")
-    use_accession = _flag("use_accession", use_accession)
+    use_accession = vd.flag("use_accession", use_accession)
     m = _load("memberships")
     m = m[_active(m, day, use_accession)]
     if states is not None:
@@ -383,16 +365,7 @@ def alliances_of(state: int | str, on: DateLike) -> pd.DataFrame:
 # capabilities
 # --------------------------------------------------------------------------------------------
 def _as_years(years) -> list[int] | None:
-    allowed = f"an integer year in {CINC_YEARS[0]}-{CINC_YEARS[1]}, or a list/range of them"
-    if years is None:
-        return None
-    if isinstance(years, (str, bytes, bool, np.bool_, dict)) or not (
-            isinstance(years, numbers.Number) or hasattr(years, "__iter__")):
-        raise TypeError(f"years must be {allowed}; got {vd.show(years)}")
-    items = [years] if isinstance(years, numbers.Number) else list(years)
-    if not items:
-        raise ValueError(f"years must be {allowed}; got an empty list")
-    return [vd.integer("years", y, *CINC_YEARS) for y in items]
+    return None if years is None else vd.years("years", years, *CINC_YEARS)
 
 
 def cinc(states: States | None = None, years: int | Iterable[int] | None = None) -> pd.DataFrame:

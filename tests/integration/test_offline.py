@@ -89,7 +89,8 @@ def _offline(script: str, cwd: Path, timeout: int) -> subprocess.CompletedProces
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != outer)
     env.pop("VIRTUAL_ENV", None)
     env["HOME"] = str(cwd / ".home")  # Jupyter's settings and workspaces stay in the copy
-    env.pop("CI", None)  # the copy's own code must not act differently because CI runs this
+    for flag in ("CI", "ALLIANCEKIT_CI"):  # the copy must not act differently because CI runs this
+        env.pop(flag, None)
     return subprocess.run(["unshare", "-n", "sh", "-c", f"ip link set lo up; {script}"],
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 

@@ -62,5 +62,5 @@ def test_a_wide_table_is_named_by_its_first_columns():
 
 
 def test_scroll_region_refuses_a_non_text_label():
-    with pytest.raises(TypeError, match="as str"):
+    with pytest.raises(TypeError, match="label must be a string"):
         display.scroll_region("<table></table>", None)

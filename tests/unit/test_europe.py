@@ -16,9 +16,14 @@ from alliancekit import landscape as L
 from alliancekit import networks as N
 
 
-def test_the_names_that_moved_here_are_still_reachable_from_their_old_modules():
-    assert N.signed_graph is E.signed_graph and N.GREAT_POWERS == E.GREAT_POWERS
-    assert L.great_power_inputs is E.great_power_inputs
+def test_networks_keeps_signed_graph_for_lesson_03_as_a_thin_adapter_to_europe():
+    kept, home = N.signed_graph(1907, conflict="rivalry"), E.signed_graph(1907, conflict="rivalry")
+    assert sorted(kept.edges(data="sign")) == sorted(home.edges(data="sign"))
+
+
+def test_the_names_that_moved_to_europe_are_no_longer_forwarded():
+    for module, name in ((N, "balance_by_year"), (N, "GREAT_POWERS"), (L, "great_power_inputs")):
+        assert not hasattr(module, name)
 
 
 # --------------------------------------------------------------------------- the great powers

@@ -5,7 +5,8 @@ available. Every lesson, exercise and guide is compared with it, ten words at a 
 folding case and punctuation. Ten, because a shorter run catches shared vocabulary rather than
 copying: "the mechanisms leadership, domestic politics, power asymmetry and external shocks" is
 nine words. Titles of works in reference lists are the one allowed overlap, so lines that look
-like references (an author-year citation) are left out.
+like references (an author-year citation) are left out. Where the article is absent the test
+skips, which fails in CI (``ALLIANCEKIT_CI=1``, root ``conftest.py``).
 """
 from __future__ import annotations
 

@@ -2,12 +2,12 @@
 
 Each test recomputes a figure from ``../shared/data`` with pandas, independently of the build
 script's standard-library code, and compares it with the shipped CSV. Tests that need the public
-files skip, with the reason, where that folder is absent (never in CI, which has it).
+files skip, with the reason, where that folder is absent; in CI (``ALLIANCEKIT_CI=1``) that skip
+fails (root ``conftest.py``).
 """
 from __future__ import annotations
 
 import filecmp
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -35,16 +35,15 @@ def abrogation() -> pd.DataFrame:
     return cases.table("abrogation")
 
 
-def _builder():
-    spec = importlib.util.spec_from_file_location("build_data", ROOT / "scripts" / "build_data.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+@pytest.fixture(scope="module")
+def builder(load_script):
+    """scripts/build_replications.py, imported."""
+    return load_script("build_replications")
 
 
 # ------------------------------------------------------------------------------ rebuilding
-def test_rebuilding_gives_the_shipped_replication_extracts(shared, tmp_path):
-    written = _builder().build_replications(shared, tmp_path)
+def test_rebuilding_gives_the_shipped_replication_extracts(shared, tmp_path, builder):
+    written = builder.build_replications(shared, tmp_path)
     assert sorted(p.stem for p in written) == sorted(BUILT)
     for p in written:
         assert filecmp.cmp(p, DATA / p.name, shallow=False), f"{p.name} differs from a rebuild"
@@ -204,18 +203,18 @@ def _both_ways(war, a, b, side_a, side_b, year=1900):
     return [_dyad(war, a, b, side_a, side_b, year), _dyad(war, b, a, side_b, side_a, year)]
 
 
-def test_a_state_on_both_sides_of_a_war_is_read_from_its_dyads():
+def test_a_state_on_both_sides_of_a_war_is_read_from_its_dyads(builder):
     # COW war 108's shape: 1 fights 2, then fights 3 from the other side, with 2 beside it
     rows = _both_ways(108, 1, 2, 1, 2) + _both_ways(108, 1, 3, 2, 1) + _both_ways(108, 2, 3, 2, 1)
-    relation = _builder()._relations_dyadic({108: rows})
+    relation = builder._relations_dyadic({108: rows})
     assert relation(108, 1, 2) == "against"
     assert relation(108, 2, 3) == "against"
-    assert _builder()._relations_registered({108: rows})(108, 1, 2) == "with"  # the old bug
+    assert builder._relations_registered({108: rows})(108, 1, 2) == "with"  # the old bug
 
 
-def test_states_with_a_common_opponent_fought_together():
+def test_states_with_a_common_opponent_fought_together(builder):
     rows = _both_ways(1, 10, 30, 1, 2) + _both_ways(1, 20, 30, 1, 2)
-    assert _builder()._relations_dyadic({1: rows})(1, 10, 20) == "with"
+    assert builder._relations_dyadic({1: rows})(1, 10, 20) == "with"
 
 
 @pytest.mark.parametrize("rows, message", [
@@ -223,7 +222,6 @@ def test_states_with_a_common_opponent_fought_together():
     ([_dyad(5, 1, 2, 1, 2), _dyad(5, 2, 1, 1, 2)], "mirror"),
     ([_dyad(5, 1, 2, 1, 2), _dyad(5, 1, 2, 2, 1, 1901)], "both sides of their own dyad"),
 ])
-def test_the_build_refuses_a_dyad_file_that_contradicts_itself(rows, message):
-    builder = _builder()
+def test_the_build_refuses_a_dyad_file_that_contradicts_itself(rows, message, builder):
     with pytest.raises(builder.DyadError, match=message):
         builder._relations_dyadic({5: rows})

@@ -64,7 +64,7 @@ def test_rows_come_widest_swing_first():
 
 
 def test_rejects_a_year_outside_the_scenario():
-    with pytest.raises(ValueError, match="1920-1938"):
+    with pytest.raises(ValueError, match=r"by_year.*\[1920, 1938\]"):
         sensitivity.one_at_a_time(by_year=1950, **SMALL)
 
 

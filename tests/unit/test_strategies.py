@@ -186,24 +186,3 @@ def test_bad_parameters_are_rejected_naming_the_parameter_and_range(call, match)
 def test_a_partner_with_an_unknown_attribute_is_a_type_error_naming_it():
     with pytest.raises(TypeError, match=r"partners\[0\]"):
         S.portfolio([{"reliability": 0.5, "colour": 2}])
-
-
-# --------------------------------------------------------------------------- the shipped data
-
-
-def test_reliability_estimates_count_honoured_and_violated_commitments():
-    t = S.reliability_estimates()
-    assert {"berkemeier_fuhrmann", "leeds_long_mitchell"} <= set(t["coding"])
-    assert (t["honoured"] + t["violated"] == t["n"]).all()
-    assert ((t["low"] <= t["share_honoured"]) & (t["share_honoured"] <= t["high"])).all()
-
-
-def test_commitments_were_honoured_about_half_the_time_not_three_in_four():
-    """Berkemeier & Fuhrmann (2018) re-examined wars 1816-2003 and found commitments honoured
-    about half the time, well below the roughly 75 % that Leeds, Long & Mitchell (2000) reported
-    for 1816-1944."""
-    t = S.reliability_estimates()
-    overall = t[(t["coding"] == "berkemeier_fuhrmann") & (t["sample"] == "all")].iloc[0]
-    assert overall["n"] > 100
-    assert 0.4 <= overall["share_honoured"] <= 0.6
-    assert overall["high"] < S.LLM_HONOURED
