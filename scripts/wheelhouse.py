@@ -366,7 +366,8 @@ def install_command(python: Path | str, directory: Path | str, lock: Path, extra
     took two thirds of the install time (161 s against 50 s on a loaded 2-core machine).
     """
     return [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-            "--no-compile", "--no-index", "--find-links", str(directory), "-c", str(lock), "-e", f".[{extras}]"]
+            "--no-compile", "--no-index", "--find-links", str(directory), "-c", str(lock),
+            "-e", f".[{extras}]"]
 
 
 def offline_env(env: dict | None = None) -> dict:
