@@ -50,7 +50,8 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class VariantError(ValueError):
-    """Bad input to the variants: an unknown set or question, a malformed key, secret or override."""
+    """Bad input to the variants: an unknown set or question, a malformed key, secret or
+    override."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,9 +93,9 @@ def student_key(secret: bytes, student_id: str) -> str:
 
 def _check_key(key: str) -> str:
     if not isinstance(key, str) or not _HEX64.match(key.strip().lower()):
+        got = repr(key[:70]) if isinstance(key, str) else "a " + type(key).__name__
         raise VariantError("a variant key is 64 hexadecimal characters (what `alliancekit-grade "
-                           "key STUDENT` prints); got "
-                           f"{'a ' + type(key).__name__ if not isinstance(key, str) else repr(key[:70])}")
+                           f"key STUDENT` prints); got {got}")
     return key.strip().lower()
 
 
@@ -183,7 +184,8 @@ def parse_overrides(value: str | Mapping[str, int] | None) -> dict[str, int]:
             pairs[name.strip()] = int(number)
         value = pairs
     if not isinstance(value, Mapping):
-        raise VariantError(f"overrides must map sets to variant numbers, got {type(value).__name__}")
+        raise VariantError("overrides must map sets to variant numbers, got "
+                           f"{type(value).__name__}")
     out = {}
     for set_id, number in value.items():
         k = rules(str(set_id)).variants
@@ -298,7 +300,7 @@ class YourNumbers:
         return values
 
     def digest(self, question: str) -> str:
-        """The digest of this variant's answer to ``question`` (for `alliancekit.checks.matches`)."""
+        """The digest of this variant's answer to ``question``, for `alliancekit.checks.matches`."""
         self.rules.question(question)
         try:
             return DIGESTS[self.set_id][question][self.variant]
