@@ -74,6 +74,13 @@ def check_ready(config, assignment: str) -> None:
                            "secret is configured: set c.Variants.secret_file in "
                            "nbgrader_config.py or pass --variant-secret FILE")
     _variants.read_secret(settings.secret_file)
+    from alliancekit.grading import sandbox
+
+    where = Path(settings.secret_file).expanduser().resolve()
+    for shown in [*map(Path, sandbox.library_dirs()), Path("/usr"), Path("/etc")]:
+        if shown in where.parents:
+            raise VariantError(f"the secret file {where} lies inside {shown}, which the grading "
+                               "sandbox shows to students' code; keep it in your home folder")
     for student, table in settings.overrides.items():
         try:
             _variants.parse_overrides(table)

@@ -96,6 +96,18 @@ def test_grading_refuses_early_with_a_clear_error(secret, tmp_path, change, word
         vg.check_ready(config, assignment)
 
 
+def test_a_secret_the_sandbox_could_show_is_refused():
+    import alliancekit
+
+    inside = Path(alliancekit.__file__).parent / "variant-secret"
+    inside.write_text(variants.new_secret())
+    try:
+        with pytest.raises(VariantError, match="shows to students' code"):
+            vg.check_ready(_config(inside), SET)
+    finally:
+        inside.unlink()
+
+
 # ---- the flag: a notebook showing inputs that are not the variant graded ---------------------
 def _api(tmp_path: Path, config: Config):
     def format_path(kind, student, assignment):
