@@ -22,6 +22,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def _cells(set_id: str) -> list[tuple[str, str, dict]]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if meta.get("solution"):
             kind = "answer"
-            source = source.replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION\n", "")
+            source = re.sub(r"(?m)^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", "", source)
         elif meta.get("grade"):
             kind = "test"
         else:

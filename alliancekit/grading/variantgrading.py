@@ -154,7 +154,7 @@ def with_variants(execute: type) -> type:
 # ---------------------------------------------------------------------------------------------
 # Flag a submission whose notebook shows inputs other than those of the variant graded
 # ---------------------------------------------------------------------------------------------
-_SHOW = re.compile(r'^\s*\w+\s*=\s*mine\.show\("(Q\d+)"\)\s*$')
+_SHOW = re.compile(r'^\s*\w+\s*=\s*mine\.show\("(Q\d+)"\)\s*$', re.MULTILINE)
 
 
 def _display_cells(source_notebook: Path) -> dict[str, str]:
@@ -164,7 +164,7 @@ def _display_cells(source_notebook: Path) -> dict[str, str]:
     for cell in nb["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        match = _SHOW.match(text)
+        match = _SHOW.search(text)
         if cell["cell_type"] == "code" and meta.get("locked") and match:
             found[meta["grade_id"]] = match.group(1)
     return found

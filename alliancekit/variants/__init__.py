@@ -12,12 +12,13 @@ Who gets which variant
 
 What a variant is
     Each converted set has a small table of options per question (`alliancekit.variants._ex01`,
-    ...): option 0 is the public variant, options 1..K were chosen by the question's author so that
-    each teaches the same thing at the same difficulty. A notebook shows the student's own inputs
-    in plain words at the top of each question (`YourNumbers.show`), and its visible checks compare
-    the answer with the digest of the student's own variant (`YourNumbers.digest`). The digests are
-    made by ``scripts/variant_digests.py`` from the solution code of every variant; the expected
-    answers themselves are computed only there and in the hidden tests.
+    `_ex05`, `_ex07`): option 0 is the public variant, options 1..K were chosen by the question's
+    author so that each teaches the same thing at the same difficulty. A notebook shows the
+    student's own inputs in plain words at the top of each question (`YourNumbers.show`), and its
+    visible checks compare the answer with the digest of the student's own variant
+    (`YourNumbers.digest`). The digests are made by ``scripts/variant_digests.py`` from the
+    solution code of every variant; the expected answers themselves are computed only there and in
+    the hidden tests.
 
 This module reads no file except the secret (`read_secret`, for instructors and the hub) and
 imports nothing heavy: every exercise imports it.
@@ -32,7 +33,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from alliancekit.variants import _ex01, _ex05
+from alliancekit.variants import _ex01, _ex05, _ex07
 from alliancekit.variants._digests import DIGESTS
 from alliancekit.variants._rules import Question, SetRules
 
@@ -45,7 +46,7 @@ KEY_VARIABLE = "ALLIANCEKIT_VARIANT_KEY"
 #: Environment variable holding this student's overrides, e.g. ``"ex05-erosion=3"`` (a resit).
 OVERRIDES_VARIABLE = "ALLIANCEKIT_VARIANT_OVERRIDES"
 
-_SETS: dict[str, SetRules] = {r.set_id: r for r in (_ex01.RULES, _ex05.RULES)}
+_SETS: dict[str, SetRules] = {r.set_id: r for r in (_ex01.RULES, _ex05.RULES, _ex07.RULES)}
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
