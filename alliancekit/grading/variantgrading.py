@@ -192,6 +192,8 @@ def shown_inputs_notes(api, assignment: str, student: str) -> list[str]:
                 continue
             shown = "".join("".join(o.get("text", "")) for o in cell["outputs"]
                             if o.get("output_type") == "stream")
+            if not shown.strip():  # the cell failed or printed nothing: nothing was shown
+                continue
             question = cells[grade_id]
             expected = rules.words(question, rules.inputs(question, variant))
             if [line.rstrip() for line in shown.strip().splitlines()] != [
