@@ -38,7 +38,7 @@ from alliancekit.variants._digests import DIGESTS
 from alliancekit.variants._rules import Question, SetRules
 
 __all__ = ["VariantError", "student_key", "variant_number", "current_key", "current_overrides",
-           "parse_overrides", "read_secret", "new_secret", "rules", "sets", "inputs",
+           "parse_overrides", "read_secret", "new_secret", "rules", "sets", "inputs", "show",
            "YourNumbers", "KEY_VARIABLE", "OVERRIDES_VARIABLE", "Question", "SetRules"]
 
 #: Environment variable holding the student's key (set by the hub's spawner, or by the student).
@@ -266,6 +266,30 @@ def inputs(set_id: str, question: str, variant: int) -> dict:
         If the set or question has no variant rule, or the variant is not 0..K.
     """
     return rules(set_id).inputs(question, variant)
+
+
+def show(set_id: str, question: str) -> dict:
+    """Print the inputs of one question for whoever runs it, in plain words, and return them.
+
+    Parameters
+    ----------
+    set_id : str
+        The set, e.g. ``"ex01-theory"``.
+    question : str
+        The question's label, e.g. ``"Q1"``; it must have a variant rule.
+
+    Returns
+    -------
+    dict
+        The inputs of the variant of the key in the environment (public without one).
+
+    Examples
+    --------
+    >>> values = show("ex05-erosion", "Q7")   # doctest: +ELLIPSIS
+    Your input:
+      year = 1930 ...
+    """
+    return YourNumbers(set_id).show(question)
 
 
 class YourNumbers:
