@@ -492,6 +492,9 @@ def test(args: list[str]) -> None:
 def exercises(args: list[str]) -> None:
     ensure_venv("course,test")
     run(PYTHON, "scripts/generate_exercises.py", *args, env=venv_env())
+    # the self-check's per-variant digests follow the solutions (INSTRUCTORS.md, variants)
+    run(PYTHON, "scripts/variant_digests.py", *(["--check"] if "--check" in args else []),
+        env=venv_env())
 
 
 def data(args: list[str]) -> None:

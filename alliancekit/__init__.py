@@ -63,7 +63,7 @@ _SUBMODULES = (
     "drivers", "scenarios",
     "cohesion", "sensitivity", "outside_options", "strategies", "render", "model_charts",
     "replication_charts", "charts", "coursecharts", "explorer", "widgets", "checks", "grading",
-    "studentview", "svgtext", "display",
+    "studentview", "svgtext", "display", "variants",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

@@ -25,13 +25,17 @@ What it sets up (INSTRUCTORS.md, "Teaching a class on JupyterHub", explains each
   runs with the student configuration (``PREFIX/student-config``): the Assignment List and
   Validate, but no Formgrader, course list or Create Assignment, and no ``solutions`` folder.
 - **An idle culler** that stops servers nobody has used for an hour.
+- **Per-student variants**: when the course secret file exists, each student's server gets its
+  own key (``ALLIANCEKIT_VARIANT_KEY``), so the graded questions show the student's own numbers.
 
 Every setting that differs between a trial, the tests and a class comes from an environment
 variable ``ALLIANCEKIT_HUB_*`` (defaults in brackets): ``PREFIX`` [/opt/alliancekit-hub],
 ``IP`` [127.0.0.1], ``PORT`` [8000], ``HUB_PORT`` [8081], ``PROXY_API_PORT`` [8001],
 ``SERVICE_PORT`` [9999], ``STATE`` [PREFIX/state], ``ROSTER`` [PREFIX/roster.json], ``AUTH``
-[pam], ``MEM_LIMIT`` [1G], ``CPU_LIMIT`` [1.0], ``CULL_TIMEOUT`` [3600 s].
+[pam], ``MEM_LIMIT`` [1G], ``CPU_LIMIT`` [1.0], ``CULL_TIMEOUT`` [3600 s], ``VARIANT_SECRET``
+[STATE/variant-secret], ``VARIANT_OVERRIDES`` [STATE/variant-overrides.json].
 """
+import json
 import os
 import pwd
 import shutil
@@ -169,10 +173,37 @@ c.Spawner.http_timeout = 120
 STUDENT_CONFIG = PREFIX / "student-config"
 
 
+#: The course's variant secret (INSTRUCTORS.md, "Per-student variants"): 64 hexadecimal
+#: characters, readable by the hub (root) only. When it exists, every student's server gets the
+#: student's own key, HMAC(secret, user name), in ALLIANCEKIT_VARIANT_KEY; the secret itself never
+#: leaves the hub, so no student can work out a classmate's numbers. Optional overrides (a resit):
+#: a JSON file {"student": {"set": variant}}.
+VARIANT_SECRET = Path(setting("VARIANT_SECRET", str(STATE / "variant-secret")))
+VARIANT_OVERRIDES = Path(setting("VARIANT_OVERRIDES", str(STATE / "variant-overrides.json")))
+
+
+def variant_environment(name: str) -> dict:
+    """The variables that give student ``name`` their own numbers ({} without a secret)."""
+    if not VARIANT_SECRET.exists():
+        return {}
+    from alliancekit import variants
+
+    env = {variants.KEY_VARIABLE: variants.student_key(variants.read_secret(VARIANT_SECRET),
+                                                       name)}
+    if VARIANT_OVERRIDES.exists():
+        table = json.loads(VARIANT_OVERRIDES.read_text(encoding="utf-8")).get(name) or {}
+        chosen = variants.parse_overrides(table)
+        if chosen:
+            env[variants.OVERRIDES_VARIABLE] = ",".join(f"{k}={v}" for k, v in chosen.items())
+    return env
+
+
 def student_environment(spawner) -> None:
-    """Give a student's server the student configuration; graders keep nbgrader's full set."""
+    """Give a student's server the student configuration and the student's own variant key;
+    graders keep nbgrader's full set (and the public numbers)."""
     if spawner.user.name not in GRADERS:
-        spawner.environment = dict(spawner.environment, JUPYTER_CONFIG_PATH=str(STUDENT_CONFIG))
+        spawner.environment = dict(spawner.environment, JUPYTER_CONFIG_PATH=str(STUDENT_CONFIG),
+                                   **variant_environment(spawner.user.name))
 
 
 def give_lessons(spawner) -> None:

@@ -49,7 +49,6 @@ nbgrader documentation, https://nbgrader.readthedocs.io (0.9.6); issues jupyter/
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 import time
@@ -57,6 +56,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from alliancekit.grading.results import _write_report, summary_table  # noqa: F401 (kept here)
 
 __all__ = ["GradeResult", "grade_assignment", "summary_table", "main", "CourseError"]
 
@@ -112,6 +113,7 @@ class _Settings:
     unsafe: bool
     limits: object  # alliancekit.sandbox.Limits
     gradebook_wait: float
+    variant_secret: str = ""
 
 
 def _load_config(course: Path, settings: _Settings | None = None):
@@ -124,14 +126,17 @@ def _load_config(course: Path, settings: _Settings | None = None):
     config.CourseDirectory.root = str(course)
     if settings is None:
         return config
+    if settings.variant_secret:
+        config.Variants.secret_file = settings.variant_secret
     if settings.timeout is not None:
         config.Execute.timeout = int(settings.timeout)
     from nbgrader.converters import Autograde
 
     from alliancekit.grading import judging, sandbox
     from alliancekit.grading.budget import CapNotebookOutputs
+    from alliancekit.grading.variantgrading import with_variants
 
-    execute = sandbox.GradingExecute if settings.unsafe else judging.JudgedExecute
+    execute = with_variants(sandbox.GradingExecute if settings.unsafe else judging.JudgedExecute)
     default = Autograde.class_traits()["autograde_preprocessors"].default()
     chain = []
     for p in config.Autograde.get("autograde_preprocessors", default):
@@ -464,7 +469,8 @@ def _failure_reason(outcome: dict) -> str:
 def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, students=None,
                      jobs: int = 1, timeout: float | None = None, progress: bool = True,
                      report: str | os.PathLike | None = None, unsafe: bool = False,
-                     limits=None, gradebook_wait: float = 60.0) -> list[GradeResult]:
+                     limits=None, gradebook_wait: float = 60.0,
+                     variant_secret: str | os.PathLike | None = None) -> list[GradeResult]:
     """Autograde every submission of one assignment with nbgrader, each in its own sandbox.
 
     Parameters
@@ -541,7 +547,11 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
         _precompile_library()
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     settings = _Settings(course=str(course), timeout=timeout, unsafe=bool(unsafe),
-                         limits=limits or sandbox.Limits(), gradebook_wait=float(gradebook_wait))
+                         limits=limits or sandbox.Limits(), gradebook_wait=float(gradebook_wait),
+                         variant_secret=str(variant_secret or ""))
+    from alliancekit.grading.variantgrading import check_ready, shown_inputs_notes
+
+    check_ready(_load_config(course, settings), assignment)  # a clear error before any grading
 
     _worker_init(settings)  # this process: the API, the lock, the main gradebook
     api = _WORKER["api"]
@@ -580,6 +590,8 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
 
     results = []
     for outcome in sorted(outcomes, key=lambda o: o["student"]):
+        outcome["notes"] = outcome.get("notes", []) + shown_inputs_notes(
+            api, assignment, outcome["student"])
         results.append(_result(course, api, assignment, outcome))
     _write_report(results, Path(report) if report else
                   course / "autograded" / f"grading-report-{assignment}.csv")
@@ -696,55 +708,15 @@ def _result(course: Path, api, assignment: str, outcome: dict) -> GradeResult:
                        seconds=round(outcome["seconds"], 2), **scores)
 
 
-_REPORT_HEADER = ["student", "status", "score", "max_score", "auto_score", "auto_max",
-                  "needs_manual_grade", "seconds", "notes"]
-
-
-def _write_report(results: list[GradeResult], path: Path) -> None:
-    """Write the CSV report, keeping the rows of students not graded in this run."""
-    from alliancekit.grading.collect import shown
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = {}
-    if path.exists():
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            if next(reader, None) == _REPORT_HEADER:
-                rows = {row[0]: row for row in reader if row}
-    for r in results:  # ids and notes are the student's text: no formula, no control character
-        rows[r.student] = [shown(r.student, spreadsheet=True), r.status, r.score, r.max_score,
-                           r.auto_score, r.auto_max, r.needs_manual_grade, r.seconds,
-                           shown("; ".join(r.notes), spreadsheet=True)]
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(_REPORT_HEADER)
-        for student in sorted(rows):
-            writer.writerow(rows[student])
-
-
-def summary_table(results: list[GradeResult]) -> str:
-    """A plain-text table: one row per student, then a line of totals."""
-    from alliancekit.grading.collect import shown
-    header = ("student", "status", "auto", "total", "manual?", "secs", "notes")
-    rows = [(shown(r.student), r.status, f"{r.auto_score:g}/{r.auto_max:g}",
-             f"{r.score:g}/{r.max_score:g}", "yes" if r.needs_manual_grade else "no",
-             f"{r.seconds:.1f}", shown("; ".join(r.notes)) or "-") for r in results]
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
-    widths[-1] = len(header[-1])  # notes run on freely
-    line = "  ".join("{:<%d}" % w for w in widths)
-    out = [line.format(*header), line.format(*("-" * w for w in widths))]
-    out += [line.format(*row) for row in rows]
-    attention = sum(r.status != "graded" for r in results)
-    out.append(f"{len(results)} submissions: {len(results) - attention} graded, "
-               f"{attention} need attention")
-    return "\n".join(out)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``alliancekit-grade ASSIGNMENT [--course DIR] [--jobs N] ...``."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["report"]:  # item analysis: alliancekit-grade report ASSIGNMENT (own module)
         from alliancekit.grading.itemanalysis import main as report
         return report(argv[1:])
+    if argv[:1] == ["key"]:  # alliancekit-grade key STUDENT: a student's variant key
+        from alliancekit.grading.variantgrading import main as key
+        return key(argv[1:])
     if argv[:1] == ["collect"]:  # alliancekit-grade collect SET: checked nbgrader collect
         from alliancekit.grading.collect import main as collect
         return collect(argv[1:])
@@ -779,6 +751,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run submissions WITHOUT a sandbox, with your own rights (trusted "
                              "work only; needed where bubblewrap is unavailable)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument("--variant-secret", metavar="FILE", default=None, help="course secret "
+                        "for sets graded by variant (default: c.Variants.secret_file)")
     args = parser.parse_args(argv)
     try:
         if not args.max_seconds > 0 or not args.memory_mb > 0 or not args.output_mb > 0:
@@ -788,7 +762,8 @@ def main(argv: list[str] | None = None) -> int:
         results = grade_assignment(args.assignment, args.course, students=args.students,
                                    jobs=args.jobs, timeout=args.timeout,
                                    progress=not args.no_progress, report=args.report,
-                                   unsafe=args.unsafe_trust_submissions, limits=limits)
+                                   unsafe=args.unsafe_trust_submissions, limits=limits,
+                                   variant_secret=args.variant_secret)
     except (CourseError, ValueError, sandbox.SandboxError) as exc:
         print(f"alliancekit-grade: error: {exc}", file=sys.stderr)
         return 2

@@ -339,5 +339,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{record['question']:>4}: mean {record['mean_share']:4.0%}, full marks "
               f"{record['full_marks_share']:4.0%}, discrimination "
               f"{record['discrimination_text']}{note}")
+    from alliancekit.grading.variantreport import section
+
+    out = args.out or course / "reports"
+    for line in section(args.assignment, course, scores, max_points, out):
+        print(line)  # difficulty by variant, for a set graded on per-student variants
     print(f"wrote {csv_path} and {html_path}")
     return 0

@@ -225,6 +225,11 @@ def _pick_uid() -> int:
     return 65534
 
 
+#: ALLIANCEKIT_VARIANT_* variables for the submission being graded (alliancekit.grading.
+#: variantgrading): the owner's key, never the course secret. Empty: the public variant.
+VARIANT_ENV: dict[str, str] = {}
+
+
 def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
                 files: list | None = None, info_fd: int | None = None,
                 workdir: str = _HOME, seccomp_fd: int | None = None) -> list[str]:
@@ -292,6 +297,7 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
            "JPY_PARENT_PID": "1"}
     # the kernel imports the very alliancekit the grader runs (its folder is bound read-only)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    env.update(VARIANT_ENV)  # the owner's variant key, set per submission (variantgrading.py)
     args += ["--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]

@@ -2,9 +2,11 @@
 
 A diligent student hands in the released notebook with every answer cell filled in as the worked
 solution fills it; the judge must give that submission every autograded point of the set (a
-blank copy scoring nothing is checked on ex01 in test_grading.py). This pins the promise
-that the judge scores each set exactly as the worked solutions' own tests do, set by set, so a
-change to a set or to the judge cannot quietly cost honest students points.
+blank copy scoring nothing is checked on ex01 in test_grading.py). Sets with per-student variants
+are graded with variants switched on, so the diligent student works and is graded on a keyed
+variant of their own (the public variant is graded in test_grading.py and test_exercises.py).
+This pins the promise that the judge scores each set exactly as the worked solutions' own tests
+do, set by set, so a change to a set or to the judge cannot quietly cost honest students points.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from alliancekit import grading
+from alliancekit import grading, variants
 from alliancekit.grading import sandbox
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
@@ -50,7 +52,11 @@ def _submission(assignment: str, answers: dict[str, str]) -> nbformat.NotebookNo
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("every-set")
-    shutil.copy(ROOT / "nbgrader_config.py", root)
+    secret = tmp_path_factory.mktemp("instructor") / "variant-secret"
+    secret.write_text(variants.new_secret())
+    (root / "nbgrader_config.py").write_text(
+        (ROOT / "nbgrader_config.py").read_text()
+        + f"\nc.Variants.secret_file = {str(secret)!r}\nc.Variants.sets = {variants.sets()!r}\n")
     for assignment in SETS:
         shutil.copytree(ROOT / "solutions" / assignment, root / "solutions" / assignment)
         shutil.copytree(ROOT / "exercises" / assignment, root / "exercises" / assignment)

@@ -167,6 +167,39 @@ def test_students_servers_get_the_student_configuration_and_graders_do_not(tmp_p
     assert not (copied / "no-exchange").exists()
 
 
+def test_students_servers_get_their_own_variant_key_and_never_the_secret(tmp_path):
+    from types import SimpleNamespace
+
+    from alliancekit import variants
+
+    state = tmp_path / "state"
+    state.mkdir()
+    secret = variants.new_secret()
+    (state / "variant-secret").write_text(secret + "\n")
+    (state / "variant-overrides.json").write_text(json.dumps({"nobody": {"ex05-erosion": 2}}))
+    config = _load_config(tmp_path, {"instructor": "root", "students": ["nobody"]})
+    setup = config.Spawner.pre_spawn_hook.__globals__["student_environment"]
+    spawner = SimpleNamespace(user=SimpleNamespace(name="nobody"), environment={"PATH": "/bin"})
+    setup(spawner)
+    env = spawner.environment
+    assert env[variants.KEY_VARIABLE] == variants.student_key(bytes.fromhex(secret), "nobody")
+    assert env[variants.OVERRIDES_VARIABLE] == "ex05-erosion=2"
+    assert secret not in json.dumps(env)
+    grader = SimpleNamespace(user=SimpleNamespace(name="root"), environment={})
+    setup(grader)
+    assert variants.KEY_VARIABLE not in grader.environment
+
+
+def test_without_a_secret_students_get_the_public_numbers(tmp_path):
+    from types import SimpleNamespace
+
+    config = _load_config(tmp_path, {"instructor": "root", "students": ["nobody"]})
+    setup = config.Spawner.pre_spawn_hook.__globals__["student_environment"]
+    spawner = SimpleNamespace(user=SimpleNamespace(name="nobody"), environment={})
+    setup(spawner)
+    assert "ALLIANCEKIT_VARIANT_KEY" not in spawner.environment
+
+
 def test_the_config_limits_and_culls(tmp_path):
     config = _load_config(tmp_path, {"instructor": "root", "students": []})
     assert config.Spawner.mem_limit == "1G" and config.Spawner.cpu_limit == 1.0

@@ -63,7 +63,7 @@ LAYERS = {
     "charts": 8,
     "explorer": 9,
     "widgets": 10,
-    "checks": 11, "studentview": 11,
+    "checks": 11, "studentview": 11, "variants": 11,
     "grading": 12,
 }
 #: Pure models: arrays and graphs in, results out; they never touch the case data (DESIGN: "the
@@ -92,8 +92,8 @@ DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer",
 #: The one place that reads the shipped files.
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; they read and write
-#: course files (notebooks, gradebooks, reports) by design.
-TOOLS = {"checks", "grading", "studentview"}
+#: course files (notebooks, gradebooks, reports, the variant secret) by design.
+TOOLS = {"checks", "grading", "studentview", "variants"}
 MAX_LINES = 800
 ROOT = PACKAGE.parent
 FILE_CALLS = {"read_csv", "read_text", "read_bytes", "open", "files", "loadtxt", "genfromtxt"}

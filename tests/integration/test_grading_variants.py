@@ -1,0 +1,185 @@
+"""A class on per-student variants, through nbgrader's whole round trip, on ex01-theory.
+
+The instructor makes a course secret outside the course, switches variants on for ex01-theory,
+generates and releases the set. Three students fetch it, each with the key the hub would give them
+(HMAC of their id under the secret), run it and submit: two do their own work with the worked
+solution's code; the third hands in the second one's answer values as literals. The instructor
+collects, grades with ``alliancekit-grade`` (sandboxed, trusted judge) and makes feedback.
+
+What it must show: each student saw different numbers; own work scores full; the copier scores at
+most half of the autograded points; the feedback shows each owner's own inputs. (That the public
+variant matches solutions/ is checked by tests/integration/test_exercises.py, which validates
+every solution without a key, and by tests/unit/test_variants.py.)
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import ex01_class as ex01
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from alliancekit import grading, variants
+from alliancekit.grading import sandbox
+
+pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
+
+ROOT = ex01.ROOT
+ASSIGNMENT, NOTEBOOK = ex01.ASSIGNMENT, ex01.NOTEBOOK
+UNSAFE = bool(sandbox.sandbox_problem()) and not os.environ.get("CI")
+AUTO_MAX = sum(ex01.points().values())
+SECRET = bytes(range(100, 132))
+CANDIDATES = ["ann", "ben", "cyd", "dan", "eve", "fay", "gus", "hal", "ivy", "jon"]
+
+
+def _three_students() -> list[str]:
+    """The first three candidate ids whose variants of ex01-theory all differ."""
+    chosen, seen = [], set()
+    for name in CANDIDATES:
+        v = variants.variant_number(variants.student_key(SECRET, name), ASSIGNMENT)
+        if v not in seen:
+            chosen.append(name)
+            seen.add(v)
+        if len(chosen) == 3:
+            return chosen
+    raise AssertionError("no three candidates with different variants")
+
+
+def _as_student(home: Path, exchange: Path, student: str, action: str) -> None:
+    """nbgrader's own fetch or submit, in this process, as ``student`` working in ``home``."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default import ExchangeFetchAssignment, ExchangeSubmit
+    from traitlets.config import Config
+
+    config = Config()
+    config.Exchange.root = str(exchange)
+    config.Exchange.assignment_dir = str(home)
+    config.CourseDirectory.root = str(home)
+    config.CourseDirectory.course_id = "alliancekit"
+    config.CourseDirectory.assignment_id = ASSIGNMENT
+    config.CourseDirectory.student_id = student
+    kind = ExchangeFetchAssignment if action == "fetch" else ExchangeSubmit
+    kind(coursedir=CourseDirectory(config=config), authenticator=Authenticator(config=config),
+         config=config).start()
+
+
+def _work(path: Path, answers: dict[str, str], key: str) -> dict[str, str]:
+    """Fill the answer cells, run the notebook as the student (their key), save it; return the
+    printed inputs of each display cell."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if ex01.gid(cell) in answers:
+            cell.source = answers[ex01.gid(cell)]
+    saved = os.environ.get(variants.KEY_VARIABLE)
+    os.environ[variants.KEY_VARIABLE] = key
+    try:
+        NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        if saved is None:
+            os.environ.pop(variants.KEY_VARIABLE, None)
+        else:
+            os.environ[variants.KEY_VARIABLE] = saved
+    nbformat.write(nb, path)
+    return {ex01.gid(c): "".join(o.get("text", "") for o in c.outputs)
+            for c in nb.cells if (ex01.gid(c) or "").endswith("-inputs")}
+
+
+def _literal_answers(variant: int) -> dict[str, str]:
+    """Answer cells holding, as literals, the worked answers of another variant."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("variant_digests",
+                                                  ROOT / "scripts" / "variant_digests.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    values = script.run_set(ASSIGNMENT, variant)["answers"]
+    cells = {}
+    for grade_id, source in ex01.solution_answers().items():
+        names = [n for n in script._assigned(source) if n in values
+                 and isinstance(values[n], (float, int, str, bool, list, set))]
+        cells[grade_id] = "\n".join(f"{n} = {values[n]!r}" for n in names)
+    return cells
+
+
+@pytest.fixture(scope="module")
+def term(tmp_path_factory):
+    scratch = tmp_path_factory.mktemp("variants")
+    course, exchange = scratch / "course", scratch / "exchange"
+    exchange.mkdir()
+    secret = scratch / "instructor" / "variant-secret"
+    secret.parent.mkdir()
+    secret.write_text(SECRET.hex() + "\n")
+    course.mkdir()
+    shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)
+    (course / "nbgrader_config.py").write_text(
+        (ROOT / "nbgrader_config.py").read_text()
+        + f"\nc.Exchange.root = {str(exchange)!r}\n"
+        + f"c.Variants.secret_file = {str(secret)!r}\n"
+        + f"c.Variants.sets = [{ASSIGNMENT!r}]\n")
+    from nbgrader.apps import NbGraderAPI
+
+    api = NbGraderAPI(config=grading._load_config(course))
+    for step in (api.generate_assignment, api.release_assignment):
+        done = step(ASSIGNMENT)
+        assert done["success"], done["error"]
+
+    ann, ben, cyd = students = _three_students()
+    keys = {s: variants.student_key(SECRET, s) for s in students}
+    ben_variant = variants.variant_number(keys[ben], ASSIGNMENT)
+    work = {ann: ex01.solution_answers(), ben: ex01.solution_answers(),
+            cyd: _literal_answers(ben_variant)}
+    shown = {}
+    for student in students:
+        home = scratch / "home" / student
+        home.mkdir(parents=True)
+        _as_student(home, exchange, student, "fetch")
+        shown[student] = _work(home / ASSIGNMENT / NOTEBOOK, work[student], keys[student])
+        _as_student(home, exchange, student, "submit")
+    done = api.collect(ASSIGNMENT)
+    assert done["success"], done["error"]
+    results = grading.grade_assignment(ASSIGNMENT, course, jobs=2, timeout=60, progress=False,
+                                       unsafe=UNSAFE)
+    for student in students:
+        done = api.generate_feedback(ASSIGNMENT, student)
+        assert done["success"], done["error"]
+    return {"students": students, "shown": shown, "course": course, "keys": keys,
+            "results": {r.student: r for r in results}}
+
+
+def test_each_student_sees_different_numbers(term):
+    first_inputs = [term["shown"][s]["q1-inputs"] for s in term["students"]]
+    assert all("own_cinc" in text for text in first_inputs)
+    assert len(set(first_inputs)) == 3
+
+
+def test_own_work_scores_every_autograded_point(term):
+    ann, ben, _ = term["students"]
+    for student in (ann, ben):
+        result = term["results"][student]
+        assert result.status == "graded", result.notes
+        assert result.auto_score == AUTO_MAX, (student, result.notes)
+
+
+def test_a_classmates_answer_values_score_at_most_half(term):
+    copier = term["results"][term["students"][2]]
+    assert copier.auto_score <= AUTO_MAX / 2
+
+
+def test_no_submission_is_flagged_for_showing_someone_elses_inputs(term):
+    for result in term["results"].values():
+        assert not any("not those of the variant graded" in n for n in result.notes)
+
+
+def test_the_feedback_shows_each_owner_their_own_inputs(term):
+    for student in term["students"]:
+        page = (term["course"] / "feedback" / student / ASSIGNMENT /
+                NOTEBOOK.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+        rules = variants.rules(ASSIGNMENT)
+        own = rules.inputs("Q1", variants.variant_number(term["keys"][student], ASSIGNMENT))
+        assert f"own_cinc      = {own['own_cinc']:g}" in page
+        assert f"partner_cinc  = {own['partner_cinc']}" in page
