@@ -27,6 +27,7 @@ solutions are public" in INSTRUCTORS.md.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import errno
 import os
@@ -269,6 +270,11 @@ def refresh_git_entry(os_path: str | os.PathLike) -> bool:
 
 
 # ----------------------------------------------------------------------------- the server side
+#: Runs :func:`refresh_git_entry` after saves, one at a time, off the server's event loop.
+_GIT_REFRESHER = concurrent.futures.ThreadPoolExecutor(max_workers=1,
+                                                       thread_name_prefix="git-refresh")
+
+
 def _refuse(path: str) -> None:
     raise web.HTTPError(404, f"No such file or directory: {path}")
 
@@ -336,8 +342,10 @@ class StudentContentsManager(AsyncFileContentsManager):
         self._check(path)
         saved = await super().save(model, path)
         if path.endswith(".ipynb"):  # a run lesson does not show as changed in git
+            # After the save has answered: the refresh runs the git filter (seconds on a busy
+            # machine), and a student should not wait for it. One worker keeps refreshes in order.
             os_path = self._get_os_path(path.strip("/"))
-            await asyncio.get_running_loop().run_in_executor(None, refresh_git_entry, os_path)
+            asyncio.get_running_loop().run_in_executor(_GIT_REFRESHER, refresh_git_entry, os_path)
         return saved
 
     async def delete_file(self, path):
@@ -391,6 +399,20 @@ class _NotServed(web.RequestHandler):
 
     def prepare(self):
         raise web.HTTPError(404)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(NOT_SERVED_PAGE)
+
+
+#: What a student who opens a withheld path sees (a 404: the same for every spelling).
+NOT_SERVED_PAGE = (
+    "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>404: Not served here"
+    "</title></head><body><h1>404: Not served here</h1><p>The worked solutions are kept out "
+    "of the course's student view, so that you try each exercise set in <code>my-work/</code> "
+    "first. Working alone on your own copy, you can open them deliberately with "
+    "<code>python3 tasks.py solutions</code>; in a class, ask your instructor whether you may."
+    "</p></body></html>")
 
 
 class _BodyPathGuard:

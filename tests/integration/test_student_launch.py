@@ -209,6 +209,14 @@ def test_no_spelling_of_a_path_into_solutions_is_served_on_any_route(launch):
 
 
 @pytest.mark.notebooks
+def test_a_student_who_opens_the_solutions_page_is_told_why_and_what_to_do(launch):
+    status, body = launch.request("GET", f"lab/tree/solutions/{NOTEBOOK}")
+    assert status == 404
+    page = body.decode("utf-8")
+    assert "Not served here" in page and "tasks.py solutions" in page
+
+
+@pytest.mark.notebooks
 def test_checkpoints_copies_and_sessions_into_solutions_are_refused(launch):
     _link_into_solutions(launch.root)
     calls = [("POST", f"api/contents/solutions/{NOTEBOOK}/checkpoints", None),
@@ -277,6 +285,10 @@ def test_a_lesson_run_and_saved_through_jupyterlab_leaves_git_clean(launch):
     status, _ = launch.request("PUT", f"api/contents/{LESSON}", model)
     assert status == 200
     assert '"output_type"' in (launch.root / LESSON).read_text(encoding="utf-8")  # kept on disk
+    # the index is refreshed just after the save has answered (studentview.save)
+    deadline = time.monotonic() + 120
+    while _git(launch.root, "status", "--porcelain") and time.monotonic() < deadline:
+        time.sleep(0.5)
     assert _git(launch.root, "status", "--porcelain") == ""
     assert _git(launch.root, "diff", "--stat") == ""
     # the clone's own committed-lesson test (it reads git's index), run on the clone
