@@ -46,7 +46,8 @@ from . import _validate as vd
 from . import liveview, render, svgtext
 from .render import alt
 
-__all__ = ["Explorer", "View", "Live", "title_spec", "control_values", "slider", "STYLE", "WIDE", "AUTO"]
+__all__ = ["Explorer", "View", "Live", "title_spec", "control_values", "slider", "STYLE", "WIDE",
+           "AUTO"]
 
 #: Hides the static snapshot inside JupyterLab and Notebook 7, and gives the inputs Vega-Lite
 #: draws under a chart (e.g. the From/To years of lesson 04) the look of the explorers' own

@@ -1,4 +1,4 @@
-"""A chart view that stays alive in the browser: each panel's spec is sent once, a redraw sends data.
+"""A chart view that stays alive in the browser: a panel's spec is sent once, a redraw sends data.
 
 `LiveChart` is a small anywidget. Its front end (``alliancekit/static/liveview.js``) embeds each
 panel's Vega-Lite spec with vega-embed from the offline JavaScript bundle that vl-convert ships, so

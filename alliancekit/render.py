@@ -32,6 +32,7 @@ from __future__ import annotations
 import html
 import math
 import sys
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,8 @@ __all__ = [
     "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "DISPLAY_OPTIONS", "DISPLAY_METADATA", "alt",
     "render", "mimebundle", "to_svg", "describe",
     "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
-    "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE",
+    "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE", "Parts",
+    "records",
 ]
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -457,6 +459,47 @@ def _values(data) -> list:
                     row[k] = None
         return records
     return list(data.values)
+
+
+def records(frame: pd.DataFrame) -> list:
+    """A frame's rows as the course's specs carry them: dates as ISO text, NaN as None.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    list of dict
+        What `fast_spec` writes for a chart that draws ``frame`` (and an explorer sends to the
+        browser when only the data change).
+    """
+    vd.frame("frame", frame, empty=True)
+    return _values(frame)
+
+
+class Parts(NamedTuple):
+    """What a chart builder draws that changes with its data, found without building the chart.
+
+    Each ``*_parts`` function beside a builder returns one, and the builder uses it, so the two
+    cannot drift apart. Explorers send ``frames`` and ``description`` to a live view whose spec
+    they wrote once per ``key`` (`alliancekit.explorer.Live`).
+
+    Parameters
+    ----------
+    frames : tuple
+        The datasets the chart draws, each a DataFrame or a list of row dicts, attached to the
+        chart unchanged.
+    description : str
+        The chart's description in words.
+    key : tuple
+        Everything else in the chart's spec that depends on the data (e.g. the order of a sorted
+        axis, the years an axis labels), hashable.
+    """
+
+    frames: tuple
+    description: str
+    key: tuple = ()
 
 
 def fast_spec(chart: alt.TopLevelMixin) -> dict:

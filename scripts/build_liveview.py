@@ -2,8 +2,9 @@
 """Build the explorers' live chart front end once: ``alliancekit/static/liveview.js``.
 
 vl-convert bundles Vega, Vega-Lite and vega-embed with the widget's snippet
-(`alliancekit.liveview.SNIPPET`) into one ES module, offline. That takes a few seconds, so it is done
-here, when the snippet changes, and the result is shipped in the package (kernels only read it).
+(`alliancekit.liveview.SNIPPET`) into one ES module, offline. That takes a few seconds, so it is
+done here, when the snippet changes, and the result is shipped in the package (kernels only read
+it).
 The file's first line names the snippet's hash and the vl-convert version;
 ``tests/unit/test_liveview.py`` fails when the shipped file no longer matches the snippet.
 
