@@ -85,6 +85,10 @@ from .summaries import member_counts, side_totals  # noqa: F401 (side_totals re-
 __all__ = [
     "survival_curve", "membership_timeline", "timeline", "capabilities_chart", "network_chart",
     "triad_chart", "survival_band_chart", "incidence_chart",
+    # what a builder draws without the chart (explorers' live redraws; see render.Parts)
+    "survival_parts", "membership_parts", "network_parts", "triad_parts", "margin_parts",
+    "margin_components_parts", "fan_parts", "gap_parts", "portfolio_parts", "scorecard_parts",
+    "Parts",
     # re-exported from alliancekit.model_charts, alliancekit.render and alliancekit.summaries
     "margin_chart", "margin_components_chart", "fan_chart", "gap_chart", "dissolution_chart",
     "portfolio_chart", "scorecard_chart", "tornado_chart", "margin_compare_chart", "sized",
@@ -166,13 +170,12 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
     altair.LayerChart
         Its data: alliance, date, members, change ("joined", "left" or "start"), states.
     """
-    _require(memberships, ["alliance", "state", "joined", "left"], "memberships")
-    data = member_counts(memberships, start, end)
-    t0, t1 = data["date"].min(), data["date"].max()
+    p = membership_parts(memberships, start, end)
+    data = p.frames[0]
     base = alt.Chart()
     colour = alt.Color("alliance:N", title=None)
     line = base.mark_line(interpolate="step-after").encode(
-        x=alt.X("date:T", title=None, axis=date_axis(t0.year, t1.year)),
+        x=alt.X("date:T", title=None, axis=date_axis(*p.key)),
         y=alt.Y("members:Q", title="Member states"),
         color=colour, strokeDash=alt.StrokeDash("alliance:N", legend=None))
     marks = base.transform_filter("datum.change == 'joined' || datum.change == 'left'").mark_point(
@@ -181,6 +184,16 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
                              scale=alt.Scale(domain=["joined", "left"],
                                              range=["circle", "triangle-down"])),
              tooltip=_tt("alliance:N", "date:T", "change:N", "states:N", "members:Q"))
+    return _finish(alt.layer(line, marks, data=data), title, p.description, subtitle)
+
+
+def membership_parts(memberships: pd.DataFrame, start: str = "1991-01-01",
+                     end: str | None = None) -> Parts:
+    """What `membership_timeline` draws: the member counts (alliance, date, members, change,
+    states) and the description; key: the first and last year the axis labels."""
+    _require(memberships, ["alliance", "state", "joined", "left"], "memberships")
+    data = member_counts(memberships, start, end)
+    t0, t1 = data["date"].min(), data["date"].max()
     exits = data[data["change"] == "left"]
     exit_text = "; ".join(f"{r.alliance} lost {r.states} ({r.date.year})"
                           for r in exits.itertuples()) or "no member left in this period"
@@ -190,7 +203,7 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
     description = (f"Step lines of the number of member states of each alliance from {t0.year} "
                    f"to {t1.year}; circles mark joins and downward triangles exits. {counts}. "
                    f"Exits: {exit_text}.")
-    return _finish(alt.layer(line, marks, data=data), title, description, subtitle)
+    return Parts((data,), description, (int(t0.year), int(t1.year)))
 
 
 def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,

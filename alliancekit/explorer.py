@@ -124,6 +124,23 @@ class Live:
         self.key, self.frames = key, tuple(frames)
         self.description, self.title = description, title
 
+    @classmethod
+    def of(cls, parts: render.Parts, title=None) -> Live:
+        """The `Live` of a builder's `alliancekit.render.Parts` (its key, frames, description).
+
+        Parameters
+        ----------
+        parts : alliancekit.render.Parts
+            What a ``*_parts`` function returned for the panel's builder.
+        title : str or dict, optional
+            The panel's Vega-Lite title, when it changes with the controls (`title_spec`).
+
+        Returns
+        -------
+        Live
+        """
+        return cls(parts.key, parts.frames, parts.description, title)
+
 
 def title_spec(title: str, subtitle: str | None = None):
     """The Vega-Lite ``title`` value `alliancekit.render.finish` writes for a title and subtitle.

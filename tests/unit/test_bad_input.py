@@ -230,6 +230,8 @@ CALLS = {
     # what each explorer's builder draws, without the chart (live redraws)
     render.records: dict(frame=_km),
     charts.survival_parts: dict(table=_km),
+    charts.membership_parts: dict(memberships=lambda: summaries.membership_spans("triple_alliance"),
+                                  start="1900-01-01", end="1916-01-01"),
     charts.network_parts: dict(positions=lambda: networks.node_positions(_graph()),
                                edges=lambda: networks.edge_table(_graph())),
     charts.triad_parts: dict(triads=lambda: networks.triads(_graph())),
