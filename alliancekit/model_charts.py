@@ -25,7 +25,6 @@ from . import _validate as vd
 from .render import ALLIED, HOSTILE, PALETTE, Parts, alt, sized, year_axis
 from .render import ONE as _ONE
 from .render import finish as _finish
-from .render import inline_records as _records
 from .render import require_columns as _require
 from .render import tooltips as _tt
 
@@ -208,8 +207,9 @@ def fan_parts(fan: pd.DataFrame, shocks: pd.DataFrame | None = None,
     if shocks is not None and len(shocks):
         text = "text" if "text" in shocks.columns else "mechanism"
         _require(shocks, ["year", text], "shocks")
-        s = shocks[["year", text]].rename(columns={text: "text"})
-        frames = (fan, _records(s).values)
+        frames = (fan, [{"year": _plain(y), "text": _plain(t)}
+                        for y, t in zip(shocks["year"].tolist(), shocks[text].tolist(),
+                                        strict=True)])
     first, last = fan.iloc[0], fan.iloc[-1]
     description = (f"Fan chart of {y_title.lower()} across simulated futures from "
                    f"{int(first['year'])} to {int(last['year'])}: the dark line is the median, "
@@ -218,6 +218,13 @@ def fan_parts(fan: pd.DataFrame, shocks: pd.DataFrame | None = None,
                    f"90 % band spans {last['q5']:.2f} to {last['q95']:.2f}.")
     return Parts(frames, description, (int(fan["year"].min()), int(fan["year"].max()),
                                        len(frames) > 1))
+
+
+def _plain(value):
+    """A date as ISO text (as `alliancekit.render.inline_records` writes it), else the value."""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    return value
 
 
 def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,

@@ -450,14 +450,36 @@ def inline_records(frame: pd.DataFrame) -> alt.InlineData:
 # --------------------------------------------------------------------------------------------
 # fast Vega-Lite dicts for explorer redraws
 # --------------------------------------------------------------------------------------------
+def _column(series: pd.Series) -> list:
+    """One column as Python values, as ``to_dict("records")`` gives them: dates as ISO text,
+    NaN as None (JSON has no NaN: Vega-Lite reads null as missing)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
+    values = series.to_numpy()
+    if values.dtype.kind in "iub":
+        return values.tolist()
+    if values.dtype.kind == "f":
+        out = values.tolist()
+        missing = np.isnan(values)
+        if missing.any():
+            for i in np.flatnonzero(missing).tolist():
+                out[i] = None
+        return out
+    if values.dtype.kind == "O":
+        return [None if isinstance(v, float) and v != v else
+                v.item() if isinstance(v, np.generic) else v for v in values.tolist()]
+    return series.tolist()
+
+
 def _values(data) -> list:
     if isinstance(data, pd.DataFrame):
-        records = _iso_columns(data).to_dict("records")
-        for row in records:      # JSON has no NaN: Vega-Lite reads null as missing
-            for k, v in row.items():
-                if isinstance(v, float) and v != v:
-                    row[k] = None
-        return records
+        # column by column through numpy: several times faster than to_dict("records") and
+        # the same rows (the tests compare them)
+        names, columns = [], []
+        for name, series in data.items():
+            names.append(str(name))
+            columns.append(_column(series))
+        return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
     return list(data.values)
 
 
