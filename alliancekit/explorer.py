@@ -276,6 +276,10 @@ class Explorer:
         Charts that do not depend on the controls, drawn once below the explorer.
     note : str, optional
         A line of help under the title.
+    remember : int, optional
+        How many settings of the controls to remember (0: none). For explorers whose controls
+        take a few values each (menus, checkboxes, a year slider), the model runs once per setting
+        and a setting met again is redrawn from memory; the views remembered are never changed.
 
     Attributes
     ----------
@@ -290,8 +294,10 @@ class Explorer:
     """
 
     def __init__(self, title: str, controls: Mapping[str, W.Widget],
-                 draw: Callable[[dict], View], static=(), note: str = ""):
+                 draw: Callable[[dict], View], static=(), note: str = "", remember: int = 0):
         self.title = title
+        self._remember = vd.integer("remember", remember, 0, 100_000)
+        self._memo: dict = {}
         self.controls = dict(controls)
         self._draw = draw
         self.static = list(static)
@@ -327,12 +333,21 @@ class Explorer:
             The new data, chart and summary (the previous one when the model rejected the values;
             ``.message`` then says why).
         """
+        values = self.values()
+        setting = tuple(values.items()) if self._remember else None
         try:
-            # altair validates every schema object as it is created ("debug mode"); the
-            # builders' output is validated by the tests, so a first build skips it
-            with alt.utils.schemapi.debug_mode(False):
-                view = self._draw(self.values())
-                sent = self._parts(view)
+            if setting in self._memo:
+                view, sent = self._memo[setting]
+            else:
+                # altair validates every schema object as it is created ("debug mode"); the
+                # builders' output is validated by the tests, so a first build skips it
+                with alt.utils.schemapi.debug_mode(False):
+                    view = self._draw(values)
+                    sent = self._parts(view)
+                if setting is not None:
+                    if len(self._memo) >= self._remember:
+                        self._memo.pop(next(iter(self._memo)))
+                    self._memo[setting] = (view, sent)
         except REJECTED as err:
             if not hasattr(self, "_view"):
                 raise

@@ -262,15 +262,16 @@ def gap_parts(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame) -> Parts:
     """What `gap_chart` draws: year, actual, professed, gap, and the description."""
     _require(cohesion_fan, ["year", "q50"], "cohesion_fan")
     _require(professed_fan, ["year", "q50"], "professed_fan")
-    wide = pd.DataFrame({"year": cohesion_fan["year"].to_numpy(),
-                         "actual": cohesion_fan["q50"].to_numpy(),
-                         "professed": professed_fan["q50"].to_numpy()})
-    wide["gap"] = wide["professed"] - wide["actual"]
-    worst = wide.loc[wide["gap"].idxmax()]
+    year = cohesion_fan["year"].to_numpy()
+    actual = cohesion_fan["q50"].to_numpy()
+    professed = professed_fan["q50"].to_numpy()
+    gap = professed - actual
+    wide = pd.DataFrame({"year": year, "actual": actual, "professed": professed, "gap": gap})
+    w = int(np.argmax(gap))               # the first largest gap, as idxmax gives
     description = ("Two lines: the median cohesion leaders profess and the median actual "
                    "cohesion, with the gap between them shaded. The gap is largest in "
-                   f"{int(worst['year'])} ({worst['gap']:.2f}: professed {worst['professed']:.2f},"
-                   f" actual {worst['actual']:.2f}).")
+                   f"{int(year[w])} ({gap[w]:.2f}: professed {professed[w]:.2f},"
+                   f" actual {actual[w]:.2f}).")
     return Parts((wide,), description, (int(wide["year"].min()), int(wide["year"].max())))
 
 
@@ -334,15 +335,22 @@ def portfolio_chart(strategies: pd.DataFrame, title: str = "Security, cost and n
 def portfolio_parts(strategies: pd.DataFrame) -> Parts:
     """What `portfolio_chart` draws: the long data, the description; key: strategies by rank."""
     _require(strategies, ["strategy", "security", "cost", "net", "rank"], "strategies")
-    long = strategies.melt(id_vars=["strategy", "rank"], value_vars=["security", "cost", "net"],
-                           var_name="measure", value_name="value")
-    ranked = strategies.sort_values("rank")
-    best = ranked.iloc[0]
+    measures = ["security", "cost", "net"]
+    names, ranks = strategies["strategy"].tolist(), strategies["rank"].tolist()
+    n = len(names)
+    # the frame ``strategies.melt(id_vars=["strategy", "rank"], value_vars=measures, ...)``
+    # gives, built directly (melt costs several times as much)
+    long = pd.DataFrame({"strategy": names * 3, "rank": ranks * 3,
+                         "measure": [m for m in measures for _ in range(n)],
+                         "value": np.concatenate([strategies[m].to_numpy(float)
+                                                  for m in measures])})
+    rows = sorted(zip(ranks, range(n), names, strategies["net"].tolist(),
+                      strategies["security"].tolist(), strategies["cost"].tolist(), strict=True))
     description = ("Grouped bars of expected security, cost and net value for each strategy. "
-                   + "; ".join(f"{r.strategy}: net {r.net:.2f} (security {r.security:.2f}, cost "
-                               f"{r.cost:.2f})" for r in ranked.itertuples())
-                   + f". Best: {best['strategy']}.")
-    return Parts((long,), description, tuple(ranked["strategy"]))
+                   + "; ".join(f"{name}: net {net:.2f} (security {sec:.2f}, cost {cost:.2f})"
+                               for _, _, name, net, sec, cost in rows)
+                   + f". Best: {rows[0][2]}.")
+    return Parts((long,), description, tuple(r[2] for r in rows))
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,9 +386,11 @@ def scorecard_chart(items: pd.DataFrame, title: str = "Assessment scorecard",
 def scorecard_parts(items: pd.DataFrame) -> Parts:
     """What `scorecard_chart` draws: the items and the description; key: the items in order."""
     _require(items, ["item", "score", "role"], "items")
+    names = items["item"].tolist()
     description = ("Bars of the scorecard: " + "; ".join(
-        f"{r.item} {r.score:.2f} ({r.role})" for r in items.itertuples()) + ".")
-    return Parts((items,), description, tuple(items["item"]))
+        f"{item} {score:.2f} ({role})" for item, score, role in
+        zip(names, items["score"].tolist(), items["role"].tolist(), strict=True)) + ".")
+    return Parts((items,), description, tuple(names))
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ with a title and a description in words (for screen readers); nothing here compu
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .render import ALLIED, HOSTILE, NEUTRAL, PALETTE, Parts, alt, sized
@@ -143,12 +144,15 @@ def blocs_parts(scored: pd.DataFrame) -> Parts:
     """What `blocs_chart` draws: the states with ``placed``, the description; key: the states
     in the order the chart lists them."""
     _require(scored, ["name", "size", "predicted", "actual", "correct"], "scored")
-    data = scored.assign(placed=scored["correct"].map({True: "on its wartime side",
-                                                       False: "misplaced"}))
-    order = list(data.sort_values(["actual", "size"], ascending=[True, False])["name"])
-    wrong = list(data.loc[~data["correct"], "name"])
+    correct = scored["correct"].to_numpy(bool)
+    data = scored.assign(placed=np.where(correct, "on its wartime side", "misplaced").tolist())
+    names = data["name"].tolist()
+    # by side in the war, then largest first (a stable sort, as sort_values gives)
+    rank = np.lexsort((-data["size"].to_numpy(float), data["actual"].to_numpy(str)))
+    order = [names[i] for i in rank.tolist()]
+    wrong = [n for n, ok in zip(names, correct.tolist(), strict=True) if not ok]
     description = (f"Dot chart of the 17 states by predicted bloc, coloured by the side each took "
-                   f"in the Second World War and sized by CINC. {int(data['correct'].sum())} of "
+                   f"in the Second World War and sized by CINC. {int(correct.sum())} of "
                    f"{len(data)} land on their wartime side; misplaced: "
                    f"{', '.join(wrong) if wrong else 'none'}.")
     return Parts((data,), description, tuple(order))

@@ -157,7 +157,7 @@ def membership_explorer(alliance: str = "nato") -> Explorer:
             m, **span, title=title, subtitle=subtitle), summary,
             live=Live.of(parts, title=title_spec(title, subtitle)))
 
-    return Explorer("Who belonged, and when?", controls, draw,
+    return Explorer("Who belonged, and when?", controls, draw, remember=len(options),
                     note="Pick an alliance: watch members join and leave.")
 
 
@@ -314,7 +314,7 @@ def survival_explorer(compare: str = "era") -> Explorer:
         static.append(charts.membership_timeline(
             members, start="1991-01-01", title="NATO, ASEAN and ECOWAS since 1991",
             subtitle="Member states; exits marked"))
-    return Explorer("How long do alliances last?", controls, draw, static=static,
+    return Explorer("How long do alliances last?", controls, draw, static=static, remember=256,
                     note="Filter the ATOP alliances and compare their survival curves.")
 
 
@@ -394,6 +394,7 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
                     live=live)
 
     return Explorer("Europe's great powers, 1872-1915", controls, draw,
+                    remember=2 * (last - first + 1),
                     note="Slide through the years: when do the triads become balanced?")
 
 
@@ -462,7 +463,7 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
             subtitle="CINC, share of world capabilities", browser_controls=True,
             optional=["Germany"]), summary, live=Live(("france", v["france"])))
 
-    return Explorer("The Little Entente's power, 1920-1938", controls, draw,
+    return Explorer("The Little Entente's power, 1920-1938", controls, draw, remember=2,
                     note="Who outweighs whom? Toggle France's guarantee; the sliders under the "
                          "chart choose the years.")
 
@@ -539,6 +540,7 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
         controls["events"] = W.Checkbox(value=True, description="Dated events of the case",
                                         indent=False, layout=AUTO)
     c_min = cohesion.CohesionParams().c_min
+    events = shocks[["year", "mechanism"]] if scen is not None and len(shocks) else None
 
     def draw(v):
         drivers = {k: v[k] for k in _MECHANISMS}
@@ -549,9 +551,7 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
         fan = cohesion.fan(frame)
         professed = cohesion.fan(frame, column="professed")
         dissolved = cohesion.dissolution_probability(frame)
-        shock_rows = None
-        if scen is not None and v.get("events", True) and len(shocks):
-            shock_rows = shocks[["year", "mechanism"]]
+        shock_rows = events if v.get("events", True) else None
         live = [[Live.of(charts.fan_parts(fan, shock_rows)),
                  Live.of(charts.gap_parts(fan, professed))]]
 
@@ -561,10 +561,12 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
                                   width=300),
                      charts.sized(charts.gap_chart(fan, professed), width=300)]]
 
-        data = fan.assign(professed=professed["q50"].to_numpy(),
-                          dissolved=dissolved["probability"].to_numpy())
-        end = data.iloc[-1]
-        gap = (data["professed"] - data["q50"]).max()
+        columns = {c: fan[c].to_numpy() for c in fan.columns}
+        columns["professed"] = professed["q50"].to_numpy()
+        columns["dissolved"] = dissolved["probability"].to_numpy()
+        data = pd.DataFrame(columns)          # fan.assign(professed=..., dissolved=...)
+        end = {c: values[-1] for c, values in columns.items()}
+        gap = (columns["professed"] - columns["q50"]).max()
         summary = (f"By {int(end['year'])}: median cohesion {end['q50']:.2f} (90 % of runs "
                    f"between {end['q5']:.2f} and {end['q95']:.2f}); {end['dissolved']:.0%} of "
                    f"runs dissolved; largest rhetoric-reality gap {gap:.2f}.")
@@ -694,8 +696,9 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
                                       runs=runs, seed=seed)
         fan = cohesion.fan(frame)
         dissolved = cohesion.dissolution_probability(frame)
-        items = pd.DataFrame([{"item": name, "score": v[k], "role": role}
-                              for k, (name, role) in _CHECKLIST.items()])
+        items = pd.DataFrame({"item": [name for name, _ in _CHECKLIST.values()],
+                              "score": [v[k] for k in _CHECKLIST],
+                              "role": [role for _, role in _CHECKLIST.values()]})
         shock_rows = (pd.DataFrame({"year": [v["shock_year"]], "text": [v["shock"]]})
                       if driver is not None else None)
         live = [[Live.of(charts.scorecard_parts(items)),
@@ -760,7 +763,7 @@ def honour_rate_explorer() -> Explorer:
         return View(table, lambda: replication_charts.honour_rate_chart(table, subtitle=subtitle),
                     summary, live=Live(("rule", *sorted(v.items()))))
 
-    return Explorer("Honour rates under other counting rules", controls, draw,
+    return Explorer("Honour rates under other counting rules", controls, draw, remember=4,
                     note="The lesson's figures use the plain count.")
 
 
