@@ -58,8 +58,8 @@ _SUBMODULES = (
     "termination", "cases", "chronology", "maps", "summaries", "survival", "networks",
     "landscape", "europe", "europe1936", "abrogation", "fulfilment", "calculus", "scenarios",
     "cohesion", "sensitivity", "outside_options", "strategies", "render", "model_charts",
-    "replication_charts", "charts", "coursecharts", "liveview", "explorer", "widgets", "checks",
-    "grading", "studentview", "svgtext", "display",
+    "replication_charts", "charts", "coursecharts", "liveview", "explorer", "replication_explorers",
+    "widgets", "checks", "grading", "studentview", "svgtext", "display",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

@@ -25,6 +25,9 @@ model state.
 10   `landscape_weights_explorer`     ``europe1936.predict`` -> ``replication_charts.blocs_chart``
 ===  ===============================  =========================================================
 
+The two replication explorers (09, 10) live in `alliancekit.replication_explorers` and are
+reachable from here.
+
 How an explorer displays itself, and what a redraw costs, is described in
 `alliancekit.explorer`, which holds the `Explorer` and `View` machinery (also reachable from here
 as ``widgets.Explorer``, ``widgets.View`` and ``widgets.control_values``).
@@ -51,11 +54,8 @@ from . import (
     charts,
     cohesion,
     europe,
-    europe1936,
-    fulfilment,
     networks,
     render,
-    replication_charts,
     scenarios,
     strategies,
     summaries,
@@ -72,6 +72,7 @@ from .explorer import (  # noqa: F401 (Explorer, View, control_values: reached f
     title_spec,
 )
 from .explorer import slider as _slider
+from .replication_explorers import honour_rate_explorer, landscape_weights_explorer
 
 __all__ = [
     "Explorer", "View", "membership_explorer", "member_calculus_explorer", "survival_explorer",
@@ -721,107 +722,6 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
 
     return Explorer(f"Assessment scorecard: {label}", controls, draw,
                     note="Score each item, then pick a shock: does the alliance hold?")
-
-
-# --------------------------------------------------------------------------------------------
-# 09 replications: the 1936 landscape under other weights
-# --------------------------------------------------------------------------------------------
-def honour_rate_explorer() -> Explorer:
-    """Lesson 09: which rows count as honoured, and what that does to each published figure.
-
-    Controls: two checkboxes, count the rows whose only obligation at stake was non-aggression /
-    consultation as honoured. Model: ``fulfilment.replication_table`` ->
-    ``replication_charts.honour_rate_chart``.
-
-    Returns
-    -------
-    Explorer
-
-    References
-    ----------
-    Leeds, Long & Mitchell (2000); Berkemeier & Fuhrmann (2018).
-    """
-    controls = {
-        "count_nonaggression": W.Checkbox(value=False, description="Count non-aggression-only "
-                                          "rows as honoured", style=STYLE, layout=WIDE),
-        "count_consultation": W.Checkbox(value=False, description="Count consultation-only rows "
-                                         "as honoured", style=STYLE, layout=WIDE),
-    }
-
-    def draw(v):
-        table = fulfilment.replication_table(**v)
-        rule = [w for k, w in (("count_nonaggression", "non-aggression-only"),
-                               ("count_consultation", "consultation-only")) if v[k]]
-        subtitle = ("plain count" if not rule else
-                    "also counting " + " and ".join(rule) + " rows as honoured")
-        first = table.iloc[0]
-        summary = (f"On the 1816-1944 cases the LLM columns give {first.LLM_rate:.1%} against the "
-                   f"published {first.published:.1%}; the BF columns give {first.BF_rate:.1%}. "
-                   "A rule that fits the arithmetic is a hypothesis, not evidence of the "
-                   "authors' rule.")
-        # four settings, four specs: each is written once, then reused whole
-        return View(table, lambda: replication_charts.honour_rate_chart(table, subtitle=subtitle),
-                    summary, live=Live(("rule", *sorted(v.items()))))
-
-    return Explorer("Honour rates under other counting rules", controls, draw, remember=4,
-                    note="The lesson's figures use the plain count.")
-
-
-@functools.lru_cache(maxsize=512)
-def _predict_1936(coding: str, weights: tuple) -> pd.DataFrame:
-    """``europe1936.predict`` remembered by coding and weights (in ``europe1936.FACTORS`` order):
-    the exact search costs 50-90 ms, the sliders' 13 steps allow 13**4 settings per coding, and a
-    class visits few of them. The frame is shared: callers must not change it."""
-    return europe1936.predict(dict(zip(europe1936.FACTORS, weights, strict=True)), coding=coding)
-
-
-def landscape_weights_explorer(coding: str = "corrected") -> Explorer:
-    """Lesson 10: move the weights of the 1936 landscape's factors and watch the best split.
-
-    Controls: the pair coding (registered or corrected war history) and one slider per factor of
-    ``europe1936.FACTORS`` (ideology, war history, rivalry, border), starting at the
-    pre-registered weights. Model: ``europe1936.predict`` (the exact global minimum of
-    ``landscape.global_minimum``) -> ``replication_charts.blocs_chart``.
-
-    Parameters
-    ----------
-    coding : {"registered", "corrected"}
-        The pair coding the explorer starts with (``europe1936.CODINGS``).
-
-    Returns
-    -------
-    Explorer
-
-    References
-    ----------
-    Axelrod & Bennett (1993).
-    """
-    vd.choice("coding", coding, europe1936.CODINGS)
-    registered = europe1936.weights()
-    labels = {"ideology": "Ideology", "war_history": "War history", "rivalry": "Rivalry",
-              "border": "Land border"}
-    controls = {"coding": W.Dropdown(options=[("corrected war history", "corrected"),
-                                              ("as registered", "registered")],
-                                     value=coding, description="Pair coding", style=STYLE,
-                                     layout=WIDE)}
-    controls.update({f: _slider(f"{labels[f]} weight", registered[f], 0.0, 3.0, 0.25)
-                     for f in europe1936.FACTORS})
-
-    def draw(v):
-        scored = _predict_1936(v["coding"], tuple(float(v[f]) for f in europe1936.FACTORS))
-        n = int(scored["correct"].sum())
-        wrong = ", ".join(scored.loc[~scored["correct"], "state"]) or "none"
-        changed = [labels[f] for f in europe1936.FACTORS if v[f] != registered[f]]
-        subtitle = (f"{v['coding']} coding, " + ("registered weights" if not changed else
-                                                 "changed: " + ", ".join(changed)))
-        summary = (f"{v['coding'].capitalize()} coding: {n} of 17 states land on their wartime "
-                   f"side (misplaced: {wrong}); Axelrod & Bennett's coding placed 15.")
-        return View(scored, lambda: replication_charts.blocs_chart(scored, subtitle=subtitle),
-                    summary, live=Live.of(replication_charts.blocs_parts(scored), title=title_spec(
-                        "The 1936 landscape's best split", subtitle)))
-
-    return Explorer("The 1936 landscape under other weights", controls, draw,
-                    note="The results reported in the lesson use the registered weights only.")
 
 
 #: Lesson number -> explorer factory (used by the tests and the benchmark).

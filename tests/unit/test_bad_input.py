@@ -38,6 +38,7 @@ from alliancekit import (
     outside_options,
     render,
     replication_charts,
+    replication_explorers,
     scenarios,
     sensitivity,
     strategies,
@@ -337,6 +338,7 @@ def _cases():
 def test_every_public_function_is_covered():
     modules = [cases, summaries, survival, networks, landscape, europe, calculus, scenarios,
                cohesion, strategies, render, model_charts, charts, explorer, widgets,
+               replication_explorers,
                abrogation, fulfilment, europe1936, sensitivity, outside_options, chronology,
                maps, termination, replication_charts, coursecharts]
     covered = {(f.__module__, _name(f)) for f in CALLS}

@@ -34,7 +34,7 @@ LAYERS = {
     "render": 6,
     "model_charts": 7, "replication_charts": 7, "coursecharts": 7,
     "charts": 8, "liveview": 8,
-    "explorer": 9,
+    "explorer": 9, "replication_explorers": 9.5,
     "widgets": 10,
     "checks": 11, "studentview": 11,
     "grading": 12,
@@ -46,7 +46,7 @@ MODELS = {"summaries", "survival", "networks", "landscape", "europe", "europe193
           "scenarios", "cohesion", "strategies", "sensitivity", "outside_options", "abrogation",
           "fulfilment"}
 DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer", "widgets",
-           "coursecharts", "liveview"}
+           "coursecharts", "liveview", "replication_explorers"}
 #: The one place that reads the shipped files.
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; they read and write
