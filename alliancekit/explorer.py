@@ -67,10 +67,12 @@ _SNAPSHOT_CSS = (
 # is a separate element, so a screen reader announces an unnamed slider (axe:
 # aria-input-field-name, serious). JupyterLab runs scripts of trusted HTML outputs, so the
 # snapshot output carries this one: it names each handle in the explorer's cell after its label,
-# now and whenever the widgets redraw. Exported HTML has no sliders, and nothing happens there.
+# now and whenever the widgets redraw (once per cell: the snapshot output is redrawn when the
+# browser sends its SVG). Exported HTML has no sliders, and nothing happens there.
 _NAME_SLIDERS = (
     "<script>(() => {const s = document.currentScript;"
-    "const cell = s && s.closest('.jp-Cell, .cell'); if (!cell) return;"
+    "const cell = s && s.closest('.jp-Cell, .cell'); if (!cell || cell.__akNamed) return;"
+    "cell.__akNamed = true;"
     "const name = () => cell.querySelectorAll('.widget-slider').forEach(w => {"
     "const l = w.querySelector('.widget-label'); const t = l ? l.textContent.trim() : '';"
     "w.querySelectorAll('.noUi-handle').forEach(h => {"

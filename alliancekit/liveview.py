@@ -45,7 +45,7 @@ BUNDLE = Path(__file__).with_name("static") / "liveview.js"
 SNIPPET = r"""
 const embedChart = vegaEmbed;
 const OPTIONS = {actions: false, renderer: 'svg'};
-const SETTLE_MS = 400;
+const SETTLE_MS = 1000;
 
 function withData(spec, rows, desc) {
   const full = {...spec, datasets: {...(spec.datasets || {}), ...rows}};
