@@ -365,11 +365,11 @@ class Explorer:
         self._view = view
         self._valid = self.values()
         self._sent = sent
+        if self._chart_view is not None:
+            self._send()                 # the chart's message first: it has more to draw
         self._summary.value = f"<p>{html.escape(view.summary)}</p>"
         if self._accordion.selected_index is not None:
             self._fill_table()
-        if self._chart_view is not None:
-            self._send()
         return view
 
     def _parts(self, view: View) -> tuple[list, list, list]:
