@@ -43,7 +43,7 @@ import pandas as pd
 from IPython.display import HTML, display, update_display
 
 from . import _validate as vd
-from . import liveview, render, svgtext
+from . import render, svgtext
 from .render import alt
 
 __all__ = ["Explorer", "View", "Live", "title_spec", "control_values", "slider", "STYLE", "WIDE",
@@ -486,6 +486,8 @@ class Explorer:
         if self.note:
             head.append(W.HTML(f"<p style='margin:0'>{html.escape(self.note)}</p>"))
         box = W.VBox(list(self.controls.values()))
+        from . import liveview  # anywidget: imported when an explorer is first shown
+
         if self._chart_view is None:
             self._chart_view = liveview.LiveChart(on_svg=self._svgs_drawn("chart"))
             self._send()
