@@ -13,14 +13,14 @@ Importing this module does two things, once, and nothing else does them anywhere
    the package pins ``altair<6`` (``docs/model.md`` lists the checks behind this choice).
 
 It also turns any chart into words and tables for screen readers (`describe`, `data_table`), and
-writes a chart's Vega-Lite dict quickly for explorer redraws (`fast_spec`). The chart builders
-live in `alliancekit.charts`.
+writes a chart's Vega-Lite dict and rows quickly for explorers (`fast_spec`, `records`, `Parts`).
+The chart builders live in `alliancekit.charts`.
 
 Cost (measured on the course machine, 2 cores): ``import altair`` about 1 s; building a chart and
 its Vega-Lite dict 2-10 ms; the SVG about 35-55 ms once vl-convert is warm (its first call costs
-about 0.5 s). Explorers therefore redraw on a control change with the Vega-Lite bundle only
-(`mimebundle` with ``svg=False``) and make the SVG once, for the static snapshot that exported HTML
-shows.
+about 0.5 s). Explorers therefore write each panel's spec once and, on a control change, send
+its data only to a live view in the browser (`alliancekit.explorer`, `alliancekit.liveview`); the
+SVG is made only for the static snapshot that exported HTML shows.
 
 References
 ----------
