@@ -1,8 +1,12 @@
 """The explorers' live chart: a shipped front end, data-only redraws, and a snapshot for exports."""
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from IPython.display import display
 
 from alliancekit import charts, explorer, liveview, widgets
@@ -114,3 +118,25 @@ def test_who_draws_the_snapshot(monkeypatch, env, live):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert explorer._live_frontend() is live
+
+
+@pytest.fixture(scope="module")
+def scorecard():
+    return widgets.scorecard_explorer()
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(score=st.sampled_from([i / 20 for i in range(21)]),
+       shock=st.sampled_from(["none", "leadership change", "external shock"]),
+       year=st.integers(0, 40), size=st.sampled_from([0.0, 0.35, 1.0]))
+def test_any_setting_draws_what_the_builders_write(scorecard, score, shock, year, size):
+    """Not only the extremes: a kept spec plus the data sent equals the builders' spec."""
+    ex = scorecard
+    shock_year = ex.controls["shock_year"]
+    ex.controls["T"].value = score
+    ex.controls["shock"].value = shock
+    shock_year.value = min(shock_year.max, shock_year.min + year)
+    ex.controls["shock_size"].value = size
+    built = [charts.fast_spec(p) for p in ex.view.panels]
+    assert json.dumps(ex.specs, sort_keys=True) == json.dumps(built, sort_keys=True)
