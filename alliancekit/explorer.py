@@ -316,7 +316,6 @@ class Explorer:
         self._accordion = W.Accordion(children=[self._table], selected_index=None)
         self._accordion.set_title(0, "Data table (for screen readers)")
         self._accordion.observe(self._fill_table, names="selected_index")
-        self._shown = False
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
         self.update()
@@ -514,15 +513,14 @@ class Explorer:
         else those the browser last drew ('' until it has)."""
         if svg:
             return [(render.describe(c), render.to_svg(c)) for c in [self.chart, *self.static]]
-        drawn = self._svgs.get("chart", [])
-        chart = [(d, s) for d, s in zip(self._sent[2], drawn, strict=False)]
-        chart = [(self._caption() + ". " + " ".join(self._sent[2]),
-                  "".join(_labelled(s, d) for d, s in chart))]
+        panels = zip(self._sent[2], self._svgs.get("chart", []), strict=False)
+        figures = [(self._caption() + ". " + " ".join(self._sent[2]),
+                    "".join(_labelled(image, words) for words, image in panels))]
         static = self._svgs.get("static", [])
-        for k, c in enumerate(self.static):
-            chart.append((render.describe(c), _labelled(static[k], render.describe(c))
-                          if k < len(static) else ""))
-        return chart
+        for k, chart in enumerate(self.static):
+            words = render.describe(chart)
+            figures.append((words, _labelled(static[k], words) if k < len(static) else ""))
+        return figures
 
     def snapshot_html(self, svg: bool = True) -> str:
         """Static HTML of the current state: title, summary, each chart's SVG, data table.
@@ -546,7 +544,6 @@ class Explorer:
                 f"<details><summary>Data table</summary>{table}</details></div>")
 
     def _ipython_display_(self) -> None:
-        self._shown = True
         display(self.widget())
         if _live_frontend():
             self._snapshot_id = self._snapshot_id or f"ak-{uuid.uuid4().hex}"
