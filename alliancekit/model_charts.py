@@ -210,14 +210,16 @@ def fan_parts(fan: pd.DataFrame, shocks: pd.DataFrame | None = None,
         frames = (fan, [{"year": _plain(y), "text": _plain(t)}
                         for y, t in zip(shocks["year"].tolist(), shocks[text].tolist(),
                                         strict=True)])
-    first, last = fan.iloc[0], fan.iloc[-1]
+    # the first and last rows, read column by column (a row as a Series costs more)
+    first = {c: fan[c].to_numpy()[0] for c in ("year", "q50")}
+    last = {c: fan[c].to_numpy()[-1] for c in ("year", "q5", "q50", "q95")}
     description = (f"Fan chart of {y_title.lower()} across simulated futures from "
                    f"{int(first['year'])} to {int(last['year'])}: the dark line is the median, "
                    f"the inner band holds half the runs and the outer band 90 %. The median moves "
                    f"from {first['q50']:.2f} to {last['q50']:.2f}; by {int(last['year'])} the "
                    f"90 % band spans {last['q5']:.2f} to {last['q95']:.2f}.")
-    return Parts(frames, description, (int(fan["year"].min()), int(fan["year"].max()),
-                                       len(frames) > 1))
+    years = fan["year"].to_numpy()
+    return Parts(frames, description, (int(years.min()), int(years.max()), len(frames) > 1))
 
 
 def _plain(value):
