@@ -62,8 +62,8 @@ _SUBMODULES = (
     "landscape", "europe", "europe1936", "abrogation", "fulfilment", "calculus", "calculus_cases",
     "drivers", "scenarios",
     "cohesion", "sensitivity", "outside_options", "strategies", "render", "model_charts",
-    "replication_charts", "charts", "coursecharts", "explorer", "widgets", "checks", "grading",
-    "studentview", "svgtext", "display", "variants",
+    "replication_charts", "charts", "coursecharts", "liveview", "explorer", "replication_explorers",
+    "widgets", "checks", "grading", "studentview", "svgtext", "display", "variants",
 )
 _REEXPORTS = {"cite": "cases", "data_versions": "cases"}
 

@@ -37,12 +37,18 @@ from . import survival, termination
 from .model_charts import (  # noqa: F401 (re-exported: charts.<name> keeps working)
     dissolution_chart,
     fan_chart,
+    fan_parts,
     gap_chart,
+    gap_parts,
     margin_chart,
     margin_compare_chart,
     margin_components_chart,
+    margin_components_parts,
+    margin_parts,
     portfolio_chart,
+    portfolio_parts,
     scorecard_chart,
+    scorecard_parts,
     tornado_chart,
 )
 from .render import (  # noqa: F401 (re-exported: charts.<name> keeps working)
@@ -57,6 +63,7 @@ from .render import (  # noqa: F401 (re-exported: charts.<name> keeps working)
     VEGALITE_MIMETYPE,
     WIDTH,
     DataTable,
+    Parts,
     alt,
     chart_frame,
     data_table,
@@ -78,6 +85,10 @@ from .summaries import member_counts, side_totals  # noqa: F401 (side_totals re-
 __all__ = [
     "survival_curve", "membership_timeline", "timeline", "capabilities_chart", "network_chart",
     "triad_chart", "survival_band_chart", "incidence_chart",
+    # what a builder draws without the chart (explorers' live redraws; see render.Parts)
+    "survival_parts", "membership_parts", "network_parts", "triad_parts", "margin_parts",
+    "margin_components_parts", "fan_parts", "gap_parts", "portfolio_parts", "scorecard_parts",
+    "Parts",
     # re-exported from alliancekit.model_charts, alliancekit.render and alliancekit.summaries
     "margin_chart", "margin_components_chart", "fan_chart", "gap_chart", "dissolution_chart",
     "portfolio_chart", "scorecard_chart", "tornado_chart", "margin_compare_chart", "sized",
@@ -104,8 +115,8 @@ def survival_curve(table: pd.DataFrame, title: str = "How long alliances last",
     -------
     altair.LayerChart
     """
-    _require(table, ["group", "years", "survival", "at_risk", "ended", "censored"], "table")
-    groups = list(dict.fromkeys(table["group"]))
+    p = survival_parts(table)
+    groups = list(p.key)
     colour = alt.Color("group:N", title=None, sort=groups)
     base = alt.Chart()
     line = base.mark_line(interpolate="step-after").encode(
@@ -119,6 +130,13 @@ def survival_curve(table: pd.DataFrame, title: str = "How long alliances last",
     ticks = base.transform_filter("datum.censored > 0").mark_tick(
         thickness=1.5, size=9, opacity=0.8).encode(x=alt.X("years:Q"), y=alt.Y("survival:Q"),
                                                    color=colour)
+    return _finish(alt.layer(line, ticks, data=table), title, p.description, subtitle)
+
+
+def survival_parts(table: pd.DataFrame) -> Parts:
+    """What `survival_curve` draws: the table and the description; key: the groups in order."""
+    _require(table, ["group", "years", "survival", "at_risk", "ended", "censored"], "table")
+    groups = list(dict.fromkeys(table["group"]))
     parts = []
     for g in groups:
         rows = table[table["group"] == g]
@@ -130,7 +148,7 @@ def survival_curve(table: pd.DataFrame, title: str = "How long alliances last",
     description = ("Step line of the share of alliances still in force against years since they "
                    "began (Kaplan-Meier estimate); small ticks mark alliances still in force when "
                    "the data end (censored). " + "; ".join(parts) + ".")
-    return _finish(alt.layer(line, ticks, data=table), title, description, subtitle)
+    return Parts((table,), description, tuple(groups))
 
 
 def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
@@ -152,13 +170,12 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
     altair.LayerChart
         Its data: alliance, date, members, change ("joined", "left" or "start"), states.
     """
-    _require(memberships, ["alliance", "state", "joined", "left"], "memberships")
-    data = member_counts(memberships, start, end)
-    t0, t1 = data["date"].min(), data["date"].max()
+    p = membership_parts(memberships, start, end)
+    data = p.frames[0]
     base = alt.Chart()
     colour = alt.Color("alliance:N", title=None)
     line = base.mark_line(interpolate="step-after").encode(
-        x=alt.X("date:T", title=None, axis=date_axis(t0.year, t1.year)),
+        x=alt.X("date:T", title=None, axis=date_axis(*p.key)),
         y=alt.Y("members:Q", title="Member states"),
         color=colour, strokeDash=alt.StrokeDash("alliance:N", legend=None))
     marks = base.transform_filter("datum.change == 'joined' || datum.change == 'left'").mark_point(
@@ -167,6 +184,16 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
                              scale=alt.Scale(domain=["joined", "left"],
                                              range=["circle", "triangle-down"])),
              tooltip=_tt("alliance:N", "date:T", "change:N", "states:N", "members:Q"))
+    return _finish(alt.layer(line, marks, data=data), title, p.description, subtitle)
+
+
+def membership_parts(memberships: pd.DataFrame, start: str = "1991-01-01",
+                     end: str | None = None) -> Parts:
+    """What `membership_timeline` draws: the member counts (alliance, date, members, change,
+    states) and the description; key: the first and last year the axis labels."""
+    _require(memberships, ["alliance", "state", "joined", "left"], "memberships")
+    data = member_counts(memberships, start, end)
+    t0, t1 = data["date"].min(), data["date"].max()
     exits = data[data["change"] == "left"]
     exit_text = "; ".join(f"{r.alliance} lost {r.states} ({r.date.year})"
                           for r in exits.itertuples()) or "no member left in this period"
@@ -176,7 +203,7 @@ def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
     description = (f"Step lines of the number of member states of each alliance from {t0.year} "
                    f"to {t1.year}; circles mark joins and downward triangles exits. {counts}. "
                    f"Exits: {exit_text}.")
-    return _finish(alt.layer(line, marks, data=data), title, description, subtitle)
+    return Parts((data,), description, (int(t0.year), int(t1.year)))
 
 
 def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
@@ -351,6 +378,34 @@ def network_chart(positions: pd.DataFrame, edges: pd.DataFrame, title: str = "Si
     altair.LayerChart
         Its data (the edges with coordinates): u, v, sign, relation, x, y, x2, y2, from, to.
     """
+    p = network_parts(positions, edges)
+    e, node_values = p.frames
+    axis = alt.Axis(title=None, labels=False, ticks=False, domain=False, grid=False)
+    scale = alt.Scale(domain=[-1.35, 1.35])
+    relation = alt.Color("relation:N", title=None,
+                         scale=alt.Scale(domain=["allied (+)", "hostile (−)"],
+                                         range=[ALLIED, HOSTILE]))
+    lines = alt.Chart(e).mark_rule(strokeWidth=3).encode(
+        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
+        x2=alt.X2("x2"), y2=alt.Y2("y2"), color=relation,
+        strokeDash=alt.StrokeDash("relation:N", legend=None,
+                                  scale=alt.Scale(domain=["allied (+)", "hostile (−)"],
+                                                  range=[[1, 0], [6, 4]])),
+        tooltip=_tt("from:N", "to:N", "relation:N"))
+    node_data = alt.InlineData(values=node_values)
+    nodes = alt.Chart(node_data).mark_circle(
+        size=900, color="white", stroke="#333333", strokeWidth=1.5, opacity=1).encode(
+        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), tooltip=_tt("label:N"))
+    labels = alt.Chart(node_data).mark_text(
+        fontWeight="bold").encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("label:N"))
+    size = vd.integer("size", size, 1)
+    chart = sized(alt.layer(lines, nodes, labels), width=size, height=size)
+    return _finish(chart, title, p.description, subtitle)
+
+
+def network_parts(positions: pd.DataFrame, edges: pd.DataFrame) -> Parts:
+    """What `network_chart` draws: the edges with coordinates, the nodes (row dicts) and the
+    description."""
     _require(positions, ["node", "x", "y"], "positions")
     _require(edges, ["u", "v", "sign"], "edges")
     label_col = next((c for c in ("abbreviation", "name") if c in positions.columns), "node")
@@ -370,26 +425,8 @@ def network_chart(positions: pd.DataFrame, edges: pd.DataFrame, title: str = "Si
     })
     if "contested" in edges.columns:
         e["contested"] = edges["contested"].to_numpy()
-    axis = alt.Axis(title=None, labels=False, ticks=False, domain=False, grid=False)
-    scale = alt.Scale(domain=[-1.35, 1.35])
-    relation = alt.Color("relation:N", title=None,
-                         scale=alt.Scale(domain=["allied (+)", "hostile (−)"],
-                                         range=[ALLIED, HOSTILE]))
-    lines = alt.Chart(e).mark_rule(strokeWidth=3).encode(
-        x=alt.X("x:Q", axis=axis, scale=scale), y=alt.Y("y:Q", axis=axis, scale=scale),
-        x2=alt.X2("x2"), y2=alt.Y2("y2"), color=relation,
-        strokeDash=alt.StrokeDash("relation:N", legend=None,
-                                  scale=alt.Scale(domain=["allied (+)", "hostile (−)"],
-                                                  range=[[1, 0], [6, 4]])),
-        tooltip=_tt("from:N", "to:N", "relation:N"))
-    node_data = alt.InlineData(values=[
-        {"node": str(n), "x": float(x), "y": float(y), "label": labels[n]}
-        for n, (x, y) in xy.items()])
-    nodes = alt.Chart(node_data).mark_circle(
-        size=900, color="white", stroke="#333333", strokeWidth=1.5, opacity=1).encode(
-        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), tooltip=_tt("label:N"))
-    labels = alt.Chart(node_data).mark_text(
-        fontWeight="bold").encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("label:N"))
+    nodes = [{"node": str(n), "x": float(x), "y": float(y), "label": labels[n]}
+             for n, (x, y) in xy.items()]
     n_plus, n_minus = int((e["sign"] > 0).sum()), int((e["sign"] < 0).sum())
     allied = ", ".join(f"{a}-{b}" for a, b, s in zip(e["from"], e["to"], e["sign"], strict=True)
                        if s > 0)
@@ -398,9 +435,7 @@ def network_chart(positions: pd.DataFrame, edges: pd.DataFrame, title: str = "Si
     description = (f"Network of {len(xy)} states drawn on a circle: {n_plus} allied pairs "
                    f"(solid blue lines: {allied or 'none'}) and {n_minus} hostile pairs (dashed "
                    f"vermillion lines: {hostile or 'none'}).")
-    size = vd.integer("size", size, 1)
-    chart = sized(alt.layer(lines, nodes, labels), width=size, height=size)
-    return _finish(chart, title, description, subtitle)
+    return Parts((e, nodes), description, ("contested" in e.columns,))
 
 
 def triad_chart(triads: pd.DataFrame, title: str = "Triads",
@@ -416,13 +451,10 @@ def triad_chart(triads: pd.DataFrame, title: str = "Triads",
     -------
     altair.Chart
     """
-    _require(triads, ["label", "negatives", "balanced"], "triads")
-    data = triads[["label", "negatives", "balanced"]].copy()
-    data["status"] = np.where(data["balanced"], "balanced", "unbalanced")
-    data["signs"] = ["".join("−" if k < n else "+" for k in range(3))[::-1]
-                     for n in data["negatives"]]
+    p = triad_parts(triads)
+    data = p.frames[0]
     chart = alt.Chart(data).mark_point(filled=True, size=120).encode(
-        y=alt.Y("label:N", title=None, sort=data["label"].tolist()),
+        y=alt.Y("label:N", title=None, sort=list(p.key)),
         x=alt.X("status:N", title=None, scale=alt.Scale(domain=["balanced", "unbalanced"])),
         color=alt.Color("status:N", title=None, legend=None,
                         scale=alt.Scale(domain=["balanced", "unbalanced"],
@@ -433,11 +465,22 @@ def triad_chart(triads: pd.DataFrame, title: str = "Triads",
         tooltip=_tt("label:N", "signs:N", "status:N"))
     # 20 px a row: at 16 px Vega hid every other triad's label (12 px text, 6 px gap)
     sized(chart, width=120, height=alt.Step(20))
+    return _finish(chart, title, p.description, subtitle)
+
+
+def triad_parts(triads: pd.DataFrame) -> Parts:
+    """What `triad_chart` draws: label, negatives, balanced, status, signs; the description;
+    key: the triads' labels in order."""
+    _require(triads, ["label", "negatives", "balanced"], "triads")
+    data = triads[["label", "negatives", "balanced"]].copy()
+    data["status"] = np.where(data["balanced"], "balanced", "unbalanced")
+    data["signs"] = ["".join("−" if k < n else "+" for k in range(3))[::-1]
+                     for n in data["negatives"]]
     unbalanced = data.loc[~data["balanced"], "label"].tolist()
     description = (f"{len(data)} closed triads, {len(data) - len(unbalanced)} balanced and "
                    f"{len(unbalanced)} unbalanced" + (f" ({', '.join(unbalanced)})"
                                                       if unbalanced else "") + ".")
-    return _finish(chart, title, description, subtitle)
+    return Parts((data,), description, tuple(data["label"]))
 
 
 # --------------------------------------------------------------------------------------------

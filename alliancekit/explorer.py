@@ -7,19 +7,24 @@ table. The explorers themselves (what each lesson shows) are in `alliancekit.wid
 
 Display and speed (measured on the course machine, 2 shared cores).
 
-- In JupyterLab an explorer shows its controls and interactive Vega-Lite panels, one Output widget
-  per panel. On every control change it calls the model and rebuilds each panel's Vega-Lite bundle
-  *without* an SVG: the SVG costs 35-55 ms, while the model call plus the bundle costs 4-18 ms of
-  CPU (``benchmarks/bench_widgets.py``). Redraws also skip altair's per-object validation and
-  write the spec with `alliancekit.render.fast_spec`; the tests validate every builder's full
-  spec instead.
-- Panels are sent separately because composing them (``alt.hconcat``) costs 10-20 ms; ``.chart``
-  composes them on first use.
-- Widgets cannot be drawn in exported HTML without a CDN, so when an explorer is displayed it also
-  emits a static snapshot (title, summary, the SVG made offline by vl-convert, and the data table).
-  JupyterLab and Notebook 7 hide that snapshot with a CSS rule scoped to their notebook panel;
-  nbconvert and nbgrader feedback pages show it. Each displayed explorer therefore costs one SVG
-  when its cell runs, and none afterwards.
+- In JupyterLab an explorer shows its controls and one `alliancekit.liveview.LiveChart`: an
+  anywidget that embeds each panel's Vega-Lite spec with vl-convert's offline Vega bundle (no CDN)
+  and keeps the Vega views alive. Each panel's spec is written once, through altair, for each
+  `Live` key it meets, and kept; on a control change the explorer calls the model and sends each
+  panel's new datasets and description only (one comm message): no altair object, no ``to_dict``.
+  The browser swaps the rows into the live view (a Vega change set) instead of compiling a new
+  one. A ``draw`` whose `View` has no `Live` parts still works: its panels are written with
+  `alliancekit.render.fast_spec` on every change (slower), and the browser embeds them again.
+- Widgets cannot be drawn in exported HTML without a CDN, so a displayed explorer also emits a
+  static snapshot (title, summary, each panel's SVG, and the data table). JupyterLab and Notebook 7
+  hide it with a CSS rule scoped to their notebook panel; nbconvert, nbgrader and the website show
+  it. Where no browser draws the explorer (nbclient or nbconvert execution, nbgrader autograde and
+  feedback, the website build) the kernel draws the SVG with vl-convert. In a live notebook
+  (a kernel started by a Jupyter server, which sets ``JPY_SESSION_NAME``) the kernel draws none:
+  the browser sends each panel's SVG back when its views settle and the snapshot output is
+  updated in place, so "Save and Export as HTML" after a live run shows the chart as it was left.
+  ``ALLIANCEKIT_SNAPSHOT=kernel`` forces the kernel's SVG (e.g. for ``!nbgrader autograde`` run
+  from a notebook cell, whose kernels inherit ``JPY_SESSION_NAME``).
 
 A control whose value the model rejects (any `TypeError`, `ValueError` or `LookupError` the model
 raises, e.g. for an impossible shock) leaves the last valid chart in place, moves the controls back
@@ -28,17 +33,21 @@ to the values that chart shows, and says why in the summary.
 from __future__ import annotations
 
 import html
+import json
+import os
+import uuid
 from collections.abc import Callable, Mapping
 
 import ipywidgets as W
 import pandas as pd
-from IPython.display import HTML, clear_output, display
+from IPython.display import HTML, display, update_display
 
 from . import _validate as vd
-from . import render
+from . import render, svgtext
 from .render import alt
 
-__all__ = ["Explorer", "View", "control_values", "slider", "STYLE", "WIDE", "AUTO"]
+__all__ = ["Explorer", "View", "Live", "title_spec", "control_values", "slider", "STYLE", "WIDE",
+           "AUTO"]
 
 #: Hides the static snapshot inside JupyterLab and Notebook 7, and gives the inputs Vega-Lite
 #: draws under a chart (e.g. the From/To years of lesson 04) the look of the explorers' own
@@ -58,10 +67,12 @@ _SNAPSHOT_CSS = (
 # is a separate element, so a screen reader announces an unnamed slider (axe:
 # aria-input-field-name, serious). JupyterLab runs scripts of trusted HTML outputs, so the
 # snapshot output carries this one: it names each handle in the explorer's cell after its label,
-# now and whenever the widgets redraw. Exported HTML has no sliders, and nothing happens there.
+# now and whenever the widgets redraw (once per cell: the snapshot output is redrawn when the
+# browser sends its SVG). Exported HTML has no sliders, and nothing happens there.
 _NAME_SLIDERS = (
     "<script>(() => {const s = document.currentScript;"
-    "const cell = s && s.closest('.jp-Cell, .cell'); if (!cell) return;"
+    "const cell = s && s.closest('.jp-Cell, .cell'); if (!cell || cell.__akNamed) return;"
+    "cell.__akNamed = true;"
     "const name = () => cell.querySelectorAll('.widget-slider').forEach(w => {"
     "const l = w.querySelector('.widget-label'); const t = l ? l.textContent.trim() : '';"
     "w.querySelectorAll('.noUi-handle').forEach(h => {"
@@ -88,6 +99,66 @@ def _independent(chart):
     return chart.resolve_scale(**{c: "independent" for c in _NON_POSITION})
 
 
+class Live:
+    """How one panel redraws from its data alone, without building its altair chart.
+
+    Parameters
+    ----------
+    key : hashable
+        Everything other than ``frames``, ``description`` and ``title`` that shapes the panel's
+        spec (e.g. whether a layer of shock markers is drawn, the groups a legend lists). The
+        explorer writes the spec through altair the first time it meets a key and keeps it;
+        while the key stays the same, only ``frames`` and ``description`` are sent.
+    frames : sequence of pandas.DataFrame or of lists of dicts
+        The datasets that change with the controls, each exactly as the panel's chart builder
+        attaches it (the explorer finds each one among the spec's datasets by its rows).
+    description : str, optional
+        The panel's description in words, as its builder writes it (default: the one written
+        with the spec, for panels whose ``key`` covers everything).
+    title : str or dict, optional
+        The panel's Vega-Lite ``title`` (text, or ``{"text", "subtitle"}``) when it changes with
+        the controls (default: the one written with the spec).
+    """
+
+    __slots__ = ("key", "frames", "description", "title")
+
+    def __init__(self, key, frames=(), description: str | None = None, title=None):
+        self.key, self.frames = key, tuple(frames)
+        self.description, self.title = description, title
+
+    @classmethod
+    def of(cls, parts: render.Parts, title=None) -> Live:
+        """The `Live` of a builder's `alliancekit.render.Parts` (its key, frames, description).
+
+        Parameters
+        ----------
+        parts : alliancekit.render.Parts
+            What a ``*_parts`` function returned for the panel's builder.
+        title : str or dict, optional
+            The panel's Vega-Lite title, when it changes with the controls (`title_spec`).
+
+        Returns
+        -------
+        Live
+        """
+        return cls(parts.key, parts.frames, parts.description, title)
+
+
+def title_spec(title: str, subtitle: str | None = None):
+    """The Vega-Lite ``title`` value `alliancekit.render.finish` writes for a title and subtitle.
+
+    Parameters
+    ----------
+    title : str
+    subtitle : str, optional
+
+    Returns
+    -------
+    str or dict
+    """
+    return {"text": title, "subtitle": subtitle} if subtitle else title
+
+
 class View:
     """What one model call produced: the data, the chart panels and a summary in words.
 
@@ -95,24 +166,48 @@ class View:
     ----------
     data : pandas.DataFrame
         The data the summary and the main panel show.
-    rows : altair chart, or list of lists of altair charts
-        The panels, row by row (drawn side by side within a row).
+    rows : altair chart, list of lists of altair charts, or a callable returning either
+        The panels, row by row (drawn side by side within a row). A callable is called only when
+        the charts are needed (``.rows``, ``.chart``, a panel whose `Live` key is new).
     summary : str
         One or two sentences on what the chart shows now.
     title, description : str, optional
         Title and description of the composed chart when there are several panels (default: the
         first panel's title and every panel's description).
+    live : list of lists of Live, optional
+        Per panel, row by row: how it redraws from its data alone (see `Live`). Required with a
+        callable ``rows``.
     """
 
-    __slots__ = ("data", "rows", "summary", "title", "description", "_chart")
+    __slots__ = ("data", "_rows", "summary", "title", "description", "_chart", "live")
 
     def __init__(self, data: pd.DataFrame, rows, summary: str, title: str = "",
-                 description: str = ""):
+                 description: str = "", live=None):
         if isinstance(rows, alt.TopLevelMixin):
             rows = [[rows]]
-        self.data, self.rows, self.summary = data, [list(r) for r in rows], summary
+        if callable(rows) and live is None:
+            raise TypeError("rows may be a callable only with live panels (live=[[Live, ...]])")
+        if isinstance(live, Live):
+            live = [[live]]
+        self.data, self.summary = data, summary
+        self._rows = rows if callable(rows) else [list(r) for r in rows]
         self.title, self.description = title, description
+        self.live = None if live is None else [list(r) for r in live]
         self._chart = None
+
+    @property
+    def rows(self) -> list:
+        """The panels (altair charts), row by row; built on first use when given as a callable."""
+        if callable(self._rows):
+            rows = self._rows()
+            self._rows = [[rows]] if isinstance(rows, alt.TopLevelMixin) else [list(r)
+                                                                                for r in rows]
+        return self._rows
+
+    @property
+    def shape(self) -> list[int]:
+        """Panels per row (without building the charts when the panels are live)."""
+        return [len(r) for r in (self.live if self.live is not None else self.rows)]
 
     @property
     def panels(self) -> list:
@@ -122,7 +217,7 @@ class View:
     @property
     def chart(self):
         """The panels composed into one altair chart (built on first use: composing costs
-        10-20 ms, so redraws send each panel on its own)."""
+        10-20 ms, and a redraw needs none)."""
         if self._chart is None:
             panels = self.panels
             if len(panels) == 1:
@@ -136,6 +231,35 @@ class View:
                     render.describe(p) for p in panels)
                 self._chart = chart
         return self._chart
+
+
+#: Spec templates an explorer keeps (panel, key) -> (spec, dataset names); beyond this many the
+#: oldest is dropped.
+_TEMPLATES = 64
+
+
+def _canonical(rows) -> str:
+    return json.dumps(rows, sort_keys=True, default=str)
+
+
+def _template(panel, live: Live, where: str) -> tuple[dict, tuple]:
+    """A panel's spec without its description and without the datasets ``live.frames`` supply,
+    and those datasets' names in the spec (found by their rows)."""
+    spec = render.fast_spec(panel)
+    datasets = dict(spec.get("datasets", {}))
+    free = {name: _canonical(rows) for name, rows in datasets.items()}
+    names = []
+    for k, frame in enumerate(live.frames):
+        rows = _canonical(render.records(frame) if isinstance(frame, pd.DataFrame) else frame)
+        name = next((n for n, text in free.items() if text == rows), None)
+        if name is None:
+            raise ValueError(f"{where}: live frame {k} is not one of the datasets its chart "
+                             "draws (a Live frame must be attached by the builder unchanged)")
+        del free[name]
+        del datasets[name]
+        names.append(name)
+    spec["datasets"] = datasets
+    return spec, tuple(names)
 
 
 class Explorer:
@@ -154,6 +278,10 @@ class Explorer:
         Charts that do not depend on the controls, drawn once below the explorer.
     note : str, optional
         A line of help under the title.
+    remember : int, optional
+        How many settings of the controls to remember (0: none). For explorers whose controls
+        take a few values each (menus, checkboxes, a year slider), the model runs once per setting
+        and a setting met again is redrawn from memory; the views remembered are never changed.
 
     Attributes
     ----------
@@ -161,29 +289,33 @@ class Explorer:
     chart : altair chart (current; the panels composed)
     data : pandas.DataFrame (the current chart's data)
     summary : str (current text shown)
-    bundles : list of dict
-        The Vega-Lite bundle of each panel as last sent to the front end.
+    specs : list of dict
+        Each panel's Vega-Lite spec as the browser draws it now (datasets and description in).
     message : str
         Empty, or why the last control change was rejected.
     """
 
     def __init__(self, title: str, controls: Mapping[str, W.Widget],
-                 draw: Callable[[dict], View], static=(), note: str = ""):
+                 draw: Callable[[dict], View], static=(), note: str = "", remember: int = 0):
         self.title = title
+        self._remember = vd.integer("remember", remember, 0, 100_000)
+        self._memo: dict = {}
         self.controls = dict(controls)
         self._draw = draw
         self.static = list(static)
         self.note = note
         self.message = ""
-        self.bundles: list = []
-        self._outs: list = []
-        self._panels = W.VBox()
+        self._templates: dict = {}
+        self._sent = ([], [], [])
+        self._chart_view = None
+        self._static_view = None
+        self._svgs: dict = {}
+        self._snapshot_id = None
         self._summary = W.HTML()
         self._table = W.HTML()
         self._accordion = W.Accordion(children=[self._table], selected_index=None)
         self._accordion.set_title(0, "Data table (for screen readers)")
         self._accordion.observe(self._fill_table, names="selected_index")
-        self._shown = False
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
         self.update()
@@ -194,7 +326,7 @@ class Explorer:
         return {name: w.value for name, w in self.controls.items()}
 
     def update(self) -> View:
-        """Call the model with the current control values, rebuild the chart, redraw if shown.
+        """Call the model with the current control values and send the new data if shown.
 
         Returns
         -------
@@ -202,11 +334,21 @@ class Explorer:
             The new data, chart and summary (the previous one when the model rejected the values;
             ``.message`` then says why).
         """
+        values = self.values()
+        setting = tuple(values.items()) if self._remember else None
         try:
-            # altair validates every schema object as it is created ("debug mode", ~50 % of a
-            # redraw); the builders' output is validated by the tests, so redraws skip it
-            with alt.utils.schemapi.debug_mode(False):
-                view = self._draw(self.values())
+            if setting in self._memo:
+                view, sent = self._memo[setting]
+            else:
+                # altair validates every schema object as it is created ("debug mode"); the
+                # builders' output is validated by the tests, so a first build skips it
+                with alt.utils.schemapi.debug_mode(False):
+                    view = self._draw(values)
+                    sent = self._parts(view)
+                if setting is not None:
+                    if len(self._memo) >= self._remember:
+                        self._memo.pop(next(iter(self._memo)))
+                    self._memo[setting] = (view, sent)
         except REJECTED as err:
             if not hasattr(self, "_view"):
                 raise
@@ -221,24 +363,65 @@ class Explorer:
         self.message = ""
         self._view = view
         self._valid = self.values()
-        self.bundles = [render.mimebundle(p, svg=False, validate=False) for p in view.panels]
+        self._sent = sent
+        if self._chart_view is not None:
+            self._send()                 # the chart's message first: it has more to draw
         self._summary.value = f"<p>{html.escape(view.summary)}</p>"
         if self._accordion.selected_index is not None:
             self._fill_table()
-        if self._shown:
-            self._send()
         return view
 
+    def _parts(self, view: View) -> tuple[list, list, list]:
+        """(specs, data, descriptions) of each panel: what the live chart is sent."""
+        specs, data, descriptions = [], [], []
+        if view.live is None:
+            for panel in view.panels:
+                spec = render.fast_spec(panel)
+                descriptions.append(spec.pop("description", ""))
+                specs.append(spec)
+                data.append({})
+            return specs, data, descriptions
+        flat = [p for row in view.live for p in row]
+        for i, live in enumerate(flat):
+            entry = self._templates.get((i, live.key))
+            if entry is None:
+                entry = _template(view.panels[i], live, f"{self.title!r} panel {i}")
+                if len(self._templates) >= _TEMPLATES:
+                    self._templates.pop(next(iter(self._templates)))
+                self._templates[(i, live.key)] = entry
+            spec, names = entry
+            if live.title is not None and spec.get("title") != live.title:
+                spec = {**spec, "title": live.title}
+            descriptions.append(spec.get("description", "") if live.description is None
+                                else live.description)
+            data.append({n: render.records(f) if isinstance(f, pd.DataFrame) else f
+                         for n, f in zip(names, live.frames, strict=True)})
+            specs.append(spec)
+        return specs, data, descriptions
+
+    @property
+    def specs(self) -> list[dict]:
+        """Each panel's Vega-Lite spec as the browser draws it now (datasets, description)."""
+        out = []
+        for spec, rows, description in zip(*self._sent, strict=True):
+            spec = {key: value for key, value in spec.items() if key != "description"}
+            spec["datasets"] = {**spec.get("datasets", {}), **rows}
+            if description:
+                spec["description"] = description
+            out.append(spec)
+        return out
+
     def _send(self) -> None:
-        shape = [len(r) for r in self._view.rows]
-        if [len(b.children) for b in self._panels.children] != shape:
-            self._outs = [W.Output() for _ in self.bundles]
-            it = iter(self._outs)
-            self._panels.children = [W.HBox([next(it) for _ in range(n)]) for n in shape]
-        for out, bundle in zip(self._outs, self.bundles, strict=True):
-            with out:
-                clear_output(wait=True)
-                display(bundle, metadata=render.DISPLAY_METADATA, raw=True)
+        specs, data, descriptions = self._sent
+        chart = self._chart_view
+        with chart.hold_sync():
+            shape = self._view.shape
+            if chart.shape != shape:
+                chart.shape = shape
+            if chart.specs != specs:
+                chart.specs = specs
+            chart.data = data
+            chart.descriptions = descriptions
 
     def _on_change(self, change) -> None:
         if not getattr(self, "_restoring", False):
@@ -254,8 +437,21 @@ class Explorer:
         finally:
             self._restoring = False
 
+    def _caption(self) -> str:
+        """The data table's caption: the chart's title (as ``render.title_text(self.chart)``),
+        read from the specs sent, so that no altair chart is built for it."""
+        specs = self._sent[0]
+        title = specs[0].get("title", "") if specs else ""
+        if isinstance(title, dict):
+            title = title.get("text", "")
+        if isinstance(title, list):
+            title = " ".join(title)
+        if len(specs) > 1 and self._view.title:
+            title = self._view.title
+        return title or self.title
+
     def _data_table(self):
-        return render.data_table(self.data, caption=render.title_text(self.chart) or self.title)
+        return render.data_table(self.data, caption=self._caption())
 
     def _fill_table(self, change=None) -> None:
         if self._accordion.selected_index is not None:
@@ -289,34 +485,91 @@ class Explorer:
         if self.note:
             head.append(W.HTML(f"<p style='margin:0'>{html.escape(self.note)}</p>"))
         box = W.VBox(list(self.controls.values()))
-        static = W.Output()
-        with static:
-            for chart in self.static:
-                display(render.mimebundle(chart, svg=False), metadata=render.DISPLAY_METADATA,
-                        raw=True)
-        return W.VBox([*head, box, self._panels, self._summary, self._accordion, static])
+        from . import liveview  # anywidget: imported when an explorer is first shown
 
-    def snapshot_html(self) -> str:
-        """Static HTML of the current state: title, summary, SVG of each chart, data table."""
-        figures = []
-        for chart in [self.chart, *self.static]:
-            figures.append(
-                f"<figure><figcaption>{html.escape(render.describe(chart))}</figcaption>"
-                f"{render.to_svg(chart)}</figure>")
+        if self._chart_view is None:
+            self._chart_view = liveview.LiveChart(on_svg=self._svgs_drawn("chart"))
+            self._send()
+        parts = [*head, box, self._chart_view, self._summary, self._accordion]
+        if self.static and self._static_view is None:
+            specs = [render.fast_spec(c) for c in self.static]
+            descriptions = [s.pop("description", "") for s in specs]
+            self._static_view = liveview.LiveChart(
+                on_svg=self._svgs_drawn("static"), specs=specs, data=[{} for _ in specs],
+                shape=[1] * len(specs), descriptions=descriptions)
+        if self._static_view is not None:
+            parts.append(self._static_view)
+        return W.VBox(parts)
+
+    def _svgs_drawn(self, which: str) -> Callable[[list], None]:
+        def take(svgs: list) -> None:
+            self._svgs[which] = svgs
+            if self._snapshot_id is not None:
+                update_display(HTML(self.snapshot_html(svg=False)), display_id=self._snapshot_id)
+        return take
+
+    def _figures(self, svg: bool) -> list[tuple[str, str]]:
+        """(caption, SVG) of each chart of the snapshot: drawn here by vl-convert when ``svg``,
+        else those the browser last drew ('' until it has)."""
+        if svg:
+            return [(render.describe(c), render.to_svg(c)) for c in [self.chart, *self.static]]
+        panels = zip(self._sent[2], self._svgs.get("chart", []), strict=False)
+        figures = [(self._caption() + ". " + " ".join(self._sent[2]),
+                    "".join(_labelled(image, words) for words, image in panels))]
+        static = self._svgs.get("static", [])
+        for k, chart in enumerate(self.static):
+            words = render.describe(chart)
+            figures.append((words, _labelled(static[k], words) if k < len(static) else ""))
+        return figures
+
+    def snapshot_html(self, svg: bool = True) -> str:
+        """Static HTML of the current state: title, summary, each chart's SVG, data table.
+
+        Parameters
+        ----------
+        svg : bool
+            Draw the SVG here with vl-convert (about 40 ms a chart, 0.5 s for the first in a
+            process). False: use the SVG the browser sent back (none until it has).
+
+        Returns
+        -------
+        str
+        """
+        figures = "".join(f"<figure><figcaption>{html.escape(caption)}</figcaption>{image}"
+                          f"</figure>" for caption, image in self._figures(vd.flag("svg", svg)))
         table = self._data_table().html
         return (f"{_SNAPSHOT_CSS}{_NAME_SLIDERS}<div class='ak-snapshot'>"
                 f"<h3>{html.escape(self.title)}</h3>"
-                f"<p>{html.escape(self.summary)}</p>{''.join(figures)}"
+                f"<p>{html.escape(self.summary)}</p>{figures}"
                 f"<details><summary>Data table</summary>{table}</details></div>")
 
     def _ipython_display_(self) -> None:
-        self._shown = True
         display(self.widget())
-        self._send()
-        display(HTML(self.snapshot_html()))
+        if _live_frontend():
+            self._snapshot_id = self._snapshot_id or f"ak-{uuid.uuid4().hex}"
+            display(HTML(self.snapshot_html(svg=False)), display_id=self._snapshot_id)
+        else:
+            display(HTML(self.snapshot_html()))
 
     def __repr__(self) -> str:
         return f"<Explorer {self.title!r}: controls {list(self.controls)}>"
+
+
+def _live_frontend() -> bool:
+    """True in a kernel a Jupyter server started for a notebook (JupyterLab, Notebook 7), whose
+    browser draws the explorers and sends their SVG back; False under nbclient, nbconvert,
+    nbgrader and the website build, or with ``ALLIANCEKIT_SNAPSHOT=kernel``."""
+    if os.environ.get("ALLIANCEKIT_SNAPSHOT", "").strip().lower() == "kernel":
+        return False
+    return bool(os.environ.get("JPY_SESSION_NAME"))
+
+
+def _labelled(svg: str, description: str) -> str:
+    """An SVG the browser drew, checked to be one ``<svg>`` element and given its words."""
+    svg = svg.strip() if isinstance(svg, str) else ""
+    if not (svg.startswith("<svg") and svg.endswith("</svg>")) or "<script" in svg.lower():
+        return ""
+    return svgtext.label_svg(svg, description or "Chart", description)
 
 
 def slider(description: str, value: float, lo: float, hi: float, step: float = 0.05,

@@ -22,16 +22,17 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as vd
-from .render import ALLIED, HOSTILE, PALETTE, alt, sized, year_axis
+from .render import ALLIED, HOSTILE, PALETTE, Parts, alt, sized, year_axis
 from .render import ONE as _ONE
 from .render import finish as _finish
-from .render import inline_records as _records
 from .render import require_columns as _require
 from .render import tooltips as _tt
 
 __all__ = [
     "margin_chart", "margin_components_chart", "fan_chart", "gap_chart", "dissolution_chart",
     "portfolio_chart", "scorecard_chart", "tornado_chart", "margin_compare_chart",
+    "margin_parts", "margin_components_parts", "fan_parts", "gap_parts", "portfolio_parts",
+    "scorecard_parts",
 ]
 
 
@@ -57,14 +58,9 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     altair.LayerChart
         Its data is long: year, part, value (the margin and its four terms).
     """
-    _require(frame, ["year", "benefit", "autonomy_cost", "entrapment", "outside", "margin",
-                     "stays"], "frame")
-    parts = ["margin", "benefit", "autonomy_cost", "entrapment", "outside"]
-    names = {"margin": "margin", "benefit": "security benefit", "autonomy_cost": "autonomy cost",
-             "entrapment": "entrapment risk", "outside": "outside option"}
-    long = frame.melt(id_vars=["year"], value_vars=parts, var_name="part", value_name="value")
-    long["part"] = long["part"].map(names)
-    order = [names[p] for p in parts]
+    p = margin_parts(frame, highlight_year)
+    long, mark = p.frames[0], p.frames[1:]
+    order = list(_MARGIN_NAMES.values())
     base = alt.Chart()
     lines = base.mark_line().encode(
         x=alt.X("year:Q", title=None,
@@ -77,11 +73,30 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
         tooltip=_tt("year:Q", "part:N", ("value:Q", ".3f")))
     zero = alt.Chart(_ONE).mark_rule(color="black").encode(y=alt.YDatum(0))
     layers = [zero, lines]
+    if mark:
+        layers.append(alt.Chart(alt.InlineData(values=mark[0])).mark_rule(
+            color="#666666", strokeDash=[3, 3]).encode(x=alt.X("year:Q")))
+    return _finish(alt.layer(*layers, data=long), title, p.description, subtitle)
+
+
+_MARGIN_NAMES = {"margin": "margin", "benefit": "security benefit",
+                 "autonomy_cost": "autonomy cost", "entrapment": "entrapment risk",
+                 "outside": "outside option"}
+
+
+def margin_parts(frame: pd.DataFrame, highlight_year: int | None = None) -> Parts:
+    """What `margin_chart` draws from ``frame``: the long data, the highlighted year (a one-row
+    dataset) and the description (see `alliancekit.render.Parts`)."""
+    _require(frame, ["year", "benefit", "autonomy_cost", "entrapment", "outside", "margin",
+                     "stays"], "frame")
+    long = frame.melt(id_vars=["year"], value_vars=list(_MARGIN_NAMES), var_name="part",
+                      value_name="value")
+    long["part"] = long["part"].map(_MARGIN_NAMES)
+    frames = (long,)
     if highlight_year is not None:
         highlight_year = vd.integer("highlight_year", highlight_year, int(frame["year"].min()),
                                     int(frame["year"].max()))
-        layers.append(alt.Chart(_ONE).mark_rule(color="#666666", strokeDash=[3, 3]).encode(
-            x=alt.XDatum(int(highlight_year))))
+        frames = (long, [{"year": int(highlight_year)}])
     leave = frame.loc[~frame["stays"].astype(bool), "year"]
     first, last = int(frame["year"].min()), int(frame["year"].max())
     verdict = (f"the margin is negative (the member is better off outside) in "
@@ -90,7 +105,7 @@ def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
     description = (f"Lines of the commitment margin and its four terms from {first} to {last}; "
                    f"{verdict}. Margin ranges from {frame['margin'].min():.2f} to "
                    f"{frame['margin'].max():.2f}.")
-    return _finish(alt.layer(*layers, data=long), title, description, subtitle)
+    return Parts(frames, description, (first, last, highlight_year is not None))
 
 
 def margin_components_chart(parts: pd.DataFrame, title: str = "Stay or leave?",
@@ -108,6 +123,21 @@ def margin_components_chart(parts: pd.DataFrame, title: str = "Stay or leave?",
     altair.LayerChart
         Its data: term, value (signed: costs negative), kind.
     """
+    p = margin_components_parts(parts)
+    terms = list(p.frames[0]["term"])
+    bars = alt.Chart(p.frames[0]).mark_bar().encode(
+        y=alt.Y("term:N", title=None, sort=terms),
+        x=alt.X("value:Q", title="Contribution to the margin", scale=alt.Scale(domain=[-1, 1])),
+        color=alt.Color("kind:N", title=None,
+                        scale=alt.Scale(domain=["gain", "cost", "stay", "leave"],
+                                        range=[ALLIED, PALETTE[1], PALETTE[2], HOSTILE])),
+        tooltip=_tt("term:N", ("value:Q", ".3f")))
+    zero = alt.Chart(_ONE).mark_rule(color="black").encode(x=alt.XDatum(0))
+    return _finish(sized(alt.layer(zero, bars), height=160), title, p.description, subtitle)
+
+
+def margin_components_parts(parts: pd.DataFrame) -> Parts:
+    """What `margin_components_chart` draws: its data (term, value, kind) and description."""
     _require(parts, ["benefit", "autonomy_cost", "entrapment", "outside", "margin"], "parts")
     row = parts.iloc[0]
     terms = ["security benefit", "− autonomy cost", "− entrapment risk", "− outside option",
@@ -116,20 +146,12 @@ def margin_components_chart(parts: pd.DataFrame, title: str = "Stay or leave?",
               row["margin"]]
     kinds = ["gain", "cost", "cost", "cost", "stay" if row["margin"] >= 0 else "leave"]
     data = pd.DataFrame({"term": terms, "value": np.asarray(values, float), "kind": kinds})
-    bars = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("term:N", title=None, sort=terms),
-        x=alt.X("value:Q", title="Contribution to the margin", scale=alt.Scale(domain=[-1, 1])),
-        color=alt.Color("kind:N", title=None,
-                        scale=alt.Scale(domain=["gain", "cost", "stay", "leave"],
-                                        range=[ALLIED, PALETTE[1], PALETTE[2], HOSTILE])),
-        tooltip=_tt("term:N", ("value:Q", ".3f")))
-    zero = alt.Chart(_ONE).mark_rule(color="black").encode(x=alt.XDatum(0))
     verdict = "stays" if row["margin"] >= 0 else "leaves"
     description = ("Bars of the commitment margin's terms: security benefit "
                    f"{row['benefit']:.3f}, autonomy cost {row['autonomy_cost']:.3f}, entrapment "
                    f"risk {row['entrapment']:.3f}, outside option {row['outside']:.3f}; margin "
                    f"{row['margin']:.3f}, so the member {verdict}.")
-    return _finish(sized(alt.layer(zero, bars), height=160), title, description, subtitle)
+    return Parts((data,), description)
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,7 +175,7 @@ def fan_chart(fan: pd.DataFrame, title: str = "Futures of cohesion", subtitle: s
     -------
     altair.LayerChart
     """
-    _require(fan, ["year", "q5", "q25", "q50", "q75", "q95"], "fan")
+    p = fan_parts(fan, shocks, y_title)
     base = alt.Chart()
     x = alt.X("year:Q", title=None, axis=year_axis(fan["year"].min(), fan["year"].max()))
     outer = base.mark_area(opacity=0.25, color=ALLIED).encode(
@@ -168,19 +190,45 @@ def fan_chart(fan: pd.DataFrame, title: str = "Futures of cohesion", subtitle: s
         threshold = vd.number("threshold", threshold, 0, 1)
         layers.append(alt.Chart(_ONE).mark_rule(color=HOSTILE, strokeDash=[4, 3]).encode(
             y=alt.YDatum(float(threshold))))
+    if len(p.frames) > 1:
+        layers.append(alt.Chart(alt.InlineData(values=p.frames[1])).mark_rule(
+            color="#666666", strokeDash=[2, 2]).encode(
+            x=alt.X("year:Q"), tooltip=_tt("year:Q", "text:N")))
+    return _finish(alt.layer(*layers, data=fan), title, p.description, subtitle)
+
+
+def fan_parts(fan: pd.DataFrame, shocks: pd.DataFrame | None = None,
+              y_title: str = "Cohesion") -> Parts:
+    """What `fan_chart` draws: the fan, the shocks' rows (year, text) if any, the description.
+
+    The key holds the years the axis labels and whether shocks are drawn (the threshold and the
+    titles are the caller's arguments).
+    """
+    _require(fan, ["year", "q5", "q25", "q50", "q75", "q95"], "fan")
+    frames = (fan,)
     if shocks is not None and len(shocks):
         text = "text" if "text" in shocks.columns else "mechanism"
         _require(shocks, ["year", text], "shocks")
-        s = shocks[["year", text]].rename(columns={text: "text"})
-        layers.append(alt.Chart(_records(s)).mark_rule(color="#666666", strokeDash=[2, 2]).encode(
-            x=alt.X("year:Q"), tooltip=_tt("year:Q", "text:N")))
-    first, last = fan.iloc[0], fan.iloc[-1]
+        frames = (fan, [{"year": _plain(y), "text": _plain(t)}
+                        for y, t in zip(shocks["year"].tolist(), shocks[text].tolist(),
+                                        strict=True)])
+    # the first and last rows, read column by column (a row as a Series costs more)
+    first = {c: fan[c].to_numpy()[0] for c in ("year", "q50")}
+    last = {c: fan[c].to_numpy()[-1] for c in ("year", "q5", "q50", "q95")}
     description = (f"Fan chart of {y_title.lower()} across simulated futures from "
                    f"{int(first['year'])} to {int(last['year'])}: the dark line is the median, "
                    f"the inner band holds half the runs and the outer band 90 %. The median moves "
                    f"from {first['q50']:.2f} to {last['q50']:.2f}; by {int(last['year'])} the "
                    f"90 % band spans {last['q5']:.2f} to {last['q95']:.2f}.")
-    return _finish(alt.layer(*layers, data=fan), title, description, subtitle)
+    years = fan["year"].to_numpy()
+    return Parts(frames, description, (int(years.min()), int(years.max()), len(frames) > 1))
+
+
+def _plain(value):
+    """A date as ISO text (as `alliancekit.render.inline_records` writes it), else the value."""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    return value
 
 
 def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
@@ -197,12 +245,8 @@ def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
     altair.LayerChart
         Its data: year, actual, professed, gap (= professed − actual).
     """
-    _require(cohesion_fan, ["year", "q50"], "cohesion_fan")
-    _require(professed_fan, ["year", "q50"], "professed_fan")
-    wide = pd.DataFrame({"year": cohesion_fan["year"].to_numpy(),
-                         "actual": cohesion_fan["q50"].to_numpy(),
-                         "professed": professed_fan["q50"].to_numpy()})
-    wide["gap"] = wide["professed"] - wide["actual"]
+    p = gap_parts(cohesion_fan, professed_fan)
+    wide = p.frames[0]
     base = alt.Chart()
     band = base.mark_area(opacity=0.3, color=HOSTILE).encode(
         x=alt.X("year:Q", title=None, axis=year_axis(wide["year"].min(), wide["year"].max())),
@@ -215,12 +259,24 @@ def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
                         scale=alt.Scale(domain=["professed", "actual"],
                                         range=[PALETTE[1], "#003a5d"])),
         strokeDash=alt.StrokeDash("series:N", legend=None, sort=["professed", "actual"]))
-    worst = wide.loc[wide["gap"].idxmax()]
+    return _finish(alt.layer(band, lines, data=wide), title, p.description, subtitle)
+
+
+def gap_parts(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame) -> Parts:
+    """What `gap_chart` draws: year, actual, professed, gap, and the description."""
+    _require(cohesion_fan, ["year", "q50"], "cohesion_fan")
+    _require(professed_fan, ["year", "q50"], "professed_fan")
+    year = cohesion_fan["year"].to_numpy()
+    actual = cohesion_fan["q50"].to_numpy()
+    professed = professed_fan["q50"].to_numpy()
+    gap = professed - actual
+    wide = pd.DataFrame({"year": year, "actual": actual, "professed": professed, "gap": gap})
+    w = int(np.argmax(gap))               # the first largest gap, as idxmax gives
     description = ("Two lines: the median cohesion leaders profess and the median actual "
                    "cohesion, with the gap between them shaded. The gap is largest in "
-                   f"{int(worst['year'])} ({worst['gap']:.2f}: professed {worst['professed']:.2f},"
-                   f" actual {worst['actual']:.2f}).")
-    return _finish(alt.layer(band, lines, data=wide), title, description, subtitle)
+                   f"{int(year[w])} ({gap[w]:.2f}: professed {professed[w]:.2f},"
+                   f" actual {actual[w]:.2f}).")
+    return Parts((wide,), description, (int(wide["year"].min()), int(wide["year"].max())))
 
 
 def dissolution_chart(probability: pd.DataFrame,
@@ -266,12 +322,9 @@ def portfolio_chart(strategies: pd.DataFrame, title: str = "Security, cost and n
     altair.Chart
         Its data is long: strategy, rank, measure, value.
     """
-    _require(strategies, ["strategy", "security", "cost", "net", "rank"], "strategies")
-    long = strategies.melt(id_vars=["strategy", "rank"], value_vars=["security", "cost", "net"],
-                           var_name="measure", value_name="value")
-    order = strategies.sort_values("rank")["strategy"].tolist()
-    chart = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("strategy:N", title=None, sort=order),
+    p = portfolio_parts(strategies)
+    chart = alt.Chart(p.frames[0]).mark_bar().encode(
+        y=alt.Y("strategy:N", title=None, sort=list(p.key)),
         x=alt.X("value:Q", title="Units of the threat met"),
         yOffset=alt.YOffset("measure:N", sort=["security", "cost", "net"]),
         color=alt.Color("measure:N", title=None, sort=["security", "cost", "net"],
@@ -280,13 +333,28 @@ def portfolio_chart(strategies: pd.DataFrame, title: str = "Security, cost and n
         tooltip=_tt("strategy:N", "measure:N", ("value:Q", ".3f"), "rank:Q"),
     )
     sized(chart, height=alt.Step(12))
-    best = strategies.sort_values("rank").iloc[0]
+    return _finish(chart, title, p.description, subtitle)
+
+
+def portfolio_parts(strategies: pd.DataFrame) -> Parts:
+    """What `portfolio_chart` draws: the long data, the description; key: strategies by rank."""
+    _require(strategies, ["strategy", "security", "cost", "net", "rank"], "strategies")
+    measures = ["security", "cost", "net"]
+    names, ranks = strategies["strategy"].tolist(), strategies["rank"].tolist()
+    n = len(names)
+    # the frame ``strategies.melt(id_vars=["strategy", "rank"], value_vars=measures, ...)``
+    # gives, built directly (melt costs several times as much)
+    long = pd.DataFrame({"strategy": names * 3, "rank": ranks * 3,
+                         "measure": [m for m in measures for _ in range(n)],
+                         "value": np.concatenate([strategies[m].to_numpy(float)
+                                                  for m in measures])})
+    rows = sorted(zip(ranks, range(n), names, strategies["net"].tolist(),
+                      strategies["security"].tolist(), strategies["cost"].tolist(), strict=True))
     description = ("Grouped bars of expected security, cost and net value for each strategy. "
-                   + "; ".join(f"{r.strategy}: net {r.net:.2f} (security {r.security:.2f}, cost "
-                               f"{r.cost:.2f})" for r in strategies.sort_values("rank")
-                               .itertuples())
-                   + f". Best: {best['strategy']}.")
-    return _finish(chart, title, description, subtitle)
+                   + "; ".join(f"{name}: net {net:.2f} (security {sec:.2f}, cost {cost:.2f})"
+                               for _, _, name, net, sec, cost in rows)
+                   + f". Best: {rows[0][2]}.")
+    return Parts((long,), description, tuple(r[2] for r in rows))
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,9 +373,9 @@ def scorecard_chart(items: pd.DataFrame, title: str = "Assessment scorecard",
     -------
     altair.Chart
     """
-    _require(items, ["item", "score", "role"], "items")
+    p = scorecard_parts(items)
     chart = alt.Chart(items).mark_bar().encode(
-        y=alt.Y("item:N", title=None, sort=items["item"].tolist()),
+        y=alt.Y("item:N", title=None, sort=list(p.key)),
         x=alt.X("score:Q", title="Score (0 = none, 1 = very strong)",
                 scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("role:N", title=None,
@@ -316,9 +384,17 @@ def scorecard_chart(items: pd.DataFrame, title: str = "Assessment scorecard",
         tooltip=_tt("item:N", "role:N", ("score:Q", ".2f")),
     )
     sized(chart, width=260, height=alt.Step(18))
+    return _finish(chart, title, p.description, subtitle)
+
+
+def scorecard_parts(items: pd.DataFrame) -> Parts:
+    """What `scorecard_chart` draws: the items and the description; key: the items in order."""
+    _require(items, ["item", "score", "role"], "items")
+    names = items["item"].tolist()
     description = ("Bars of the scorecard: " + "; ".join(
-        f"{r.item} {r.score:.2f} ({r.role})" for r in items.itertuples()) + ".")
-    return _finish(chart, title, description, subtitle)
+        f"{item} {score:.2f} ({role})" for item, score, role in
+        zip(names, items["score"].tolist(), items["role"].tolist(), strict=True)) + ".")
+    return Parts((items,), description, tuple(names))
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,16 +10,18 @@ with a title and a description in words (for screen readers); nothing here compu
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import _validate as vd
-from .render import ALLIED, HOSTILE, NEUTRAL, PALETTE, alt, sized
+from .render import ALLIED, HOSTILE, NEUTRAL, PALETTE, Parts, alt, sized
 from .render import ONE as _ONE
 from .render import finish as _finish
 from .render import require_columns as _require
 from .render import tooltips as _tt
 
-__all__ = ["hazard_ratio_chart", "honour_rate_chart", "blocs_chart", "sensitivity_chart"]
+__all__ = ["hazard_ratio_chart", "honour_rate_chart", "blocs_chart", "blocs_parts",
+           "sensitivity_chart"]
 
 
 def hazard_ratio_chart(table: pd.DataFrame, title: str = "What raises the hazard of abrogation",
@@ -126,25 +128,35 @@ def blocs_chart(scored: pd.DataFrame, title: str = "The 1936 landscape's best sp
     altair.Chart
         Points sized by CINC in a predicted-side column; hollow points are misplaced states.
     """
-    _require(scored, ["name", "size", "predicted", "actual", "correct"], "scored")
-    data = scored.assign(placed=scored["correct"].map({True: "on its wartime side",
-                                                       False: "misplaced"}))
-    order = list(data.sort_values(["actual", "size"], ascending=[True, False])["name"])
-    chart = alt.Chart(data).mark_point(filled=True).encode(
+    p = blocs_parts(scored)
+    chart = alt.Chart(p.frames[0]).mark_point(filled=True).encode(
         x=alt.X("predicted:N", title="Bloc in the landscape's global minimum",
                 sort=["allies", "axis"], axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("name:N", title=None, sort=order),
+        y=alt.Y("name:N", title=None, sort=list(p.key)),
         size=alt.Size("size:Q", title="CINC 1936", scale=alt.Scale(range=[40, 400])),
         color=alt.Color("actual:N", title="Side in the war", sort=["allies", "axis"],
                         scale=alt.Scale(domain=["allies", "axis"], range=[ALLIED, HOSTILE])),
         shape=alt.Shape("placed:N", title=None, sort=["on its wartime side", "misplaced"]),
         tooltip=_tt("name:N", "predicted:N", "actual:N", ("size:Q", ".4f")))
-    wrong = list(data.loc[~data["correct"], "name"])
+    return _finish(sized(chart, width=220), title, p.description, subtitle)
+
+
+def blocs_parts(scored: pd.DataFrame) -> Parts:
+    """What `blocs_chart` draws: the states with ``placed``, the description; key: the states
+    in the order the chart lists them."""
+    _require(scored, ["name", "size", "predicted", "actual", "correct"], "scored")
+    correct = scored["correct"].to_numpy(bool)
+    data = scored.assign(placed=np.where(correct, "on its wartime side", "misplaced").tolist())
+    names = data["name"].tolist()
+    # by side in the war, then largest first (a stable sort, as sort_values gives)
+    rank = np.lexsort((-data["size"].to_numpy(float), data["actual"].to_numpy(str)))
+    order = [names[i] for i in rank.tolist()]
+    wrong = [n for n, ok in zip(names, correct.tolist(), strict=True) if not ok]
     description = (f"Dot chart of the 17 states by predicted bloc, coloured by the side each took "
-                   f"in the Second World War and sized by CINC. {int(data['correct'].sum())} of "
+                   f"in the Second World War and sized by CINC. {int(correct.sum())} of "
                    f"{len(data)} land on their wartime side; misplaced: "
                    f"{', '.join(wrong) if wrong else 'none'}.")
-    return _finish(sized(chart, width=220), title, description, subtitle)
+    return Parts((data,), description, tuple(order))
 
 
 def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,

@@ -25,6 +25,9 @@ model state.
 10   `landscape_weights_explorer`     ``europe1936.predict`` -> ``replication_charts.blocs_chart``
 ===  ===============================  =========================================================
 
+The two replication explorers (09, 10) live in `alliancekit.replication_explorers` and are
+reachable from here.
+
 How an explorer displays itself, and what a redraw costs, is described in
 `alliancekit.explorer`, which holds the `Explorer` and `View` machinery (also reachable from here
 as ``widgets.Explorer``, ``widgets.View`` and ``widgets.control_values``).
@@ -51,18 +54,25 @@ from . import (
     charts,
     cohesion,
     europe,
-    europe1936,
-    fulfilment,
     networks,
     render,
-    replication_charts,
     scenarios,
     strategies,
     summaries,
     survival,
 )
-from .explorer import AUTO, STYLE, WIDE, Explorer, View, control_values  # noqa: F401
+from .explorer import (  # noqa: F401 (Explorer, View, control_values: reached from here too)
+    AUTO,
+    STYLE,
+    WIDE,
+    Explorer,
+    Live,
+    View,
+    control_values,
+    title_spec,
+)
 from .explorer import slider as _slider
+from .replication_explorers import honour_rate_explorer, landscape_weights_explorer
 
 __all__ = [
     "Explorer", "View", "membership_explorer", "member_calculus_explorer", "survival_explorer",
@@ -129,10 +139,10 @@ def membership_explorer(alliance: str = "nato") -> Explorer:
         row = alliances.set_index("alliance_id").loc[v["alliance"]]
         m = summaries.membership_spans([v["alliance"]])
         end = row["ended"] if pd.notna(row["ended"]) else pd.Timestamp.today().normalize()
-        chart = charts.membership_timeline(
-            m, start=render.iso_date(row["signed"]), end=render.iso_date(end),
-            title=summaries.short_name(row["name"]),
-            subtitle=f"{row['kind'].replace('_', ' ')}, signed {row['signed']:%d %b %Y}")
+        span = dict(start=render.iso_date(row["signed"]), end=render.iso_date(end))
+        title = summaries.short_name(row["name"])
+        subtitle = f"{row['kind'].replace('_', ' ')}, signed {row['signed']:%d %b %Y}"
+        parts = charts.membership_parts(m, **span)
         founders = cases.members(v["alliance"], row["signed"], use_accession=True)
         last_day = end - pd.Timedelta(days=1) if pd.notna(row["ended"]) else end
         at_end = cases.members(v["alliance"], last_day, use_accession=True)
@@ -144,9 +154,11 @@ def membership_explorer(alliance: str = "nato") -> Explorer:
         summary = (f"{short}: {len(founders)} founding member(s); {ending}. "
                    + (f"States that left before the end: {', '.join(gone)}." if gone
                       else "No state left before the end."))
-        return View(chart.data if isinstance(chart.data, pd.DataFrame) else m, chart, summary)
+        return View(parts.frames[0], lambda: charts.membership_timeline(
+            m, **span, title=title, subtitle=subtitle), summary,
+            live=Live.of(parts, title=title_spec(title, subtitle)))
 
-    return Explorer("Who belonged, and when?", controls, draw,
+    return Explorer("Who belonged, and when?", controls, draw, remember=len(options),
                     note="Pick an alliance: watch members join and leave.")
 
 
@@ -203,12 +215,13 @@ def member_calculus_explorer(own_cinc: float = 0.03, partner_cinc: float = 0.13,
             [v["propensity"]], v["outside"], reliability=v["reliability"], depth=v["depth"])
         parts = pd.DataFrame([{k: float(getattr(m, k)) for k in
                                ("benefit", "autonomy_cost", "entrapment", "outside", "margin")}])
-        chart = charts.margin_components_chart(parts)
+        drawn = charts.margin_components_parts(parts)
         verdict = "stays" if bool(m.stays) else "is better off leaving"
         summary = (f"With one partner: margin {float(m.margin):+.3f}, the member {verdict} "
                    f"(benefit {float(m.benefit):.3f} against costs {float(m.autonomy_cost):.3f} + "
                    f"{float(m.entrapment):.3f} and an outside option of {float(m.outside):.3f}).")
-        return View(charts.chart_frame(chart), chart, summary)
+        return View(drawn.frames[0], lambda: charts.margin_components_chart(parts), summary,
+                    live=Live.of(drawn))
 
     return Explorer("A member's calculus: stay or leave?", controls, draw,
                     note="One member and ONE partner (the worked example above has two, so its "
@@ -284,8 +297,7 @@ def survival_explorer(compare: str = "era") -> Explorer:
         if group == "obligations":
             rows, group = summaries.by_obligation(d), "includes"
         table = survival.kaplan_meier(rows, group)
-        chart = charts.survival_curve(
-            table, subtitle=f"{len(d)} ATOP alliances, 1815-{censored_at}")
+        subtitle = f"{len(d)} ATOP alliances, 1815-{censored_at}"
         med = []
         for g, rows in table.groupby("group", sort=False):
             half_life = survival.median_lifespan(rows)
@@ -293,7 +305,9 @@ def survival_explorer(compare: str = "era") -> Explorer:
                        else f"{g}: more than half never ended in the data")
         summary = (f"{len(d)} alliances ({int((~d['ended'].astype(bool)).sum())} still in force "
                    f"in {censored_at}). " + "; ".join(med) + ".")
-        return View(table, chart, summary)
+        return View(table, lambda: charts.survival_curve(table, subtitle=subtitle), summary,
+                    live=Live.of(charts.survival_parts(table),
+                                 title=title_spec("How long alliances last", subtitle)))
 
     static = []
     members = summaries.membership_spans(_POST_1991)
@@ -301,7 +315,7 @@ def survival_explorer(compare: str = "era") -> Explorer:
         static.append(charts.membership_timeline(
             members, start="1991-01-01", title="NATO, ASEAN and ECOWAS since 1991",
             subtitle="Member states; exits marked"))
-    return Explorer("How long do alliances last?", controls, draw, static=static,
+    return Explorer("How long do alliances last?", controls, draw, static=static, remember=256,
                     note="Filter the ATOP alliances and compare their survival curves.")
 
 
@@ -352,25 +366,36 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
         G = europe.signed_graph(v["year"], conflict=v["conflict"])
         tri = networks.triads(G)
         frus = networks.frustration(G)
-        net = charts.network_chart(networks.node_positions(G), networks.edge_table(G),
-                                   title=f"The great powers in {v['year']}",
-                                   subtitle="solid: allied; dashed: hostile")
-        right = charts.triad_chart(tri, title="Triads")
-        rows = [[net, right]]
+        positions, edges = networks.node_positions(G), networks.edge_table(G)
+        title = f"The great powers in {v['year']}"
+        subtitle = "solid: allied; dashed: hostile"
+        net = charts.network_parts(positions, edges)
+        live = [[Live.of(net, title=title_spec(title, subtitle)),
+                 Live.of(charts.triad_parts(tri))]]
         summary = (f"{v['year']}: {int((~tri['balanced']).sum())} of {len(tri)} triads "
                    f"unbalanced; frustration index {frus.index}.")
+        yr = None
         if italy is not None:
             yr = int(np.clip(v["year"], italy["year"].min(), italy["year"].max()))
-            rows.append([charts.sized(charts.margin_chart(
-                italy, title="Italy's margin in the Triple Alliance", highlight_year=yr),
-                width=500, height=160)])
+            live.append([Live.of(charts.margin_parts(italy, highlight_year=yr))])
             row = italy[italy["year"] == yr].iloc[0]
             summary += (f" Italy's margin in {yr}: {row['margin']:+.3f} "
                         f"({'stays' if row['stays'] else 'better off outside'}).")
-        return View(charts.chart_frame(net), rows, summary,
-                    title=f"Great-power alignments, {v['year']}")
+
+        def panels():
+            rows = [[charts.network_chart(positions, edges, title=title, subtitle=subtitle),
+                     charts.triad_chart(tri, title="Triads")]]
+            if yr is not None:
+                rows.append([charts.sized(charts.margin_chart(
+                    italy, title="Italy's margin in the Triple Alliance", highlight_year=yr),
+                    width=500, height=160)])
+            return rows
+
+        return View(net.frames[0], panels, summary, title=f"Great-power alignments, {v['year']}",
+                    live=live)
 
     return Explorer("Europe's great powers, 1872-1915", controls, draw,
+                    remember=2 * (last - first + 1),
                     note="Slide through the years: when do the triads become balanced?")
 
 
@@ -426,10 +451,6 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
         sides = {entente: [*cases.LITTLE_ENTENTE, *([_FRANCE] if v["france"] else [])],
                  "Hungary": [_HUNGARY], "Germany": [_GERMANY]}
         totals = summaries.side_totals(cinc, sides)
-        chart = charts.capabilities_chart(
-            totals, title="The Little Entente's capabilities",
-            subtitle="CINC, share of world capabilities", browser_controls=True,
-            optional=["Germany"])
         parts = []
         for year in (int(totals["year"].min()), int(totals["year"].max())):
             row = totals[totals["year"] == year].set_index("side")["cinc"]
@@ -437,9 +458,13 @@ def little_entente_explorer(france: bool = False, first: int = 1920,
                          f"{row['Hungary']:.1%}, Germany {row['Germany']:.1%}")
         summary = ("Share of world capabilities: " + "; ".join(parts) + ". (The From and To "
                    "sliders under the chart change the years drawn, not these figures.)")
-        return View(totals, chart, summary)
+        # two settings, two specs: each is written once, then reused whole
+        return View(totals, lambda: charts.capabilities_chart(
+            totals, title="The Little Entente's capabilities",
+            subtitle="CINC, share of world capabilities", browser_controls=True,
+            optional=["Germany"]), summary, live=Live(("france", v["france"])))
 
-    return Explorer("The Little Entente's power, 1920-1938", controls, draw,
+    return Explorer("The Little Entente's power, 1920-1938", controls, draw, remember=2,
                     note="Who outweighs whom? Toggle France's guarantee; the sliders under the "
                          "chart choose the years.")
 
@@ -516,6 +541,7 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
         controls["events"] = W.Checkbox(value=True, description="Dated events of the case",
                                         indent=False, layout=AUTO)
     c_min = cohesion.CohesionParams().c_min
+    events = shocks[["year", "mechanism"]] if scen is not None and len(shocks) else None
 
     def draw(v):
         drivers = {k: v[k] for k in _MECHANISMS}
@@ -526,20 +552,26 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
         fan = cohesion.fan(frame)
         professed = cohesion.fan(frame, column="professed")
         dissolved = cohesion.dissolution_probability(frame)
-        shock_rows = None
-        if scen is not None and v.get("events", True) and len(shocks):
-            shock_rows = shocks[["year", "mechanism"]]
-        left = charts.sized(charts.fan_chart(fan, title="Futures of cohesion",
-                                             shocks=shock_rows, threshold=c_min), width=300)
-        right = charts.sized(charts.gap_chart(fan, professed), width=300)
-        data = fan.assign(professed=professed["q50"].to_numpy(),
-                          dissolved=dissolved["probability"].to_numpy())
-        end = data.iloc[-1]
-        gap = (data["professed"] - data["q50"]).max()
+        shock_rows = events if v.get("events", True) else None
+        live = [[Live.of(charts.fan_parts(fan, shock_rows)),
+                 Live.of(charts.gap_parts(fan, professed))]]
+
+        def panels():
+            return [[charts.sized(charts.fan_chart(fan, title="Futures of cohesion",
+                                                   shocks=shock_rows, threshold=c_min),
+                                  width=300),
+                     charts.sized(charts.gap_chart(fan, professed), width=300)]]
+
+        columns = {c: fan[c].to_numpy() for c in fan.columns}
+        columns["professed"] = professed["q50"].to_numpy()
+        columns["dissolved"] = dissolved["probability"].to_numpy()
+        data = pd.DataFrame(columns)          # fan.assign(professed=..., dissolved=...)
+        end = {c: values[-1] for c, values in columns.items()}
+        gap = (columns["professed"] - columns["q50"]).max()
         summary = (f"By {int(end['year'])}: median cohesion {end['q50']:.2f} (90 % of runs "
                    f"between {end['q5']:.2f} and {end['q95']:.2f}); {end['dissolved']:.0%} of "
                    f"runs dissolved; largest rhetoric-reality gap {gap:.2f}.")
-        return View(data, [[left, right]], summary, title=f"Cohesion of {label}")
+        return View(data, panels, summary, title=f"Cohesion of {label}", live=live)
 
     return Explorer(f"Erosion mechanisms: {label}", controls, draw,
                     note="Each slider sets one mechanism in every year; γ sets how hard doubt "
@@ -582,15 +614,16 @@ def portfolio_explorer(q: float = 0.25, phi: float = 0.5) -> Explorer:
     def draw(v):
         table = strategies.compare_strategies(v["q"], v["phi"], reliability=v["reliability"],
                                               calibrate=v["calibrate"])
-        chart = charts.portfolio_chart(
-            table, subtitle=f"shock chance {v['q']:.2f}, depth {v['phi']:.2f}; correlation "
-                            f"between partners {table['correlation'].iloc[0]:.2f}")
+        subtitle = (f"shock chance {v['q']:.2f}, depth {v['phi']:.2f}; correlation between "
+                    f"partners {table['correlation'].iloc[0]:.2f}")
         best = table.iloc[0]
         summary = (f"Best: {best['strategy']} (net {best['net']:.2f}). Chance at least one "
                    f"partner helps: " + ", ".join(
                        f"{r.strategy} {r.help_probability:.0%}" for r in table.itertuples()
                        if r.n_partners) + ".")
-        return View(table, chart, summary)
+        return View(table, lambda: charts.portfolio_chart(table, subtitle=subtitle), summary,
+                    live=Live.of(charts.portfolio_parts(table), title=title_spec(
+                        "Security, cost and net value", subtitle)))
 
     return Explorer("Small-state strategies under a common shock", controls, draw,
                     note="Correlated partners make diversification worth less: raise the shock.")
@@ -664,13 +697,20 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
                                       runs=runs, seed=seed)
         fan = cohesion.fan(frame)
         dissolved = cohesion.dissolution_probability(frame)
-        items = pd.DataFrame([{"item": name, "score": v[k], "role": role}
-                              for k, (name, role) in _CHECKLIST.items()])
-        card = charts.scorecard_chart(items, title="Scorecard")
+        items = pd.DataFrame({"item": [name for name, _ in _CHECKLIST.values()],
+                              "score": [v[k] for k in _CHECKLIST],
+                              "role": [role for _, role in _CHECKLIST.values()]})
         shock_rows = (pd.DataFrame({"year": [v["shock_year"]], "text": [v["shock"]]})
                       if driver is not None else None)
-        fan_c = charts.sized(charts.fan_chart(fan, title="Futures under the shock",
-                                              shocks=shock_rows, threshold=c_min), width=300)
+        live = [[Live.of(charts.scorecard_parts(items)),
+                 Live.of(charts.fan_parts(fan, shock_rows))]]
+
+        def panels():
+            return [[charts.scorecard_chart(items, title="Scorecard"),
+                     charts.sized(charts.fan_chart(fan, title="Futures under the shock",
+                                                   shocks=shock_rows, threshold=c_min),
+                                  width=300)]]
+
         data = fan.assign(dissolved=dissolved["probability"].to_numpy())
         end = data.iloc[-1]
         shock = ("no scenario shock" if driver is None else
@@ -678,103 +718,10 @@ def scorecard_explorer(scenario: str | None = "ecowas", runs: int = 200,
         summary = (f"With {shock}: "
                    f"median cohesion {end['q50']:.2f} by {int(end['year'])}, "
                    f"{end['dissolved']:.0%} of runs dissolved.")
-        return View(data, [[card, fan_c]], summary, title=f"Assessing {label}")
+        return View(data, panels, summary, title=f"Assessing {label}", live=live)
 
     return Explorer(f"Assessment scorecard: {label}", controls, draw,
                     note="Score each item, then pick a shock: does the alliance hold?")
-
-
-# --------------------------------------------------------------------------------------------
-# 09 replications: the 1936 landscape under other weights
-# --------------------------------------------------------------------------------------------
-def honour_rate_explorer() -> Explorer:
-    """Lesson 09: which rows count as honoured, and what that does to each published figure.
-
-    Controls: two checkboxes, count the rows whose only obligation at stake was non-aggression /
-    consultation as honoured. Model: ``fulfilment.replication_table`` ->
-    ``replication_charts.honour_rate_chart``.
-
-    Returns
-    -------
-    Explorer
-
-    References
-    ----------
-    Leeds, Long & Mitchell (2000); Berkemeier & Fuhrmann (2018).
-    """
-    controls = {
-        "count_nonaggression": W.Checkbox(value=False, description="Count non-aggression-only "
-                                          "rows as honoured", style=STYLE, layout=WIDE),
-        "count_consultation": W.Checkbox(value=False, description="Count consultation-only rows "
-                                         "as honoured", style=STYLE, layout=WIDE),
-    }
-
-    def draw(v):
-        table = fulfilment.replication_table(**v)
-        rule = [w for k, w in (("count_nonaggression", "non-aggression-only"),
-                               ("count_consultation", "consultation-only")) if v[k]]
-        chart = replication_charts.honour_rate_chart(
-            table, subtitle="plain count" if not rule else
-            "also counting " + " and ".join(rule) + " rows as honoured")
-        first = table.iloc[0]
-        summary = (f"On the 1816-1944 cases the LLM columns give {first.LLM_rate:.1%} against the "
-                   f"published {first.published:.1%}; the BF columns give {first.BF_rate:.1%}. "
-                   "A rule that fits the arithmetic is a hypothesis, not evidence of the "
-                   "authors' rule.")
-        return View(table, chart, summary)
-
-    return Explorer("Honour rates under other counting rules", controls, draw,
-                    note="The lesson's figures use the plain count.")
-
-
-def landscape_weights_explorer(coding: str = "corrected") -> Explorer:
-    """Lesson 10: move the weights of the 1936 landscape's factors and watch the best split.
-
-    Controls: the pair coding (registered or corrected war history) and one slider per factor of
-    ``europe1936.FACTORS`` (ideology, war history, rivalry, border), starting at the
-    pre-registered weights. Model: ``europe1936.predict`` (the exact global minimum of
-    ``landscape.global_minimum``) -> ``replication_charts.blocs_chart``.
-
-    Parameters
-    ----------
-    coding : {"registered", "corrected"}
-        The pair coding the explorer starts with (``europe1936.CODINGS``).
-
-    Returns
-    -------
-    Explorer
-
-    References
-    ----------
-    Axelrod & Bennett (1993).
-    """
-    vd.choice("coding", coding, europe1936.CODINGS)
-    registered = europe1936.weights()
-    labels = {"ideology": "Ideology", "war_history": "War history", "rivalry": "Rivalry",
-              "border": "Land border"}
-    controls = {"coding": W.Dropdown(options=[("corrected war history", "corrected"),
-                                              ("as registered", "registered")],
-                                     value=coding, description="Pair coding", style=STYLE,
-                                     layout=WIDE)}
-    controls.update({f: _slider(f"{labels[f]} weight", registered[f], 0.0, 3.0, 0.25)
-                     for f in europe1936.FACTORS})
-
-    def draw(v):
-        weights = {f: v[f] for f in europe1936.FACTORS}
-        scored = europe1936.predict(weights, coding=v["coding"])
-        n = int(scored["correct"].sum())
-        wrong = ", ".join(scored.loc[~scored["correct"], "state"]) or "none"
-        changed = [labels[f] for f in europe1936.FACTORS if v[f] != registered[f]]
-        chart = replication_charts.blocs_chart(
-            scored, subtitle=(f"{v['coding']} coding, " +
-                              ("registered weights" if not changed else
-                               "changed: " + ", ".join(changed))))
-        summary = (f"{v['coding'].capitalize()} coding: {n} of 17 states land on their wartime "
-                   f"side (misplaced: {wrong}); Axelrod & Bennett's coding placed 15.")
-        return View(scored, chart, summary)
-
-    return Explorer("The 1936 landscape under other weights", controls, draw,
-                    note="The results reported in the lesson use the registered weights only.")
 
 
 #: Lesson number -> explorer factory (used by the tests and the benchmark).

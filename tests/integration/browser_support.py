@@ -373,13 +373,17 @@ def wait_charts_drawn(page, *, timeout: float = 30.0) -> None:
 
 _VEGA_DATA = r"""() => {
   // Walk the Lumino widget tree of the notebook (through ipywidgets Output areas too) and collect
-  // every vega view JupyterLab's renderer made, with its named datasets.
+  // every vega view JupyterLab's renderer or an explorer's live chart made, with its datasets.
   const found = [];
   const seen = new Set();
   const walk = (w) => {
     if (!w || seen.has(w)) return;
     seen.add(w);
     if (w._result && w._result.view) found.push(w._result.view);
+    // the explorers' live charts (alliancekit.liveview) keep their view on the panel's element
+    if (w.node) w.node.querySelectorAll('.ak-live').forEach(e => {
+      if (e.__akView && !seen.has(e.__akView)) { seen.add(e.__akView); found.push(e.__akView); }
+    });
     let kids = [];
     try { kids = [...w.children()]; } catch (e) {}
     if (w.widgets) { try { kids = kids.concat([...w.widgets]); } catch (e) {} }

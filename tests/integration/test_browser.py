@@ -396,6 +396,39 @@ def test_erosion_explorer_follows_the_keyboard(session, erosion):
 
 
 @pytest.mark.browser
+def test_saved_after_a_live_run_the_export_shows_the_explorer_as_left(session, lab, erosion):
+    """JupyterLab's "Save and Export as HTML": the kernel drew no SVG for the live explorer; the
+    browser sent its own, and the saved notebook's snapshot shows the chart and summary as the
+    learner left them."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    page, index, cell, oracle = erosion
+    with evidence(session):
+        handle = cell.locator(".widget-slider .noUi-handle").first
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        _wait_for_change(page, cell, _cell_text(cell))
+        state = _slider_state(cell)[0]
+        _expected_after(oracle, state["label"], state["readout"])
+        page.wait_for_timeout(2500)               # the views settle, the SVG goes back
+        bs.wait_kernel_idle(page)
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_timeout(1500)
+        saved = nbformat.read(lab.root / EROSION, as_version=4)
+        snapshots = [o["data"]["text/html"] for o in saved.cells[index].get("outputs", [])
+                     if "ak-snapshot" in o.get("data", {}).get("text/html", "")]
+        assert len(snapshots) == 1, "the explorer's snapshot output is missing from the file"
+        assert re.search(r'<svg\b[^>]*\bclass="marks"', snapshots[0]), (
+            "the saved snapshot has no chart: the browser's SVG never reached it")
+        assert _plain(oracle.summary) in _plain(snapshots[0]), "the snapshot shows an old state"
+        body, _ = HTMLExporter().from_notebook_node(saved)
+        assert _plain(oracle.summary) in _plain(body)
+        assert len(re.findall(r'<svg\b[^>]*\bclass="marks"', body)) >= 2   # both panels
+        assert_offline(session)
+
+
+@pytest.mark.browser
 def test_erosion_explorer_follows_a_mouse_drag(session, erosion):
     page, index, cell, oracle = erosion
     with evidence(session):

@@ -66,6 +66,10 @@ _CELL_SVGS = r"""async (index) => {
   const walk = (w) => {
     if (!w || seen.has(w)) return; seen.add(w);
     if (w._result && w._result.view) found.push(w._result.view);
+    // an explorer's live chart (alliancekit.liveview) keeps its views on the panels' elements
+    if (w.node) w.node.querySelectorAll('.ak-live').forEach(e => {
+      if (e.__akView && !seen.has(e.__akView)) { seen.add(e.__akView); found.push(e.__akView); }
+    });
     let kids = [];
     try { kids = [...w.children()]; } catch (e) {}
     if (w.widgets) { try { kids = kids.concat([...w.widgets]); } catch (e) {} }

@@ -155,3 +155,36 @@ def test_without_the_filter_the_failing_hidden_test_would_leak(course, pages):
     html = (course / "feedback-unfiltered" / "rounded" / "ex01-theory"
             / "ex01-theory.html").read_text(encoding="utf-8")
     assert "assert close(margin_q1, _ref.margin, 1e-9)" in _text(html)
+
+
+@pytest.fixture(scope="module")
+def explorer_page(tmp_path_factory) -> str:
+    """Feedback for a submission that also shows an explorer (one set, one student)."""
+    from nbgrader.apps import NbGraderAPI
+
+    assignment = "ex06-small-powers"
+    root = tmp_path_factory.mktemp("feedback-explorer")
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copytree(ROOT / "solutions" / assignment, root / "solutions" / assignment)
+    notebook = _worked(assignment)
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "from alliancekit import widgets\nwidgets.portfolio_explorer()"))
+    folder = root / "submitted" / "explorer" / assignment
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / f"{assignment}.ipynb")
+    grading.grade_assignment(assignment, root, progress=False, jobs=1, timeout=60, unsafe=UNSAFE)
+    done = NbGraderAPI(config=grading._load_config(root)).generate_feedback(assignment, "explorer")
+    assert done["success"], done["error"]
+    return (root / "feedback" / "explorer" / assignment / f"{assignment}.html").read_text(
+        encoding="utf-8")
+
+
+def test_an_explorer_in_a_submission_reaches_the_feedback_as_its_snapshot(explorer_page):
+    """Autograde runs the explorer where no browser draws it, so the kernel writes the static
+    snapshot (summary, figure captions, data table). The feedback keeps its words and table; the
+    grading sanitiser drops the inline SVG, as it drops all markup able to carry script from a
+    submission (alliancekit/grading/sanitise.py)."""
+    text = _text(explorer_page)
+    assert "Small-state strategies under a common shock" in text
+    assert "Best: single patron" in text                 # the snapshot's summary and caption
+    assert "Data table" in text

@@ -47,6 +47,7 @@ from alliancekit import (
     outside_options,
     render,
     replication_charts,
+    replication_explorers,
     scenarios,
     sensitivity,
     strategies,
@@ -240,6 +241,29 @@ CALLS = {
     model_charts.scorecard_chart: dict(
         items=lambda: pd.DataFrame({"item": ["a"], "score": [0.5], "role": ["erodes"]}),
         title="t"),
+    # what each explorer's builder draws, without the chart (live redraws)
+    render.records: dict(frame=_km),
+    charts.survival_parts: dict(table=_km),
+    charts.membership_parts: dict(memberships=lambda: summaries.membership_spans("triple_alliance"),
+                                  start="1900-01-01", end="1916-01-01"),
+    charts.network_parts: dict(positions=lambda: networks.node_positions(_graph()),
+                               edges=lambda: networks.edge_table(_graph())),
+    charts.triad_parts: dict(triads=lambda: networks.triads(_graph())),
+    model_charts.margin_parts: dict(
+        frame=lambda: calculus.member_calculus("triple_alliance", "Italy", [1890, 1891]),
+        highlight_year=1890),
+    model_charts.margin_components_parts: dict(
+        parts=lambda: pd.DataFrame([{"benefit": 0.3, "autonomy_cost": 0.1, "entrapment": 0.05,
+                                     "outside": 0.1, "margin": 0.05}])),
+    model_charts.fan_parts: dict(fan=lambda: cohesion.fan(_sim()), y_title="Cohesion"),
+    model_charts.gap_parts: dict(cohesion_fan=lambda: cohesion.fan(_sim()),
+                                 professed_fan=lambda: cohesion.fan(_sim(), column="professed")),
+    model_charts.portfolio_parts: dict(
+        strategies=lambda: strategies.compare_strategies(0.2, 0.5)),
+    model_charts.scorecard_parts: dict(
+        items=lambda: pd.DataFrame({"item": ["a"], "score": [0.5], "role": ["erodes"]})),
+    replication_charts.blocs_parts: dict(scored=lambda: europe1936.predict()),
+    explorer.title_spec: dict(title="t", subtitle="s"),
     # lesson apparatus and replications (issues 10, 11, 15)
     abrogation.design: dict(power_threshold=0.25, regime_points=3),
     abrogation.compare: dict(table=lambda: _fit().table, alpha=0.05),
@@ -404,9 +428,9 @@ def _cases():
 def test_every_public_function_is_covered():
     modules = [cases, summaries, survival, networks, landscape, europe, calculus, calculus_cases,
                drivers, scenarios, cohesion, strategies, render, model_charts, charts, explorer,
-               widgets, abrogation, fulfilment, europe1936, sensitivity, outside_options,
-               chronology, maps, termination, replication_charts, coursecharts, checks,
-               studentview, svgtext, display]
+               widgets, replication_explorers, abrogation, fulfilment, europe1936, sensitivity,
+               outside_options, chronology, maps, termination, replication_charts, coursecharts,
+               checks, studentview, svgtext, display]
     covered = {(f.__module__, _name(f)) for f in CALLS}
     missing = []
     for m in modules:
@@ -424,6 +448,7 @@ def test_every_public_function_is_covered():
                 missing.append(f"{m.__name__}.{name}")
     # the renderer altair calls, builder plumbing, and frozen result records the package builds
     exempt = {"alliancekit.explorer.Explorer", "alliancekit.explorer.View",
+              "alliancekit.explorer.Live", "alliancekit.render.Parts",
               "alliancekit.render.render", "alliancekit.render.tooltips",
               "alliancekit.render.DataTable"} | {
         f"alliancekit.{name}" for name in (

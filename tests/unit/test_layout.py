@@ -60,8 +60,8 @@ LAYERS = {
     "sensitivity": 5,
     "render": 6,
     "model_charts": 7, "replication_charts": 7, "coursecharts": 7,
-    "charts": 8,
-    "explorer": 9,
+    "charts": 8, "liveview": 8,
+    "explorer": 9, "replication_explorers": 9.5,
     "widgets": 10,
     "checks": 11, "studentview": 11, "variants": 11,
     "grading": 12,
@@ -88,7 +88,7 @@ MODELS = {"summaries", "survival", "networks", "landscape", "europe", "europe193
           "calculus_cases", "drivers", "scenarios", "cohesion", "strategies", "sensitivity",
           "outside_options", "abrogation", "fulfilment", "published"}
 DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer", "widgets",
-           "coursecharts"}
+           "coursecharts", "liveview", "replication_explorers"}
 #: The one place that reads the shipped files.
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; they read and write

@@ -2,13 +2,15 @@
 shows what the model says."""
 from __future__ import annotations
 
+import json
+
 import ipywidgets as W
 import numpy as np
 import pandas as pd
 import pytest
 from IPython.display import display
 
-from alliancekit import cases, charts, cohesion, europe, networks, strategies, widgets
+from alliancekit import cases, charts, cohesion, europe, networks, render, strategies, widgets
 
 EXPLORERS = sorted(widgets.EXPLORERS)
 
@@ -36,7 +38,11 @@ def set_value(ex, name, value):
 def assert_shows_something(ex, where):
     assert ex.data is not None and len(ex.data) > 0, where
     assert ex.summary, where
-    assert ex.bundles and all(charts.VEGALITE_MIMETYPE in b for b in ex.bundles), where
+    sent = ex.specs
+    assert sent and all(s.get("description") and s.get("datasets") for s in sent), where
+    # what the browser draws (a kept spec + the data and words sent) is what the builders write
+    built = [render.fast_spec(p) for p in ex.view.panels]
+    assert json.dumps(sent, sort_keys=True) == json.dumps(built, sort_keys=True), where
     assert charts.describe(ex.chart), where
 
 
