@@ -151,7 +151,8 @@ def membership_explorer(alliance: str = "nato") -> Explorer:
         ending = (f"it ended on {row['ended']:%d %b %Y} with {len(at_end)}"
                   if pd.notna(row["ended"]) else f"it has {len(at_end)} today")
         short = summaries.short_name(row["name"])
-        summary = (f"{short}: {len(founders)} founding member(s); {ending}. "
+        founding = f"{len(founders)} founding member{'' if len(founders) == 1 else 's'}"
+        summary = (f"{short}: {founding}; {ending}. "
                    + (f"States that left before the end: {', '.join(gone)}." if gone
                       else "No state left before the end."))
         return View(parts.frames[0], lambda: charts.membership_timeline(
@@ -568,7 +569,7 @@ def erosion_explorer(scenario: str | None = "little_entente", runs: int = 200,
         data = pd.DataFrame(columns)          # fan.assign(professed=..., dissolved=...)
         end = {c: values[-1] for c, values in columns.items()}
         gap = (columns["professed"] - columns["q50"]).max()
-        summary = (f"By {int(end['year'])}: median cohesion {end['q50']:.2f} (90 % of runs "
+        summary = (f"By {int(end['year'])}: median cohesion {end['q50']:.2f} (90% of runs "
                    f"between {end['q5']:.2f} and {end['q95']:.2f}); {end['dissolved']:.0%} of "
                    f"runs dissolved; largest rhetoric-reality gap {gap:.2f}.")
         return View(data, panels, summary, title=f"Cohesion of {label}", live=live)
