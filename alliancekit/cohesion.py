@@ -439,6 +439,7 @@ def _integrate(z, x_driver, pulse, p, runs, rng, c0, d0, p0):
     add = np.empty((3, runs), dtype=_DTYPE)
     add_c, add_d, add_p = add[0], add[1], add[2]
     theta, zero, one, inf = _DTYPE(p.theta), _DTYPE(0.0), _DTYPE(1.0), _DTYPE(np.inf)
+    scale_d = np.ndim(delta_) > 0 or delta_ != 1
     for t in range(1, n_years):
         row = t % block
         if row == 0:
@@ -454,7 +455,8 @@ def _integrate(z, x_driver, pulse, p, runs, rng, c0, d0, p0):
             add_c += noise[row]
         np.subtract(theta, c, out=add_d)
         _clip(add_d, zero, inf, out=add_d)                    # max(0, theta - C)
-        add_d *= delta_
+        if scale_d:                                           # (x * 1.0 is x: skipped)
+            add_d *= delta_
         np.multiply(c, lam_, out=add_p)
         # (C, D, P) <- (1 - alpha, 1 - rho, 1 - lambda) (C, D, P) + increments (-sqrt(3) sigma_C
         # to C, eta dX_t + Z_t to D), clipped to [0, 1]
