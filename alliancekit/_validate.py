@@ -130,14 +130,19 @@ def number(name: str, value, lo: float | None = None, hi: float | None = None, *
     TypeError unless a real number (bools are refused); ValueError for NaN, infinity or a value
     out of range. ``meaning``, when given, is added to the message.
     """
-    about = f" ({meaning})" if meaning else ""
-    allowed = f"{kind} in {_range_text(lo, hi, lo_open, hi_open)}"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}{about} must be {allowed}; got {_got(value)}")
+        raise TypeError(f"{name}{_about(meaning)} must be "
+                        f"{kind} in {_range_text(lo, hi, lo_open, hi_open)}; got {_got(value)}")
     x = float(value)
-    if _outside(np.float64(x), lo, hi, lo_open, hi_open):
-        raise ValueError(f"{name}{about} must be {allowed}; got {show(value)}")
+    if not math.isfinite(x) or (lo is not None and (x <= lo if lo_open else x < lo)) \
+            or (hi is not None and (x >= hi if hi_open else x > hi)):
+        raise ValueError(f"{name}{_about(meaning)} must be "
+                         f"{kind} in {_range_text(lo, hi, lo_open, hi_open)}; got {show(value)}")
     return x
+
+
+def _about(meaning: str) -> str:
+    return f" ({meaning})" if meaning else ""
 
 
 def probability(name: str, value) -> float:
@@ -151,16 +156,18 @@ def integer(name: str, value, lo: int | None = None, hi: int | None = None) -> i
     TypeError unless an integer (bools and strings are refused); ValueError for a fraction, NaN
     or a value out of range.
     """
-    allowed = "a whole number" + ("" if lo is None and hi is None else
-                                  f" in {_range_text(lo, hi).replace('inf', '...')}")
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be {allowed}; got {_got(value)}")
-    if not isinstance(value, numbers.Integral):
-        if not math.isfinite(float(value)) or not float(value).is_integer():
-            raise ValueError(f"{name} must be {allowed}; got {show(value)}")
-    v = int(value)
+    if type(value) is int:        # the common case, checked without building any message
+        v = value
+    else:
+        allowed = _whole_text(lo, hi)
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be {allowed}; got {_got(value)}")
+        if not isinstance(value, numbers.Integral):
+            if not math.isfinite(float(value)) or not float(value).is_integer():
+                raise ValueError(f"{name} must be {allowed}; got {show(value)}")
+        v = int(value)
     if (lo is not None and v < lo) or (hi is not None and v > hi):
-        raise ValueError(f"{name} must be {allowed}; got {v}")
+        raise ValueError(f"{name} must be {_whole_text(lo, hi)}; got {v}")
     return v
 
 
@@ -224,6 +231,11 @@ def date(name: str, value, first=None, last=None):
                                                              and day > pd.Timestamp(last)):
         raise ValueError(f"{name}={day.date()} is out of range; it must be {allowed}")
     return day
+
+
+def _whole_text(lo, hi) -> str:
+    return "a whole number" + ("" if lo is None and hi is None else
+                               f" in {_range_text(lo, hi).replace('inf', '...')}")
 
 
 def array(name: str, value, lo: float | None = None, hi: float | None = None, *,

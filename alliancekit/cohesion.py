@@ -394,13 +394,21 @@ def _driver_matrix(drivers, n_years):
 
 _DTYPE = np.float32        # single precision: ample for shares in [0, 1], and twice as fast
 _SQRT12 = math.sqrt(12.0)
+_BLOCK_VALUES = 1 << 16   # years x runs per block of noise and alpha C*: 256 kB in float32
+try:   # the clip ufunc itself: np.clip's Python wrapper costs more than the clipping here
+    from numpy._core.umath import clip as _clip
+except ImportError:  # pragma: no cover - other numpy layouts
+    _clip = np.clip
 
 
 def _integrate(z, x_driver, pulse, p, runs, rng, c0, d0, p0):
     """The time loop. z: (T,) index without run offsets; returns arrays of shape (T, N).
 
-    About fifteen in-place numpy operations on N (or 3 x N) numbers per year; dissolution is
-    computed afterwards from the whole cohesion array.
+    About a dozen in-place numpy operations on N (or 3 x N) numbers per year. The terms that do
+    not depend on the state (alpha C*_t and the noise) are made a block of years at a time in a
+    small scratch array, and dissolution is computed in place in its output: apart from the
+    outputs, a call allocates little, because fresh memory (page faults) cost more here than the
+    arithmetic. Each operation, and its order, is that of the equations in the module docstring.
     """
     n_years = z.shape[0]
     # three independent streams, so the same seed gives the same luck whatever the options
@@ -415,16 +423,18 @@ def _integrate(z, x_driver, pulse, p, runs, rng, c0, d0, p0):
         rates[4] = np.minimum(rates[4], 1.0)
         rates[5] = np.clip(rates[5], 1e-6, 1.0)
         alpha, gamma, delta, eta, rho, lam = (r.astype(_DTYPE) for r in rates)
+        alpha_, minus_gamma, delta_, lam_ = alpha, -gamma, delta, lam
     else:
         alpha, gamma, delta, eta, rho, lam = (float(r[0]) for r in rates)
+        # the loop's factors as float32 scalars (a Python float would be converted on every call)
+        alpha_, minus_gamma, delta_, lam_ = (_DTYPE(v) for v in (alpha, -gamma, delta, lam))
     # each driver off by N(0, driver_sd) shifts the index by sum_k beta_k e_k, which is
     # N(0, driver_sd^2 sum_k beta_k^2): one draw per run gives exactly that distribution
     scale = p.driver_sd * float(np.sqrt((p.beta_vector() ** 2).sum()))
     offset = driver_rng.standard_normal(runs) * scale if scale > 0 else np.zeros(runs)
-    # C*_t = 1 / (1 + exp(-z_t) exp(-offset_n)), built as an outer product: one exp per year/run
-    target = np.multiply.outer(np.exp(-z).astype(_DTYPE), np.exp(-offset).astype(_DTYPE))
-    target += 1.0
-    np.reciprocal(target, out=target)
+    # C*_t = 1 / (1 + exp(-z_t) exp(-offset_n)), an outer product: one exp per year and run
+    exp_z, exp_offset = np.exp(-z).astype(_DTYPE), np.exp(-offset).astype(_DTYPE)
+    target = np.empty((n_years, runs), dtype=_DTYPE)
 
     keep_c = 1.0 - alpha                                      # 1 - alpha, scalar or (N,)
     keep_d = 1.0 - rho
@@ -432,67 +442,81 @@ def _integrate(z, x_driver, pulse, p, runs, rng, c0, d0, p0):
     # doubt inflow from shocks: eta dX_t + Z_t, (T,) or (T, N)
     inflow = (np.multiply.outer(x_driver, eta) + pulse[:, None] if np.ndim(eta)
               else eta * x_driver + pulse).astype(_DTYPE)
+    use_inflow = np.any(inflow != 0, axis=-1).tolist() if inflow.ndim == 2 \
+        else (inflow != 0).tolist()
 
-    # The state (C, D, P) is one (3, N) array that stays in cache, so that the updates shared by
-    # all three (decay, adding the increments, clipping, copying out) are one numpy call each.
-    out = np.empty((n_years, 3, runs), dtype=_DTYPE)
+    # noise_t = (u_t - 1/2) sqrt(12) sigma_C with u_t uniform on [0, 1): mean 0, sd sigma_C;
+    # u_t sqrt(12) sigma_C goes into the increment, -sqrt(3) sigma_C is added after it. The u_t
+    # are drawn for every year (year 0's unused) in order.
     width = _DTYPE(p.noise * _SQRT12)
-    half = width / 2
-    # noise_t = (u_t - 1/2) sqrt(12) sigma_C with u_t uniform on [0, 1): mean 0, sd sigma_C
-    noise = noise_rng.random((n_years, runs), dtype=_DTYPE) if p.noise > 0 else None
-    state = np.empty((3, runs), dtype=_DTYPE)
-    state[0] = target[0] if c0 is None else c0
-    state[1] = d0
-    state[2] = state[0] if p0 is None else p0
-    out[0] = state
-    keep = np.empty((3, runs if np.ndim(keep_c) else 1), dtype=_DTYPE)
+    minus_half = -(width / 2)
+    # C*_t, alpha C*_t and the noise are made a block of years at a time, while it is in cache
+    block = max(1, min(n_years, _BLOCK_VALUES // runs))
+    pull = np.empty((block, runs), dtype=_DTYPE)              # alpha C*_t for a block of years
+    noise = np.empty((block, runs), dtype=_DTYPE) if p.noise > 0 else None
+
+    def fill(first):
+        rows = min(block, n_years - first)
+        years = slice(first, first + rows)
+        np.multiply.outer(exp_z[years], exp_offset, out=target[years])
+        target[years] += 1.0
+        np.reciprocal(target[years], out=target[years])
+        np.multiply(target[years], alpha_, out=pull[:rows])
+        if noise is not None:
+            noise_rng.random(out=noise[:rows], dtype=_DTYPE)
+            noise[:rows] *= width
+
+    fill(0)
+
+    # The state (C, D, P) of year t is out[t], one (3, N) block, so that the updates shared by
+    # all three (decay, adding the increments, clipping) are one numpy call each.
+    out = np.empty((n_years, 3, runs), dtype=_DTYPE)
+    out[0, 0] = target[0] if c0 is None else c0
+    out[0, 1] = d0
+    out[0, 2] = out[0, 0] if p0 is None else p0
+    keep = np.empty((3, runs), dtype=_DTYPE)    # full rows: a broadcast (3, 1) is 3x slower
     keep[0], keep[1], keep[2] = keep_c, keep_d, keep_p
-    # year-wide constants added to (C, D, P): the noise's mean and, with shared rates, the doubt
-    # inflow from shocks
-    shared_inflow = inflow.ndim == 1
-    const = np.zeros((n_years, 3, 1), dtype=_DTYPE)
-    const[:, 0, 0] = -half
-    if shared_inflow:
-        const[:, 1, 0] = inflow
-    use_const = np.any(const != 0, axis=(1, 2)).tolist()
-    use_inflow = (not shared_inflow) and np.any(inflow != 0, axis=1).tolist()
     add = np.empty((3, runs), dtype=_DTYPE)
-    tmp = np.empty(runs, dtype=_DTYPE)
-    theta = _DTYPE(p.theta)
-    c, d = state[0], state[1]
     add_c, add_d, add_p = add[0], add[1], add[2]
+    theta, zero, one, inf = _DTYPE(p.theta), _DTYPE(0.0), _DTYPE(1.0), _DTYPE(np.inf)
+    scale_d = np.ndim(delta_) > 0 or delta_ != 1
     for t in range(1, n_years):
+        row = t % block
+        if row == 0:
+            fill(t)
+        last, state = out[t - 1], out[t]
+        c, d = last[0], last[1]
         # increments from last year's state:
         # C: alpha C*_t - gamma D C + noise_t      D: delta max(0, theta - C)      P: lambda C
         np.multiply(d, c, out=add_c)
-        add_c *= -gamma
-        np.multiply(target[t], alpha, out=tmp)
-        add_c += tmp
+        add_c *= minus_gamma
+        add_c += pull[row]
         if noise is not None:
-            np.multiply(noise[t], width, out=tmp)
-            add_c += tmp
+            add_c += noise[row]
         np.subtract(theta, c, out=add_d)
-        np.maximum(add_d, 0.0, out=add_d)
-        add_d *= delta
-        np.multiply(c, lam, out=add_p)
-        # (C, D, P) <- (1 - alpha, 1 - rho, 1 - lambda) (C, D, P) + increments (+ eta dX_t + Z_t
-        # to D), clipped to [0, 1] (D and P can only leave it upward and at the top respectively)
-        state *= keep
+        _clip(add_d, zero, inf, out=add_d)                    # max(0, theta - C)
+        if scale_d:                                           # (x * 1.0 is x: skipped)
+            add_d *= delta_
+        np.multiply(c, lam_, out=add_p)
+        # (C, D, P) <- (1 - alpha, 1 - rho, 1 - lambda) (C, D, P) + increments (-sqrt(3) sigma_C
+        # to C, eta dX_t + Z_t to D), clipped to [0, 1]
+        np.multiply(last, keep, out=state)
         state += add
-        if use_const[t]:
-            state += const[t]
-        if use_inflow and use_inflow[t]:
-            d += inflow[t]
-        np.clip(state, 0.0, 1.0, out=state)
-        out[t] = state
+        if minus_half != 0:
+            state[0] += minus_half
+        if use_inflow[t]:
+            state[1] += inflow[t]
+        _clip(state, zero, one, out=state)
     cohesion, doubt, professed = out[:, 0], out[:, 1], out[:, 2]
 
-    # dissolved from the first year that ends k consecutive years below C_min (absorbing)
-    below = cohesion < p.c_min
-    dissolved = below.copy() if p.k_years > 1 else below
-    for j in range(1, p.k_years):
-        dissolved[j:] &= below[:-j]
-        dissolved[:j] = False
+    # dissolved from the first year that ends k consecutive years below C_min (absorbing):
+    # below C_min, then (latest year first, so earlier rows are still "below") k years running,
+    # then carried forward
+    dissolved = cohesion < p.c_min
+    for t in range(n_years - 1, p.k_years - 2, -1):
+        for j in range(1, p.k_years):
+            dissolved[t] &= dissolved[t - j]
+    dissolved[:p.k_years - 1] = False
     for t in range(1, n_years):
         dissolved[t] |= dissolved[t - 1]
     return target, cohesion, doubt, professed, dissolved
@@ -616,7 +640,10 @@ def _year_range(years):
     if isinstance(years, numbers.Number):
         raise TypeError(f"years must be consecutive whole years, e.g. range(1920, 1939); got "
                         f"{vd.show(years)}")
-    yrs = np.asarray(vd.years("years", years, 1, 9999))
+    if isinstance(years, range) and years.step == 1 and 1 <= years.start < years.stop <= 10_000:
+        yrs = np.arange(years.start, years.stop)      # already whole years in range: no checks
+    else:
+        yrs = np.asarray(vd.years("years", years, 1, 9999))
     if yrs.size < 2 or np.any(np.diff(yrs) != 1):
         raise ValueError("years must be at least two consecutive whole years, e.g. "
                          f"range(1920, 1939); got {years!r}")

@@ -14,12 +14,16 @@ default limits of 1 GB and one core per user) gets N simulated students, real Un
 3. **memory per student**: the proportional set size (PSS) of every process of that Unix user
    (server + kernel), after the lesson ran.
 
+With ``--prestart S`` the servers are started before the log-in, one every S seconds, by
+``hub/prestart.py`` (as an instructor would before class); the log-in then finds them running.
+
 It then estimates the class a 2-core, 24 GB machine holds with p95 cell latency under 2 s: the
 largest N measured under 2 s (CPU), and (24 GB - what the hub itself uses) / memory per student
 (memory); the smaller of the two. On a machine shared with other work the CPU figure is a floor.
 
     sudo .venv/bin/python benchmarks/bench_hub.py --sizes 5          # start small
     sudo .venv/bin/python benchmarks/bench_hub.py --sizes 5,10,20,40 --think 5
+    sudo .venv/bin/python benchmarks/bench_hub.py --sizes 30,45,60 --prestart 2
 
 Not part of CI. Users are named ``akb-sNN`` and removed at the end, with everything started here.
 """
@@ -176,9 +180,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def measure(size: int, think: float, seed: int) -> dict:
+def measure(size: int, think: float, seed: int, prestart_every: float | None = None) -> dict:
     """One class of ``size`` students on a fresh hub; returns the figures."""
-    from hub_support import Hub
+    from hub_support import HUB_DIR, Hub
+
+    sys.path.insert(0, str(HUB_DIR))
+    import prestart
 
     students = [f"akb-s{i:02d}" for i in range(1, size + 1)]
     hub = Hub("akb-teach", students, mem_limit="1G", cpu_limit="1.0")
@@ -186,6 +193,14 @@ def measure(size: int, think: float, seed: int) -> dict:
     try:
         hub.install()
         hub.start()
+        prestart_s = None
+        if prestart_every is not None:
+            began = time.monotonic()
+            outcome = prestart.prestart(prestart.HubAPI(f"{hub.url}/hub/api", hub.admin_token),
+                                        students, prestart_every, wait=900, say=lambda _: None)
+            prestart_s = time.monotonic() - began
+            if any(v != "ready" for v in outcome.values()):
+                return {"size": size, "failed": f"prestart: {outcome}"}
         began = time.monotonic()
         # Everyone logs in in the same second: one thread a student, each asking for its server
         # and then polling until it is ready, so each student's wait is measured on its own.
@@ -225,6 +240,7 @@ def measure(size: int, think: float, seed: int) -> dict:
             "cpu_per_student_s": statistics.mean(cpu),
             "hub_mb": hub_mb,
             "load_avg": os.getloadavg()[0],
+            "prestart_s": prestart_s,
         }
     finally:
         hub.stop()
@@ -237,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=5.0,
                         help="mean pause between a student's cells, seconds (0: no pause)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--prestart", type=float, default=None, metavar="S",
+                        help="start every server before the log-in, one every S seconds")
     args = parser.parse_args(argv)
     from hub_support import missing_requirements
 
@@ -254,13 +272,16 @@ def main(argv: list[str] | None = None) -> int:
               "wait for it to end, since both would use the same akb- users")
         return 2
     print(f"lesson 05: {len(lesson_cells())} code cells; think time {args.think:.1f} s mean; "
-          f"limits 1 GB and 1 core per student; {os.cpu_count()} cores here")
+          f"limits 1 GB and 1 core per student; {os.cpu_count()} cores here; load average "
+          f"{os.getloadavg()[0]:.1f} at the start; servers "
+          + ("started at log-in" if args.prestart is None
+             else f"pre-started one every {args.prestart:g} s"))
     print("| students | server ready, median / max | cell p50 | cell p95 | memory per student "
           "| CPU per student | hub itself | load avg |")
     print("|---|---|---|---|---|---|---|---|")
     rows = []
     for size in sizes:
-        row = measure(size, args.think, args.seed)
+        row = measure(size, args.think, args.seed, args.prestart)
         if "failed" in row:
             print(f"| {size} | {row['failed']} | | | | | | |")
             break
@@ -270,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
               f"| {row['mem_per_student_mb']:.0f} MB (max {row['mem_max_student_mb']:.0f}) "
               f"| {row['cpu_per_student_s']:.1f} s | {row['hub_mb']:.0f} MB "
               f"| {row['load_avg']:.1f} |", flush=True)
+        if row["prestart_s"] is not None:
+            print(f"  (servers pre-started one every {args.prestart:g} s: all ready after "
+                  f"{row['prestart_s']:.0f} s)", flush=True)
         if row["cell_p95_s"] > 5 * GOAL_P95_S:
             print(f"saturated at {size} students (p95 {row['cell_p95_s']:.1f} s); stopping")
             break

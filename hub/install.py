@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -48,6 +49,10 @@ COURSE_ID = "alliancekit"
 JUPYTERHUB_PIN = "jupyterhub==5.5.4"
 CULLER_PIN = "jupyterhub-idle-culler==2.0.0"
 PROXY_PIN = "configurable-http-proxy@5.3.0"
+#: Server extensions a student's server on the hub does without, so that it starts with less work:
+#: the language-server bridge (the course runs no language server) and terminals (the lessons
+#: never ask for one; the instructor's and graders' servers keep theirs).
+HUB_STUDENT_EXTENSIONS_OFF = ("jupyter_lsp", "jupyter_server_terminals")
 
 NBGRADER_CONFIG = '''\
 """nbgrader settings for every user of this hub (written by hub/install.py)."""
@@ -256,7 +261,8 @@ def copy_student_config(prefix: Path) -> Path:
     """Copy the student launch's Jupyter configuration to ``PREFIX/student-config``.
 
     A hub has an nbgrader exchange, so students keep the Assignment List: the ``no-exchange``
-    layer of ``tasks.py course`` and Binder is left out.
+    layer of ``tasks.py course`` and Binder is left out. The server extensions in
+    `HUB_STUDENT_EXTENSIONS_OFF`, which a student on the hub does not use, are switched off.
 
     Parameters
     ----------
@@ -273,6 +279,11 @@ def copy_student_config(prefix: Path) -> Path:
         shutil.rmtree(target)
     shutil.copytree(ROOT / "alliancekit" / "student_config", target,
                     ignore=shutil.ignore_patterns("no-exchange", "*.md"))
+    config_file = target / "jupyter_server_config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    extensions = config.setdefault("ServerApp", {}).setdefault("jpserver_extensions", {})
+    extensions.update(dict.fromkeys(HUB_STUDENT_EXTENSIONS_OFF, False))
+    config_file.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     return target
 
 

@@ -199,6 +199,38 @@ def test_without_a_secret_students_get_the_public_numbers(tmp_path):
     setup(spawner)
     assert "ALLIANCEKIT_VARIANT_KEY" not in spawner.environment
 
+def test_students_servers_on_the_hub_start_without_terminals_or_the_language_server(tmp_path):
+    install = __import__("install")
+    copied = install.copy_student_config(tmp_path)
+    extensions = json.loads((copied / "jupyter_server_config.json").read_text())["ServerApp"][
+        "jpserver_extensions"]
+    assert extensions["jupyter_lsp"] is False
+    assert extensions["jupyter_server_terminals"] is False
+    assert extensions["alliancekit.studentview"] is True
+    source = json.loads((ROOT / "alliancekit" / "student_config" / "jupyter_server_config.json")
+                        .read_text())["ServerApp"]["jpserver_extensions"]
+    assert "jupyter_server_terminals" not in source     # the local launch and Binder keep them
+
+
+def test_servers_start_through_the_deferring_launcher(tmp_path):
+    config = _load_config(tmp_path, {"instructor": "root", "students": ["nobody"]})
+    assert list(config.Spawner.cmd)[-2:] == ["-m", "alliancekit._singleuser"]
+
+
+def test_the_prestart_service_may_start_servers_and_keeps_its_token_private(tmp_path):
+    config = _load_config(tmp_path, {"instructor": "root", "students": ["nobody"]})
+    service = next(s for s in config.JupyterHub.services if s["name"] == "prestart")
+    token_file = tmp_path / "state" / "prestart-token"
+    assert service["api_token"] == token_file.read_text().strip()
+    assert len(service["api_token"]) == 64
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    role = next(r for r in config.JupyterHub.load_roles if r["name"] == "prestart")
+    assert role["services"] == ["prestart"] and set(role["scopes"]) == {"read:users:name",
+                                                                        "servers"}
+    again = _load_config(tmp_path, {"instructor": "root", "students": ["nobody"]})
+    assert next(s for s in again.JupyterHub.services
+                if s["name"] == "prestart")["api_token"] == service["api_token"]
+
 
 def test_the_config_limits_and_culls(tmp_path):
     config = _load_config(tmp_path, {"instructor": "root", "students": []})

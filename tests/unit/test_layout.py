@@ -48,7 +48,7 @@ PACKAGE = Path(alliancekit.__file__).parent
 #: here (data -> cases -> models -> charts -> widgets) when you create it.
 LAYERS = {
     "_validate": 0, "_bipartition": 0, "_env": 0, "_geometry": 1, "termination": 0, "svgtext": 1,
-    "display": 1, "published": 0,
+    "display": 1, "published": 0, "_singleuser": 0,
     "cases": 1,
     "chronology": 2, "maps": 2,
     "summaries": 2, "survival": 2, "networks": 2, "landscape": 2,

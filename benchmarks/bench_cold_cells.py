@@ -1,0 +1,123 @@
+"""What each cell of a lesson costs the first time, in a fresh kernel (issue 24).
+
+Runs one lesson (default: lesson 05, the erosion lesson) top to bottom in a fresh kernel, several
+times, and prints for each code cell the median wall time (from the kernel's own timestamps:
+execution start to reply) and the median CPU time the kernel process spent on it (from
+/proc/<pid>/stat). A hub pays these costs once per student, in lock-step, so the CPU column is
+what limits a class.
+
+The three cells the issue names are picked out by their source and summed:
+
+- ``data``: the first cell that loads case data (``cohesion.scenario(...)``): pandas and the data;
+- ``chart``: the first chart (``charts.fan_chart``): altair and vl-convert's first SVG;
+- ``widgets``: the explorer (``widgets.erosion_explorer()``): ipywidgets and the explorer.
+
+Goal (issue 24): their first-time cost at least halved. The machine is shared: the load average
+is printed; compare figures from runs made under similar load.
+
+    python benchmarks/bench_cold_cells.py                   # lesson 05, 3 fresh kernels
+    python benchmarks/bench_cold_cells.py --runs 5 --lesson course/04-little-entente.ipynb
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+
+import nbformat  # noqa: E402
+import nbrun  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+
+NAMED = {"data": "cohesion.scenario(", "chart": "charts.fan_chart(",
+         "widgets": "widgets.erosion_explorer("}
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _stamp(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def run_once(path: Path) -> list[tuple[int, str, float, float]]:
+    """One fresh kernel: (cell index, first source line, wall s, kernel CPU s) per code cell."""
+    nb = nbformat.read(path, as_version=4)
+    cpu = {}
+
+    def pid():
+        return client.km.provisioner.process.pid
+
+    def before(cell, cell_index, **_):
+        cpu[cell_index] = _cpu_seconds(pid())
+
+    def after(cell, cell_index, **_):
+        cpu[cell_index] = _cpu_seconds(pid()) - cpu[cell_index]
+
+    nbrun.put_on_path()
+    client = NotebookClient(nb, timeout=nbrun.CELL_TIMEOUT, kernel_name=nbrun.KERNEL,
+                            record_timing=True, on_cell_execute=before, on_cell_executed=after,
+                            resources={"metadata": {"path": str(path.parent.resolve())}})
+    client.execute()
+    rows = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or index not in cpu:
+            continue
+        timing = cell.metadata.get("execution", {})
+        wall = (_stamp(timing["shell.execute_reply"])
+                - _stamp(timing["iopub.execute_input"])).total_seconds()
+        rows.append((index, cell.source.splitlines()[0][:60], wall, cpu[index]))
+    return rows
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--lesson", default="course/05-erosion.ipynb", help="notebook to run")
+    p.add_argument("--runs", type=int, default=3, help="fresh kernels (>= 1); medians are shown")
+    p.add_argument("--all", action="store_true", help="print every code cell, not only > 50 ms")
+    args = p.parse_args(argv)
+    if args.runs < 1:
+        p.error("--runs must be at least 1")
+    path = (ROOT / args.lesson).resolve()
+    nbrun.patch_nbclient()
+    load_before = os.getloadavg()[0]
+    runs = [run_once(path) for _ in range(args.runs)]
+    print(f"{path.name}: {args.runs} fresh kernels, {os.cpu_count()} cores, load average "
+          f"{load_before:.2f} before and {os.getloadavg()[0]:.2f} after")
+    print(f"{'cell':>5} {'wall ms':>8} {'CPU ms':>8}  source (first line)")
+    medians = []
+    for cells in zip(*runs, strict=True):
+        index, first = cells[0][0], cells[0][1]
+        wall = statistics.median(c[2] for c in cells)
+        cpu = statistics.median(c[3] for c in cells)
+        medians.append((index, first, wall, cpu))
+        if args.all or wall > 0.05 or cpu > 0.05:
+            print(f"{index:5d} {wall * 1e3:8.0f} {cpu * 1e3:8.0f}  {first}")
+    cells = nbformat.read(path, as_version=4).cells
+    named_wall = named_cpu = 0.0
+    for label, needle in NAMED.items():
+        hit = next((m for m in medians if needle in cells[m[0]].source), None)
+        if hit is None:
+            print(f"  {label}: no cell with {needle!r}")
+            continue
+        named_wall += hit[2]
+        named_cpu += hit[3]
+        print(f"  {label:8} cell {hit[0]:3d}: wall {hit[2] * 1e3:6.0f} ms, "
+              f"CPU {hit[3] * 1e3:6.0f} ms")
+    print(f"  the three named cells: wall {named_wall * 1e3:.0f} ms, CPU {named_cpu * 1e3:.0f} ms")
+    print(f"  every code cell: wall {sum(m[2] for m in medians) * 1e3:.0f} ms, "
+          f"CPU {sum(m[3] for m in medians) * 1e3:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
