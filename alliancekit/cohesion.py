@@ -205,10 +205,6 @@ def _scenario_arrays(scenario: str | Scenario) -> tuple:
     return scenarios.scenario_arrays_named(scenario)
 
 
-def _in_range(name, value, lo=None, hi=None, *, lo_open=False):
-    return vd.array(name, value, lo, hi, lo_open=lo_open)
-
-
 _BETA_DEFAULT = {"T": 2.0, "A": 2.0, "I": 1.0, "R": 1.5, "S": 1.5, "L": 1.0, "H": 1.0,
                  "X": 2.0}
 
@@ -530,7 +526,7 @@ def _shock_arrays(shock_rows, years, params):
     for year, driver, size in shock_rows:
         if size is None:
             size = params.shock_size
-        _in_range("shock size", size, 0, 1)
+        vd.array("shock size", size, 0, 1)
         start = int(year) - first
         if start < 0 or start >= len(years):
             continue
@@ -627,7 +623,7 @@ def simulate_paths(scenario: str | Scenario | None = None, *,
         for name, v in (("initial cohesion", c0), ("initial doubt", d0),
                         ("initial professed", p0)):
             if v is not None:
-                _in_range(name, v, 0, 1)
+                vd.array(name, v, 0, 1)
     d0 = 0.0 if d0 is None else d0
     ix = DRIVERS.index("X")
     x_shock = drv[:, ix] - base[:, ix]           # the rise of X above its baseline (dated shocks)
@@ -726,10 +722,6 @@ def _tidy(paths):
     }, copy=False)
 
 
-def _check_frame(frame, columns):
-    vd.frame("frame (from simulate)", frame, columns)
-
-
 def _by_year(frame, column):
     """(years, array of shape (n_years, n_runs)) from a tidy frame; fast for simulate's layout."""
     run = frame["run"].to_numpy()
@@ -771,11 +763,8 @@ def fan(frame: pd.DataFrame, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75
     ['year', 'mean', 'q5', 'q25', 'q50', 'q75', 'q95']
     """
     vd.choice("column", column, ("target", "cohesion", "doubt", "professed", "gap"))
-    _check_frame(frame, ["run", "year", column])
-    qs = _in_range("quantiles", quantiles, 0, 1)
-    if qs.ndim != 1 or qs.size == 0:
-        raise ValueError(f"quantiles must be a non-empty sequence of numbers in [0, 1]; got "
-                         f"{quantiles!r}")
+    vd.frame("frame (from simulate)", frame, ["run", "year", column])
+    qs = vd.array("quantiles", quantiles, 0, 1, ndim=1, min_size=1)
     years, values = _by_year(frame, column)
     out = pd.DataFrame({"year": years, "mean": values.mean(axis=1)})
     for q, row in zip(qs, np.quantile(values, qs, axis=1), strict=True):
@@ -803,7 +792,7 @@ def dissolution_probability(frame: pd.DataFrame) -> pd.DataFrame:
     >>> bool(d.probability.is_monotonic_increasing)
     True
     """
-    _check_frame(frame, ["run", "year", "dissolved"])
+    vd.frame("frame (from simulate)", frame, ["run", "year", "dissolved"])
     years, values = _by_year(frame, "dissolved")
     counted = ~np.isnan(values)
     share = np.where(counted, values, 0).sum(axis=1) / counted.sum(axis=1)
