@@ -36,7 +36,7 @@ import traceback
 
 from alliancekit.grading import plaindata
 
-__all__ = ["Judge", "StudentError", "main"]
+__all__ = ["Judge", "StudentError", "serve", "main"]
 
 _MAX_TEXT = 64 * 1024  # characters of printed text kept per cell (the judge's own prints)
 _ERRORS = {name: value for name, value in vars(builtins).items()
@@ -210,11 +210,16 @@ def _result(value) -> dict:
             "execution_count": None}
 
 
-def main() -> None:
-    """Serve the grader over standard input and output until it closes the channel."""
-    channel_in = sys.stdin.buffer
-    channel_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    sys.stdout = sys.stderr  # prints of the library go to stderr, never into the channel
+def serve(channel_in, channel_out) -> None:
+    """Serve the grader over two byte streams (one JSON message a line) until ``channel_in`` ends.
+
+    Parameters
+    ----------
+    channel_in : binary file
+        Requests from the grader (``readline`` is used).
+    channel_out : binary file
+        Replies to the grader (``write`` and ``flush`` are used).
+    """
 
     def send(message: dict) -> None:
         channel_out.write(json.dumps(message).encode("utf-8") + b"\n")
@@ -236,6 +241,14 @@ def main() -> None:
             send({"op": "done", "outputs": judge.test(message["code"], message["answers"])})
         else:
             send({"op": "done", "outputs": [_error(ValueError("unknown request"))]})
+
+
+def main() -> None:
+    """Serve the grader over standard input and output until it closes the channel."""
+    channel_in = sys.stdin.buffer
+    channel_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr  # prints of the library go to stderr, never into the channel
+    serve(channel_in, channel_out)
 
 
 if __name__ == "__main__":

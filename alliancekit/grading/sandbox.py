@@ -227,7 +227,8 @@ def _pick_uid() -> int:
 
 def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
                 files: list | None = None, info_fd: int | None = None,
-                workdir: str = _HOME, seccomp_fd: int | None = None) -> list[str]:
+                workdir: str = _HOME, seccomp_fd: int | None = None,
+                extra_env: dict | None = None) -> list[str]:
     """The bubblewrap command line up to (not including) the command run inside.
 
     No nested user namespaces: ``--disable-userns`` in user-namespace mode, and ``seccomp_fd``
@@ -292,6 +293,7 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
            "JPY_PARENT_PID": "1"}
     # the kernel imports the very alliancekit the grader runs (its folder is bound read-only)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    env.update(extra_env or {})
     args += ["--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
