@@ -128,7 +128,7 @@ def _load_config(course: Path, settings: _Settings | None = None):
         config.Execute.timeout = int(settings.timeout)
     from nbgrader.converters import Autograde
 
-    from alliancekit.grading import judging, sandbox
+    from alliancekit.grading import judging, metadata, sandbox
     from alliancekit.grading.budget import CapNotebookOutputs
 
     execute = sandbox.GradingExecute if settings.unsafe else judging.JudgedExecute
@@ -139,7 +139,7 @@ def _load_config(course: Path, settings: _Settings | None = None):
             chain += [execute, CapNotebookOutputs]  # the notebook's byte budget, right after
         else:
             chain.append(p)
-    config.Autograde.autograde_preprocessors = chain
+    metadata.use_in(config, chain)  # nbgrader's chains, its metadata check made cheaper
     limits = settings.limits
     config.GradingExecute.seconds = float(limits.seconds)
     config.GradingExecute.output_kb = int(limits.output_kb)

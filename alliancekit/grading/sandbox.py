@@ -54,7 +54,7 @@ from pathlib import Path
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
-from traitlets import DottedObjectName, Float, Integer, Type, Unicode
+from traitlets import DottedObjectName, Enum, Float, Integer, Type, Unicode
 
 from alliancekit.grading import limits as _hard
 from alliancekit.grading.budget import BudgetedKernelClient
@@ -556,6 +556,7 @@ class GradingExecute(Execute):
 
     - the output kept per cell is capped by bytes (``output_kb``), as it arrives;
     - the whole submission is stopped after ``seconds`` of wall-clock time;
+    - the kernel is stopped at once after the last cell (``shutdown_kernel = "immediate"``);
     - the gradebook lock is released while the notebook runs (``unlock``/``relock`` callables set
       by `alliancekit.grading`), so that other worker processes can save their scores meanwhile.
 
@@ -564,6 +565,10 @@ class GradingExecute(Execute):
 
     seconds = Float(Limits.seconds).tag(config=True)
     output_kb = Integer(Limits.output_kb).tag(config=True)
+    # every output has arrived when the last cell is done, and the kernel is thrown away: no need
+    # to wait for it to exit on its own (nbclient's "graceful" waits up to seconds for that)
+    shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate",
+                           help="How the kernel is stopped after the last cell").tag(config=True)
 
     sandboxed = False
     unlock = None
