@@ -63,6 +63,7 @@ __all__ = ["JudgedExecute", "JudgeServer", "JudgeError", "fork_judge", "stop_jud
            "trusted_cells", "warm_modules"]
 
 _REPLY = re.compile(r"^'([A-Za-z0-9+/=]*)'$")
+MiB = 1024 ** 2
 
 
 class JudgeError(RuntimeError):
@@ -490,6 +491,16 @@ class JudgedExecute(sandbox.GradingExecute):
         msg_id = self.kc.execute("", silent=True, store_history=False,
                                  user_expressions={"ak": expression})
         reply = await self.async_wait_for_reply(msg_id, None)
+        dropped = getattr(self.kc, "shell_dropped", None)
+        if reply is None and dropped is not None and await dropped():
+            # a reply over sandbox.REPLY_BYTES was refused as it arrived: the channel is gone
+            sandbox._NOTES.append(f"its kernel sent a reply over {sandbox.REPLY_BYTES // MiB} MiB "
+                                  "(refused as it arrived); the kernel was stopped")
+            self.km.kill_now()
+            from nbclient.exceptions import DeadKernelError
+
+            raise DeadKernelError(f"the kernel's reply for {what} was over "
+                                  f"{sandbox.REPLY_BYTES // MiB} MiB")
         if reply is None:  # timed out; nbclient has interrupted the kernel
             self._ak_last_problem = (f"the kernel did not hand over {what} within "
                                      f"{self.timeout} s")
