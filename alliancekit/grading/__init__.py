@@ -512,7 +512,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     ValueError
         If ``jobs`` is not a positive integer, or ``timeout`` or ``gradebook_wait`` not positive.
     """
-    from alliancekit.grading import sandbox
+    from alliancekit.grading import judging, sandbox
 
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive whole number of processes, got {jobs!r}")
@@ -542,7 +542,6 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     settings = _Settings(course=str(course), timeout=timeout, unsafe=bool(unsafe),
                          limits=limits or sandbox.Limits(), gradebook_wait=float(gradebook_wait))
-
     _worker_init(settings)  # this process: the API, the lock, the main gradebook
     api = _WORKER["api"]
     with _locked():
@@ -577,6 +576,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
                     bar.update(1)
     finally:
         bar.close()
+        judging.stop_judges()  # this process's judges' parent (a worker's stops at its exit)
 
     results = []
     for outcome in sorted(outcomes, key=lambda o: o["student"]):

@@ -1,9 +1,11 @@
 """The trusted judge: runs an assignment's set-up cells and test cells, and no student code.
 
-``alliancekit-grade`` starts one judge per submission, as ``python -m alliancekit.grading.judge``
-in a bubblewrap sandbox of its own (the same walls as the student's kernel, but a different
-sandbox, so the two share no process, file or memory). The judge never sees the submission's
-notebook; it talks with the grading process over its standard input and output, one JSON message a
+``alliancekit-grade`` gives each submission a judge of its own: a process forked from the judges'
+parent (`alliancekit.grading.judgeserver`), which runs in a bubblewrap sandbox of its own (the same
+walls as the student's kernel, but a different sandbox, so the two share no process, file or
+memory) and has run nothing but the library's imports. The judge never sees the submission's
+notebook; it talks with the grading process over a socket (`serve`; ``python -m
+alliancekit.grading.judge`` serves on its standard input and output instead), one JSON message a
 line:
 
 ``{"op": "setup", "code": ...}``

@@ -8,7 +8,11 @@ told ``--unsafe-trust-submissions``). For each submission it starts two sandboxe
   student's code finds ``ak``, the data and the constants it expects);
 - the judge (`alliancekit.grading.judge`), a separate sandbox that runs only the assignment's own
   cells as the gradebook records them: the read-only set-up cells, and the test cells, hidden tests
-  included. It never runs a line of the submission.
+  included. It never runs a line of the submission. The judge's sandbox is started once per
+  grading process (`JudgeServer`, running `alliancekit.grading.judgeserver`): a parent there
+  imports the library and the modules the assignment's cells import, and forks a fresh judge for
+  each submission, after killing the previous judge's processes and emptying its writable folders
+  (`fork_judge`). The grading process stops it at exit (`stop_judges`).
 
 Which cells are the assignment's is decided from the gradebook (nbgrader's source cells), never
 from the submission's metadata: a cell the student marked "read-only" or "graded" that the
@@ -35,8 +39,11 @@ judge's too, so the student's kernel cannot make them say anything.
 
 A student's kernel that dies fails the submission as before (``DeadKernelError``: needs attention,
 autograded scores zeroed). A kernel that does not hand over its answers within the cell timeout is
-interrupted, and the test fails with a message saying so. A judge that fails (it runs only the
-course's code, so this is a grader problem) fails the submission with the reason.
+interrupted, and the test fails with a message saying so. A reply over
+`alliancekit.grading.sandbox.REPLY_BYTES` is refused as it arrives (`CappedKernelClient`); ZMQ
+then drops the shell connection, so the kernel is stopped and the submission fails like a dead
+kernel, with a note. A judge that fails (it runs only the course's code, so this is a grader
+problem) fails the submission with the reason, and the next submission gets a new judges' parent.
 """
 from __future__ import annotations
 
