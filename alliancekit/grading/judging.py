@@ -64,6 +64,7 @@ from pathlib import Path
 
 from traitlets import Float
 
+from alliancekit.grading import limits as _hard
 from alliancekit.grading import plaindata, sandbox, testnames
 
 __all__ = ["JudgedExecute", "JudgeServer", "JudgeError", "fork_judge", "stop_judges",
@@ -175,19 +176,28 @@ class JudgeServer:
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         box = Path(tempfile.mkdtemp(prefix="ak-judge-"))
         command = [sys.executable, "-m", "alliancekit.grading.judgeserver"]
-        env = None
+        env, seccomp = None, None
         try:
             if sandboxed:
                 uid = _judge_uid(sandbox._pick_uid()) if sandbox._as_root() else None
+                program = _hard.userns_filter()  # no user namespace inside, as for the kernel
+                if program is not None:
+                    seccomp, write = os.pipe()
+                    os.write(write, program)  # a few hundred bytes: fits the pipe's buffer
+                    os.close(write)
                 command = sandbox._bwrap_args(box, limits, uid=uid, ipc_host=False,
+                                              seccomp_fd=seccomp,
                                               extra_env={"AK_JUDGE_IPC": str(box / "ipc")}
                                               ) + command
             else:
                 env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
             self.process = subprocess.Popen(command, stdin=theirs.fileno(), stdout=self._err,
-                                            stderr=self._err, env=env, start_new_session=True)
+                                            stderr=self._err, env=env, start_new_session=True,
+                                            pass_fds=(seccomp,) if seccomp is not None else ())
         finally:
             theirs.close()
+            if seccomp is not None:
+                os.close(seccomp)
         try:
             if self._ask(None, timeout).get("op") != "ready":
                 raise JudgeError("the judge's parent did not start")

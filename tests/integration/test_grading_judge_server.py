@@ -111,3 +111,12 @@ def test_a_judge_that_kills_its_parent_only_gets_a_new_parent_started():
         assert judging._SERVER["server"] is not server
     finally:
         judging.stop_judges()
+
+
+def test_a_judge_cannot_make_a_user_namespace():
+    code = ("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+            "print('REPORT', libc.unshare(0x10000000), os.strerror(ctypes.get_errno()))")
+    try:
+        assert _run(code) == "-1 Operation not permitted"
+    finally:
+        judging.stop_judges()
