@@ -132,7 +132,7 @@ def _load_config(course: Path, settings: _Settings | None = None):
         config.Execute.timeout = int(settings.timeout)
     from nbgrader.converters import Autograde
 
-    from alliancekit.grading import judging, sandbox
+    from alliancekit.grading import judging, metadata, sandbox
     from alliancekit.grading.budget import CapNotebookOutputs
     from alliancekit.grading.variantgrading import with_variants
 
@@ -144,7 +144,7 @@ def _load_config(course: Path, settings: _Settings | None = None):
             chain += [execute, CapNotebookOutputs]  # the notebook's byte budget, right after
         else:
             chain.append(p)
-    config.Autograde.autograde_preprocessors = chain
+    metadata.use_in(config, chain)  # nbgrader's chains, its metadata check made cheaper
     limits = settings.limits
     config.GradingExecute.seconds = float(limits.seconds)
     config.GradingExecute.output_kb = int(limits.output_kb)
@@ -518,7 +518,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     ValueError
         If ``jobs`` is not a positive integer, or ``timeout`` or ``gradebook_wait`` not positive.
     """
-    from alliancekit.grading import sandbox
+    from alliancekit.grading import judging, sandbox
 
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive whole number of processes, got {jobs!r}")
@@ -587,6 +587,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
                     bar.update(1)
     finally:
         bar.close()
+        judging.stop_judges()  # this process's judges' parent (a worker's stops at its exit)
 
     results = []
     for outcome in sorted(outcomes, key=lambda o: o["student"]):

@@ -1,9 +1,11 @@
 """The trusted judge: runs an assignment's set-up cells and test cells, and no student code.
 
-``alliancekit-grade`` starts one judge per submission, as ``python -m alliancekit.grading.judge``
-in a bubblewrap sandbox of its own (the same walls as the student's kernel, but a different
-sandbox, so the two share no process, file or memory). The judge never sees the submission's
-notebook; it talks with the grading process over its standard input and output, one JSON message a
+``alliancekit-grade`` gives each submission a judge of its own: a process forked from the judges'
+parent (`alliancekit.grading.judgeserver`), which runs in a bubblewrap sandbox of its own (the same
+walls as the student's kernel, but a different sandbox, so the two share no process, file or
+memory) and has run nothing but the library's imports. The judge never sees the submission's
+notebook; it talks with the grading process over a socket (`serve`; ``python -m
+alliancekit.grading.judge`` serves on its standard input and output instead), one JSON message a
 line:
 
 ``{"op": "setup", "code": ...}``
@@ -36,7 +38,7 @@ import traceback
 
 from alliancekit.grading import plaindata
 
-__all__ = ["Judge", "StudentError", "main"]
+__all__ = ["Judge", "StudentError", "serve", "main"]
 
 _MAX_TEXT = 64 * 1024  # characters of printed text kept per cell (the judge's own prints)
 _ERRORS = {name: value for name, value in vars(builtins).items()
@@ -210,11 +212,16 @@ def _result(value) -> dict:
             "execution_count": None}
 
 
-def main() -> None:
-    """Serve the grader over standard input and output until it closes the channel."""
-    channel_in = sys.stdin.buffer
-    channel_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    sys.stdout = sys.stderr  # prints of the library go to stderr, never into the channel
+def serve(channel_in, channel_out) -> None:
+    """Serve the grader over two byte streams (one JSON message a line) until ``channel_in`` ends.
+
+    Parameters
+    ----------
+    channel_in : binary file
+        Requests from the grader (``readline`` is used).
+    channel_out : binary file
+        Replies to the grader (``write`` and ``flush`` are used).
+    """
 
     def send(message: dict) -> None:
         channel_out.write(json.dumps(message).encode("utf-8") + b"\n")
@@ -236,6 +243,14 @@ def main() -> None:
             send({"op": "done", "outputs": judge.test(message["code"], message["answers"])})
         else:
             send({"op": "done", "outputs": [_error(ValueError("unknown request"))]})
+
+
+def main() -> None:
+    """Serve the grader over standard input and output until it closes the channel."""
+    channel_in = sys.stdin.buffer
+    channel_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr  # prints of the library go to stderr, never into the channel
+    serve(channel_in, channel_out)
 
 
 if __name__ == "__main__":

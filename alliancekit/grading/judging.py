@@ -8,7 +8,11 @@ told ``--unsafe-trust-submissions``). For each submission it starts two sandboxe
   student's code finds ``ak``, the data and the constants it expects);
 - the judge (`alliancekit.grading.judge`), a separate sandbox that runs only the assignment's own
   cells as the gradebook records them: the read-only set-up cells, and the test cells, hidden tests
-  included. It never runs a line of the submission.
+  included. It never runs a line of the submission. The judge's sandbox is started once per
+  grading process (`JudgeServer`, running `alliancekit.grading.judgeserver`): a parent there
+  imports the library and the modules the assignment's cells import, and forks a fresh judge for
+  each submission, after killing the previous judge's processes and emptying its writable folders
+  (`fork_judge`). The grading process stops it at exit (`stop_judges`).
 
 Which cells are the assignment's is decided from the gradebook (nbgrader's source cells), never
 from the submission's metadata: a cell the student marked "read-only" or "graded" that the
@@ -35,17 +39,23 @@ judge's too, so the student's kernel cannot make them say anything.
 
 A student's kernel that dies fails the submission as before (``DeadKernelError``: needs attention,
 autograded scores zeroed). A kernel that does not hand over its answers within the cell timeout is
-interrupted, and the test fails with a message saying so. A judge that fails (it runs only the
-course's code, so this is a grader problem) fails the submission with the reason.
+interrupted, and the test fails with a message saying so. A reply over
+`alliancekit.grading.sandbox.REPLY_BYTES` is refused as it arrives (`CappedKernelClient`); ZMQ
+then drops the shell connection, so the kernel is stopped and the submission fails like a dead
+kernel, with a note. A judge that fails (it runs only the course's code, so this is a grader
+problem) fails the submission with the reason, and the next submission gets a new judges' parent.
 """
 from __future__ import annotations
 
+import ast
+import atexit
 import json
 import os
 import re
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -54,11 +64,14 @@ from pathlib import Path
 
 from traitlets import Float
 
+from alliancekit.grading import limits as _hard
 from alliancekit.grading import plaindata, sandbox, testnames
 
-__all__ = ["JudgedExecute", "JudgeProcess", "JudgeError", "trusted_cells"]
+__all__ = ["JudgedExecute", "JudgeServer", "JudgeError", "fork_judge", "stop_judges",
+           "trusted_cells", "warm_modules"]
 
 _REPLY = re.compile(r"^'([A-Za-z0-9+/=]*)'$")
+MiB = 1024 ** 2
 
 
 class JudgeError(RuntimeError):
@@ -80,32 +93,14 @@ def _judge_uid(kernel_uid: int) -> int:
     return 65534
 
 
-class JudgeProcess:
-    """A judge running in its own bubblewrap sandbox, spoken to over pipes.
+class _Line:
+    """One judge's line to the grader: JSON messages, one a line, each read within a deadline."""
 
-    Parameters
-    ----------
-    limits : alliancekit.grading.sandbox.Limits
-        Resource limits of the judge's sandbox.
-    sandboxed : bool, default True
-        False runs the judge as a plain subprocess (for ``--unsafe-trust-submissions`` tests only).
-    """
+    _buffer = b""
+    ready = False
 
-    def __init__(self, limits: sandbox.Limits, *, sandboxed: bool = True):
-        self.box = Path(tempfile.mkdtemp(prefix="ak-judge-"))
-        self._buffer = b""
-        self._err = open(self.box / "stderr.txt", "w+b")  # noqa: SIM115 (closed in close())
-        command = [sys.executable, "-m", "alliancekit.grading.judge"]
-        env = None
-        if sandboxed:
-            root = sandbox._as_root()
-            uid = _judge_uid(sandbox._pick_uid()) if root else None
-            command = sandbox._bwrap_args(self.box, limits, uid=uid, ipc_host=False) + command
-        else:
-            env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self._err, env=env, start_new_session=True)
-        self.ready = False
+    def __init__(self, channel: socket.socket, server: JudgeServer):
+        self.channel, self.server = channel, server
 
     def _wait_ready(self, timeout: float) -> None:
         if not self.ready:
@@ -117,24 +112,25 @@ class JudgeProcess:
         """Send one request (waits for the judge to be ready first)."""
         self._wait_ready(timeout)
         try:
-            self.process.stdin.write(json.dumps(message).encode("utf-8") + b"\n")
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
-            raise JudgeError(f"the judge stopped ({self._why()})") from exc
+            self.channel.sendall(json.dumps(message).encode("utf-8") + b"\n")
+        except OSError as exc:
+            raise JudgeError(f"the judge stopped ({self.server.why()})") from exc
 
     def receive(self, timeout: float) -> dict:
         """Read one message, waiting at most ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
-        fd = self.process.stdout.fileno()
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise JudgeError(f"the judge did not answer within {timeout:g} s")
-            ready, _, _ = select.select([fd], [], [], left)
+            ready, _, _ = select.select([self.channel], [], [], left)
             if ready:
-                chunk = os.read(fd, 1 << 20)
+                try:
+                    chunk = self.channel.recv(1 << 20)
+                except OSError:
+                    chunk = b""
                 if not chunk:
-                    raise JudgeError(f"the judge stopped ({self._why()})")
+                    raise JudgeError(f"the judge stopped ({self.server.why()})")
                 self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
         try:
@@ -145,16 +141,138 @@ class JudgeProcess:
             raise JudgeError("the judge sent something that is not a message")
         return message
 
-    def _why(self) -> str:
+    def kill(self) -> None:
+        """Kill the judge with its whole sandbox (the next submission gets a new parent)."""
+        self.server.kill()
+
+    def close(self) -> None:
+        """Hang up: the judge ends, and its parent clears it away before the next fork."""
         try:
-            self._err.seek(0)
+            self.channel.close()
+        except OSError:
+            pass
+
+
+class JudgeServer:
+    """The judges' parent (`alliancekit.grading.judgeserver`) in its own bubblewrap sandbox.
+
+    Started once per grading process; `fork` gives a fresh judge for each submission.
+
+    Parameters
+    ----------
+    limits : alliancekit.grading.sandbox.Limits
+        Resource limits of the judges' sandbox.
+    sandboxed : bool, default True
+        False runs the parent as a plain subprocess (for tests of the grader only).
+    timeout : float, default 120
+        Seconds the parent may take to start (it imports the library).
+    """
+
+    def __init__(self, limits: sandbox.Limits, *, sandboxed: bool = True,
+                 timeout: float = 120.0):
+        self.key = (limits, sandboxed)
+        self.warmed: set = set()
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        box = Path(tempfile.mkdtemp(prefix="ak-judge-"))
+        command = [sys.executable, "-m", "alliancekit.grading.judgeserver"]
+        env, seccomp = None, None
+        try:
+            if sandboxed:
+                uid = _judge_uid(sandbox._pick_uid()) if sandbox._as_root() else None
+                program = _hard.userns_filter()  # no user namespace inside, as for the kernel
+                if program is not None:
+                    seccomp, write = os.pipe()
+                    os.write(write, program)  # a few hundred bytes: fits the pipe's buffer
+                    os.close(write)
+                command = sandbox._bwrap_args(box, limits, uid=uid, ipc_host=False,
+                                              seccomp_fd=seccomp,
+                                              extra_env={"AK_JUDGE_IPC": str(box / "ipc")}
+                                              ) + command
+            else:
+                env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+            self.process = subprocess.Popen(command, stdin=theirs.fileno(), stdout=self._err,
+                                            stderr=self._err, env=env, start_new_session=True,
+                                            pass_fds=(seccomp,) if seccomp is not None else ())
+        finally:
+            theirs.close()
+            if seccomp is not None:
+                os.close(seccomp)
+        try:
+            if self._ask(None, timeout).get("op") != "ready":
+                raise JudgeError("the judge's parent did not start")
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            shutil.rmtree(box, ignore_errors=True)  # the sandbox has made its mounts
+
+    def _ask(self, message: dict | None, timeout: float, fds: tuple = ()) -> dict:
+        try:
+            if message is not None:
+                socket.send_fds(self.control, [json.dumps(message).encode("utf-8")], list(fds))
+            ready, _, _ = select.select([self.control], [], [], timeout)
+            data = self.control.recv(1 << 16) if ready else None
+        except OSError as exc:
+            raise JudgeError(f"the judge's parent stopped ({self.why()})") from exc
+        if data is None:
+            raise JudgeError(f"the judge's parent did not answer within {timeout:g} s")
+        if not data:
+            raise JudgeError(f"the judge's parent stopped ({self.why()})")
+        try:
+            reply = json.loads(data)
+        except ValueError:
+            reply = None
+        if type(reply) is not dict:
+            raise JudgeError("the judge's parent sent something that is not a message")
+        return reply
+
+    def alive(self) -> bool:
+        """Whether the parent's sandbox is still running."""
+        return self.process.poll() is None
+
+    def warm(self, modules: list[str], timeout: float) -> None:
+        """Have the parent import these modules (the assignment's own imports), once each."""
+        new = [m for m in modules if m not in self.warmed]
+        if new:
+            if self._ask({"op": "warm", "modules": new}, timeout).get("op") != "warmed":
+                raise JudgeError("the judge's parent did not import the library")
+            self.warmed.update(new)
+
+    def fork(self, timeout: float, env: dict[str, str] | None = None) -> _Line:
+        """A new judge, forked from the parent, that has never seen a submission.
+
+        ``env``: the submission owner's variant variables (`judgeserver.PER_JUDGE_ENV`), set in
+        the new judge only; the parent was started with another submission's.
+        """
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            reply = self._ask({"op": "fork", "env": dict(env or {})}, timeout,
+                              (theirs.fileno(),))
+        except JudgeError:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        if reply.get("op") != "forked":
+            ours.close()
+            raise JudgeError(f"the judge's parent could not fork a judge "
+                             f"({str(reply.get('why', reply.get('op')))[:300]})")
+        return _Line(ours, self)
+
+    def why(self) -> str:
+        """The last line the sandbox wrote to its error stream, or its exit status."""
+        try:
+            self._err.seek(0, os.SEEK_END)
+            size = self._err.tell()
+            self._err.seek(max(0, size - 4096))
             lines = self._err.read().decode("utf-8", "replace").strip().splitlines()
         except (OSError, ValueError):
             lines = []
         return lines[-1][:300] if lines else f"exit status {self.process.poll()}"
 
     def kill(self) -> None:
-        """Kill the judge's sandbox and everything in it."""
+        """Kill the parent's sandbox and everything in it."""
         if self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -162,18 +280,100 @@ class JudgeProcess:
                 self.process.kill()
 
     def close(self) -> None:
-        """Stop the judge and remove its folder."""
+        """Stop the parent and every judge."""
         self.kill()
         try:
             self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+        except (subprocess.TimeoutExpired, AttributeError):
             pass
-        for stream in (self.process.stdin, self.process.stdout, self._err):
+        for stream in (self.control, self._err):
             try:
                 stream.close()
             except OSError:
                 pass
-        shutil.rmtree(self.box, ignore_errors=True)
+
+
+_SERVER: dict = {}
+
+
+def fork_judge(limits: sandbox.Limits, sandboxed: bool, modules: list[str],
+               timeout: float) -> _Line:
+    """A fresh judge for one submission, forked from this process's judges' parent.
+
+    The parent is started on first use, and again whenever the last one died, was killed (a
+    submission ran out of time) or could not clear a judge away. It is stopped at exit.
+
+    Parameters
+    ----------
+    limits : alliancekit.grading.sandbox.Limits
+        Resource limits of the judges' sandbox.
+    sandboxed : bool
+        Whether the parent runs in a bubblewrap sandbox.
+    modules : list of str
+        Modules the assignment's own cells import (`warm_modules`).
+    timeout : float
+        Seconds each step may take.
+    """
+    for attempt in (1, 2):
+        server = _SERVER.get("server")
+        if server is None or server.key != (limits, sandboxed) or not server.alive():
+            stop_judges()
+            server = _SERVER["server"] = JudgeServer(limits, sandboxed=sandboxed,
+                                                     timeout=timeout)
+        try:
+            server.warm(modules, timeout)
+            return server.fork(timeout, dict(sandbox.VARIANT_ENV))
+        except JudgeError:
+            stop_judges()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@atexit.register
+def stop_judges() -> None:
+    """Stop this process's judges' parent, if it has one."""
+    server = _SERVER.pop("server", None)
+    if server is not None:
+        server.close()
+
+
+def warm_modules(trusted: dict) -> list[str]:
+    """The modules an assignment's own cells import, and the ``alliancekit`` modules they use.
+
+    Parameters
+    ----------
+    trusted : dict
+        `trusted_cells` of the notebook.
+
+    Returns
+    -------
+    list of str
+        Module names, ``alliancekit`` and ``alliancekit.checks`` first.
+    """
+    found = ["alliancekit", "alliancekit.checks"]
+    trees = []
+    for _, source in trusted.values():
+        try:
+            trees.append(ast.parse(source))
+        except (SyntaxError, ValueError):
+            continue
+    aliases = {"alliancekit"}
+    for node in (n for tree in trees for n in ast.walk(tree)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found.append(alias.name)
+                if alias.name == "alliancekit" and alias.asname:
+                    aliases.add(alias.asname)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append(node.module)
+            if node.module == "alliancekit":
+                found += [f"alliancekit.{a.name}" for a in node.names]
+    for node in (n for tree in trees for n in ast.walk(tree)):  # ak.cohesion in any cell
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in aliases):
+            found.append(f"alliancekit.{node.attr}")
+    return list(dict.fromkeys(found))
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,7 +437,8 @@ class JudgedExecute(sandbox.GradingExecute):
         self._ak_sealed = False
         self._ak_kernels: list = []
         limits = sandbox.Limits(seconds=self.seconds)
-        self._ak_judge = JudgeProcess(limits, sandboxed=self.sandboxed)
+        self._ak_judge = fork_judge(limits, self.sandboxed, warm_modules(self._ak_trusted),
+                                    self.judge_seconds)
         try:
             return super().preprocess(nb, resources, km)
         finally:
@@ -312,6 +513,16 @@ class JudgedExecute(sandbox.GradingExecute):
         msg_id = self.kc.execute("", silent=True, store_history=False,
                                  user_expressions={"ak": expression})
         reply = await self.async_wait_for_reply(msg_id, None)
+        dropped = getattr(self.kc, "shell_dropped", None)
+        if reply is None and dropped is not None and await dropped():
+            # a reply over sandbox.REPLY_BYTES was refused as it arrived: the channel is gone
+            sandbox._NOTES.append(f"its kernel sent a reply over {sandbox.REPLY_BYTES // MiB} MiB "
+                                  "(refused as it arrived); the kernel was stopped")
+            self.km.kill_now()
+            from nbclient.exceptions import DeadKernelError
+
+            raise DeadKernelError(f"the kernel's reply for {what} was over "
+                                  f"{sandbox.REPLY_BYTES // MiB} MiB")
         if reply is None:  # timed out; nbclient has interrupted the kernel
             self._ak_last_problem = (f"the kernel did not hand over {what} within "
                                      f"{self.timeout} s")

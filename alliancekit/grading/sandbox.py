@@ -54,14 +54,15 @@ from pathlib import Path
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
-from traitlets import DottedObjectName, Float, Integer, Type, Unicode
+from traitlets import DottedObjectName, Enum, Float, Integer, Type, Unicode
 
 from alliancekit.grading import limits as _hard
+from alliancekit.grading import plaindata
 from alliancekit.grading.budget import BudgetedKernelClient
 
 __all__ = ["Limits", "SandboxError", "sandbox_problem", "check_course_hidden",
-           "SandboxKernelManager", "GradingExecute", "take_notes",
-           "suspicious_code", "library_dirs"]
+           "SandboxKernelManager", "CappedKernelClient", "REPLY_BYTES", "GradingExecute",
+           "take_notes", "suspicious_code", "library_dirs"]
 
 MiB = 1024 ** 2
 _HOME = "/home/student"
@@ -232,7 +233,8 @@ VARIANT_ENV: dict[str, str] = {}
 
 def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
                 files: list | None = None, info_fd: int | None = None,
-                workdir: str = _HOME, seccomp_fd: int | None = None) -> list[str]:
+                workdir: str = _HOME, seccomp_fd: int | None = None,
+                extra_env: dict | None = None) -> list[str]:
     """The bubblewrap command line up to (not including) the command run inside.
 
     No nested user namespaces: ``--disable-userns`` in user-namespace mode, and ``seccomp_fd``
@@ -298,6 +300,7 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
     # the kernel imports the very alliancekit the grader runs (its folder is bound read-only)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     env.update(VARIANT_ENV)  # the owner's variant key, set per submission (variantgrading.py)
+    env.update(extra_env or {})
     args += ["--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
@@ -350,6 +353,66 @@ def _remove_live_boxes() -> None:
         manager.remove_box()
 
 
+REPLY_BYTES = plaindata.MAX_BYTES + MiB  # a plain-data reply and its message's envelope
+
+
+class CappedKernelClient(BudgetedKernelClient):
+    """The grader's client of a sandboxed kernel: replies over `REPLY_BYTES` refused as they arrive.
+
+    The answers the judge asks for come back as the reply to an execute request on the shell
+    channel. ZMQ's ``MAXMSGSIZE`` on the shell and control sockets makes ZMQ drop the connection
+    as soon as a message's header announces more bytes than that, before reading its body: an
+    over-size reply is never held in the grader's memory, the request goes unanswered and times out
+    (the test then fails, saying the kernel did not hand over its answers), and ZMQ reconnects for
+    the next request. Outputs (the iopub channel) have their own byte budget
+    (`alliancekit.grading.budget`).
+    """
+
+    _shell_watch = None
+    _dropped = False
+
+    def _create_connected_socket(self, channel: str, identity: bytes | None = None):
+        if channel not in ("shell", "control"):
+            return super()._create_connected_socket(channel, identity=identity)
+        import zmq
+        from jupyter_client.connect import channel_socket_types
+
+        sock = self.context.socket(channel_socket_types[channel])
+        sock.setsockopt(zmq.MAXMSGSIZE, REPLY_BYTES)  # before connecting: it binds the pipe
+        sock.linger = 1000
+        if identity:
+            sock.identity = identity
+        if getattr(self, "curve_publickey", None) is not None:
+            sock.curve_secretkey = self.curve_secretkey
+            sock.curve_publickey = self.curve_publickey
+            sock.curve_serverkey = self.curve_publickey
+        if channel == "shell":
+            self._shell_watch = sock.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        sock.connect(self._make_url(channel))
+        return sock
+
+    async def shell_dropped(self) -> bool:
+        """Whether the shell connection was dropped (an over-size reply; ZMQ does not reconnect).
+
+        Returns
+        -------
+        bool
+            True once the connection to the kernel's shell socket has been lost.
+        """
+        watch = self._shell_watch
+        while watch is not None and not self._dropped and await watch.poll(0):
+            await watch.recv_multipart()  # the only event watched is a disconnection
+            self._dropped = True
+        return self._dropped
+
+    def stop_channels(self) -> None:
+        """Stop the channels, and the watch on the shell connection."""
+        watch, self._shell_watch = self._shell_watch, None
+        if watch is not None:
+            watch.close(linger=0)
+        super().stop_channels()
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager that starts the kernel inside a bubblewrap sandbox (see module doc).
 
@@ -371,8 +434,8 @@ class SandboxKernelManager(AsyncKernelManager):
                       ).tag(config=True)
     course_root = Unicode("", help="the course root, to learn a set's own file names; empty: "
                           "no file of the submission is shown to the kernel").tag(config=True)
-    client_class = DottedObjectName("alliancekit.grading.budget.BudgetedKernelClient")
-    client_factory = Type(BudgetedKernelClient, klass=AsyncKernelClient, config=True)
+    client_class = DottedObjectName("alliancekit.grading.sandbox.CappedKernelClient")
+    client_factory = Type(CappedKernelClient, klass=AsyncKernelClient, config=True)
 
     _box: Path | None = None
     _files: list = []
@@ -560,6 +623,7 @@ class GradingExecute(Execute):
 
     - the output kept per cell is capped by bytes (``output_kb``), as it arrives;
     - the whole submission is stopped after ``seconds`` of wall-clock time;
+    - the kernel is stopped at once after the last cell (``shutdown_kernel = "immediate"``);
     - the gradebook lock is released while the notebook runs (``unlock``/``relock`` callables set
       by `alliancekit.grading`), so that other worker processes can save their scores meanwhile.
 
@@ -568,6 +632,10 @@ class GradingExecute(Execute):
 
     seconds = Float(Limits.seconds).tag(config=True)
     output_kb = Integer(Limits.output_kb).tag(config=True)
+    # every output has arrived when the last cell is done, and the kernel is thrown away: no need
+    # to wait for it to exit on its own (nbclient's "graceful" waits up to seconds for that)
+    shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate",
+                           help="How the kernel is stopped after the last cell").tag(config=True)
 
     sandboxed = False
     unlock = None

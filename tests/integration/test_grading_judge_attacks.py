@@ -17,6 +17,9 @@ honest students around them must score exactly as before:
 - ``b_huge``: good answers, except Q4 (a 40 MB string) and Q5 (a list nested 100,000 deep);
 - ``b_loop``: good answers, but its copy of the plain-data encoder loops forever (every hand-over
   times out, is interrupted, and its test fails);
+- ``b_flood``: good answers, but its copy of the in-kernel hand-over answers the request for Q4's
+  answer with 40 MB (over the grader's cap on a reply, `alliancekit.grading.sandbox.REPLY_BYTES`):
+  the reply is refused as it arrives, and the kernel is stopped;
 - ``b_printer``: a blank notebook that prints the judge's pass lines itself;
 - ``b_hunter``: good answers, plus a last cell that looks for the text of the hidden tests (a
   canary planted in one of them) in every file it can reach and in its own process memory.
@@ -149,6 +152,16 @@ for _q in ("Q1", "Q2", "Q3", "Q4", "Q5", "Q8", "Q9"):
     print(f"[PASS] {_q}: correct, all visible checks pass.")
 """
 
+FLOOD = """\
+import alliancekit.grading._inkernel as _handover
+_real_answers = _handover.answers
+def _flood(names, *args):
+    if "answer_q4" in names:
+        return "A" * 40_000_000
+    return _real_answers(names, *args)
+_handover.answers = _flood
+"""
+
 HUNTER = f"""\
 import os, re
 _found = set()
@@ -197,6 +210,7 @@ def _class() -> dict[str, nbformat.NotebookNode]:
             "q4-answer": 'answer_q4 = "a" * 40_000_000',
             "q5-answer": "answer_q5 = []\nfor _ in range(100_000):\n    answer_q5 = [answer_q5]"})),
         "b_loop": ex01.student(dict(good, **{"q1-answer": good["q1-answer"] + "\n" + LOOP})),
+        "b_flood": ex01.student(dict(good, **{"q1-answer": good["q1-answer"] + "\n" + FLOOD})),
         "b_printer": ex01.student({"q1-answer": PRINTER}),
         "b_hunter": _with_cell(ex01.student(good), HUNTER),
         "z_good": ex01.student(good),
@@ -306,6 +320,12 @@ def test_a_huge_and_a_deeply_nested_answer_fail_only_their_own_questions(judged)
 def test_an_encoder_that_never_returns_costs_its_points_but_not_the_grader(judged):
     r = judged[1]["b_loop"]
     assert (r.status, r.auto_score) == ("graded", 0.0)
+
+
+def test_a_reply_over_the_cap_is_refused_and_stops_its_kernel(judged):
+    r = judged[1]["b_flood"]
+    assert (r.status, r.auto_score) == ("needs attention", 0.0)
+    assert any(f"reply over {sandbox.REPLY_BYTES // 2 ** 20} MiB" in note for note in r.notes)
 
 
 # --------------------------------------------------------------------------------------------
