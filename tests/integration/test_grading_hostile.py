@@ -149,10 +149,13 @@ COURSE = pathlib.Path({course!r})
 try:
     print("found:", (COURSE / "solutions" / "canary.txt").read_text())
     worked = json.loads((COURSE / "solutions" / "ex01-theory" / "ex01-theory.ipynb").read_text())
-    for cell in worked["cells"]:
+    for cell in worked["cells"]:  # every code cell but the tests: set-up, inputs, solutions
         text = "".join(cell["source"])
-        if cell["cell_type"] == "code" and "### BEGIN SOLUTION" in text:
-            exec(text.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0], globals())
+        if cell["cell_type"] != "code" or cell["metadata"].get("nbgrader", {{}}).get("grade"):
+            continue
+        if "### BEGIN SOLUTION" in text:
+            text = text.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+        exec(text, globals())
 except OSError as exc:
     print("nothing to read:", type(exc).__name__)
 """
