@@ -27,7 +27,9 @@ pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ex01-theory"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-CELL_TIMEOUT = 3  # seconds per cell: small, so the infinite loop costs little
+# Seconds per cell: small, so the infinite loop costs little, but above a busy CI machine's
+# slowest honest cell (with 3 s, the syntax student once lost a second question in CI).
+CELL_TIMEOUT = 8
 UNSAFE = bool(sandbox.sandbox_problem()) and not os.environ.get("CI")
 
 
@@ -129,7 +131,7 @@ def test_a_wrong_answer_loses_only_its_points(graded):
 
 def test_a_syntax_error_fails_only_its_question(graded):
     r = graded["results"]["syntax"]
-    assert (r.status, r.auto_score) == ("graded", AUTO_MAX - POINTS["q1-tests"])
+    assert (r.status, r.auto_score) == ("graded", AUTO_MAX - POINTS["q1-tests"]), r.notes
 
 
 def test_an_infinite_loop_times_out_and_costs_only_its_question(graded):
