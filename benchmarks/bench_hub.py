@@ -209,7 +209,10 @@ def measure(size: int, think: float, seed: int, prestart_every: float | None = N
         ready = {name: wait for name, wait in zip(students, waits, strict=True) if wait is not None}
         if len(ready) < size:
             return {"size": size, "failed": f"only {len(ready)} of {size} servers started"}
-        kernels = {name: hub.start_kernel(name) for name in students}
+        try:
+            kernels = {name: hub.start_kernel(name) for name in students}
+        except Exception as exc:  # a server that was ready and then went away: say so, with the log
+            return {"size": size, "failed": f"starting a kernel: {exc!r}\n{hub.log_tail()}"}
 
         async def everyone():
             rng = random.Random(seed)

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
+from ports import PortPool
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 CPU_PERIOD_US = 100_000
@@ -105,9 +106,13 @@ class LimitedLocalProcessSpawner(LocalProcessSpawner):
     """``LocalProcessSpawner`` that enforces ``mem_limit`` and ``cpu_limit`` with cgroups."""
 
     _cgroup_procs: list = []
+    #: One pool for every student's server of this hub (the hub is one process): see ports.py.
+    ports = PortPool()
 
     async def start(self):
         self._cgroup_procs = []
+        self.ports.release(self.port)
+        self.port = self.ports.claim()
         if os.geteuid() == 0 and (self.mem_limit or self.cpu_limit):
             try:
                 self._cgroup_procs = create_user_cgroups(self.user.name, self.mem_limit,
@@ -134,3 +139,4 @@ class LimitedLocalProcessSpawner(LocalProcessSpawner):
     async def stop(self, now=False):
         await super().stop(now=now)
         remove_user_cgroups(self._cgroup_procs)
+        self.ports.release(self.port)
