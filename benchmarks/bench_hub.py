@@ -7,9 +7,11 @@ default limits of 1 GB and one core per user) gets N simulated students, real Un
 
 1. all N log in at once (one thread each asks the hub's REST API for its server and polls it
    every 2 s); **time to a ready server**, per student;
-2. each starts a kernel and runs every code cell of lesson 05 (the erosion explorer: simulations,
-   charts, the widget) over the kernel's websocket, pausing ``--think`` seconds on average between
-   cells (exponentially distributed, seeded), as a reading student does; **p50/p95 cell latency**
+2. each opens lesson 05 as JupyterLab does (a session: the server hands over its warm spare
+   kernel, ``alliancekit/_warmkernel.py``, if it has one) and runs every code cell of it (the
+   erosion explorer: simulations, charts, the widget) over the kernel's websocket, pausing
+   ``--think`` seconds on average between cells (exponentially distributed, seeded), as a
+   reading student does; **p50/p95 cell latency**
    (request sent to kernel idle again);
 3. **memory per student**: the proportional set size (PSS) of every process of that Unix user
    (server + kernel), after the lesson ran.
@@ -210,7 +212,7 @@ def measure(size: int, think: float, seed: int, prestart_every: float | None = N
         if len(ready) < size:
             return {"size": size, "failed": f"only {len(ready)} of {size} servers started"}
         try:
-            kernels = {name: hub.start_kernel(name) for name in students}
+            kernels = {name: hub.open_notebook(name, "05-erosion.ipynb") for name in students}
         except Exception as exc:  # a server that was ready and then went away: say so, with the log
             return {"size": size, "failed": f"starting a kernel: {exc!r}\n{hub.log_tail()}"}
 

@@ -179,7 +179,11 @@ c.JupyterHub.spawner_class = LimitedLocalProcessSpawner
 # jupyterhub-singleuser with two imports made on first use instead of at start-up (about 1 s of
 # CPU less per server; alliancekit/_singleuser.py says which and why).
 c.Spawner.cmd = [str(ENV / "bin" / "python"), "-m", "alliancekit._singleuser"]
-c.Spawner.args = KERNELS_OVER_UNIX_SOCKETS
+# Each server warms one spare kernel a few seconds after it starts and gives it to the student's
+# first notebook (alliancekit/_warmkernel.py): the lesson's first-time imports and data then cost
+# the class nothing when it begins, if the servers were started before class (hub/prestart.py).
+WARM_SPARE_KERNEL = ["--ServerApp.kernel_manager_class=alliancekit._warmkernel.WarmKernelManager"]
+c.Spawner.args = KERNELS_OVER_UNIX_SOCKETS + WARM_SPARE_KERNEL
 c.Spawner.environment = {"PATH": PATH}
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"

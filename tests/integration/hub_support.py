@@ -234,6 +234,15 @@ class Hub:
         reply.raise_for_status()
         return reply.json()["id"]
 
+    def open_notebook(self, name: str, path: str) -> str:
+        """Open a notebook as JupyterLab does (a session, so the kernel knows its notebook);
+        return the kernel's id."""
+        reply = self.server(name, "POST", "/api/sessions",
+                            json={"path": path, "name": path.rsplit("/", 1)[-1],
+                                  "type": "notebook", "kernel": {"name": "python3"}})
+        reply.raise_for_status()
+        return reply.json()["kernel"]["id"]
+
     def execute(self, name: str, kernel_id: str, code: str, timeout: float = 300) -> dict:
         """Run ``code`` in a kernel of ``name`` over the websocket; return its output and status."""
         return asyncio.run(self._execute(name, kernel_id, code, timeout))

@@ -217,6 +217,12 @@ def test_servers_start_through_the_deferring_launcher(tmp_path):
     assert list(config.Spawner.cmd)[-2:] == ["-m", "alliancekit._singleuser"]
 
 
+def test_servers_keep_a_warm_spare_kernel_for_the_first_notebook(tmp_path):
+    config = _load_config(tmp_path, {"instructor": "root", "students": ["nobody"]})
+    assert ("--ServerApp.kernel_manager_class=alliancekit._warmkernel.WarmKernelManager"
+            in config.Spawner.args)
+
+
 def test_the_prestart_service_may_start_servers_and_keeps_its_token_private(tmp_path):
     config = _load_config(tmp_path, {"instructor": "root", "students": ["nobody"]})
     service = next(s for s in config.JupyterHub.services if s["name"] == "prestart")

@@ -63,7 +63,7 @@ LAYERS = {
     "charts": 8, "liveview": 8,
     "explorer": 9, "replication_explorers": 9.5,
     "widgets": 10,
-    "checks": 11, "studentview": 11, "variants": 11,
+    "checks": 11, "studentview": 11, "variants": 11, "_warmup": 11, "_warmkernel": 11,
     "grading": 12,
 }
 #: Pure models: arrays and graphs in, results out; they never touch the case data (DESIGN: "the
