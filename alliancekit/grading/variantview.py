@@ -305,11 +305,8 @@ def rewrite_notebook(nb, set_id: str, variant: int, display: dict[str, str],
         note = new_markdown_cell(inputs_note(set_id, question, uses[question], variant),
                                  metadata={"tags": [NOTE_TAG], "editable": False,
                                            "deletable": False})
-        if nb.get("nbformat_minor", 0) < 5:
+        if nb.get("nbformat_minor", 0) < 5:  # cell ids came with nbformat 4.5
             note.pop("id", None)
-        else:
-            note["id"] = f"ak-inputs-{grade_id}"[:64] if re.match(
-                r"^[A-Za-z0-9_-]+$", grade_id) else note["id"]
         nb.cells.insert(where[0], note)
     return findings
 
