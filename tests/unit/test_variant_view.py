@@ -196,7 +196,8 @@ def test_the_display_cells_show_the_owners_inputs_whatever_the_graded_run_printe
     for cell in nb.cells:
         if vv._grade_id(cell) == "q7-setup":
             assert cell.outputs[0].text == "\n".join(_words(SET, "Q7", 2)) + "\n"
-    assert len(findings) == 1 and "Q3, Q7" in findings[0] and "other than the owner's" in findings[0]
+    (finding,) = findings
+    assert "Q3, Q7" in finding and "other than the owner's" in finding
 
 
 def test_grading_again_leaves_one_note_and_nothing_to_report():
