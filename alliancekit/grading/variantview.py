@@ -10,8 +10,8 @@ one Formgrader and the feedback show, after nbgrader has graded it:
   the variant's number. Which written questions get one is the set's rule
   (`alliancekit.variants.SetRules.written`, e.g. ex07's Q5 uses Q3's inputs) plus the
   instructor's ``c.Variants.written_inputs``; a written question that uses no input gets none;
-- **the display cells' outputs** (the locked ``q1 = mine.show("Q1")`` cells) are replaced by the
-  same rendering.
+- **the display cells' printed outputs** (of the locked ``q1 = mine.show("Q1")`` cells) are
+  replaced by the same rendering; their other outputs (a value, an error) stay.
 
 Both are computed here, in the grader's process, from the owner's variant (`variant_of`: the
 secret and nbgrader's student id), never from the notebook or anything the student's code could
@@ -289,9 +289,9 @@ def rewrite_notebook(nb, set_id: str, variant: int, display: dict[str, str],
                         if o.get("output_type") == "stream")
         if shown.strip() and not _same(shown, lines):
             changed.append(question)
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        others = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
         cell.outputs = [new_output("stream", name="stdout", text="\n".join(lines) + "\n"),
-                        *errors]
+                        *others]  # e.g. ex07's health figure, the judge's (and sanitised)
     if changed:
         findings.append(f"while it was graded, its display cells printed inputs other than the "
                         f"owner's ({', '.join(changed)}); the autograded copy shows the owner's")

@@ -192,10 +192,12 @@ def test_written_answers_that_use_no_input_get_no_note():
 
 def test_the_display_cells_show_the_owners_inputs_whatever_the_graded_run_printed():
     nb = _graded(SET)  # it printed the public numbers: the student's code changed them
+    (q7,) = [c for c in nb.cells if vv._grade_id(c) == "q7-setup"]
+    value = new_output("execute_result", data={"text/plain": "0.64"}, execution_count=3)
+    q7.outputs.append(value)
     findings = _rewrite(nb, SET, 2, {})
-    for cell in nb.cells:
-        if vv._grade_id(cell) == "q7-setup":
-            assert cell.outputs[0].text == "\n".join(_words(SET, "Q7", 2)) + "\n"
+    assert q7.outputs[0].text == "\n".join(_words(SET, "Q7", 2)) + "\n"
+    assert q7.outputs[1:] == [value]  # the cell's value stays
     (finding,) = findings
     assert "Q3, Q7" in finding and "other than the owner's" in finding
 
