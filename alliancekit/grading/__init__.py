@@ -319,8 +319,10 @@ def _grade_one(assignment: str, student: str) -> dict:
     # Formgrader, feedback and JupyterLab read autograded/: no markup from the submission that
     # could run script stays in it (alliancekit.grading.sanitise; issue 20, item 2)
     from alliancekit.grading.sanitise import sanitise_autograded
+    from alliancekit.grading.variantview import show_owner_inputs
 
-    shown_safe = sanitise_autograded(api.coursedir, assignment, student)
+    shown_safe = show_owner_inputs(api, assignment, student)  # issue 21: inputs for Formgrader
+    shown_safe += sanitise_autograded(api.coursedir, assignment, student)
     return {
         "student": student,
         "success": bool(result.get("success")),

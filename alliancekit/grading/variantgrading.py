@@ -50,6 +50,9 @@ class Variants(Configurable):
                 "the public variant").tag(config=True)
     overrides = Dict(help="Chosen variants for some students: {student: {set: variant}}, e.g. "
                      "for a resit").tag(config=True)
+    written_inputs = Dict(help="Written questions shown in Formgrader beside the owner's inputs, "
+                          "besides the set's own: {set: {question: [questions]}}, e.g. "
+                          "{'ex01-theory': {'Q10': ['Q1']}}").tag(config=True)
 
 
 def _settings(config) -> Variants:
@@ -86,6 +89,9 @@ def check_ready(config, assignment: str) -> None:
             _variants.parse_overrides(table)
         except VariantError as exc:
             raise VariantError(f"c.Variants.overrides for {student!r}: {exc}") from None
+    from alliancekit.grading.variantview import check_written_inputs
+
+    check_written_inputs(config, assignment)  # Formgrader's notes beside written answers
 
 
 def owner_environment(config, assignment: str, student: str) -> dict[str, str]:

@@ -78,4 +78,5 @@ RULES = SetRules(
         "Q2": "a function the student writes; the tests call it on their own inputs, so there "
               "is no number to copy",
     },
+    written={"Q5": ("Q3",)},  # "using your results from Q3": the marker sees the owner's inputs
 )

@@ -45,12 +45,17 @@ class SetRules:
         The varying questions by label.
     fixed : dict of str to str
         The autograded questions that do not vary, and why.
+    written : dict of str to tuple of str
+        The written questions (marked by hand) whose answer rests on a varying question's inputs,
+        and which: ``{"Q5": ("Q3",)}``. Formgrader shows those inputs beside the answer
+        (`alliancekit.grading.variantview`).
     """
 
     set_id: str
     variants: int
     questions: dict[str, Question]
     fixed: dict[str, str] = field(default_factory=dict)
+    written: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def question(self, label: str) -> Question:
         """The rule of one question (error naming the set's varying questions when unknown)."""

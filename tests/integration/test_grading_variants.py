@@ -6,14 +6,21 @@ generates and releases the set. Three students fetch it, each with the key the h
 solution's code; the third hands in the second one's answer values as literals. The instructor
 collects, grades with ``alliancekit-grade`` (sandboxed, trusted judge) and makes feedback.
 
+The copier also fakes what the display cells show: a line in an answer cell makes the later ones
+print the second student's numbers. The course shows Q1's and Q9's inputs beside the written answer
+Q10 (``c.Variants.written_inputs``).
+
 What it must show: each student saw different numbers; own work scores full; the copier scores at
-most half of the autograded points; the feedback shows each owner's own inputs. (That the public
+most half of the autograded points; the feedback shows each owner's own inputs; the autograded
+notebook Formgrader serves carries, just above the written answer, the owner's inputs, which the
+faked display does not change. (That the public
 variant matches solutions/ is checked by tests/integration/test_exercises.py, which validates
 every solution without a key, and by tests/unit/test_variants.py.)
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -32,6 +39,7 @@ ASSIGNMENT, NOTEBOOK = ex01.ASSIGNMENT, ex01.NOTEBOOK
 UNSAFE = bool(sandbox.sandbox_problem()) and not os.environ.get("CI")
 AUTO_MAX = sum(ex01.points().values())
 SECRET = bytes(range(100, 132))
+WRITTEN = {"Q10": ["Q1", "Q9"]}  # the course shows Q1's and Q9's inputs beside written Q10
 CANDIDATES = ["ann", "ben", "cyd", "dan", "eve", "fay", "gus", "hal", "ivy", "jon"]
 
 
@@ -120,7 +128,8 @@ def term(tmp_path_factory):
         (ROOT / "nbgrader_config.py").read_text()
         + f"\nc.Exchange.root = {str(exchange)!r}\n"
         + f"c.Variants.secret_file = {str(secret)!r}\n"
-        + f"c.Variants.sets = [{ASSIGNMENT!r}]\n")
+        + f"c.Variants.sets = [{ASSIGNMENT!r}]\n"
+        + f"c.Variants.written_inputs = {{{ASSIGNMENT!r}: {WRITTEN!r}}}\n")
     from nbgrader.apps import NbGraderAPI
 
     api = NbGraderAPI(config=grading._load_config(course))
@@ -133,6 +142,8 @@ def term(tmp_path_factory):
     ben_variant = variants.variant_number(keys[ben], ASSIGNMENT)
     work = {ann: ex01.solution_answers(), ben: ex01.solution_answers(),
             cyd: _literal_answers(ben_variant)}
+    # ... and makes the display cells after Q1 show ben's numbers (in the kernel it runs in)
+    work[cyd]["q1-answer"] += f"\nmine.variant = {ben_variant}\n"
     shown = {}
     for student in students:
         home = scratch / "home" / student
@@ -170,9 +181,15 @@ def test_a_classmates_answer_values_score_at_most_half(term):
     assert copier.auto_score <= AUTO_MAX / 2
 
 
-def test_no_submission_is_flagged_for_showing_someone_elses_inputs(term):
-    for result in term["results"].values():
+def test_own_work_is_not_flagged_for_showing_someone_elses_inputs(term):
+    for student in term["students"][:2]:
+        result = term["results"][student]
         assert not any("not those of the variant graded" in n for n in result.notes)
+
+
+def test_a_notebook_faking_a_classmates_inputs_is_flagged(term):
+    copier = term["results"][term["students"][2]]
+    assert any("not those of the variant graded" in n and "Q9" in n for n in copier.notes)
 
 
 def test_the_feedback_shows_each_owner_their_own_inputs(term):
@@ -183,3 +200,60 @@ def test_the_feedback_shows_each_owner_their_own_inputs(term):
         own = rules.inputs("Q1", variants.variant_number(term["keys"][student], ASSIGNMENT))
         assert f"own_cinc      = {own['own_cinc']:g}" in page
         assert f"partner_cinc  = {own['partner_cinc']}" in page
+
+
+# ---- Formgrader: the owner's inputs beside a written answer (alliancekit.grading.variantview) --
+def _autograded(term, student: str) -> nbformat.NotebookNode:
+    return nbformat.read(term["course"] / "autograded" / student / ASSIGNMENT / NOTEBOOK,
+                         as_version=4)
+
+
+def _own_words(term, student: str, question: str) -> str:
+    rules = variants.rules(ASSIGNMENT)
+    own = variants.variant_number(term["keys"][student], ASSIGNMENT)
+    return "\n".join(rules.words(question, rules.inputs(question, own)))
+
+
+def test_formgrader_shows_each_owners_inputs_just_above_the_written_answer(term):
+    from alliancekit.grading.variantview import NOTE_TAG
+
+    for student in term["students"]:
+        nb = _autograded(term, student)
+        notes = [i for i, c in enumerate(nb.cells) if NOTE_TAG in c.metadata.get("tags", [])]
+        assert len(notes) == 1, student  # Q6 and Q7 use no input: no note
+        assert ex01.gid(nb.cells[notes[0] + 1]) == "q10-answer"
+        note = nb.cells[notes[0]].source
+        assert _own_words(term, student, "Q1") in note and _own_words(term, student, "Q9") in note
+
+
+def test_a_faked_display_changes_neither_the_note_nor_the_display_cells(term):
+    ben, cyd = term["students"][1:]
+    nb = _autograded(term, cyd)
+    note = next(c.source for c in nb.cells if ex01.gid(c) is None and "Q10" in c.source)
+    assert _own_words(term, cyd, "Q9") in note and _own_words(term, ben, "Q9") not in note
+    (shown,) = [c for c in nb.cells if ex01.gid(c) == "q9-inputs"]
+    assert "".join(o.get("text", "") for o in shown.outputs).strip() == _own_words(term, cyd, "Q9")
+
+
+def test_the_page_formgrader_renders_shows_the_note_escaped_as_plain_text(term):
+    """The submission page as Formgrader makes it: nbconvert's formgrade template, the course's
+    HTMLExporter configuration (the sanitiser), the autograded notebook."""
+    import html
+
+    from nbconvert import HTMLExporter
+    from nbgrader.server_extensions.formgrader import handlers
+
+    cyd = term["students"][2]
+    config = grading._load_config(term["course"])
+    config.HTMLExporter.template_name = "formgrade"
+    config.HTMLExporter.extra_template_basedirs = [handlers.template_path]
+    resources = {"assignment_id": ASSIGNMENT, "notebook_id": ASSIGNMENT, "submission_id": "x",
+                 "index": 0, "total": 1, "base_url": "/", "student": cyd, "last_name": None,
+                 "first_name": None, "notebook_path": "/x"}
+    page, _ = HTMLExporter(config=config).from_filename(
+        str(term["course"] / "autograded" / cyd / ASSIGNMENT / NOTEBOOK), resources=resources)
+    note = page[page.index("Inputs of this student"):page.index('id="q10-answer"')]
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", note)).split())
+    for line in _own_words(term, cyd, "Q9").splitlines():
+        assert " ".join(line.split()) in shown
+    assert "<pre>" in note and "alliancekit: this answer held markup" not in page
