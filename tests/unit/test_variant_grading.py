@@ -83,7 +83,7 @@ def test_the_secret_never_reaches_a_sandbox(secret, tmp_path):
 @pytest.mark.parametrize("change, words", [
     (dict(secret=""), "no secret is configured"),
     (dict(secret="missing-file"), "cannot read the variant secret"),
-    (dict(sets=("ex02-patterns",)), "has no variants"),
+    (dict(sets=("ex99-nothing",)), "has no variants"),
     (dict(overrides={"s1": {SET: 0}}), "overrides for 's1'"),
 ])
 def test_grading_refuses_early_with_a_clear_error(secret, tmp_path, change, words):

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from alliancekit import variants
 from alliancekit.variants import VariantError
+from alliancekit.variants._digests import DIGESTS as LIBRARY_DIGESTS
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = variants.sets()
@@ -209,8 +210,53 @@ def _in_range_ex05(a: dict, changes: dict) -> list[str]:
     return wrong
 
 
+def _in_range_ex02(a: dict, changes: dict) -> list[str]:
+    wrong = []
+    shares = list(a["alive"].values())
+    if not (len(shares) == 3 and shares[0] > 0.7 and shares[0] > shares[1] > shares[2]
+            and shares[2] < 0.5):
+        wrong.append("Q2")
+    if not (a["longest_lived_era"] == "1914-1945" and 0.2 <= a["longest_lived_share"] <= 0.55):
+        wrong.append("Q3")
+    if not (a["bug_q7"] == "a" and 11 <= a["km_time"] <= 20.5):
+        wrong.append("Q7")
+    if not 0.25 <= a["alive_all_ended"] <= 0.6:
+        wrong.append("Q8")
+    return wrong
+
+
+def _in_range_ex03(a: dict, changes: dict) -> list[str]:
+    wrong = []
+    if sorted(a["answer_q1"]) != list("abcd"):
+        wrong.append("Q1")
+    if not (a["italy_first_leave"] == 1896 and -0.2 <= a["italy_margin_then"] <= -0.14):
+        wrong.append("Q5")
+    if not (a["bug_q8"] == "b" and 0.5 <= a["balanced_share"] < 1):
+        wrong.append("Q8")
+    if not 0.5 <= a["exit_cost_needed"] <= 0.6:
+        wrong.append("Q9")
+    return wrong
+
+
+def _in_range_ex04(a: dict, changes: dict) -> list[str]:
+    wrong = []
+    if not (5 <= a["vs_hungary"] <= 6.5 and 2.4 <= a["germany_early"] <= 2.8
+            and 4.3 <= a["germany_late"] <= 5.7):
+        wrong.append("Q3")
+    if sorted(a["answer_q4"]) != list("abcde"):
+        wrong.append("Q4")
+    if not (a["bug_q7"] == "b" and 2.2 <= a["germany_q7"] <= 3.3):
+        wrong.append("Q7")
+    if not 0.45 <= a["with_france"] < 1:
+        wrong.append("Q8")
+    return wrong
+
+
 RANGES = {"ex01-theory": _in_range_ex01, "ex05-erosion": _in_range_ex05,
           "ex07-managing": _in_range_ex07}
+RANGES["ex02-patterns"] = _in_range_ex02
+RANGES["ex03-europe"] = _in_range_ex03
+RANGES["ex04-little-entente"] = _in_range_ex04
 
 
 def test_every_converted_set_has_its_stated_ranges_checked_here():
@@ -227,7 +273,7 @@ def test_every_variants_answers_lie_in_the_ranges_the_rules_state(set_id):
 def test_handing_in_a_classmates_answers_scores_at_most_half(set_id):
     runs = RUNS[set_id]
     total = sum(runs[0]["points"].values())
-    plain = (int, float, str, bool, list, set, tuple)
+    plain = (int, float, str, bool, list, set, tuple, dict)   # what a student can type
     for own in range(len(runs)):
         for other in range(len(runs)):
             if own == other:
@@ -263,6 +309,24 @@ def _answer_names(set_id: str, test_id: str) -> list[str]:
 
 def test_the_digests_in_the_library_are_those_of_the_solutions():
     assert DIGESTS.main(["--check"]) == 0
+
+
+#: Questions whose answer is, by design, the same in every variant (their rule says so).
+SAME_IN_EVERY_VARIANT = {("ex01-theory", "Q8")}
+
+
+def test_no_two_variants_share_a_self_check_digest():
+    # the self-check of one variant must not pass a classmate's answer at its own precision
+    shared = []
+    for set_id, questions in LIBRARY_DIGESTS.items():
+        for question, digests in questions.items():
+            if (set_id, question) in SAME_IN_EVERY_VARIANT:
+                assert len(set(digests)) == 1, (set_id, question)
+                continue
+            pairs = [(i, j) for i in range(len(digests)) for j in range(i + 1, len(digests))
+                     if digests[i] == digests[j]]
+            shared += [(set_id, question, pair) for pair in pairs]
+    assert not shared, f"variants sharing a digest (set, question, (variant, variant)): {shared}"
 
 
 def test_every_set_says_which_autograded_questions_do_not_vary():
