@@ -21,15 +21,19 @@ boxes = st.tuples(st.floats(-50, 0), st.floats(-50, 0), st.floats(1, 50), st.flo
 
 @st.composite
 def simple_rings(draw):
-    """Star-shaped rings (points around a centre, by angle): never self-intersecting."""
+    """Star-shaped rings (points around a centre, by angle): never self-intersecting.
+
+    The i-th of n points lies at an angle in [i, i + 0.9) * 2 pi / n, so no two neighbours are
+    pi or more apart (n >= 4): the centre is inside and the ring is simple. (With a gap over pi,
+    the centre falls outside and the ring can cross itself, which hypothesis found once.)
+    """
     import math
 
     cx, cy = draw(coordinate), draw(coordinate)
-    angles = sorted(set(draw(st.lists(st.floats(0, 2 * math.pi, exclude_max=True),
-                                      min_size=3, max_size=25))))
-    if len(angles) < 3:
-        angles = [0.0, 2.0, 4.0]
-    radii = draw(st.lists(st.floats(0.5, 40), min_size=len(angles), max_size=len(angles)))
+    n = draw(st.integers(4, 25))
+    jitter = draw(st.lists(st.floats(0, 0.9), min_size=n, max_size=n))
+    angles = [2 * math.pi * (i + j) / n for i, j in enumerate(jitter)]
+    radii = draw(st.lists(st.floats(0.5, 40), min_size=n, max_size=n))
     ring = [(cx + r * math.cos(a), cy + r * math.sin(a)) for a, r in zip(angles, radii,
                                                                          strict=True)]
     return ring[::-1] if draw(st.booleans()) else ring
