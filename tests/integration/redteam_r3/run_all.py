@@ -24,7 +24,8 @@ sys.path.insert(0, str(HERE))
 import common  # noqa: E402
 
 MODULES = ["atk_honest", "atk_probe_handover", "atk_forge_iopub", "atk_digest_bruteforce",
-           "atk_variant_public", "atk_zmq_frames", "atk_cpu_neighbour", "atk_hashdos"]
+           "atk_variant_public", "atk_reorder", "atk_zmq_frames", "atk_cpu_neighbour",
+           "atk_hashdos"]
 
 
 def _modules(groups: set[str]) -> list:
