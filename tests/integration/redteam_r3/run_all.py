@@ -24,8 +24,8 @@ sys.path.insert(0, str(HERE))
 import common  # noqa: E402
 
 MODULES = ["atk_honest", "atk_probe_handover", "atk_forge_iopub", "atk_digest_bruteforce",
-           "atk_variant_public", "atk_reorder", "atk_zmq_frames", "atk_cpu_neighbour",
-           "atk_hashdos"]
+           "atk_variant_public", "atk_reorder", "atk_ansi_ids", "atk_zmq_frames",
+           "atk_cpu_neighbour", "atk_hashdos"]
 
 
 def _modules(groups: set[str]) -> list:
@@ -69,8 +69,8 @@ def main() -> int:
             res = common.grade(course, set_name, students)
             results[f"main:{set_name}"] = res
             print(f"\n== main {set_name}: rc {res['rc']}, {res['secs']} s, grader peak "
-                  f"{res['peak_grader_mb']} MB")
-            print(res["out"][-3000:])
+                  f"{res['peak_grader_mb']} MB; ESC in grader output: {chr(27) in res['out']}")
+            print(res["out"][-3000:].encode("unicode_escape").decode())
     if "mem" in groups:
         students = ["honest01"] + by_set.get("mem", {}).get("ex01-theory", [])
         for student in students:
