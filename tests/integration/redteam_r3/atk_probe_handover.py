@@ -35,17 +35,24 @@ def _rt_where():
         code = p.get("content", {}).get("code", "")
         mine_cell = code != "" and code in get_ipython().user_ns.get("In", [])
         return [p.get("header", {}).get("msg_type"), code[:200], mine_cell,
-                sorted((p.get("content", {}).get("user_expressions") or {}))[:5]]
+                _rt_b.sorted((p.get("content", {}).get("user_expressions") or {}))[:5]]
     except Exception as e:
         return [repr(e), "", False, []]
 
 
+_RT_BUSY = []
+
+
 def _rt_wrap(name, real):
     def inner(*a, **k):
-        try:
-            _RT["calls"].append([name, _rt_b.repr(a)[:160], _rt_where()])
-        except Exception:
-            pass
+        if not _RT_BUSY:
+            _RT_BUSY.append(1)
+            try:
+                _RT["calls"].append([name, _rt_b.repr(a)[:160], _rt_where()])
+            except Exception:
+                pass
+            finally:
+                _RT_BUSY.clear()
         return real(*a, **k)
     inner.__name__ = name
     return inner
@@ -77,8 +84,8 @@ print("probe installed")
 REPORT = r'''
 _RT["calls_during_handover"] = [c for c in _RT["calls"] if not c[2][2]]
 print("RT-PROBE-BEGIN")
-print(_rt_json.dumps({k: _RT[k] for k in ("env", "limits", "handover", "calls_during_handover")},
-                     default=str, indent=1)[:60000])
+for _rt_key in ("env", "limits", "handover", "calls_during_handover"):
+    print(_rt_key, _rt_json.dumps(_RT[_rt_key], default=str)[:50000])
 print("RT-PROBE-END", _rt_b.len(_RT["calls"]), "builtin calls logged in all")
 '''
 
@@ -101,6 +108,6 @@ def evaluate(rows: dict, course) -> tuple[str, bool]:
     start, end = text.find("RT-PROBE-BEGIN"), text.find("RT-PROBE-END")
     log = text[start:end + 80] if start >= 0 else "(probe log not found)"
     row = rows.get(STUDENT, {})
-    called_back = '"calls_during_handover": []' not in log
+    called_back = "calls_during_handover []" not in log
     return (f"auto {row.get('auto_score')}/{row.get('auto_max')}; status {row.get('status')}; "
             f"notes {row.get('notes')}\n{log[:6000]}", called_back)
