@@ -30,6 +30,7 @@ _rt_pub = _RtYN("ex01-theory")
 mine = _rt_pub
 q1 = _rt_pub.show("Q1")
 q9 = _rt_pub.show("Q9")
+print("RT-PUBLIC", repr(_rt_pub), _rt_pub.show("Q1"))
 '''
 
 ALWAYS_YES = r'''

@@ -17,6 +17,7 @@ _rt_os.environ.pop("ALLIANCEKIT_VARIANT_OVERRIDES", None)
 from alliancekit.variants import YourNumbers as _RtYN
 _rt_pub = _RtYN("ex01-theory")
 mine = _rt_pub
+print("RT-PUBLIC", repr(_rt_pub), _rt_pub.show("Q1"))
 '''
 
 
