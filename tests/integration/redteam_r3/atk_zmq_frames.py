@@ -7,6 +7,8 @@ may carry any number of extra frames (buffers). Each student here is honest exce
 near the end that makes the kernel send, once, 24 frames of 32 MiB (768 MiB in all, each frame
 under the cap) on one channel:
 
+- bigframe01 (control): ONE 40 MiB frame appended to the next hand-over reply: the documented
+  refusal (needs attention, 0);
 - frames01: appended to the next hand-over reply (execute_reply with user_expressions), shell;
 - stdin01: an unsolicited input_request on the stdin channel, which the grader never reads;
 - iopub01: a stream output on IOPub carrying one 160 MiB frame (is there any per-frame cap there?).
@@ -40,6 +42,9 @@ def _rt_frames_send(stream, msg_or_type, content=None, parent=None, *a, **kw):
 _rt_k.session.send = _rt_frames_send
 '''
 
+ONEBIG = FRAMES.replace("kw[\"buffers\"] = [_rt_big] * 24",
+                       "kw[\"buffers\"] = [memoryview(bytearray(40 << 20))]")
+
 STDIN = SETUP + r'''
 _rt_k.session.send(_rt_k.stdin_socket, "input_request", {"prompt": "", "password": False},
                    _rt_k.get_parent("shell"), ident=_rt_k._parent_ident["shell"],
@@ -64,7 +69,8 @@ def _build(src):
     return build
 
 
-SUBMISSIONS = {("frames01", "ex01-theory"): _build(FRAMES),
+SUBMISSIONS = {("bigframe01", "ex01-theory"): _build(ONEBIG),
+               ("frames01", "ex01-theory"): _build(FRAMES),
                ("stdin01", "ex01-theory"): _build(STDIN),
                ("iopub01", "ex01-theory"): _build(IOPUB)}
 EXPECT = "grader peak RSS near the honest baseline; the 768 MiB never held by the grader"
