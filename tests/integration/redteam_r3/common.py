@@ -202,7 +202,7 @@ class Monitor(threading.Thread):
 
 
 def grade(course: Path, set_name: str, students: list[str], jobs: int = 2,
-          extra: list[str] | None = None, timeout: int = 1500) -> dict:
+          extra: list[str] | None = None, timeout: int = 1500, floor: int = 3 << 30) -> dict:
     """Run ``alliancekit-grade`` on some students; return exit code, output, peaks, report rows."""
     cmd = [str(VENV_BIN / "alliancekit-grade"), set_name, "--course", str(course),
            "--jobs", str(jobs)]
@@ -212,7 +212,7 @@ def grade(course: Path, set_name: str, students: list[str], jobs: int = 2,
     t0 = time.time()
     proc = subprocess.Popen(cmd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)
-    mon = Monitor(proc.pid)
+    mon = Monitor(proc.pid, floor)
     mon.start()
     try:
         out, _ = proc.communicate(timeout=timeout)
