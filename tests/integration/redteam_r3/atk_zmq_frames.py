@@ -10,6 +10,7 @@ under the cap) on one channel:
 - bigframe01 (control): ONE 40 MiB frame appended to the next hand-over reply: the documented
   refusal (needs attention, 0);
 - frames01: appended to the next hand-over reply (execute_reply with user_expressions), shell;
+- frames96: the same with 96 frames (3 GiB, more than the submission's whole 2 GiB memory limit);
 - stdin01: an unsolicited input_request on the stdin channel, which the grader never reads;
 - iopub01: a stream output on IOPub carrying one 160 MiB frame (is there any per-frame cap there?).
 
@@ -45,6 +46,8 @@ _rt_k.session.send = _rt_frames_send
 ONEBIG = FRAMES.replace("kw[\"buffers\"] = [_rt_big] * 24",
                        "kw[\"buffers\"] = [memoryview(bytearray(40 << 20))]")
 
+MANY = FRAMES.replace("[_rt_big] * 24", "[_rt_big] * 96")
+
 STDIN = SETUP + r'''
 _rt_k.session.send(_rt_k.stdin_socket, "input_request", {"prompt": "", "password": False},
                    _rt_k.get_parent("shell"), ident=_rt_k._parent_ident["shell"],
@@ -71,6 +74,7 @@ def _build(src):
 
 SUBMISSIONS = {("bigframe01", "ex01-theory"): _build(ONEBIG),
                ("frames01", "ex01-theory"): _build(FRAMES),
+               ("frames96", "ex01-theory"): _build(MANY),
                ("stdin01", "ex01-theory"): _build(STDIN),
                ("iopub01", "ex01-theory"): _build(IOPUB)}
 EXPECT = "grader peak RSS near the honest baseline; the 768 MiB never held by the grader"
