@@ -94,7 +94,7 @@ def main() -> int:
         print("inbound:", sorted(p.name for p in inbound.iterdir()))
         # 1. rt3a back-dates its own submission
         own = [p for p in inbound.iterdir() if p.name.startswith("rt3a+")][0]
-        sh(["sh", "-c", f"printf '2026-11-30 12:00:00.000000 UTC' > {own}/timestamp.txt"],
+        sh(["sh", "-c", f"printf '2026-11-30 12:00:00.000000 UTC' > '{own}/timestamp.txt'"],
            user="rt3a", check=False)
         # 2. rt3a writes a folder named as rt3b's, newer, holding a blank notebook
         forged = inbound / "rt3b+ex01-theory+2026-12-07 23:59:59.000000 UTC+rt3forged"
@@ -108,6 +108,11 @@ def main() -> int:
         col = sh([str(common.VENV_BIN / "alliancekit-grade"), "collect", SET, "--course",
                   str(COURSE)], check=False)
         print("collect rc", col.returncode, "\n", col.stdout[-3000:], col.stderr[-3000:])
+        # 3. the instructor removes the forged folder by hand and collects again
+        shutil.rmtree(forged, ignore_errors=True)
+        col = sh([str(common.VENV_BIN / "alliancekit-grade"), "collect", SET, "--course",
+                  str(COURSE)], check=False)
+        print("collect again rc", col.returncode, "\n", col.stdout[-3000:], col.stderr[-3000:])
         for u in USERS:
             p = COURSE / "submitted" / u / SET
             if p.exists():
