@@ -4,7 +4,9 @@ The digest answers of atk_digest_bruteforce (Q4, Q5, Q8, Q9: 8 points), plus Q2 
 way of atk_reorder: the locked q1-inputs cell is deleted, so the judge reads ``q1`` from the
 student's kernel, where it is the PUBLIC variant's inputs written as a literal, and
 ``threshold_threat`` is the public answer written as a literal (0.5258..., computed once from the
-public numbers). Every student hands in the same file. Expected if variants hold: at most 8/13.
+public numbers). Right after Q2's test a student cell puts the owner's ``q1`` back (the judge
+reads ``q1`` again before each test), so the hidden parts of Q8 and Q9 agree with the digests.
+Every student hands in the same file. Expected if variants hold: at most 8/13.
 """
 from atk_digest_bruteforce import EX01
 from common import add_code, blank, set_source
@@ -21,8 +23,9 @@ def build() -> dict:
     for cid, src in EX01.items():
         set_source(nb, cid, src)
     nb["cells"] = [c for c in nb["cells"] if c["id"] != "q1-inputs"]
-    add_code(nb, PUBLIC_Q1, after="setup")
-    set_source(nb, "q2-answer", "threshold_threat = 0.5258259677780264")
+    set_source(nb, "q2-answer", PUBLIC_Q1 + "\nthreshold_threat = 0.5258259677780264")
+    add_code(nb, 'q1 = mine.show("Q1")  # back to my own inputs for the later tests',
+             after="q2-tests")
     return nb
 
 
