@@ -25,7 +25,7 @@ import common  # noqa: E402
 
 MODULES = ["atk_honest", "atk_probe_handover", "atk_forge_iopub", "atk_digest_bruteforce",
            "atk_variant_public", "atk_reorder", "atk_ansi_ids", "atk_zmq_frames",
-           "atk_cpu_neighbour", "atk_hashdos"]
+           "atk_cpu_neighbour", "atk_hashdos", "atk_combo"]
 
 
 def _modules(groups: set[str]) -> list:
