@@ -37,6 +37,8 @@ import signal
 import socket
 import sys
 
+from alliancekit.grading.context import VARIANT_VARIABLES
+
 __all__ = ["main", "empty_folder"]
 
 WRITABLE = ("/tmp", "/dev/shm")  # and the home (``HOME``) and the socket folder (``AK_JUDGE_IPC``)
@@ -145,7 +147,7 @@ def _warm(modules: list) -> None:
 
 
 #: The only variables a fork request may set in its judge: the owner's variant (per submission).
-PER_JUDGE_ENV = ("ALLIANCEKIT_VARIANT_KEY", "ALLIANCEKIT_VARIANT_OVERRIDES")
+PER_JUDGE_ENV = VARIANT_VARIABLES
 
 
 def _owner_environment(env) -> None:
