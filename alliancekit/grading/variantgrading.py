@@ -34,6 +34,7 @@ from traitlets import Dict, List, Unicode
 from traitlets.config import Configurable
 
 from alliancekit import variants as _variants
+from alliancekit.grading.context import Submission
 from alliancekit.grading.metadata import nbgrader_of
 from alliancekit.variants import VariantError
 
@@ -115,8 +116,8 @@ class _VariantExecute:
 
     def variant_of(self, resources: dict | None) -> dict[str, str]:
         """The owner's variant variables (`owner_environment`) for the notebook in ``resources``."""
-        info = (resources or {}).get("nbgrader", {})
-        return owner_environment(self.config, info.get("assignment", ""), info.get("student", ""))
+        whose = Submission.of(resources)
+        return owner_environment(self.config, whose.assignment, whose.student)
 
 
 def with_variants(execute: type) -> type:
