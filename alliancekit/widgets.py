@@ -9,7 +9,7 @@ model state.
 ===  ===============================  =========================================================
  #   explorer                         model call -> chart
 ===  ===============================  =========================================================
-01   `member_calculus_explorer`       ``cohesion.commitment_margin`` -> ``margin_components_chart``
+01   `member_calculus_explorer`       ``calculus.commitment_margin`` -> ``margin_components_chart``
 02   `survival_explorer`              ``cases.durations`` -> ``kaplan_meier`` -> ``survival_curve``
                                       (and ``membership_timeline`` of NATO, ASEAN, ECOWAS)
 03   `europe_network_explorer`        ``europe.signed_graph``/``networks.triads`` ->
@@ -172,14 +172,14 @@ def member_calculus_explorer(own_cinc: float = 0.03, partner_cinc: float = 0.13,
     """Lesson 01: does a member stay or leave? Sliders on every input of the commitment margin.
 
     One member with one partner; the chart shows the margin's terms (security benefit, autonomy
-    cost, entrapment risk, outside option) from ``cohesion.commitment_margin``.
+    cost, entrapment risk, outside option) from ``calculus.commitment_margin``.
 
     Parameters
     ----------
     own_cinc, partner_cinc : float
         Starting CINC scores (shares of world capabilities), each in [0.005, 0.3].
     threat, alignment, propensity, outside : float
-        Starting coded inputs, each in [0, 1] (see `alliancekit.cohesion.commitment_margin`).
+        Starting coded inputs, each in [0, 1] (see `alliancekit.calculus.commitment_margin`).
 
     Returns
     -------

@@ -53,11 +53,16 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from alliancekit.grading.results import _write_report, summary_table  # noqa: F401 (kept here)
+from alliancekit._env import put_on_path
+from alliancekit.grading.context import GradingProcess, GradingRun
+from alliancekit.grading.results import _write_report, busy, failure_reason, summary_table
+
+# The sandbox, the judge, nbgrader and filelock are imported inside the functions that use them:
+# they import jupyter_client and nbgrader, which reading a report or the results does not need.
 
 __all__ = ["GradeResult", "grade_assignment", "summary_table", "main", "CourseError"]
 
@@ -104,19 +109,8 @@ class GradeResult:
 # --------------------------------------------------------------------------------------------
 # Configuration and input checks
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Settings:
-    """What every grading process needs to know (picklable, for worker processes)."""
-
-    course: str
-    timeout: float | None
-    unsafe: bool
-    limits: object  # alliancekit.sandbox.Limits
-    gradebook_wait: float
-    variant_secret: str = ""
-
-
-def _load_config(course: Path, settings: _Settings | None = None):
+def _load_config(course: Path):
+    """The course's nbgrader configuration (``nbgrader_config.py``), rooted at ``course``."""
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -124,19 +118,23 @@ def _load_config(course: Path, settings: _Settings | None = None):
     if (course / "nbgrader_config.py").exists():
         config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
     config.CourseDirectory.root = str(course)
-    if settings is None:
-        return config
-    if settings.variant_secret:
-        config.Variants.secret_file = settings.variant_secret
-    if settings.timeout is not None:
-        config.Execute.timeout = int(settings.timeout)
+    return config
+
+
+def _grading_config(run: GradingRun, process: GradingProcess | None = None):
+    """The course's configuration with this run's preprocessors, limits and grading process."""
     from nbgrader.converters import Autograde
 
     from alliancekit.grading import judging, metadata, sandbox
     from alliancekit.grading.budget import CapNotebookOutputs
     from alliancekit.grading.variantgrading import with_variants
 
-    execute = with_variants(sandbox.GradingExecute if settings.unsafe else judging.JudgedExecute)
+    config = _load_config(Path(run.course))
+    if run.variant_secret:
+        config.Variants.secret_file = run.variant_secret
+    if run.timeout is not None:
+        config.Execute.timeout = int(run.timeout)
+    execute = with_variants(sandbox.GradingExecute if run.unsafe else judging.JudgedExecute)
     default = Autograde.class_traits()["autograde_preprocessors"].default()
     chain = []
     for p in config.Autograde.get("autograde_preprocessors", default):
@@ -145,21 +143,28 @@ def _load_config(course: Path, settings: _Settings | None = None):
         else:
             chain.append(p)
     metadata.use_in(config, chain)  # nbgrader's chains, its metadata check made cheaper
-    limits = settings.limits
+    limits = run.limits
     config.GradingExecute.seconds = float(limits.seconds)
     config.GradingExecute.output_kb = int(limits.output_kb)
+    if process is not None:
+        config.GradingExecute.process = process  # the lock and the notes, handed to each Execute
     config.CapNotebookOutputs.max_bytes = int(limits.output_mb * 1024 ** 2)
     for name in ("memory_mb", "processes", "file_mb", "disk_mb", "open_files", "seconds",
                  "output_mb"):
         setattr(config.SandboxKernelManager, name, getattr(limits, name))
-    config.SandboxKernelManager.course_root = str(course)
+    config.SandboxKernelManager.course_root = run.course
     return config
 
 
-def _make_api(course: Path, settings: _Settings | None = None):
+def _make_api(course: Path):
+    """nbgrader's API on the course's own configuration (no grading preprocessors)."""
+    return _api(_load_config(course))
+
+
+def _api(config):
     from nbgrader.apps import NbGraderAPI
 
-    api = NbGraderAPI(config=_load_config(course, settings))
+    api = NbGraderAPI(config=config)
     api.log.setLevel("WARNING")
     return api
 
@@ -173,7 +178,7 @@ def _check_inputs(assignment: str, course: Path, students) -> tuple[Path, list[s
     if not (course / "nbgrader_config.py").exists():
         raise CourseError(f"course_dir {str(course)!r} has no nbgrader_config.py; give the course "
                           "root (the repository root, or a copy of it)")
-    config = _load_config(course, None)
+    config = _load_config(course)
     source = course / config.CourseDirectory.get("source_directory", "source")
     submitted = course / config.CourseDirectory.get("submitted_directory", "submitted")
     known = sorted(p.name for p in source.iterdir() if p.is_dir()) if source.is_dir() else []
@@ -226,18 +231,22 @@ def _ensure_in_gradebook(api, assignment: str) -> None:
 # --------------------------------------------------------------------------------------------
 # Grading one submission (runs in a worker process, or in this one when jobs == 1)
 # --------------------------------------------------------------------------------------------
-_WORKER: dict = {}
+@dataclass(frozen=True, eq=False)
+class _Worker:
+    """One grading process's means: nbgrader's API on the run's configuration, its process."""
+
+    api: object  # nbgrader.apps.NbGraderAPI
+    process: GradingProcess
 
 
-def _gradebook_lock(api, wait: float):
+def _gradebook_lock(db_url: str, wait: float):
     """The file lock that serialises gradebook access among grading processes (None: no need)."""
     from filelock import FileLock
 
     prefix = "sqlite:///"
-    url = api.coursedir.db_url
-    if not url.startswith(prefix):
+    if not db_url.startswith(prefix):
         return None  # a server database (e.g. PostgreSQL) handles concurrent writers itself
-    path = url[len(prefix):].split("?")[0]
+    path = db_url[len(prefix):].split("?")[0]
     import inspect
 
     keep = ({"preserve_lock_file": True}
@@ -245,75 +254,56 @@ def _gradebook_lock(api, wait: float):
     return FileLock(path + ".lock", timeout=wait, **keep)  # kept: other programs may lock it
 
 
-def _worker_init(settings: _Settings) -> None:
+def _make_worker(run: GradingRun) -> _Worker:
+    """The API, the gradebook lock and the notes of a grading process (this one, or a worker)."""
     import warnings
+
+    from nbgrader.coursedir import CourseDirectory
 
     # nbgrader 0.9.6 triggers harmless SQLAlchemy autoflush warnings while creating submissions.
     warnings.filterwarnings("ignore", message=".*not in session.*")
-    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
-    from alliancekit.grading import sandbox
-
-    api = _make_api(Path(settings.course), settings)
-    lock = _gradebook_lock(api, settings.gradebook_wait)
-    if lock is not None:
-        # while a notebook executes, its worker lets go of the gradebook (see sandbox.py)
-        sandbox.GradingExecute.unlock = staticmethod(lambda: lock.release(force=True))
-        sandbox.GradingExecute.relock = staticmethod(lambda: lock.acquire())
-    _WORKER.update(api=api, course=settings.course, lock=lock, settings=settings)
+    put_on_path()  # nbgrader shells out to alembic (once: it checks PATH first)
+    db_url = CourseDirectory(config=_load_config(Path(run.course))).db_url
+    process = GradingProcess(lock=_gradebook_lock(db_url, run.gradebook_wait))
+    return _Worker(api=_api(_grading_config(run, process)), process=process)
 
 
-@contextmanager
-def _locked():
-    """Hold the gradebook lock (re-entrant); raise filelock.Timeout when it stays busy."""
-    lock = _WORKER.get("lock")
-    if lock is None:
-        yield
-        return
-    with lock:
-        yield
+@lru_cache(maxsize=1)
+def _pool_worker(run: GradingRun) -> _Worker:
+    """A worker process's `_Worker`, made once by the pool's initializer for its one run."""
+    return _make_worker(run)
 
 
-def _last_error_line(text: str) -> str:
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()
-             and "see the above traceback" not in line.lower()]
-    for line in reversed(lines):
-        if "Error" in line or "Exception" in line:
-            return line[:300]
-    return lines[-1][:300] if lines else "nbgrader gave no reason"
+def _grade_in_pool(run: GradingRun, assignment: str, student: str) -> dict:
+    return _grade_one(_pool_worker(run), assignment, student)
 
 
-def _busy(text: str) -> bool:
-    return "database is locked" in text or "Timeout" in text and ".lock" in text
-
-
-def _grade_one(assignment: str, student: str) -> dict:
+def _grade_one(worker: _Worker, assignment: str, student: str) -> dict:
     from filelock import Timeout
 
-    from alliancekit.grading import sandbox
     from alliancekit.grading.collect import check_submitted
 
-    api, start, attempts = _WORKER["api"], time.perf_counter(), 0
+    api, process = worker.api, worker.process
+    start, attempts = time.perf_counter(), 0
     refused = check_submitted(Path(api.coursedir.root), assignment, student)
     if refused:  # never handed to nbgrader, which would follow its links with our rights
         return {"student": student, "success": False, "log": "", "notes": [], "attempts": 0,
                 "error": "Refused: " + "; ".join(refused), "seconds": 0.0}
     while True:
         attempts += 1
-        sandbox.take_notes()
+        process.notes.take(student)  # none left from an earlier attempt
         try:
-            with _locked():
+            with process.locked():
                 result = api.autograde(assignment, student, force=True, create=True)
         except Timeout:
             result = {"success": False, "error": "Timeout: the gradebook lock "
-                      f"{_WORKER['lock'].lock_file} was busy", "log": ""}
+                      f"{process.lock.lock_file} was busy", "log": ""}
         except Exception as exc:  # nbgrader reports its own errors; this is a last resort
             result = {"success": False, "error": f"{type(exc).__name__}: {exc}", "log": ""}
         finally:
-            lock = _WORKER.get("lock")
-            if lock is not None:
-                lock.release(force=True)  # never carry a lock from one student to the next
+            process.unlock()  # never carry a lock from one student to the next
         text = f"{result.get('error', '')}\n{result.get('log', '')}"
-        if result.get("success") or not _busy(text) or attempts >= 3:
+        if result.get("success") or not busy(text) or attempts >= 3:
             break
         time.sleep(1.0 * attempts)
     # Formgrader, feedback and JupyterLab read autograded/: no markup from the submission that
@@ -328,7 +318,7 @@ def _grade_one(assignment: str, student: str) -> dict:
         "success": bool(result.get("success")),
         "error": result.get("error", "") or "",
         "log": result.get("log", "") or "",
-        "notes": sandbox.take_notes() + shown_safe,
+        "notes": process.notes.take(student) + shown_safe,
         "attempts": attempts,
         "seconds": time.perf_counter() - start,
     }
@@ -378,7 +368,10 @@ def _repairs(course: Path, api, assignment: str, student: str) -> list[str]:
     """Notes on edited test cells, deleted grade cells and timed-out cells (read-only checks)."""
     import nbformat
 
+    from alliancekit.grading.metadata import HIDDEN_TESTS, grade_id, graded_cells, visible_tests
+
     coursedir = api.coursedir
+    hidden = api.config.ClearHiddenTests.get("begin_test_delimeter", HIDDEN_TESTS)
     notes = []
     source_dir = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
     submitted_dir = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
@@ -396,38 +389,27 @@ def _repairs(course: Path, api, assignment: str, student: str) -> list[str]:
             notes.append(f"{name} cannot be read ({type(exc).__name__})")
             continue
         source = nbformat.read(str(source_path), as_version=4)
-
-        def graded_cells(nb):
-            cells = {}
-            for cell in nb.cells:
-                meta = cell.metadata.get("nbgrader", {})
-                if meta.get("grade_id") and (meta.get("grade") or meta.get("solution")):
-                    cells.setdefault(meta["grade_id"], (cell, meta))
-            return cells
-
-        wanted, got = graded_cells(source), graded_cells(submitted)
+        wanted, got = graded_cells(source.cells), graded_cells(submitted.cells)
         missing = [gid for gid, (_, meta) in wanted.items() if meta.get("grade") and gid not in got]
         if missing:
             notes.append(f"deleted grade cells put back: {', '.join(missing)}")
         edited = []
         for gid, (cell, meta) in wanted.items():
             if meta.get("grade") and not meta.get("solution") and gid in got:
-                visible = cell.source.split("### BEGIN HIDDEN TESTS")[0].rstrip()
-                if got[gid][0].source.split("### BEGIN HIDDEN TESTS")[0].rstrip() != visible:
+                if (visible_tests(got[gid][0].source, hidden)
+                        != visible_tests(cell.source, hidden)):
                     edited.append(gid)
         if edited:
             notes.append(f"edited test cells restored: {', '.join(edited)}")
         graded_path = autograded_dir / name
         if graded_path.exists():
             graded = nbformat.read(str(graded_path), as_version=4)
-            timed_out = [cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {i}")
-                         for i, cell in enumerate(graded.cells)
+            timed_out = [grade_id(cell, f"cell {i}") for i, cell in enumerate(graded.cells)
                          if cell.cell_type == "code" and any(
                              out.get("ename") == "CellTimeoutError" for out in cell.outputs)]
             if timed_out:
                 notes.append(f"timed out (scored as failed): {', '.join(timed_out)}")
-            truncated = [cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {i}")
-                         for i, cell in enumerate(graded.cells)
+            truncated = [grade_id(cell, f"cell {i}") for i, cell in enumerate(graded.cells)
                          if cell.cell_type == "code" and any(
                              "Output truncated" in str(out.get("text", ""))
                              or "... output cut:" in str(out.get("text", ""))
@@ -435,34 +417,6 @@ def _repairs(course: Path, api, assignment: str, student: str) -> list[str]:
             if truncated:
                 notes.append(f"huge output cut short: {', '.join(truncated)}")
     return notes
-
-
-def _failure_reason(outcome: dict) -> str:
-    """Say in words why nbgrader could not grade a submission."""
-    text = outcome["error"] + "\n" + outcome["log"]
-    wall = [n for n in outcome.get("notes", ()) if "wall-clock limit" in n]
-    if wall:
-        return f"the submission was {wall[0]}; its kernel was killed"
-    if _busy(text):
-        tries = outcome.get("attempts", 1)
-        return (f"the gradebook was busy (locked by another program or grading run) through "
-                f"{tries} attempt{'s' if tries > 1 else ''}; close Formgrader or other nbgrader "
-                "commands and grade this student again")
-    if "DeadKernelError" in text or "Kernel died" in text or "kernel died" in text.lower():
-        return "the kernel died while running this notebook (e.g. os._exit, a crash or a limit)"
-    if "UnresponsiveKernelError" in text or "became unresponsive" in text:
-        return "the kernel could not be interrupted (e.g. a loop that ignores Ctrl-C)"
-    if "NotJSONError" in text or "Notebook does not appear to be JSON" in text:
-        return "the submitted file is not a notebook (not valid notebook JSON)"
-    if "NotebookValidationError" in text or "ValidationError" in text:
-        return "the submitted file is not a valid notebook (nbformat validation failed)"
-    if "Kernel didn't respond" in text or "Kernel died before replying" in text:
-        return "the sandboxed kernel did not start (see the log with --no-progress)"
-    if "SandboxError" in text or outcome["error"].startswith("Refused: "):
-        return _last_error_line(text)
-    if "grading worker process died" in text:
-        return _last_error_line(outcome["error"])
-    return "nbgrader failed: " + _last_error_line(outcome["error"] or outcome["log"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -496,7 +450,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     unsafe : bool, default False
         Run submissions with the grader's own rights, without a sandbox or kernel resets (for
         trusted work only, or where no sandbox can be made). Prints a warning.
-    limits : alliancekit.sandbox.Limits, optional
+    limits : alliancekit.grading.sandbox.Limits, optional
         Memory, processes, file size, disk, open files, wall-clock seconds per submission and
         output kept per cell (default ``Limits()``: 2 GiB, 64, 64 MiB, 256 MiB, 512, 600 s,
         256 KiB).
@@ -514,7 +468,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     CourseError
         If the course directory, the assignment or a requested student does not exist, or there is
         nothing to grade.
-    alliancekit.sandbox.SandboxError
+    alliancekit.grading.sandbox.SandboxError
         If no sandbox can be made here (and ``unsafe`` is False), or the course lies inside a
         folder the sandbox must show.
     ValueError
@@ -547,17 +501,16 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
         bound = limits or sandbox.Limits()
         hard.prepare_run(bound.memory_mb, bound.processes, bound.disk_mb)
         _precompile_library()
-    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
-    settings = _Settings(course=str(course), timeout=timeout, unsafe=bool(unsafe),
-                         limits=limits or sandbox.Limits(), gradebook_wait=float(gradebook_wait),
-                         variant_secret=str(variant_secret or ""))
+    run = GradingRun(course=str(course), timeout=timeout, unsafe=bool(unsafe),
+                     limits=limits or sandbox.Limits(), gradebook_wait=float(gradebook_wait),
+                     variant_secret=str(variant_secret or ""))
     from alliancekit.grading.variantgrading import check_ready, shown_inputs_notes
 
-    check_ready(_load_config(course, settings), assignment)  # a clear error before any grading
+    check_ready(_grading_config(run), assignment)  # a clear error before any grading
 
-    _worker_init(settings)  # this process: the API, the lock, the main gradebook
-    api = _WORKER["api"]
-    with _locked():
+    worker = _make_worker(run)  # this process: the API, the lock, the main gradebook
+    api = worker.api
+    with worker.process.locked():
         _ensure_in_gradebook(api, assignment)
 
     from tqdm.auto import tqdm
@@ -569,15 +522,15 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     try:
         if jobs == 1:
             for student in todo:
-                outcomes.append(_grade_one(assignment, student))
+                outcomes.append(_grade_one(worker, assignment, student))
                 bar.update(1)
         else:
             import multiprocessing
 
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
-                                     initargs=(settings,)) as pool:
-                futures = {pool.submit(_grade_one, assignment, s): s for s in todo}
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_pool_worker,
+                                     initargs=(run,)) as pool:
+                futures = {pool.submit(_grade_in_pool, run, assignment, s): s for s in todo}
                 for future in as_completed(futures):
                     try:
                         outcomes.append(future.result())
@@ -595,7 +548,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     for outcome in sorted(outcomes, key=lambda o: o["student"]):
         outcome["notes"] = outcome.get("notes", []) + shown_inputs_notes(
             api, assignment, outcome["student"])
-        results.append(_result(course, api, assignment, outcome))
+        results.append(_result(course, worker, assignment, outcome))
     _write_report(results, Path(report) if report else
                   course / "autograded" / f"grading-report-{assignment}.csv")
     return results
@@ -658,11 +611,11 @@ def _suspicious(course: Path, api, assignment: str, student: str) -> list[str]:
     return words
 
 
-def _record(api, assignment: str, outcome: dict, notes: list) -> tuple:
+def _record(worker: _Worker, assignment: str, outcome: dict, notes: list) -> tuple:
     """Under the gradebook lock: clamp or zero the scores, then read them."""
-    student = outcome["student"]
+    api, student = worker.api, outcome["student"]
     status = "graded"
-    with _locked():
+    with worker.process.locked():
         if outcome["success"]:
             clamped = _clamp_scores(api, assignment, student)
             if clamped:
@@ -673,13 +626,13 @@ def _record(api, assignment: str, outcome: dict, notes: list) -> tuple:
             _zero_autograded_scores(api, assignment, student)
             status = "needs attention"
             notes.insert(0, "autograding failed, autograded tests set to 0: "
-                         + _failure_reason(outcome))
+                         + failure_reason(outcome))
         scores = _read_scores(api, assignment, student)
     return status, notes, scores
 
 
-def _result(course: Path, api, assignment: str, outcome: dict) -> GradeResult:
-    student = outcome["student"]
+def _result(course: Path, worker: _Worker, assignment: str, outcome: dict) -> GradeResult:
+    api, student = worker.api, outcome["student"]
     notes = _repairs(course, api, assignment, student)
     notes += [n for n in outcome.get("notes", ()) if n not in notes
               and "wall-clock limit" not in n and not (n.startswith("huge output") and any(
@@ -689,7 +642,7 @@ def _result(course: Path, api, assignment: str, outcome: dict) -> GradeResult:
     status = "graded"
     for attempt in range(3):
         try:
-            status, notes, scores = _record(api, assignment, outcome, list(notes))
+            status, notes, scores = _record(worker, assignment, outcome, list(notes))
             break
         except Timeout:
             time.sleep(1.0 + attempt)

@@ -1,10 +1,14 @@
-"""The last step inside a grading sandbox: drop privileges, set resource limits, start the kernel.
+"""The last step inside a grading sandbox: drop privileges, set resource limits, run the command.
 
 `alliancekit.grading.sandbox` runs this file inside the bubblewrap sandbox, with ``python -I -S``
-so that it needs nothing but the standard library::
+so that it needs nothing but the standard library. For a student's kernel (the defaults of
+`alliancekit.grading.sandbox.Limits`; ``--uid`` only when grading as root)::
 
     python -I -S _jail.py --uid 61234 --nproc 64 --data 2147483648 --fsize 67108864 \\
-        --nofile 256 --cpu 600 -- python -m alliancekit._kernel -f kernel.json
+        --nofile 512 --cpu 605 -- python -m ipykernel_launcher -f <box>/conn/kernel.json
+
+and for the judges' parent the command after ``--`` is
+``python -m alliancekit.grading.judgeserver`` (`alliancekit.grading.judging.JudgeServer`).
 
 Options (all optional, each a whole number):
 

@@ -32,6 +32,8 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Integer, Type
 
+from alliancekit.grading.metadata import nbgrader_of
+
 __all__ = ["OutputBudget", "BudgetedKernelClient", "cap_notebook", "CapNotebookOutputs",
            "CapFeedbackOutputs", "NOTEBOOK_BYTES", "FEEDBACK_BYTES"]
 
@@ -174,7 +176,7 @@ def cap_notebook(nb, max_bytes: int, *, sources: bool = False, for_html: bool = 
     for cell in nb.cells:
         if sources:
             size = _size(cell.source, for_html)
-            locked = cell.get("metadata", {}).get("nbgrader", {}).get("locked")
+            locked = nbgrader_of(cell).get("locked")
             if used + size > max_bytes and not locked:
                 cell.source = "[text cut: past this page's budget]"
                 size, cut = _size(cell.source, for_html), True

@@ -24,6 +24,7 @@ import builtins
 import json
 
 from nbconvert.preprocessors import Preprocessor
+from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Integer, Unicode
 
 __all__ = ["HideHiddenTests", "StudentView", "strip_hidden", "verdict_outputs"]
@@ -80,8 +81,7 @@ class HideHiddenTests(Preprocessor):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
-        meta = cell.metadata.get("nbgrader", {})
-        is_test = bool(meta.get("grade")) and not meta.get("solution")
+        is_test = bool(is_grade(cell)) and not is_solution(cell)
         source, had_hidden = strip_hidden(cell.source, self.begin, self.end)
         if is_test or had_hidden:
             cell.source = source
@@ -270,8 +270,7 @@ class StudentView(Preprocessor):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
+        if is_grade(cell) and not is_solution(cell):
             source, had_hidden = strip_hidden(cell.source, self.begin, self.end)
             had_hidden = had_hidden or NOTE in cell.source
             cell.source = source

@@ -15,8 +15,10 @@ datagram:
 ``{"op": "warm", "modules": [...]}``
     Import these modules (the assignment's own imports; ``alliancekit.<name>`` only if it exists).
     Answer ``{"op": "warmed"}``.
-``{"op": "fork"}``, carrying one socket
-    End the previous judge, then fork a new one that serves the grader on that socket. Answer
+``{"op": "fork", "env": {...}}``, carrying one socket
+    End the previous judge, then fork a new one that serves the grader on that socket, with the
+    submission owner's variant variables from ``env`` (`PER_JUDGE_ENV` only) in its environment
+    and no other submission's. Answer
     ``{"op": "forked"}``, or ``{"op": "dirty", "why": ...}`` when the previous judge left
     something the parent cannot remove (the grader then starts a new parent).
 
@@ -36,6 +38,8 @@ import os
 import signal
 import socket
 import sys
+
+from alliancekit.grading.context import VARIANT_VARIABLES
 
 __all__ = ["main", "empty_folder"]
 
@@ -145,7 +149,7 @@ def _warm(modules: list) -> None:
 
 
 #: The only variables a fork request may set in its judge: the owner's variant (per submission).
-PER_JUDGE_ENV = ("ALLIANCEKIT_VARIANT_KEY", "ALLIANCEKIT_VARIANT_OVERRIDES")
+PER_JUDGE_ENV = VARIANT_VARIABLES
 
 
 def _owner_environment(env) -> None:

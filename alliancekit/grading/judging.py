@@ -66,6 +66,7 @@ from traitlets import Float
 
 from alliancekit.grading import limits as _hard
 from alliancekit.grading import plaindata, sandbox, testnames
+from alliancekit.grading.metadata import nbgrader_of
 
 __all__ = ["JudgedExecute", "JudgeServer", "JudgeError", "fork_judge", "stop_judges",
            "trusted_cells", "warm_modules"]
@@ -242,8 +243,9 @@ class JudgeServer:
     def fork(self, timeout: float, env: dict[str, str] | None = None) -> _Line:
         """A new judge, forked from the parent, that has never seen a submission.
 
-        ``env``: the submission owner's variant variables (`judgeserver.PER_JUDGE_ENV`), set in
-        the new judge only; the parent was started with another submission's.
+        ``env``: the submission owner's variant variables
+        (`alliancekit.grading.context.VARIANT_VARIABLES`), set in the new judge only; the parent
+        was started with none.
         """
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
@@ -297,7 +299,7 @@ _SERVER: dict = {}
 
 
 def fork_judge(limits: sandbox.Limits, sandboxed: bool, modules: list[str],
-               timeout: float) -> _Line:
+               timeout: float, env: dict[str, str] | None = None) -> _Line:
     """A fresh judge for one submission, forked from this process's judges' parent.
 
     The parent is started on first use, and again whenever the last one died, was killed (a
@@ -313,6 +315,9 @@ def fork_judge(limits: sandbox.Limits, sandboxed: bool, modules: list[str],
         Modules the assignment's own cells import (`warm_modules`).
     timeout : float
         Seconds each step may take.
+    env : dict, optional
+        The submission owner's variant variables, set in this judge only
+        (`alliancekit.grading.context.Submission.variant_env`).
     """
     for attempt in (1, 2):
         server = _SERVER.get("server")
@@ -322,7 +327,7 @@ def fork_judge(limits: sandbox.Limits, sandboxed: bool, modules: list[str],
                                                      timeout=timeout)
         try:
             server.warm(modules, timeout)
-            return server.fork(timeout, dict(sandbox.VARIANT_ENV))
+            return server.fork(timeout, env)
         except JudgeError:
             stop_judges()
             if attempt == 2:
@@ -438,7 +443,7 @@ class JudgedExecute(sandbox.GradingExecute):
         self._ak_kernels: list = []
         limits = sandbox.Limits(seconds=self.seconds)
         self._ak_judge = fork_judge(limits, self.sandboxed, warm_modules(self._ak_trusted),
-                                    self.judge_seconds)
+                                    self.judge_seconds, self.submission_of(resources).variant_env)
         try:
             return super().preprocess(nb, resources, km)
         finally:
@@ -460,7 +465,7 @@ class JudgedExecute(sandbox.GradingExecute):
             self.km.seal()  # the kernel is up: no more files in its sockets' folder
             self._ak_sealed = True
             self._ak_kernels.append(self.km)
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        grade_id = nbgrader_of(cell).get("grade_id")
         kind, source = (self._ak_trusted.get(grade_id, (None, None))
                         if cell.cell_type == "code" else (None, None))
         if kind == "test":
@@ -516,8 +521,8 @@ class JudgedExecute(sandbox.GradingExecute):
         dropped = getattr(self.kc, "shell_dropped", None)
         if reply is None and dropped is not None and await dropped():
             # a reply over sandbox.REPLY_BYTES was refused as it arrived: the channel is gone
-            sandbox._NOTES.append(f"its kernel sent a reply over {sandbox.REPLY_BYTES // MiB} MiB "
-                                  "(refused as it arrived); the kernel was stopped")
+            self.submission.note(f"its kernel sent a reply over {sandbox.REPLY_BYTES // MiB} MiB "
+                                 "(refused as it arrived); the kernel was stopped")
             self.km.kill_now()
             from nbclient.exceptions import DeadKernelError
 

@@ -1,4 +1,12 @@
-"""nbgrader's check of the cells' nbgrader metadata, with the schema compiled once, not per cell.
+"""Reading a cell's nbgrader metadata, and nbgrader's check of it with the schema compiled once.
+
+The grading wing reads a cell's nbgrader metadata through `nbgrader_of` (any cell: a notebook
+node, or a plain dictionary from a notebook's JSON, the submission's included, whatever it holds)
+and `graded_cells`; on notebooks nbgrader has validated it uses nbgrader's own ``is_grade``,
+``is_solution`` and ``is_locked`` (`nbgrader.utils`). `visible_tests` is a test cell's source
+without its hidden tests, by nbgrader's rule for the delimiter.
+
+nbgrader's check of the metadata:
 
 nbgrader's ``CheckCellMetadata`` runs twice per submission (after the notebook is sanitised and
 after it is graded) and checks every cell's metadata with ``jsonschema.validate``, which first
@@ -13,13 +21,99 @@ nbgrader's validator, duplicate grade ids) but compiles the schema once per proc
 from __future__ import annotations
 
 import traceback
+from collections.abc import Mapping
 from functools import lru_cache
 
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from nbgrader.preprocessors import CheckCellMetadata as _NbgraderCheck
 
-__all__ = ["CheckCellMetadata", "use_in"]
+__all__ = ["nbgrader_of", "grade_id", "graded_cells", "visible_tests", "HIDDEN_TESTS",
+           "CheckCellMetadata", "use_in"]
+
+#: nbgrader's default delimiter of hidden tests (``ClearHiddenTests.begin_test_delimeter``).
+HIDDEN_TESTS = "BEGIN HIDDEN TESTS"
+
+
+def nbgrader_of(cell) -> Mapping:
+    """A cell's nbgrader metadata, or an empty mapping when it has none or it is not a mapping.
+
+    Parameters
+    ----------
+    cell : dict or nbformat.NotebookNode
+        A notebook cell, trusted or not (any JSON value may stand where a mapping is expected).
+
+    Returns
+    -------
+    Mapping
+        ``cell["metadata"]["nbgrader"]`` when both are mappings; otherwise ``{}``.
+
+    Examples
+    --------
+    >>> nbgrader_of({"metadata": {"nbgrader": {"grade_id": "q1", "grade": True}}})["grade_id"]
+    'q1'
+    >>> nbgrader_of({"metadata": {"nbgrader": 5}}), nbgrader_of({"source": "1"})
+    ({}, {})
+    """
+    meta = cell.get("metadata") if isinstance(cell, Mapping) else None
+    grader = meta.get("nbgrader") if isinstance(meta, Mapping) else None
+    return grader if isinstance(grader, Mapping) else {}
+
+
+def grade_id(cell, default: str | None = None) -> str | None:
+    """A cell's nbgrader ``grade_id``, or ``default`` when it has none.
+
+    Parameters
+    ----------
+    cell : dict or nbformat.NotebookNode
+        A notebook cell.
+    default : str, optional
+        What to return for a cell without a grade id.
+    """
+    return nbgrader_of(cell).get("grade_id", default)
+
+
+def graded_cells(cells) -> dict:
+    """The cells nbgrader grades or records an answer of, by grade id (first one of each id).
+
+    Parameters
+    ----------
+    cells : iterable of cells
+        A notebook's cells.
+
+    Returns
+    -------
+    dict
+        ``{grade_id: (cell, its nbgrader metadata)}`` for cells with a grade id that are graded or
+        answer cells.
+    """
+    found: dict = {}
+    for cell in cells:
+        meta = nbgrader_of(cell)
+        if meta.get("grade_id") and (meta.get("grade") or meta.get("solution")):
+            found.setdefault(meta["grade_id"], (cell, meta))
+    return found
+
+
+def visible_tests(source: str, begin: str = HIDDEN_TESTS) -> str:
+    """A test cell's source up to its hidden tests (the line holding ``begin``), right-stripped.
+
+    Parameters
+    ----------
+    source : str
+        The cell's source.
+    begin : str, default `HIDDEN_TESTS`
+        The delimiter; as in nbgrader's ``ClearHiddenTests``, a line containing it starts the
+        hidden tests.
+
+    Examples
+    --------
+    >>> visible_tests("assert f(1) == 2\\n### BEGIN HIDDEN TESTS\\nassert f(2) == 4\\n")
+    'assert f(1) == 2'
+    """
+    lines = source.splitlines()
+    cut = next((i for i, line in enumerate(lines) if begin in line), len(lines))
+    return "\n".join(lines[:cut]).rstrip()
 
 
 @lru_cache(maxsize=4)

@@ -37,6 +37,7 @@ Where no sandbox can be made (not Linux, no ``bwrap``, user namespaces disabled)
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import pwd
@@ -53,16 +54,19 @@ from pathlib import Path
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.util import run_sync
 from nbgrader.preprocessors import Execute
-from traitlets import DottedObjectName, Enum, Float, Integer, Type, Unicode
+from traitlets import DottedObjectName, Enum, Float, Instance, Integer, Type, Unicode
 
 from alliancekit.grading import limits as _hard
 from alliancekit.grading import plaindata
 from alliancekit.grading.budget import BudgetedKernelClient
+from alliancekit.grading.context import GradingProcess, Submission
+from alliancekit.grading.metadata import nbgrader_of
 
 __all__ = ["Limits", "SandboxError", "sandbox_problem", "check_course_hidden",
            "SandboxKernelManager", "CappedKernelClient", "REPLY_BYTES", "GradingExecute",
-           "take_notes", "suspicious_code", "library_dirs"]
+           "suspicious_code", "library_dirs"]
 
 MiB = 1024 ** 2
 _HOME = "/home/student"
@@ -135,9 +139,6 @@ class Limits:
 # --------------------------------------------------------------------------------------------
 # Where the sandbox can run, and what it shows
 # --------------------------------------------------------------------------------------------
-_PROBLEM: dict = {}
-
-
 def _bwrap() -> str | None:
     return shutil.which("bwrap") or (
         "/usr/bin/bwrap" if os.access("/usr/bin/bwrap", os.X_OK) else None)
@@ -163,6 +164,7 @@ def library_dirs() -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
 def sandbox_problem() -> str | None:
     """Why a grading sandbox cannot be made here, or None when it can (checked once, by a trial).
 
@@ -171,8 +173,6 @@ def sandbox_problem() -> str | None:
     str or None
         A sentence saying what is missing and how to grade safely instead.
     """
-    if "answer" in _PROBLEM:
-        return _PROBLEM["answer"]
     answer = None
     safe = ("Grade on Linux with bubblewrap installed (Debian/Ubuntu: apt-get install bubblewrap), "
             "in a Linux container, or on the course JupyterHub")
@@ -194,7 +194,6 @@ def sandbox_problem() -> str | None:
                     why = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
                     answer = (f"bubblewrap could not make a sandbox here ({why[0]}; are "
                               f"unprivileged user namespaces disabled?). {safe}")
-    _PROBLEM["answer"] = answer
     return answer
 
 
@@ -226,11 +225,6 @@ def _pick_uid() -> int:
     return 65534
 
 
-#: ALLIANCEKIT_VARIANT_* variables for the submission being graded (alliancekit.grading.
-#: variantgrading): the owner's key, never the course secret. Empty: the public variant.
-VARIANT_ENV: dict[str, str] = {}
-
-
 def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
                 files: list | None = None, info_fd: int | None = None,
                 workdir: str = _HOME, seccomp_fd: int | None = None,
@@ -239,7 +233,9 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
 
     No nested user namespaces: ``--disable-userns`` in user-namespace mode, and ``seccomp_fd``
     (`alliancekit.grading.limits.userns_filter`) in both. The root and ``/dev`` are remounted
-    read-only last, so the only writable places are the size-limited in-memory folders.
+    read-only last, so the only writable places are the size-limited in-memory folders. The
+    sandbox starts from an empty environment: of the caller's it gets ``extra_env`` only (for a
+    student's kernel, the owner's variant variables, `alliancekit.grading.context.Submission`).
     """
     args = [_bwrap() or "bwrap", "--die-with-parent", "--new-session", "--unshare-ipc",
             "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
@@ -299,7 +295,6 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
            "JPY_PARENT_PID": "1"}
     # the kernel imports the very alliancekit the grader runs (its folder is bound read-only)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    env.update(VARIANT_ENV)  # the owner's variant key, set per submission (variantgrading.py)
     env.update(extra_env or {})
     args += ["--clearenv"]
     for key, value in env.items():
@@ -316,24 +311,13 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
 
 
 # --------------------------------------------------------------------------------------------
-# Notes from a grading run (what the sandbox or the resets saw), read by alliancekit.grading
+# A word match on a submission's code (a note for the instructor, never a score)
 # --------------------------------------------------------------------------------------------
-_NOTES: list = []
-
-
-def take_notes() -> list[str]:
-    """Return and forget the notes gathered while grading the last submission in this process."""
-    notes = list(dict.fromkeys(_NOTES))
-    _NOTES.clear()
-    return notes
-
-
 def suspicious_code(nb) -> list[str]:
     """Words in a submission's code cells that reach into the kernel (a word match: a note only)."""
     found = []
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or meta.get("locked"):
+        if cell.cell_type != "code" or nbgrader_of(cell).get("locked"):
             continue
         found += [w for w in _SUSPICIOUS if w in cell.source and w not in found]
     return found
@@ -438,13 +422,20 @@ class SandboxKernelManager(AsyncKernelManager):
     client_factory = Type(CappedKernelClient, klass=AsyncKernelClient, config=True)
 
     _box: Path | None = None
-    _files: list = []
+    _files: tuple | list = ()
     _info_read = None
     _root_mode = False
     _cgroup = None
     _seccomp_fd = None
     output_budget = None
     output_tail = b""
+    #: The submission this kernel runs (set by `GradingExecute`): its owner's variant variables
+    #: are all the sandbox gets of the grader's environment, and its notes go there.
+    submission: Submission | None = None
+
+    def _note(self, text: str) -> None:
+        if self.submission is not None:
+            self.submission.note(text)
 
     def _limits(self) -> Limits:
         return Limits(memory_mb=self.memory_mb, processes=self.processes, file_mb=self.file_mb,
@@ -480,7 +471,7 @@ class SandboxKernelManager(AsyncKernelManager):
         try:
             self._cgroup = _hard.SubmissionCgroup(plan, self.memory_mb * MiB, self.processes)
         except OSError as exc:
-            _NOTES.append(f"no memory cgroup could be made ({exc}); rlimits only")
+            self._note(f"no memory cgroup could be made ({exc}); rlimits only")
 
     def _drain(self, read_fd: int) -> None:
         """Keep the last bytes the kernel wrote to its stdout/stderr; drop the rest."""
@@ -530,7 +521,8 @@ class SandboxKernelManager(AsyncKernelManager):
         wrapper = _bwrap_args(self._box, self._limits(),
                               uid=_pick_uid() if self._root_mode else None,
                               ipc_host=self._root_mode, files=files, info_fd=info_fd,
-                              workdir=workdir, seccomp_fd=self._seccomp_fd)
+                              workdir=workdir, seccomp_fd=self._seccomp_fd,
+                              extra_env=self.submission.variant_env if self.submission else None)
         kw["pass_fds"] = tuple(self._files) + ((info_fd,) if info_fd is not None else ())
         self._info_write = info_fd
         read, write = os.pipe()
@@ -548,7 +540,7 @@ class SandboxKernelManager(AsyncKernelManager):
         try:
             result = await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
-            for fd in self._files + ([self._info_write] if self._info_write else []):
+            for fd in [*self._files, *([self._info_write] if self._info_write else [])]:
                 os.close(fd)
             self._files, self._info_write = [], None
         if self._info_read is not None:
@@ -593,8 +585,8 @@ class SandboxKernelManager(AsyncKernelManager):
         if self._cgroup is not None:
             kills = self._cgroup.oom_kills()
             if kills:
-                _NOTES.append(f"over its memory limit: {self.memory_mb} MiB for all its processes "
-                              f"together; the system killed {kills} of its processes")
+                self._note(f"over its memory limit: {self.memory_mb} MiB for all its processes "
+                           f"together; the system killed {kills} of its processes")
             self._cgroup.remove()
             self._cgroup = None
         if self._box is not None:
@@ -624,8 +616,11 @@ class GradingExecute(Execute):
     - the output kept per cell is capped by bytes (``output_kb``), as it arrives;
     - the whole submission is stopped after ``seconds`` of wall-clock time;
     - the kernel is stopped at once after the last cell (``shutdown_kernel = "immediate"``);
-    - the gradebook lock is released while the notebook runs (``unlock``/``relock`` callables set
-      by `alliancekit.grading`), so that other worker processes can save their scores meanwhile.
+    - the gradebook lock is released while the notebook runs (``process``, the grading process's
+      `alliancekit.grading.context.GradingProcess`, given in the configuration by
+      `alliancekit.grading`), so that other worker processes can save their scores meanwhile;
+    - the submission (`alliancekit.grading.context.Submission`, made from nbgrader's resources)
+      goes to the kernel manager: its owner's variant variables, and where its notes go.
 
     This is what ``--unsafe-trust-submissions`` uses: the kernel runs with the grader's rights.
     """
@@ -637,33 +632,60 @@ class GradingExecute(Execute):
     shutdown_kernel = Enum(["graceful", "immediate"], default_value="immediate",
                            help="How the kernel is stopped after the last cell").tag(config=True)
 
+    process = Instance(GradingProcess, allow_none=True, help="The grading process's gradebook "
+                       "lock and notes (set by alliancekit.grading); None: no lock, and the notes "
+                       "stay with the submission").tag(config=True)
+
     sandboxed = False
-    unlock = None
-    relock = None
+    submission: Submission | None = None
+
+    def variant_of(self, resources: dict | None) -> dict[str, str]:
+        """The owner's variant variables for the notebook in ``resources`` (none: public)."""
+        return {}
+
+    def submission_of(self, resources: dict | None) -> Submission:
+        """The submission nbgrader's ``resources`` describe, its notes going to ``process``."""
+        notes = self.process.notes if self.process is not None else None
+        return Submission.of(resources, self.variant_of(resources), notes)
 
     # ---- the whole notebook -------------------------------------------------------------
     def preprocess(self, nb, resources=None, km=None):
+        self.submission = self.submission_of(resources)
         self._ak_bytes: dict = {}
         self._ak_timer_fired = False
-        unlock, relock = type(self).unlock, type(self).relock
+        process = self.process or GradingProcess()
         timer = threading.Timer(self.seconds, self._ak_out_of_time)
         timer.daemon = True
-        if unlock:
-            unlock()
+        process.unlock()
         timer.start()
         try:
             return super().preprocess(nb, resources, km)
         except Exception:
             if self._ak_timer_fired:
-                _NOTES.append(f"stopped after the wall-clock limit of {self.seconds:g} s per "
-                              "submission")
+                self.submission.note(f"stopped after the wall-clock limit of {self.seconds:g} s "
+                                     "per submission")
             raise
         finally:
             timer.cancel()
             if isinstance(self.km, SandboxKernelManager):
                 self.km.remove_box()
-            if relock:
-                relock()
+            process.relock()
+
+    def create_kernel_manager(self):
+        """nbclient's kernel manager, told which submission it runs."""
+        km = super().create_kernel_manager()
+        if isinstance(km, SandboxKernelManager):
+            km.submission = self.submission
+        return km
+
+    async def async_start_new_kernel(self, **kwargs) -> None:
+        """Start the kernel; without a sandbox, with the owner's variant in its environment."""
+        if not isinstance(self.km, SandboxKernelManager):  # it inherits the grader's otherwise
+            kwargs.setdefault("env", self.submission.kernel_environment(os.environ))
+        await super().async_start_new_kernel(**kwargs)
+
+    # nbclient binds ``start_new_kernel`` to its own coroutine, not to the override above
+    start_new_kernel = run_sync(async_start_new_kernel)
 
     def _ak_out_of_time(self) -> None:
         self._ak_timer_fired = True
@@ -688,7 +710,7 @@ class GradingExecute(Execute):
         if used + size > budget:
             outs.append(_stream_output(
                 f"\n... output cut: this cell printed more than {self.output_kb} KiB ...\n"))
-            _NOTES.append("huge output cut short")
+            self.submission.note("huge output cut short")
             return None
         return super().output(outs, msg, display_id, cell_index)
 

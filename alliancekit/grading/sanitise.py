@@ -44,6 +44,8 @@ import nh3
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
+from alliancekit.grading.metadata import grade_id
+
 __all__ = ["clean_html", "clean_svg", "clean_markdown", "safe_url", "sanitise_notebook",
            "sanitise_file", "sanitise_autograded", "safe_student_id", "SanitiseNotebook"]
 
@@ -460,7 +462,7 @@ def sanitise_notebook(nb) -> list[str]:
             del cell[key]
         if "id" in cell and not _safe_token(cell["id"]):
             cell["id"] = f"cell-{index}"
-        name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index + 1}"
+        name = grade_id(cell) or f"cell {index + 1}"
         notes += [f"{name}: {note}" for note in local]
         cells.append(cell)
     nb.cells = cells

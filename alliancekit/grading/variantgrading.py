@@ -28,16 +28,17 @@ import json
 import os
 import re
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from traitlets import Dict, List, Unicode
 from traitlets.config import Configurable
 
 from alliancekit import variants as _variants
+from alliancekit.grading.context import Submission
+from alliancekit.grading.metadata import nbgrader_of
 from alliancekit.variants import VariantError
 
-__all__ = ["Variants", "owner_environment", "check_ready", "owner_variant", "with_variants",
+__all__ = ["Variants", "owner_environment", "check_ready", "with_variants",
            "variant_of", "shown_inputs_notes", "main"]
 
 
@@ -116,41 +117,21 @@ def variant_of(config, assignment: str, student: str) -> int:
                                     env.get(_variants.OVERRIDES_VARIABLE, ""))
 
 
-@contextmanager
-def owner_variant(env: dict[str, str]):
-    """While inside: kernels and judges started here get ``env`` (and nothing else of ours)."""
-    from alliancekit.grading import sandbox
-
-    names = (_variants.KEY_VARIABLE, _variants.OVERRIDES_VARIABLE)
-    saved = {k: os.environ.get(k) for k in names}
-    for name in names:  # the grader's own variables never reach a submission
-        os.environ.pop(name, None)
-    os.environ.update(env)  # a kernel run without a sandbox inherits the grader's environment
-    sandbox.VARIANT_ENV.clear()
-    sandbox.VARIANT_ENV.update(env)  # the sandboxes (kernel and judge) start from a clean one
-    try:
-        yield
-    finally:
-        sandbox.VARIANT_ENV.clear()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 class _VariantExecute:
     """Mixed into nbgrader's Execute: the submission runs with its owner's variant."""
 
-    def preprocess(self, nb, resources=None, km=None):
-        info = (resources or {}).get("nbgrader", {})
-        env = owner_environment(self.config, info.get("assignment", ""), info.get("student", ""))
-        with owner_variant(env):
-            return super().preprocess(nb, resources, km)
+    def variant_of(self, resources: dict | None) -> dict[str, str]:
+        """The owner's variant variables (`owner_environment`) for the notebook in ``resources``."""
+        whose = Submission.of(resources)
+        return owner_environment(self.config, whose.assignment, whose.student)
 
 
 def with_variants(execute: type) -> type:
     """``execute`` (an nbgrader Execute class) that grades each submission on its owner's variant.
+
+    The owner's variables (`owner_environment`) go with the submission
+    (`alliancekit.grading.context.Submission`) to its kernel and its judge; the grader's own
+    environment is never changed.
 
     The new class keeps the name of ``execute``, so ``c.JudgedExecute.*`` settings still apply.
     """
@@ -168,7 +149,7 @@ def _display_cells(source_notebook: Path) -> dict[str, str]:
     nb = json.loads(source_notebook.read_text(encoding="utf-8"))
     found = {}
     for cell in nb["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = nbgrader_of(cell)
         text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         match = _SHOW.search(text)
         if cell["cell_type"] == "code" and meta.get("locked") and match:
@@ -193,7 +174,7 @@ def shown_inputs_notes(api, assignment: str, student: str) -> list[str]:
         except (OSError, ValueError):
             continue
         for cell in nb.get("cells", []):
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            grade_id = nbgrader_of(cell).get("grade_id")
             if grade_id not in cells or not cell.get("outputs"):
                 continue
             shown = "".join("".join(o.get("text", "")) for o in cell["outputs"]

@@ -257,3 +257,29 @@ def test_the_page_formgrader_renders_shows_the_note_escaped_as_plain_text(term):
     for line in _own_words(term, cyd, "Q9").splitlines():
         assert " ".join(line.split()) in shown
     assert "<pre>" in note and "alliancekit: this answer held markup" not in page
+
+
+def test_a_kernel_run_without_a_sandbox_gets_its_owners_variant_not_the_graders(tmp_path,
+                                                                                monkeypatch):
+    """``--unsafe-trust-submissions``: the kernel inherits the grader's environment, with the
+    owner's variant variables in place of the grader's own (the grader's is left unchanged)."""
+    from traitlets.config import Config
+
+    from alliancekit.grading.variantgrading import owner_environment, with_variants
+
+    secret = tmp_path / "secret"
+    secret.write_text(SECRET.hex() + "\n")
+    config = Config()
+    config.Variants.secret_file = str(secret)
+    config.Variants.sets = [ASSIGNMENT]
+    monkeypatch.setenv(variants.KEY_VARIABLE, "f" * 64)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        f"import os; print(os.environ.get({variants.KEY_VARIABLE!r}))")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    execute = with_variants(sandbox.GradingExecute)(config=config, timeout=60)
+    execute.preprocess(nb, {"nbgrader": {"assignment": ASSIGNMENT, "student": "ann"},
+                            "metadata": {"path": str(tmp_path)}})
+    printed = nb.cells[0].outputs[0]["text"].strip()
+    assert printed == owner_environment(config, ASSIGNMENT, "ann")[variants.KEY_VARIABLE]
+    assert os.environ[variants.KEY_VARIABLE] == "f" * 64

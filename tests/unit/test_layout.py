@@ -15,6 +15,13 @@ The rules, each a test below:
 6. No module forwards names silently: no module-level ``__getattr__`` outside the package's own
    lazy loader (a forward gives a concept two homes and hides an import from the reader).
 7. No Python file of the repository (library, tests, scripts) is longer than `MAX_LINES`.
+8. The grading wing (``alliancekit/grading/``) talks through explicit context objects
+   (`alliancekit.grading.context`), not process state: its module-level names are constants and
+   classes (capitalised); no function of it changes a module-level value, its own or another
+   module's (no ``_NOTES.append``, no ``os.environ["PATH"] = ...``, no
+   ``sandbox.GradingExecute.unlock = ...``), apart from a short reviewed list of process
+   resources (`KEPT_STATE`) and processes' own entry points (`KEPT_PATCHES`); and no class of it
+   has a mutable class-level default (shared by every instance).
 
 The import graph is read from the source (the AST): imports inside functions and imports by
 string (``importlib.import_module("alliancekit.x")``, ``__import__``, f-strings on
@@ -27,7 +34,11 @@ stay inside their functions. Run on main at b28d7da (issue 25's start), 18 of th
 ``importlib``, now seen (rule 3: networks -> europe from ``__getattr__``, not from
 ``signed_graph``); importing them would load ``europe`` on first use; and
 ``scripts/build_data.py`` and ``tests/integration/test_browser.py`` are longer than 800 lines
-(rule 7).
+(rule 7). Rule 8, run on main at 170f0c3 (issue 25's grading wing), fails 5 of its tests:
+``grading/__init__.py`` edits ``os.environ`` (PATH, twice), fills ``_WORKER`` and patches
+``sandbox.GradingExecute.unlock``/``relock``; ``sandbox.py`` fills ``_NOTES`` and ``_PROBLEM`` and
+has ``_files: list = []``; ``judging.py`` appends to ``sandbox._NOTES``; ``variantgrading.py``
+edits ``os.environ`` and ``sandbox.VARIANT_ENV``.
 """
 from __future__ import annotations
 
@@ -297,3 +308,170 @@ def test_importing_the_pure_models_loads_no_case_data():
     loaded = set(json.loads(out.stdout.splitlines()[-1]))
     homes = {f"alliancekit.{home}" for _, home in KEPT_NAMES}
     assert not loaded & {*homes, "alliancekit.cases"}
+
+
+# --------------------------------------------------------------------------------------------
+# Rule 8: the grading wing passes context objects, never process state
+# --------------------------------------------------------------------------------------------
+GRADING = PACKAGE / "grading"
+#: Module-level values a grading function may change: process resources that an ``atexit`` hook
+#: must find whatever went wrong. (module, name) -> why.
+KEPT_STATE = {
+    ("sandbox", "_LIVE"): "the sandboxes this process has running, removed at exit",
+    ("limits", "_LIVE"): "the cgroups this process made, removed at exit",
+    ("limits", "_COUNTER"): "cgroup names unique within the process",
+    ("judging", "_SERVER"): "this process's judges' parent (one process), stopped at exit",
+}
+#: Another module's values a grading module may change: its own process's, at its entry point.
+#: (module, what) -> why.
+KEPT_PATCHES = {
+    ("judge", "sys.stdout"): "the judge's own process: prints go to stderr, not the channel",
+    ("judgeserver", "sys.stdout"): "the judges' parent's own process: prints go to stderr",
+    ("judgeserver", "sys.path"): "the judges' parent's own process: no module from its home",
+    ("judgeserver", "os.environ"): "a forked judge's own process: its owner's variant variables, "
+                                   "from the fork request",
+}
+_MUTATORS = {"append", "extend", "insert", "update", "clear", "pop", "popitem", "add",
+             "discard", "remove", "setdefault"}
+
+
+def _chain(node: ast.AST) -> tuple[str | None, str]:
+    """The name an attribute/subscript chain starts from, and the dotted chain (no subscripts)."""
+    parts = []
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+        node = node.value
+    root = node.id if isinstance(node, ast.Name) else None
+    return root, ".".join([root or "?", *reversed(parts)])
+
+
+def _changed(node: ast.AST) -> list[ast.AST]:
+    """What a statement or call changes in place (attribute or item stores, mutating calls)."""
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        return list(node.targets)
+    if isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        return [node.target]
+    if isinstance(node, ast.Call):
+        f = node.func
+        if isinstance(f, ast.Attribute) and f.attr in _MUTATORS:
+            return [f.value]
+        if isinstance(f, ast.Name) and f.id == "next" and node.args:
+            return [node.args[0]]  # an iterator's position
+        if isinstance(f, ast.Name) and f.id in {"setattr", "delattr"} and node.args:
+            return [ast.Attribute(value=node.args[0], attr="?")]
+    return []
+
+
+def _bound(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """Names bound by imports (anywhere) and names bound by plain assignment at the top."""
+    imported = {(a.asname or a.name).split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
+    top = {n.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+           for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+           for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return imported, top
+
+
+def _locals(fn: ast.AST) -> set[str]:
+    args = fn.args
+    names = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg,
+                             args.kwarg] if a is not None}
+    return names | {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)
+                    and isinstance(n.ctx, ast.Store)}
+
+
+def grading_changes(tree: ast.Module) -> set[tuple[str, str]]:
+    """("state" | "patch", dotted name) of every module-level value the code changes.
+
+    "state": a value this module defines at the top, changed inside a function (building a
+    constant at import time is not a change). "patch": a value reached through an imported
+    module or class, anywhere in the file.
+    """
+    imported, top = _bound(tree)
+    found = set()
+    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef,
+                                                             ast.AsyncFunctionDef))]
+    inside = {id(node) for f in functions for node in ast.walk(f)}
+    scopes = [([n for n in ast.walk(tree) if id(n) not in inside], set(), False)]
+    scopes += [(list(ast.walk(f)), _locals(f), True) for f in functions]
+    for nodes, local, in_function in scopes:
+        for node in nodes:
+            if isinstance(node, ast.Global):
+                found |= {("state", name) for name in node.names}
+            for target in _changed(node):
+                root, dotted = _chain(target)
+                if root is None or root in local or not (
+                        isinstance(target, (ast.Attribute, ast.Subscript))
+                        or isinstance(node, ast.Call)):
+                    continue
+                if root in imported:
+                    found.add(("patch", dotted.split(".?")[0]))
+                elif root in top and in_function:
+                    found.add(("state", root))
+    return found
+
+
+GRADING_SOURCES = {p: SOURCES[p] for p in sorted(GRADING.glob("*.py"))}
+
+
+@pytest.mark.parametrize("path", GRADING_SOURCES, ids=lambda p: p.name)
+def test_the_grading_wing_changes_no_module_level_value(path):
+    module = path.stem
+    changes = grading_changes(GRADING_SOURCES[path])
+    state = sorted(name for kind, name in changes if kind == "state"
+                   and (module, name) not in KEPT_STATE)
+    patches = sorted(name for kind, name in changes if kind == "patch"
+                     and not any((module, name) == (m, w) or name.startswith(w + ".")
+                                 for m, w in KEPT_PATCHES if m == module))
+    assert not state and not patches, (
+        f"{path.name} changes its module-level {state} and another module's {patches}: pass "
+        "them in a context object (alliancekit.grading.context) or explicitly (an environment "
+        "to the kernel), or add a process resource to KEPT_STATE with why")
+
+
+@pytest.mark.parametrize("path", GRADING_SOURCES, ids=lambda p: p.name)
+def test_the_grading_wings_module_level_names_are_constants_and_classes(path):
+    lower = sorted(n.id for node in GRADING_SOURCES[path].body
+                   if isinstance(node, (ast.Assign, ast.AnnAssign))
+                   for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                   for n in ast.walk(target) if isinstance(n, ast.Name)
+                   and not n.id.startswith("__") and not n.id.lstrip("_")[:1].isupper())
+    assert not lower, (f"{path.name}: module-level {lower} look like state; "
+                       "name constants in capitals")
+
+
+@pytest.mark.parametrize("path", GRADING_SOURCES, ids=lambda p: p.name)
+def test_no_grading_class_has_a_mutable_class_level_default(path):
+    mutable = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+    shared = sorted(f"{cls.name}.{getattr(node.target, 'id', '?')}"
+                    for cls in ast.walk(GRADING_SOURCES[path]) if isinstance(cls, ast.ClassDef)
+                    for node in cls.body if isinstance(node, ast.AnnAssign)
+                    and isinstance(node.value, mutable)) + sorted(
+        f"{cls.name}.{t.id}" for cls in ast.walk(GRADING_SOURCES[path])
+        if isinstance(cls, ast.ClassDef) for node in cls.body if isinstance(node, ast.Assign)
+        and isinstance(node.value, mutable) for t in node.targets if isinstance(t, ast.Name))
+    assert not shared, f"{path.name}: {shared} are shared by every instance; set them in __init__"
+
+
+def test_the_grading_rules_see_each_kind_of_change():
+    """Each way main's grading code once talked through process state is caught."""
+    snippet = ast.parse(
+        "import os\n_NOTES = []\n_PROBLEM = {}\n"
+        "def f(lock):\n"
+        "    from alliancekit.grading import sandbox\n"
+        "    _NOTES.append('x')\n    _PROBLEM['answer'] = 1\n"
+        "    os.environ['PATH'] = 'bin'\n"
+        "    sandbox.GradingExecute.unlock = staticmethod(lock.release)\n"
+        "    sandbox.VARIANT_ENV.clear()\n"
+        "def g(_NOTES):\n    _NOTES.append('a parameter, not the module list')\n")
+    assert grading_changes(snippet) == {
+        ("state", "_NOTES"), ("state", "_PROBLEM"), ("patch", "os.environ"),
+        ("patch", "sandbox.GradingExecute.unlock"), ("patch", "sandbox.VARIANT_ENV")}
+
+
+@pytest.mark.parametrize("entry", sorted(KEPT_STATE), ids="/".join)
+def test_every_kept_module_value_still_exists(entry):
+    module, name = entry
+    assert ("state", name) in grading_changes(SOURCES[GRADING / f"{module}.py"]), (
+        f"{module}.{name} is no longer changed: drop it from KEPT_STATE")

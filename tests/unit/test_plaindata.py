@@ -184,3 +184,29 @@ def test_too_many_elements_are_refused():
     node = {"t": "ndarray", "dtype": "|b1", "shape": [plaindata.MAX_ITEMS + 1], "b64": ""}
     with pytest.raises(PlainDataError):
         plaindata.decode(node)
+
+
+class _Int(int):
+    pass
+
+
+class _Str(str):
+    pass
+
+
+#: Values outside the table: other types, and subclasses of the plain ones.
+_not_plain = st.sampled_from([object(), _Int(3), _Str("a"), b"bytes", bytearray(b"x"), 1j,
+                              range(3), Ellipsis, NotImplemented])
+#: Containers of plain values with something not plain somewhere inside (every leaf is one).
+_hiding = st.recursive(
+    _not_plain,
+    lambda inner: (st.lists(inner, min_size=1, max_size=3) | st.tuples(inner, _scalars)
+                   | st.dictionaries(st.text(max_size=3), inner, min_size=1, max_size=3)),
+    max_leaves=6)
+
+
+@given(_hiding)
+@settings(max_examples=100, deadline=None)
+def test_anything_not_plain_is_refused_by_the_encoder_wherever_it_hides(value):
+    with pytest.raises(PlainDataError):
+        plaindata.encode(value)

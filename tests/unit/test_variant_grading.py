@@ -53,20 +53,42 @@ def test_a_resit_override_reaches_the_owner_only(secret):
     assert variants.OVERRIDES_VARIABLE not in vg.owner_environment(config, SET, "s2")
 
 
-def test_the_owner_variant_reaches_sandboxes_and_leaves_no_trace(secret, monkeypatch, tmp_path):
+def _submission_of(config, student: str):
+    """The submission the variant-grading Execute makes for ``student`` (no notebook runs)."""
+    from alliancekit.grading import sandbox
+
+    execute = vg.with_variants(sandbox.GradingExecute)(config=config)
+    return execute.submission_of({"nbgrader": {"assignment": SET, "student": student}})
+
+
+def test_the_owner_variant_reaches_the_sandbox_and_the_graders_own_does_not(secret, monkeypatch,
+                                                                             tmp_path):
     from alliancekit.grading import sandbox
 
     monkeypatch.setenv(variants.KEY_VARIABLE, "f" * 64)  # the grader's own: never passed on
     env = vg.owner_environment(_config(secret), SET, "s1")
-    with vg.owner_variant(env):
-        assert sandbox.VARIANT_ENV == env
-        args = sandbox._bwrap_args(tmp_path, sandbox.Limits(), uid=None,
-                                   ipc_host=False)
-        i = args.index(variants.KEY_VARIABLE)
-        assert args[i - 1] == "--setenv" and args[i + 1] == env[variants.KEY_VARIABLE]
-    assert sandbox.VARIANT_ENV == {}
+    submission = _submission_of(_config(secret), "s1")
+    assert submission.variant_env == env
+    args = sandbox._bwrap_args(tmp_path, sandbox.Limits(), uid=None, ipc_host=False,
+                               extra_env=submission.variant_env)
+    i = args.index(variants.KEY_VARIABLE)
+    assert args[i - 1] == "--setenv" and args[i + 1] == env[variants.KEY_VARIABLE]
+    assert "f" * 64 not in args
+
+
+def test_a_kernel_without_a_sandbox_gets_the_owners_variant_instead_of_the_graders(secret):
+    grader = {variants.KEY_VARIABLE: "f" * 64, variants.OVERRIDES_VARIABLE: "x=1", "HOME": "/h"}
+    owner = _submission_of(_config(secret), "s1").kernel_environment(grader)
+    assert owner[variants.KEY_VARIABLE] == vg.owner_environment(_config(secret), SET, "s1")[
+        variants.KEY_VARIABLE]
+    assert variants.OVERRIDES_VARIABLE not in owner and owner["HOME"] == "/h"
+
+
+def test_grading_leaves_the_graders_environment_alone(secret, monkeypatch):
     import os
 
+    monkeypatch.setenv(variants.KEY_VARIABLE, "f" * 64)
+    _submission_of(_config(secret), "s1")
     assert os.environ[variants.KEY_VARIABLE] == "f" * 64
 
 
@@ -74,9 +96,8 @@ def test_the_secret_never_reaches_a_sandbox(secret, tmp_path):
     from alliancekit.grading import sandbox
 
     text = secret.read_text().strip()
-    with vg.owner_variant(vg.owner_environment(_config(secret), SET, "s1")):
-        args = sandbox._bwrap_args(tmp_path, sandbox.Limits(), uid=None,
-                                   ipc_host=False)
+    args = sandbox._bwrap_args(tmp_path, sandbox.Limits(), uid=None, ipc_host=False,
+                               extra_env=_submission_of(_config(secret), "s1").variant_env)
     assert text not in " ".join(args) and str(secret) not in " ".join(args)
 
 
