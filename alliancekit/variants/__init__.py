@@ -33,8 +33,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from alliancekit.variants import _ex01, _ex05, _ex07
-from alliancekit.variants import _ex06, _ex09, _ex10
+from alliancekit.variants import _ex01, _ex05, _ex06, _ex07, _ex09, _ex10
 from alliancekit.variants._digests import DIGESTS
 from alliancekit.variants._rules import Question, SetRules
 

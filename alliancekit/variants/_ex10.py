@@ -37,7 +37,7 @@ _CODINGS = (
 _BASINS = (
     {"weights": {}},   # public: solutions/
     {"weights": {"ideology": 1.5}},
-    {"weights": {"border": 1.0}},
+    {"weights": {"border": 0.25}},
     {"weights": {"rivalry": 0.5}},
     {"weights": {"war_history": 1.5}},
 )
