@@ -5,8 +5,9 @@ new weight of the sensitivity task (Q5).
 Q1: each variant compares the codings under one weighting: the registered weights (public, 13 and
 13 states right), ideology raised to 1.5, war history raised to 1.5, war history dropped, rivalry
 dropped. The two counts and the corrected coding's misplaced states differ from one variant to
-the next (12 or 13 in three of them, 14 against 13 when rivalry is dropped; with war history
-dropped the two codings coincide, since they differ only in war history).
+the next: 12 and 12 in three variants, each with a different fifth misplaced state (Finland,
+Italy; Greece instead of Romania when war history is dropped, where the two codings coincide,
+since they differ only in war history), and 14 against 13 when rivalry is dropped.
 
 Q4: under each variant's weights the registered landscape has two basins from 500 starts (seed
 1) and the corrected one a single, deeper basin, so the bug changes the answer in every variant;
