@@ -33,7 +33,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from alliancekit.variants import _ex01, _ex02, _ex03, _ex04, _ex05, _ex07
+from alliancekit.variants import _ex01, _ex02, _ex03, _ex04, _ex05, _ex06, _ex07, _ex09, _ex10
 from alliancekit.variants._digests import DIGESTS
 from alliancekit.variants._rules import Question, SetRules
 
@@ -48,6 +48,7 @@ OVERRIDES_VARIABLE = "ALLIANCEKIT_VARIANT_OVERRIDES"
 
 _SETS: dict[str, SetRules] = {r.set_id: r for r in (_ex01.RULES, _ex05.RULES, _ex07.RULES)}
 _SETS.update({r.set_id: r for r in (_ex02.RULES, _ex03.RULES, _ex04.RULES)})
+_SETS.update({r.set_id: r for r in (_ex06.RULES, _ex09.RULES, _ex10.RULES)})
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 

@@ -400,12 +400,13 @@ CRAFTED = {
                       ("q8-answer", "doubt_tipping_size = 0.6", 2)],
     "ex09-evidence": [("q5-answer", 'bug_q5 = "b"\n_d = fulfilment.rows()\nrate_after_1945 = '
                        'fulfilment.honour_rate(_d[_d["sample"] == 1], "BF")["rate"]', 2),
-                      ("q6-answer", "hr_power_10 = 1.70\n"
-                       'significant_at_50 = {"power_shift", "new_outside_alliance"}', 2)],
+                      ("q6-answer", "hr_power_low = 1.70\n"
+                       'significant_at_high = {"power_shift", "new_outside_alliance"}', 2)],
     "ex10-landscape": [("q2-answer", "count_border_registered = 14\ncount_border_corrected = 14\n"
                         'misplaced_border_registered = {"ROM", "RUS", "FIN"}', 2),
-                       ("q4-answer", 'bug_q4 = "b"\nn_basins_corrected = 2', 2),
-                       ("q5-answer", 'poland_registered = {"c"}\npoland_corrected = {"c"}', 2)],
+                       ("q4-answer", 'bug_q4 = "b"\nn_basins_corrected = 2\n'
+                        "energy_corrected = -0.0856", 2),
+                       ("q5-answer", 'right_registered = {"c"}\nright_corrected = {"c"}', 2)],
 }
 
 
