@@ -45,25 +45,31 @@ import pandas as pd
 from . import _validate as vd
 from . import svgtext
 
+#: Optional packages jsonschema imports, when installed, to check string formats ("iri", "uri",
+#: "duration"). rfc3987_syntax's grammar dominates ``import altair`` (measured on the course
+#: machine: 1.15 s with it, 0.27 s without); rfc3986_validator and isoduration (which imports
+#: arrow) cost another 50-130 ms (``python -X importtime``, 7 December, loaded machine).
+#: altair validates specs without a format checker, so those formats are never checked here.
+_FORMAT_PACKAGES = ("rfc3987_syntax", "rfc3986_validator", "isoduration")
+
 
 def _import_altair():
-    """Import altair without jsonschema's IRI grammar, which costs ~0.8 s of a ~1.1 s import.
+    """Import altair without jsonschema's optional format checkers (`_FORMAT_PACKAGES`).
 
-    jsonschema imports the optional ``rfc3987_syntax`` package, if it is installed, to check the
-    "iri" string format, and building that grammar dominates ``import altair`` (measured on the
-    course machine: 1.15 s with it, 0.27 s without). Vega-Lite specs never use that format, so
-    while altair (and through it jsonschema) is first imported, the package is marked absent; the
-    mark is removed again at once, so any later ``import rfc3987_syntax`` works as usual. Where
-    jsonschema was already imported, nothing is changed.
+    While altair (and through it jsonschema) is first imported, those packages are marked absent;
+    the marks are removed again at once, so any later import of them works as usual (jsonschema
+    then simply does not check those formats, which altair never asks it to). Where jsonschema
+    was already imported, nothing is changed.
     """
-    block = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
-    if block:
-        sys.modules["rfc3987_syntax"] = None  # an import of it now raises ImportError
+    blocked = [] if "jsonschema" in sys.modules else [
+        name for name in _FORMAT_PACKAGES if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # an import of it now raises ImportError
     try:
         import altair
     finally:
-        if block:
-            del sys.modules["rfc3987_syntax"]
+        for name in blocked:
+            del sys.modules[name]
     return altair
 
 

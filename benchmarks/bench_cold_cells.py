@@ -19,8 +19,8 @@ Two conditions. By default the kernel runs as nbclient, nbconvert and nbgrader r
 browser: every chart's static SVG is drawn in the kernel, by vl-convert, for the export. With
 ``--live`` the kernel is given ``JPY_SESSION_NAME``, as a Jupyter server (a student's server on the
 hub) gives every kernel it starts for a notebook: the kernel then works as under JupyterLab, where
-the browser draws the charts and hands the static pictures back (`alliancekit.render.live_frontend`);
-no browser answers here, so this measures what a hub kernel pays.
+the browser draws the charts and keeps the static pictures (`alliancekit.render.live_frontend`); no
+browser answers here, so this measures what a hub kernel pays.
 
     python benchmarks/bench_cold_cells.py                   # lesson 05, 3 fresh kernels
     python benchmarks/bench_cold_cells.py --live            # ... as a hub student's kernel
