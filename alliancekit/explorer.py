@@ -20,7 +20,8 @@ Display and speed (measured on the course machine, 2 shared cores).
   hide it with a CSS rule scoped to their notebook panel; nbconvert, nbgrader and the website show
   it. Where no browser draws the explorer (nbclient or nbconvert execution, nbgrader autograde and
   feedback, the website build) the kernel draws the SVG with vl-convert. In a live notebook
-  (a kernel started by a Jupyter server, which sets ``JPY_SESSION_NAME``) the kernel draws none:
+  (`alliancekit.render.live_frontend`: a kernel started by a Jupyter server, which sets
+  ``JPY_SESSION_NAME``) the kernel draws none, as for a plain chart:
   the browser sends each panel's SVG back when its views settle and the snapshot output is
   updated in place, so "Save and Export as HTML" after a live run shows the chart as it was left.
   ``ALLIANCEKIT_SNAPSHOT=kernel`` forces the kernel's SVG (e.g. for ``!nbgrader autograde`` run
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import uuid
 from collections.abc import Callable, Mapping
 
@@ -555,13 +555,8 @@ class Explorer:
         return f"<Explorer {self.title!r}: controls {list(self.controls)}>"
 
 
-def _live_frontend() -> bool:
-    """True in a kernel a Jupyter server started for a notebook (JupyterLab, Notebook 7), whose
-    browser draws the explorers and sends their SVG back; False under nbclient, nbconvert,
-    nbgrader and the website build, or with ``ALLIANCEKIT_SNAPSHOT=kernel``."""
-    if os.environ.get("ALLIANCEKIT_SNAPSHOT", "").strip().lower() == "kernel":
-        return False
-    return bool(os.environ.get("JPY_SESSION_NAME"))
+#: Whether the browser draws the explorers and sends their SVG back (`render.live_frontend`).
+_live_frontend = render.live_frontend
 
 
 def _labelled(svg: str, description: str) -> str:

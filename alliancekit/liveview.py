@@ -4,7 +4,8 @@
 panel's Vega-Lite spec with vega-embed from the offline JavaScript bundle that vl-convert ships, so
 nothing is loaded from a CDN, and keeps each panel's Vega view. When only the data change, the
 kernel sends the new rows of each named dataset (the ``data`` trait: one comm message) and the
-front end swaps them into the live view (``view.data(name, rows)``, a Vega change set), sets the
+front end swaps those whose rows differ from the last into the live view (``view.data(name,
+rows)``, a Vega change set, so marks drawn from unchanged rows are left alone), sets the
 panel's description (which names figures of the data) as the view's ``aria-label``, and re-runs
 the dataflow. A panel is embedded again only when its spec without data changes (``specs``; e.g. a
 title naming a control's value), or when Vega parses the dataset on load (``format.parse``), which
@@ -62,6 +63,13 @@ function canChange(vgSpec, rows) {
   });
 }
 
+function texts(rows) {
+  // each dataset's rows as JSON text, to tell which datasets a message changes
+  const out = {};
+  for (const [name, values] of Object.entries(rows)) out[name] = JSON.stringify(values);
+  return out;
+}
+
 function quietMarks(box) {
   // Vega gives a mark with no words (e.g. a reference rule placed by a datum) an image role and
   // no label, which a screen reader announces as an unnamed image (axe: svg-img-alt); the
@@ -90,8 +98,8 @@ function render({ model, el }) {
         const box = document.createElement('div');
         box.className = 'ak-live';
         row.appendChild(box);
-        panels.push({box, key: null, rows: null, desc: null, view: null, live: false,
-                     promise: Promise.resolve()});
+        panels.push({box, key: null, rows: null, sent: {}, desc: null, view: null,
+                     live: false, promise: Promise.resolve()});
       }
       el.appendChild(row);
     }
@@ -144,12 +152,18 @@ function render({ model, el }) {
         p.key = specKey;
         p.rows = rows;
         p.desc = desc;
+        p.sent = texts(rows);
         p.promise = p.promise.then(() => embed(p, spec, rows, desc));
       } else if (rows !== p.rows || desc !== p.desc) {
         p.rows = rows;
         p.desc = desc;
+        // only the datasets whose rows differ go into the change set (e.g. a case's dated
+        // events stay as they were): Vega re-runs only the marks that draw them
+        const now = texts(rows);
+        const changed = Object.keys(rows).filter(name => now[name] !== p.sent[name]);
+        p.sent = now;
         p.promise = p.promise.then(() => {
-          for (const [name, values] of Object.entries(rows)) p.view.data(name, values);
+          for (const name of changed) p.view.data(name, rows[name]);
           if (desc) p.view.description(desc);   // the words a screen reader hears
           return p.view.runAsync();
         }).then(() => quietMarks(p.box)).catch(err => console.error('alliancekit chart:', err));

@@ -11,6 +11,10 @@ Importing this module does two things, once, and nothing else does them anywhere
    other HTML export show the SVG). No CDN is involved at any point. Altair 6's renderers and
    Altair 5's plain ``mimetype`` renderer each fail offline in one of those places, which is why
    the package pins ``altair<6`` (``docs/model.md`` lists the checks behind this choice).
+   In a live notebook (`live_frontend`: a kernel a Jupyter server started, as on the hub) the
+   kernel draws no SVG: JupyterLab's own Vega renderer adds a PNG of the chart it drew to the
+   output (``image/png``), which the saved notebook keeps and "Save and Export as HTML" shows.
+   That spares each kernel vl-convert's first SVG (about 0.65 s of CPU) on its first chart.
 
 It also turns any chart into words and tables for screen readers (`describe`, `data_table`), and
 writes a chart's Vega-Lite dict and rows quickly for explorers (`fast_spec`, `records`, `Parts`).
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import sys
 from typing import NamedTuple
 
@@ -40,25 +45,31 @@ import pandas as pd
 from . import _validate as vd
 from . import svgtext
 
+#: Optional packages jsonschema imports, when installed, to check string formats ("iri", "uri",
+#: "duration"). rfc3987_syntax's grammar dominates ``import altair`` (measured on the course
+#: machine: 1.15 s with it, 0.27 s without); rfc3986_validator and isoduration (which imports
+#: arrow) cost another 50-130 ms (``python -X importtime``, 7 December, loaded machine).
+#: altair validates specs without a format checker, so those formats are never checked here.
+_FORMAT_PACKAGES = ("rfc3987_syntax", "rfc3986_validator", "isoduration")
+
 
 def _import_altair():
-    """Import altair without jsonschema's IRI grammar, which costs ~0.8 s of a ~1.1 s import.
+    """Import altair without jsonschema's optional format checkers (`_FORMAT_PACKAGES`).
 
-    jsonschema imports the optional ``rfc3987_syntax`` package, if it is installed, to check the
-    "iri" string format, and building that grammar dominates ``import altair`` (measured on the
-    course machine: 1.15 s with it, 0.27 s without). Vega-Lite specs never use that format, so
-    while altair (and through it jsonschema) is first imported, the package is marked absent; the
-    mark is removed again at once, so any later ``import rfc3987_syntax`` works as usual. Where
-    jsonschema was already imported, nothing is changed.
+    While altair (and through it jsonschema) is first imported, those packages are marked absent;
+    the marks are removed again at once, so any later import of them works as usual (jsonschema
+    then simply does not check those formats, which altair never asks it to). Where jsonschema
+    was already imported, nothing is changed.
     """
-    block = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
-    if block:
-        sys.modules["rfc3987_syntax"] = None  # an import of it now raises ImportError
+    blocked = [] if "jsonschema" in sys.modules else [
+        name for name in _FORMAT_PACKAGES if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # an import of it now raises ImportError
     try:
         import altair
     finally:
-        if block:
-            del sys.modules["rfc3987_syntax"]
+        for name in blocked:
+            del sys.modules[name]
     return altair
 
 
@@ -69,7 +80,7 @@ __all__ = [
     "year_ticks", "year_axis", "date_axis",
     "PALETTE", "ALLIED", "HOSTILE", "NEUTRAL", "THEME", "RENDERER", "SVG_MIMETYPE",
     "VEGALITE_MIMETYPE", "WIDTH", "HEIGHT", "DISPLAY_OPTIONS", "DISPLAY_METADATA", "alt",
-    "render", "mimebundle", "to_svg", "describe",
+    "render", "live_frontend", "mimebundle", "to_svg", "describe",
     "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
     "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE", "Parts",
     "records",
@@ -155,12 +166,34 @@ def _svg(spec: dict) -> dict:
     return {SVG_MIMETYPE: svgtext.label_svg(svg, title or description or "Chart", description)}
 
 
+def live_frontend() -> bool:
+    """Whether a browser draws this kernel's charts: a live notebook in JupyterLab or Notebook 7.
+
+    True in a kernel a Jupyter server started for a notebook (the server sets
+    ``JPY_SESSION_NAME``), unless ``ALLIANCEKIT_SNAPSHOT=kernel``; False under nbclient,
+    nbconvert, nbgrader and the website build, which have no browser. Where it is True, the
+    kernel draws no static SVG: the browser's own picture of each chart goes into the saved
+    notebook (JupyterLab's PNG of a plain chart; an explorer's SVG, sent back by its live view).
+    Set ``ALLIANCEKIT_SNAPSHOT=kernel`` where a live kernel runs notebooks for export, e.g.
+    ``!nbgrader autograde`` from a notebook cell (its kernels inherit ``JPY_SESSION_NAME``).
+
+    Returns
+    -------
+    bool
+    """
+    if os.environ.get("ALLIANCEKIT_SNAPSHOT", "").strip().lower() == "kernel":
+        return False
+    return bool(os.environ.get("JPY_SESSION_NAME"))
+
+
 def render(spec: dict, **metadata) -> tuple[dict, dict]:
     """The course renderer: the Vega-Lite v5 bundle merged with an offline SVG of the same chart.
 
     JupyterLab prefers the Vega-Lite output (an interactive chart drawn by its own offline
     renderer); HTML exports (nbconvert, nbgrader feedback) have no Vega-Lite renderer and show the
-    SVG. Registered with ``alt.renderers`` as ``"alliancekit"`` and enabled on import.
+    SVG. In a live notebook (`live_frontend`) the SVG is left out: JupyterLab adds its own PNG of
+    the chart to the output, and exports of the saved notebook show that. Registered with
+    ``alt.renderers`` as ``"alliancekit"`` and enabled on import.
 
     Parameters
     ----------
@@ -177,7 +210,8 @@ def render(spec: dict, **metadata) -> tuple[dict, dict]:
     spec = stack_if_wide(_with_description(spec))
     bundle, meta = mimetype_renderer(spec, **{**DISPLAY_OPTIONS, **metadata})
     bundle = dict(bundle)
-    bundle.update(_svg(spec))
+    if not live_frontend():
+        bundle.update(_svg(spec))
     return bundle, meta
 
 

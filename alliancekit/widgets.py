@@ -53,8 +53,6 @@ from . import (
     cases,
     charts,
     cohesion,
-    europe,
-    networks,
     render,
     scenarios,
     strategies,
@@ -349,6 +347,9 @@ def europe_network_explorer(year: int = 1882, first: int = 1872, last: int = 191
     ----------
     Heider (1946); Cartwright & Harary (1956); Antal, Krapivsky & Redner (2006); Taylor (1954).
     """
+    # networkx (about 0.2 s to import) only for the one explorer that draws a network
+    from . import europe, networks
+
     first = vd.integer("first", first, europe.FIRST_YEAR, europe.LAST_YEAR - 1)
     last = vd.integer("last", last, first + 1, europe.LAST_YEAR)
     year = vd.integer("year", year, first, last)

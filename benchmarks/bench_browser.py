@@ -13,6 +13,12 @@ summary text. It then does the same for a scratch notebook that wires the same m
 
 Prints both medians (ms), the ratio explorer / interact and the load average. Goal (issue 24):
 explorer chart median <= 50 ms and <= 0.3 of interact's in the same run. Needs /usr/bin/chromium.
+
+``--profile`` also splits each explorer change into its phases, from the page's own clock (it adds
+listeners only; the timed path is the same): key press -> the slider's message leaves on the
+kernel's websocket -> the live chart's data message arrives (the kernel's round trip: ipywidgets,
+the model call, the message) -> the last Vega view has re-run its dataflow and drawn
+(``view.runAsync``) -> the next frame after the chart changed (the measure above).
 """
 from __future__ import annotations
 
@@ -80,7 +86,55 @@ def slider_cell(page, marker: str) -> int:
       return -1; }""", marker)
 
 
-def measure(page, server, notebook: str, marker: str, changes: int, warmup: int = 2) -> dict:
+#: Page-side phase clock for ``--profile``: the times of websocket sends and of the messages
+#: that carry a live chart's new data, after the key press that armed the probe.
+_WIRE_CLOCK = r"""() => {
+  const clock = window.__akWire = {sent: [], data: []};
+  const decoder = new TextDecoder('utf-8', {fatal: false});
+  const Socket = window.WebSocket;
+  class ClockedSocket extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (ev) => {     // before JupyterLab's own handler
+        const t = performance.now();
+        const body = typeof ev.data === 'string' ? ev.data
+            : ev.data instanceof ArrayBuffer ? decoder.decode(ev.data) : '';
+        if (/"method":\s*"update"/.test(body) && /"data":\s*\[\s*\{/.test(body))
+          clock.data.push(t);
+      });
+    }
+    send(d) { clock.sent.push(performance.now()); return super.send(d); }
+  }
+  window.WebSocket = ClockedSocket;
+}"""
+
+#: Wraps every live chart view's ``runAsync`` to record when each finished (after Run All).
+_RUN_CLOCK = r"""() => {
+  const runs = window.__akRuns = [];
+  for (const box of document.querySelectorAll('.ak-live')) {
+    const view = box.__akView;
+    if (!view || view.__akTimed) continue;
+    const run = view.runAsync.bind(view);
+    view.runAsync = async (...a) => { const r = await run(...a); runs.push(performance.now());
+                                      return r; };
+    view.__akTimed = true;
+  }
+}"""
+
+
+def _phases(page, t0: float) -> dict | None:
+    """ms from the key press to: the first websocket send, the data message, the last view run."""
+    got = page.evaluate("""(t0) => ({
+        sent: (window.__akWire.sent.find(t => t >= t0) ?? null),
+        data: (window.__akWire.data.find(t => t >= t0) ?? null),
+        runs: window.__akRuns.filter(t => t >= t0)})""", t0)
+    if got["sent"] is None or got["data"] is None or not got["runs"]:
+        return None
+    return {"send": got["sent"] - t0, "data": got["data"] - t0, "run": max(got["runs"]) - t0}
+
+
+def measure(page, server, notebook: str, marker: str, changes: int, warmup: int = 2,
+            profile: bool = False) -> dict:
     """Open ``notebook``, Run All, then time ``changes`` keyboard moves of the first slider."""
     bs.reset_lab(server)
     bs.open_notebook(page, server, notebook)
@@ -98,7 +152,9 @@ def measure(page, server, notebook: str, marker: str, changes: int, warmup: int 
     back = "ArrowLeft" if direction == "ArrowRight" else "ArrowRight"
     total = changes + warmup
     keys = [direction] * (total // 2) + [back] * (total - total // 2)
-    chart_ms, text_ms = [], []
+    chart_ms, text_ms, phases = [], [], []
+    if profile:
+        page.evaluate(_RUN_CLOCK)
     for number, key in enumerate(keys):
         handle.focus()
         bs.arm_redraw_probe(page, index)
@@ -110,8 +166,23 @@ def measure(page, server, notebook: str, marker: str, changes: int, warmup: int 
             chart_ms.append(times["chart_ms"])
             if times["text_ms"] is not None:
                 text_ms.append(times["text_ms"])
+            if profile:
+                split = _phases(page, page.evaluate("() => window.__akProbe.t0"))
+                if split is not None:
+                    phases.append({**split, "frame": times["chart_ms"]})
     bs.reset_lab(server)
-    return {"run_all_s": run_s, "chart_ms": chart_ms, "text_ms": text_ms}
+    return {"run_all_s": run_s, "chart_ms": chart_ms, "text_ms": text_ms, "phases": phases}
+
+
+def describe_phases(phases: list[dict]) -> str:
+    """Median ms of each phase of an explorer change (``--profile``)."""
+    if not phases:
+        return "profile: no change could be split into phases"
+    med = {k: statistics.median(p[k] for p in phases) for k in ("send", "data", "run", "frame")}
+    return (f"profile (medians of {len(phases)} changes, ms): key -> message sent "
+            f"{med['send']:.1f}; -> chart data back {med['data']:.1f} (kernel round trip "
+            f"{med['data'] - med['send']:.1f}); -> Vega views run and drawn {med['run']:.1f} "
+            f"(browser {med['run'] - med['data']:.1f}); -> next frame {med['frame']:.1f}")
 
 
 def describe(name: str, result: dict) -> str:
@@ -125,6 +196,8 @@ def describe(name: str, result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20, help="timed slider changes (>= 20)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also split each explorer change into phases (page clock)")
     args = parser.parse_args(argv)
     if args.changes < 20:
         parser.error("--changes must be at least 20 (the median is taken over them)")
@@ -144,8 +217,11 @@ def main(argv: list[str] | None = None) -> int:
             with sync_playwright() as playwright:
                 browser = bs.launch_chromium(playwright)
                 page = bs.new_offline_page(browser, blocked)
+                if args.profile:
+                    page.add_init_script(f"({_WIRE_CLOCK})()")
                 started = time.monotonic()
-                explorer = measure(page, server, EROSION, "erosion_explorer(", args.changes)
+                explorer = measure(page, server, EROSION, "erosion_explorer(", args.changes,
+                                   profile=args.profile)
                 baseline = measure(page, server, BASELINE, "@interact", args.changes)
                 browser.close()
         finally:
@@ -154,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.changes} changes each, {time.monotonic() - started:.0f} s)")
     print(describe("erosion_explorer", explorer))
     print(describe("interact + altair", baseline))
+    if args.profile:
+        print(describe_phases(explorer["phases"]))
     ours = statistics.median(explorer["chart_ms"])
     theirs = statistics.median(baseline["chart_ms"])
     met = ours <= GOAL_MS and ours / theirs <= GOAL_RATIO

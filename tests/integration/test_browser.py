@@ -399,7 +399,7 @@ def test_erosion_explorer_follows_the_keyboard(session, erosion):
 def test_saved_after_a_live_run_the_export_shows_the_explorer_as_left(session, lab, erosion):
     """JupyterLab's "Save and Export as HTML": the kernel drew no SVG for the live explorer; the
     browser sent its own, and the saved notebook's snapshot shows the chart and summary as the
-    learner left them."""
+    learner left them. Nor for the plain charts: the export shows JupyterLab's PNG of each."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -425,6 +425,14 @@ def test_saved_after_a_live_run_the_export_shows_the_explorer_as_left(session, l
         body, _ = HTMLExporter().from_notebook_node(saved)
         assert _plain(oracle.summary) in _plain(body)
         assert len(re.findall(r'<svg\b[^>]*\bclass="marks"', body)) >= 2   # both panels
+        # the lesson's plain charts: the live kernel drew no SVG, JupyterLab kept a PNG of each
+        plain = [o["data"] for c in saved.cells for o in c.get("outputs", [])
+                 if "application/vnd.vegalite.v5+json" in o.get("data", {})]
+        assert plain, "the lesson's plain charts are missing from the saved file"
+        assert all("image/png" in d or "image/svg+xml" in d for d in plain), (
+            "a plain chart was saved with no picture for exports")
+        assert body.count("data:image/png;base64,") + body.count("data:image/svg+xml;base64,") >= (
+            len(plain))
         assert_offline(session)
 
 

@@ -90,7 +90,7 @@ def test_a_broken_file_is_reported_with_its_name(monkeypatch):
 def test_a_dangling_source_key_is_reported(monkeypatch):
     with _shipped_file_edited(monkeypatch, "alliances", "atop401;langer1931",
                               "atop401;nosuchbook1900"):
-        with pytest.raises(cases.DataError, match="nosuchbook1900"):
+        with pytest.raises(cases.DataError, match=r"alliances.csv row \d+: .*nosuchbook1900"):
             cases.table("alliances")
 
 

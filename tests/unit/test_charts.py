@@ -292,12 +292,14 @@ def test_renderer_describes_charts_composed_in_a_lesson():
     assert left.description in description and right.description in description
 
 
-def test_importing_charts_leaves_the_iri_grammar_importable():
-    """charts imports altair without jsonschema's slow IRI grammar but leaves the package usable."""
+def test_importing_charts_leaves_the_format_packages_importable():
+    """charts imports altair without jsonschema's slow format checkers (the IRI grammar, URI and
+    duration patterns) but leaves each package usable."""
     code = (
         "import alliancekit.charts, importlib.util, sys\n"
-        "assert sys.modules.get('rfc3987_syntax', 'absent') is not None\n"
-        "print(importlib.util.find_spec('rfc3987_syntax') is not None)"
+        "from alliancekit.render import _FORMAT_PACKAGES as names\n"
+        "assert all(sys.modules.get(n, 'absent') is not None for n in names)\n"
+        "print(all(importlib.util.find_spec(n) is not None for n in names))"
     )
     import subprocess
     import sys

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from IPython.display import display
 
-from alliancekit import charts, explorer, liveview, widgets
+from alliancekit import charts, explorer, liveview, render, widgets
 
 
 def test_the_shipped_front_end_is_built_from_the_current_snippet():
@@ -118,6 +118,24 @@ def test_who_draws_the_snapshot(monkeypatch, env, live):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert explorer._live_frontend() is live
+
+
+@pytest.mark.parametrize("env, svg", [({}, True), ({"JPY_SESSION_NAME": "x.ipynb"}, False),
+                                      ({"JPY_SESSION_NAME": "x.ipynb",
+                                        "ALLIANCEKIT_SNAPSHOT": "kernel"}, True)])
+def test_a_plain_chart_leaves_its_picture_to_the_browser_only_in_a_live_notebook(monkeypatch, env,
+                                                                                  svg):
+    # JupyterLab adds its own PNG of the chart it drew to the output; without a browser the
+    # kernel's SVG is the only picture an export has
+    for name in ("JPY_SESSION_NAME", "ALLIANCEKIT_SNAPSHOT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    chart = charts.alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(
+        x="x:Q").properties(description="two points")
+    bundle, _ = render.render(chart.to_dict())
+    assert render.VEGALITE_MIMETYPE in bundle
+    assert (render.SVG_MIMETYPE in bundle) is svg
 
 
 @pytest.fixture(scope="module")
