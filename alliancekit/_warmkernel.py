@@ -1,9 +1,9 @@
 """A student's hub server keeps one kernel warm for their first notebook (issue 24).
 
 On the class hub, every student's first lesson cells pay the same first-time work in the same
-minute: a kernel starting, then pandas, altair, ipywidgets, the course's data and vl-convert's
-renderer (``benchmarks/bench_cold_cells.py``; about 3 s of CPU a student). Two cores cannot do that
-for a class at once, and the cells queue (``benchmarks/bench_hub.py``).
+minute: a kernel starting, then pandas, altair, ipywidgets and the course's data
+(``benchmarks/bench_cold_cells.py``: about 1-2 s of CPU a student). Two cores cannot do that for
+a class at once, and the cells queue (``benchmarks/bench_hub.py``).
 
 ``WarmKernelManager`` is jupyter_server's kernel manager with one addition: a few seconds after
 the server starts, it starts one *spare* kernel and runs ``alliancekit._warmup.warm_up`` in it,

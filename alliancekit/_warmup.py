@@ -2,7 +2,7 @@
 
 ``alliancekit._warmkernel`` starts one spare kernel per student's hub server and runs
 :func:`warm_up` in it, silently, so that the first cells of a lesson find pandas, altair,
-ipywidgets, the course's data and vl-convert's renderer already loaded. On a hub whose servers
+ipywidgets and the course's data already loaded. On a hub whose servers
 are started before class (``hub/prestart.py``) this work is done before the class begins, instead
 of in the same minute for every student.
 
@@ -22,19 +22,15 @@ MODULES = ("pandas", "altair", "ipywidgets", "alliancekit", "alliancekit.charts"
 
 
 def warm_up() -> None:
-    """Import :data:`MODULES`, read the first lesson's case data and draw one small chart.
+    """Import :data:`MODULES` and read the first lesson's case data; nothing is returned or shown.
 
-    The chart is drawn through the course's renderer, which starts vl-convert's JavaScript
-    runtime (about half a second the first time in a process). Nothing is returned or shown.
+    No chart is drawn: in a notebook the browser draws the charts (``render.live_frontend``), so
+    vl-convert's renderer is not needed there.
     """
     for name in MODULES:
         importlib.import_module(name)
     cohesion = importlib.import_module("alliancekit.cohesion")
     cohesion.scenario("little_entente")
-    render = importlib.import_module("alliancekit.render")
-    altair = importlib.import_module("altair")
-    tiny = altair.Chart(altair.Data(values=[{"x": 0}])).mark_point().encode(x="x:Q")
-    render.to_svg(tiny)
 
 
 def hand_over(cwd: str, env: dict[str, str]) -> None:

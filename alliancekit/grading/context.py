@@ -186,8 +186,12 @@ class Submission:
         """``base`` without the grader's own variant variables, with the owner's instead.
 
         For a kernel run without a sandbox, which would otherwise inherit the grader's
-        environment (a sandbox starts from an empty one).
+        environment (a sandbox starts from an empty one). ``JPY_SESSION_NAME`` goes too: a
+        grader started from a notebook cell inherits it, and a kernel that has it takes itself
+        for a live notebook whose browser draws the charts (``alliancekit.render.live_frontend``),
+        so the graded notebook and its feedback would lose their pictures.
         """
-        env = {k: v for k, v in base.items() if k not in VARIANT_VARIABLES}
+        env = {k: v for k, v in base.items()
+               if k not in VARIANT_VARIABLES and k != "JPY_SESSION_NAME"}
         env.update(self.variant)
         return env

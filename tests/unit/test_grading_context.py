@@ -89,6 +89,13 @@ def test_an_unsandboxed_kernel_gets_the_owners_variant_and_none_of_the_graders(g
         k: v for k, v in grader.items() if k not in VARIANT_VARIABLES}
 
 
+def test_an_unsandboxed_kernel_does_not_take_itself_for_a_live_notebook():
+    # a grader run from a notebook cell inherits the notebook's session name; its kernels must
+    # still draw their charts' pictures for the graded notebook and the feedback
+    env = Submission().kernel_environment({"PATH": "/usr/bin", "JPY_SESSION_NAME": "/a.ipynb"})
+    assert env == {"PATH": "/usr/bin"}
+
+
 def test_the_variant_variables_are_the_ones_the_variants_module_reads():
     assert set(VARIANT_VARIABLES) == {variants.KEY_VARIABLE, variants.OVERRIDES_VARIABLE}
 
