@@ -8,11 +8,15 @@ told ``--unsafe-trust-submissions``). For each submission it starts two sandboxe
   student's code finds ``ak``, the data and the constants it expects);
 - the judge (`alliancekit.grading.judge`), a separate sandbox that runs only the assignment's own
   cells as the gradebook records them: the read-only set-up cells, and the test cells, hidden tests
-  included. It never runs a line of the submission. The judge's sandbox is started once per
-  grading process (`JudgeServer`, running `alliancekit.grading.judgeserver`): a parent there
-  imports the library and the modules the assignment's cells import, and forks a fresh judge for
-  each submission, after killing the previous judge's processes and emptying its writable folders
-  (`fork_judge`). The grading process stops it at exit (`stop_judges`).
+  included. It never runs a line of the submission. It runs the set-up cells in the set's order
+  (`alliancekit.grading.lockedcells.SetupOrder`), each before the first test that follows it in
+  the set, whatever the submission's order; one the submission lacks is put back from the
+  gradebook, and a missing or moved one is noted (`alliancekit.grading.lockedcells`). The
+  judge's sandbox is started once per grading process (`JudgeServer`, running
+  `alliancekit.grading.judgeserver`): a parent there imports the library and the modules the
+  assignment's cells import, and forks a fresh judge for each submission, after killing the
+  previous judge's processes and emptying its writable folders (`fork_judge`). The grading
+  process stops it at exit (`stop_judges`).
 
 Which cells are the assignment's is decided from the gradebook (nbgrader's source cells), never
 from the submission's metadata: a cell the student marked "read-only" or "graded" that the
@@ -21,7 +25,8 @@ gradebook does not know runs in the student's kernel like any other student cell
 For a test cell, the grader:
 
 1. finds the answer names the test reads (`alliancekit.grading.testnames`, from the test's source
-   with its hidden part; the set-up cells' names are the judge's own and are never asked for);
+   with its hidden part; the names any of the set's set-up cells defines are the judge's own, from
+   the start, and are never asked for);
 2. asks the student's kernel for them as plain data (`alliancekit.grading._inkernel.answers`,
    through ``user_expressions`` of a silent request, so no cell runs); only this text comes back,
    checked for size and form here and decoded strictly by the judge
