@@ -8,11 +8,15 @@ told ``--unsafe-trust-submissions``). For each submission it starts two sandboxe
   student's code finds ``ak``, the data and the constants it expects);
 - the judge (`alliancekit.grading.judge`), a separate sandbox that runs only the assignment's own
   cells as the gradebook records them: the read-only set-up cells, and the test cells, hidden tests
-  included. It never runs a line of the submission. The judge's sandbox is started once per
-  grading process (`JudgeServer`, running `alliancekit.grading.judgeserver`): a parent there
-  imports the library and the modules the assignment's cells import, and forks a fresh judge for
-  each submission, after killing the previous judge's processes and emptying its writable folders
-  (`fork_judge`). The grading process stops it at exit (`stop_judges`).
+  included. It never runs a line of the submission. It runs the set-up cells in the set's order
+  (`alliancekit.grading.lockedcells.SetupOrder`), each before the first test that follows it in
+  the set, whatever the submission's order; one the submission lacks is put back from the
+  gradebook, and a missing or moved one is noted (`alliancekit.grading.lockedcells`). The
+  judge's sandbox is started once per grading process (`JudgeServer`, running
+  `alliancekit.grading.judgeserver`): a parent there imports the library and the modules the
+  assignment's cells import, and forks a fresh judge for each submission, after killing the
+  previous judge's processes and emptying its writable folders (`fork_judge`). The grading
+  process stops it at exit (`stop_judges`).
 
 Which cells are the assignment's is decided from the gradebook (nbgrader's source cells), never
 from the submission's metadata: a cell the student marked "read-only" or "graded" that the
@@ -21,7 +25,8 @@ gradebook does not know runs in the student's kernel like any other student cell
 For a test cell, the grader:
 
 1. finds the answer names the test reads (`alliancekit.grading.testnames`, from the test's source
-   with its hidden part; the set-up cells' names are the judge's own and are never asked for);
+   with its hidden part; the names any of the set's set-up cells defines are the judge's own, from
+   the start, and are never asked for);
 2. asks the student's kernel for them as plain data (`alliancekit.grading._inkernel.answers`,
    through ``user_expressions`` of a silent request, so no cell runs); only this text comes back,
    checked for size and form here and decoded strictly by the judge
@@ -65,7 +70,7 @@ from pathlib import Path
 from traitlets import Float
 
 from alliancekit.grading import limits as _hard
-from alliancekit.grading import plaindata, sandbox, testnames
+from alliancekit.grading import lockedcells, plaindata, sandbox, testnames
 from alliancekit.grading.metadata import nbgrader_of
 
 __all__ = ["JudgedExecute", "JudgeServer", "JudgeError", "fork_judge", "stop_judges",
@@ -177,7 +182,7 @@ class JudgeServer:
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         box = Path(tempfile.mkdtemp(prefix="ak-judge-"))
         command = [sys.executable, "-m", "alliancekit.grading.judgeserver"]
-        env, seccomp = None, None
+        env, seccomp, opened = None, None, []
         try:
             if sandboxed:
                 uid = _judge_uid(sandbox._pick_uid()) if sandbox._as_root() else None
@@ -188,15 +193,18 @@ class JudgeServer:
                     os.close(write)
                 command = sandbox._bwrap_args(box, limits, uid=uid, ipc_host=False,
                                               seccomp_fd=seccomp,
-                                              extra_env={"AK_JUDGE_IPC": str(box / "ipc")}
-                                              ) + command
+                                              extra_env={"AK_JUDGE_IPC": str(box / "ipc")},
+                                              opened=opened) + command
             else:
                 env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
             self.process = subprocess.Popen(command, stdin=theirs.fileno(), stdout=self._err,
                                             stderr=self._err, env=env, start_new_session=True,
-                                            pass_fds=(seccomp,) if seccomp is not None else ())
+                                            pass_fds=tuple(opened) + (
+                                                (seccomp,) if seccomp is not None else ()))
         finally:
             theirs.close()
+            for fd in opened:
+                os.close(fd)
             if seccomp is not None:
                 os.close(seccomp)
         try:
@@ -438,14 +446,33 @@ class JudgedExecute(sandbox.GradingExecute):
     # ---- the whole notebook -------------------------------------------------------------
     def preprocess(self, nb, resources=None, km=None):
         self._ak_trusted = trusted_cells(resources)
-        self._ak_known: set = set()
+        order = lockedcells.gradebook_order(resources)
+        whose = self.submission_of(resources)
+        restored, moved = lockedcells.restore_missing(nb, self._ak_trusted, order)
+        if restored:
+            whose.note("its notebook lacked the read-only cells " + ", ".join(restored)
+                       + "; they were put back from the gradebook")
+        if moved:
+            whose.note("its notebook has the read-only cells " + ", ".join(moved) + " out of the "
+                       "set's order; the judge ran them in the set's order")
+        self._ak_setup = lockedcells.SetupOrder(self._ak_trusted, order)
+        self._ak_setup_outputs: dict = {}
+        # every set-up cell's names are the judge's own from the start: never asked of the kernel
+        self._ak_known: set = set().union(*(testnames.bound_names(self._ak_trusted[g][1])
+                                            for g in self._ak_setup.names()))
         self._ak_sealed = False
         self._ak_kernels: list = []
         limits = sandbox.Limits(seconds=self.seconds)
         self._ak_judge = fork_judge(limits, self.sandboxed, warm_modules(self._ak_trusted),
-                                    self.judge_seconds, self.submission_of(resources).variant_env)
+                                    self.judge_seconds, whose.variant_env)
         try:
-            return super().preprocess(nb, resources, km)
+            nb, resources = super().preprocess(nb, resources, km)
+            self._ak_run_setup(self._ak_setup.rest())
+            for cell in nb.cells:  # set-up cells the judge ran after the notebook reached them
+                grade_id = nbgrader_of(cell).get("grade_id")
+                if cell.cell_type == "code" and grade_id in self._ak_setup_outputs:
+                    cell.outputs = [_output(o) for o in self._ak_setup_outputs[grade_id]]
+            return nb, resources
         finally:
             self._ak_judge.close()
             for manager in self._ak_kernels:  # also when the kernel died and nbclient let go
@@ -469,17 +496,24 @@ class JudgedExecute(sandbox.GradingExecute):
         kind, source = (self._ak_trusted.get(grade_id, (None, None))
                         if cell.cell_type == "code" else (None, None))
         if kind == "test":
+            self._ak_run_setup(self._ak_setup.before_test(grade_id))
             outputs = run_sync(self._ak_test)(source)
             cell.outputs = [_output(o) for o in outputs]
             cell.execution_count = None
             return cell, resources
         cell, resources = super().preprocess_cell(cell, resources, index)
         if kind == "setup":
-            self._ak_judge.send({"op": "setup", "code": source}, self.judge_seconds)
-            reply = self._ak_judge.receive(self.judge_seconds)
-            cell.outputs = [_output(o) for o in _outputs(reply)]
-            self._ak_known |= testnames.bound_names(source)
+            self._ak_run_setup(self._ak_setup.at_cell(grade_id))
+            cell.outputs = [_output(o) for o in self._ak_setup_outputs.get(grade_id, [])]
         return cell, resources
+
+    def _ak_run_setup(self, grade_ids: list[str]) -> None:
+        """Run these set-up cells in the judge, from the gradebook's source; keep their outputs."""
+        for grade_id in grade_ids:
+            self._ak_judge.send({"op": "setup", "code": self._ak_trusted[grade_id][1]},
+                                self.judge_seconds)
+            reply = self._ak_judge.receive(self.judge_seconds)
+            self._ak_setup_outputs[grade_id] = _outputs(reply)
 
     async def _ak_test(self, source: str) -> list:
         names = testnames.answer_names(source, self._ak_known)

@@ -62,6 +62,7 @@ from alliancekit.grading import limits as _hard
 from alliancekit.grading import plaindata
 from alliancekit.grading.budget import BudgetedKernelClient
 from alliancekit.grading.context import GradingProcess, Submission
+from alliancekit.grading.envpipe import env_pipe
 from alliancekit.grading.metadata import nbgrader_of
 
 __all__ = ["Limits", "SandboxError", "sandbox_problem", "check_course_hidden",
@@ -182,11 +183,13 @@ def sandbox_problem() -> str | None:
         answer = f"bubblewrap (bwrap) is not installed. {safe}"
     else:
         with tempfile.TemporaryDirectory(prefix="ak-sandbox-probe-") as box:
+            opened: list = []
             cmd = _bwrap_args(Path(box), Limits(), uid=_pick_uid() if _as_root() else None,
-                              ipc_host=_as_root())
+                              ipc_host=_as_root(), opened=opened)
             cmd += ["/bin/true"]
             try:
-                done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=30,
+                                      pass_fds=tuple(opened))
             except (OSError, subprocess.TimeoutExpired) as exc:
                 answer = f"bubblewrap could not start ({exc}). {safe}"
             else:
@@ -194,6 +197,9 @@ def sandbox_problem() -> str | None:
                     why = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
                     answer = (f"bubblewrap could not make a sandbox here ({why[0]}; are "
                               f"unprivileged user namespaces disabled?). {safe}")
+            finally:
+                for fd in opened:
+                    os.close(fd)
     return answer
 
 
@@ -228,7 +234,7 @@ def _pick_uid() -> int:
 def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
                 files: list | None = None, info_fd: int | None = None,
                 workdir: str = _HOME, seccomp_fd: int | None = None,
-                extra_env: dict | None = None) -> list[str]:
+                extra_env: dict | None = None, opened: list | None = None) -> list[str]:
     """The bubblewrap command line up to (not including) the command run inside.
 
     No nested user namespaces: ``--disable-userns`` in user-namespace mode, and ``seccomp_fd``
@@ -236,6 +242,9 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
     read-only last, so the only writable places are the size-limited in-memory folders. The
     sandbox starts from an empty environment: of the caller's it gets ``extra_env`` only (for a
     student's kernel, the owner's variant variables, `alliancekit.grading.context.Submission`).
+    The environment goes through a pipe (``--args FD``, `alliancekit.grading.envpipe`), never on
+    the command line, which every local user can read: the pipe's descriptor is appended to
+    ``opened``, for the caller to pass to bubblewrap and close once it has started.
     """
     args = [_bwrap() or "bwrap", "--die-with-parent", "--new-session", "--unshare-ipc",
             "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
@@ -296,9 +305,12 @@ def _bwrap_args(box: Path, limits: Limits, *, uid: int | None, ipc_host: bool,
     # the kernel imports the very alliancekit the grader runs (its folder is bound read-only)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     env.update(extra_env or {})
-    args += ["--clearenv"]
-    for key, value in env.items():
-        args += ["--setenv", key, value]
+    env_fd = env_pipe(env)
+    if opened is None:
+        os.close(env_fd)
+        raise ValueError("opened: a list is needed, to receive the environment pipe's descriptor")
+    opened.append(env_fd)
+    args += ["--clearenv", "--args", str(env_fd)]
     args += ["--chdir", workdir]
     jail = str(Path(__file__).resolve().parent / "_jail.py")
     args += ["--", sys.executable, "-I", "-S", jail]
@@ -522,7 +534,8 @@ class SandboxKernelManager(AsyncKernelManager):
                               uid=_pick_uid() if self._root_mode else None,
                               ipc_host=self._root_mode, files=files, info_fd=info_fd,
                               workdir=workdir, seccomp_fd=self._seccomp_fd,
-                              extra_env=self.submission.variant_env if self.submission else None)
+                              extra_env=self.submission.variant_env if self.submission else None,
+                              opened=self._files)
         kw["pass_fds"] = tuple(self._files) + ((info_fd,) if info_fd is not None else ())
         self._info_write = info_fd
         read, write = os.pipe()

@@ -166,13 +166,16 @@ def shown_inputs_notes(api, assignment: str, student: str) -> list[str]:
     submitted = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
     rules = _variants.rules(assignment)
     variant = variant_of(api.config, assignment, student)
-    wrong = []
+    wrong, missing = [], []
     for path in sorted(source.glob("*.ipynb")):
         cells = _display_cells(path)
         try:
             nb = json.loads((submitted / path.name).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
+        present = {nbgrader_of(c).get("grade_id") for c in nb.get("cells", [])
+                   if c.get("cell_type") == "code"}
+        missing += [question for grade_id, question in cells.items() if grade_id not in present]
         for cell in nb.get("cells", []):
             grade_id = nbgrader_of(cell).get("grade_id")
             if grade_id not in cells or not cell.get("outputs"):
@@ -186,12 +189,18 @@ def shown_inputs_notes(api, assignment: str, student: str) -> list[str]:
             if [line.rstrip() for line in shown.strip().splitlines()] != [
                     line.rstrip() for line in expected]:
                 wrong.append(question)
-    if not wrong:
-        return []
-    graded = "its owner's variant" if variant else "the public variant"
-    return [f"its notebook shows inputs for {', '.join(wrong)} that are not those of the variant "
-            f"graded ({graded}, variant {variant}): it was worked on other numbers (another "
-            "student's, or a key while this set is graded without variants)"]
+    notes = []
+    if missing:
+        notes.append(f"its notebook lacks the read-only cells that show the inputs for "
+                     f"{', '.join(missing)}: the numbers it was worked on cannot be checked (the "
+                     "grader put the cells back, so the graded notebook shows the owner's)")
+    if wrong:
+        graded = "its owner's variant" if variant else "the public variant"
+        notes.append(f"its notebook shows inputs for {', '.join(wrong)} that are not those of "
+                     f"the variant graded ({graded}, variant {variant}): it was worked on other "
+                     "numbers (another student's, or a key while this set is graded without "
+                     "variants)")
+    return notes
 
 
 # ---------------------------------------------------------------------------------------------

@@ -75,13 +75,15 @@ def _as_student(home: Path, exchange: Path, student: str, action: str) -> None:
          config=config).start()
 
 
-def _work(path: Path, answers: dict[str, str], key: str) -> dict[str, str]:
-    """Fill the answer cells, run the notebook as the student (their key), save it; return the
-    printed inputs of each display cell."""
+def _work(path: Path, answers: dict[str, str], key: str, edit=None) -> dict[str, str]:
+    """Fill the answer cells (and ``edit`` the cells' list), run the notebook as the student (their
+    key), save it; return the printed inputs of each display cell."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if ex01.gid(cell) in answers:
             cell.source = answers[ex01.gid(cell)]
+    if edit is not None:
+        nb.cells = edit(nb.cells)
     saved = os.environ.get(variants.KEY_VARIABLE)
     os.environ[variants.KEY_VARIABLE] = key
     try:
@@ -114,6 +116,68 @@ def _literal_answers(variant: int) -> dict[str, str]:
     return cells
 
 
+# ---- red team R1: locked set-up and input cells deleted or moved (issue 20) -------------------
+PUBLIC = {q: variants.inputs(ASSIGNMENT, q, 0) for q in ("Q1", "Q9")}
+
+
+def _public_inputs_work() -> tuple[dict[str, str], object]:
+    """Deletes q1-inputs and moves q9-inputs last, answering Q1, Q2 and Q9 on the PUBLIC inputs:
+    if the judge took ``q1`` or ``q9`` from the kernel, Q2 (no digest, checked against ``q1``
+    only) would pass."""
+    answers = ex01.solution_answers()
+    answers["q1-answer"] = f"q1 = {PUBLIC['Q1']!r}\n" + answers["q1-answer"]
+    answers["q9-answer"] = f"q9 = {PUBLIC['Q9']!r}\n" + answers["q9-answer"]
+
+    def edit(cells):
+        kept = [c for c in cells if ex01.gid(c) not in ("q1-inputs", "q9-inputs")]
+        return kept + [c for c in cells if ex01.gid(c) == "q9-inputs"]
+    return answers, edit
+
+
+def _setup_last_work() -> tuple[dict[str, str], object]:
+    """Moves the set-up cell last, keeping an own copy of it first with ``matches`` and ``close``
+    that always say yes, and answers Q4 wrong: if the judge took any set-up name from the
+    kernel, Q4 would pass (or, calling the student's ``check``, every test would fail)."""
+    answers = ex01.solution_answers()
+    answers["q4-answer"] = ex01.wrong_q4()
+
+    def edit(cells):
+        setup = next(c for c in cells if ex01.gid(c) == "setup")
+        own = nbformat.v4.new_code_cell(setup.source + "\ndef matches(*a, **k):\n    return True"
+                                        "\ndef close(*a, **k):\n    return True\n")
+        return [own] + [c for c in cells if c is not setup] + [setup]
+    return answers, edit
+
+
+class _ArgvWatch:
+    """Reads every process's command line (``/proc/*/cmdline``, as any local user can) while
+    the class is graded, keeping the ones that hold any of ``secrets`` (red team R4)."""
+
+    def __init__(self, secrets: list[str]):
+        import threading
+
+        self.secrets, self.seen, self.sandboxes, self.stop = secrets, [], 0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        pids: set = set()
+        while not self.stop.wait(0.2):
+            for proc in Path("/proc").glob("[0-9]*/cmdline"):
+                try:
+                    argv = proc.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+                except OSError:
+                    continue
+                if "bwrap" in argv and "--unshare-pid" in argv and proc.parent.name not in pids:
+                    pids.add(proc.parent.name)
+                    self.sandboxes += 1
+                self.seen += [argv[:200] for s in self.secrets if s in argv]
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 @pytest.fixture(scope="module")
 def term(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("variants")
@@ -138,28 +202,35 @@ def term(tmp_path_factory):
         assert done["success"], done["error"]
 
     ann, ben, cyd = students = _three_students()
-    keys = {s: variants.student_key(SECRET, s) for s in students}
+    mover, setuplast = attackers = ["kim", "lee"]
+    keys = {s: variants.student_key(SECRET, s) for s in students + attackers}
     ben_variant = variants.variant_number(keys[ben], ASSIGNMENT)
-    work = {ann: ex01.solution_answers(), ben: ex01.solution_answers(),
-            cyd: _literal_answers(ben_variant)}
+    work = {ann: (ex01.solution_answers(), None), ben: (ex01.solution_answers(), None),
+            cyd: (_literal_answers(ben_variant), None),
+            mover: _public_inputs_work(), setuplast: _setup_last_work()}
     # ... and makes the display cells after Q1 show ben's numbers (in the kernel it runs in)
-    work[cyd]["q1-answer"] += f"\nmine.variant = {ben_variant}\n"
+    work[cyd][0]["q1-answer"] += f"\nmine.variant = {ben_variant}\n"
     shown = {}
-    for student in students:
+    for student in students + attackers:
         home = scratch / "home" / student
         home.mkdir(parents=True)
         _as_student(home, exchange, student, "fetch")
-        shown[student] = _work(home / ASSIGNMENT / NOTEBOOK, work[student], keys[student])
+        shown[student] = _work(home / ASSIGNMENT / NOTEBOOK, *work[student][:1], keys[student],
+                               work[student][1])
         _as_student(home, exchange, student, "submit")
     done = api.collect(ASSIGNMENT)
     assert done["success"], done["error"]
-    results = grading.grade_assignment(ASSIGNMENT, course, jobs=2, timeout=60, progress=False,
-                                       unsafe=UNSAFE)
+    watch = _ArgvWatch(list(keys.values()))
+    try:
+        results = grading.grade_assignment(ASSIGNMENT, course, jobs=2, timeout=60,
+                                           progress=False, unsafe=UNSAFE)
+    finally:
+        watch.close()
     for student in students:
         done = api.generate_feedback(ASSIGNMENT, student)
         assert done["success"], done["error"]
     return {"students": students, "shown": shown, "course": course, "keys": keys,
-            "results": {r.student: r for r in results}}
+            "results": {r.student: r for r in results}, "attackers": attackers, "argv": watch}
 
 
 def test_each_student_sees_different_numbers(term):
@@ -257,6 +328,46 @@ def test_the_page_formgrader_renders_shows_the_note_escaped_as_plain_text(term):
     for line in _own_words(term, cyd, "Q9").splitlines():
         assert " ".join(line.split()) in shown
     assert "<pre>" in note and "alliancekit: this answer held markup" not in page
+
+
+# ---- red team R1 and R4 ------------------------------------------------------------------------
+def _score(term, student: str, test: str) -> float:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{term['course'] / 'gradebook.db'}") as gb:
+        return gb.find_grade(test, ASSIGNMENT, ASSIGNMENT, student).score
+
+
+def test_answers_on_public_inputs_fail_when_the_input_cells_are_deleted_or_moved(term):
+    mover = term["attackers"][0]
+    assert _score(term, mover, "q2-tests") == 0
+    assert _score(term, mover, "q9-tests") == 0
+    assert term["results"][mover].auto_score <= AUTO_MAX / 2
+
+
+def test_deleted_input_cells_are_put_back_and_moved_ones_flagged(term):
+    mover = term["attackers"][0]
+    notes = " ".join(term["results"][mover].notes)
+    assert "lacked the read-only cells q1-inputs" in notes
+    assert "q9-inputs out of the set's order" in notes
+    assert "lacks the read-only cells that show the inputs for Q1" in notes
+    (restored,) = [c for c in _autograded(term, mover).cells if ex01.gid(c) == "q1-inputs"]
+    shown = "".join(o.get("text", "") for o in restored.outputs).strip()
+    assert shown == _own_words(term, mover, "Q1")
+
+
+def test_a_set_up_cell_moved_last_still_gives_the_judge_its_own_names(term):
+    setuplast = term["attackers"][1]
+    result = term["results"][setuplast]
+    assert result.auto_score == AUTO_MAX - ex01.points()["q4-tests"], result.notes
+    assert "setup out of the set's order" in " ".join(result.notes)
+
+
+def test_no_students_key_is_on_any_command_line_while_the_class_is_graded(term):
+    if UNSAFE:
+        pytest.skip("no sandbox here: the kernels ran unsandboxed")
+    assert term["argv"].sandboxes > 0  # the watch saw the sandboxes it looked for
+    assert term["argv"].seen == []
 
 
 def test_a_kernel_run_without_a_sandbox_gets_its_owners_variant_not_the_graders(tmp_path,

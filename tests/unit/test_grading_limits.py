@@ -270,9 +270,18 @@ def test_from_the_source_folder_only_notebooks_count(tmp_path):
 # --------------------------------------------------------------------------------------------
 # the sandbox's command line and limits
 # --------------------------------------------------------------------------------------------
+def _bwrap_args(*args, **kwargs) -> list[str]:
+    """bubblewrap's command line, the environment pipe it would read closed again."""
+    opened: list = []
+    try:
+        return sandbox._bwrap_args(*args, opened=opened, **kwargs)
+    finally:
+        for fd in opened:
+            os.close(fd)
+
+
 def test_the_sandbox_has_a_read_only_root_and_no_nested_user_namespaces(tmp_path):
-    args = sandbox._bwrap_args(tmp_path, sandbox.Limits(), uid=None, ipc_host=False,
-                               seccomp_fd=7)
+    args = _bwrap_args(tmp_path, sandbox.Limits(), uid=None, ipc_host=False, seccomp_fd=7)
     command = args[:args.index("--")]
     assert "--disable-userns" in command
     assert command[command.index("--seccomp") + 1] == "7"
@@ -284,13 +293,12 @@ def test_the_sandbox_has_a_read_only_root_and_no_nested_user_namespaces(tmp_path
 
 
 def test_as_root_the_filter_alone_stops_nested_user_namespaces(tmp_path):
-    args = sandbox._bwrap_args(tmp_path, sandbox.Limits(), uid=61000, ipc_host=True,
-                               seccomp_fd=7)
+    args = _bwrap_args(tmp_path, sandbox.Limits(), uid=61000, ipc_host=True, seccomp_fd=7)
     assert "--disable-userns" not in args and "--seccomp" in args
 
 
 def test_the_sandbox_binds_no_home_and_no_course(tmp_path):
-    args = sandbox._bwrap_args(tmp_path, sandbox.Limits(), uid=None, ipc_host=False)
+    args = _bwrap_args(tmp_path, sandbox.Limits(), uid=None, ipc_host=False)
     sources = {args[i + 1] for i, a in enumerate(args) if a in ("--bind", "--ro-bind")}
     assert os.path.expanduser("~") not in sources
     assert all(s.startswith(("/usr", "/bin", "/sbin", "/lib", "/etc", str(tmp_path)))

@@ -61,19 +61,34 @@ def _submission_of(config, student: str):
     return execute.submission_of({"nbgrader": {"assignment": SET, "student": student}})
 
 
+def _sandbox_env(tmp_path, extra_env: dict) -> list[str]:
+    """bubblewrap's command line and the environment arguments it reads from its pipe."""
+    import os
+
+    from alliancekit.grading import sandbox
+
+    opened: list = []
+    args = sandbox._bwrap_args(tmp_path, sandbox.Limits(), uid=None, ipc_host=False,
+                               extra_env=extra_env, opened=opened)
+    try:
+        piped = os.read(opened[0], 1 << 16).decode().split("\0")
+    finally:
+        for fd in opened:
+            os.close(fd)
+    return args + piped
+
+
 def test_the_owner_variant_reaches_the_sandbox_and_the_graders_own_does_not(secret, monkeypatch,
                                                                              tmp_path):
-    from alliancekit.grading import sandbox
 
     monkeypatch.setenv(variants.KEY_VARIABLE, "f" * 64)  # the grader's own: never passed on
     env = vg.owner_environment(_config(secret), SET, "s1")
     submission = _submission_of(_config(secret), "s1")
     assert submission.variant_env == env
-    args = sandbox._bwrap_args(tmp_path, sandbox.Limits(), uid=None, ipc_host=False,
-                               extra_env=submission.variant_env)
-    i = args.index(variants.KEY_VARIABLE)
-    assert args[i - 1] == "--setenv" and args[i + 1] == env[variants.KEY_VARIABLE]
-    assert "f" * 64 not in args
+    given = _sandbox_env(tmp_path, submission.variant_env)
+    i = given.index(variants.KEY_VARIABLE)
+    assert given[i - 1] == "--setenv" and given[i + 1] == env[variants.KEY_VARIABLE]
+    assert "f" * 64 not in given
 
 
 def test_a_kernel_without_a_sandbox_gets_the_owners_variant_instead_of_the_graders(secret):
@@ -93,12 +108,10 @@ def test_grading_leaves_the_graders_environment_alone(secret, monkeypatch):
 
 
 def test_the_secret_never_reaches_a_sandbox(secret, tmp_path):
-    from alliancekit.grading import sandbox
 
     text = secret.read_text().strip()
-    args = sandbox._bwrap_args(tmp_path, sandbox.Limits(), uid=None, ipc_host=False,
-                               extra_env=_submission_of(_config(secret), "s1").variant_env)
-    assert text not in " ".join(args) and str(secret) not in " ".join(args)
+    given = _sandbox_env(tmp_path, _submission_of(_config(secret), "s1").variant_env)
+    assert text not in " ".join(given) and str(secret) not in " ".join(given)
 
 
 @pytest.mark.parametrize("change, words", [
@@ -173,6 +186,19 @@ def test_with_variants_off_a_notebook_worked_on_a_key_is_flagged(secret, tmp_pat
     assert "public variant" in vg.shown_inputs_notes(api, SET, "s1")[0]
     _submitted(tmp_path, "s0", 0)
     assert vg.shown_inputs_notes(api, SET, "s0") == []
+
+
+def test_a_notebook_missing_a_cell_that_shows_inputs_is_flagged(secret, tmp_path):
+    config = _config(secret)
+    api = _api(tmp_path, config)
+    _submitted(tmp_path, "s1", vg.variant_of(config, SET, "s1"))
+    path = tmp_path / "submitted" / "s1" / SET / f"{SET}.ipynb"
+    nb = json.loads(path.read_text())
+    nb["cells"] = [c for c in nb["cells"]
+                   if c["metadata"].get("nbgrader", {}).get("grade_id") != "q1-inputs"]
+    path.write_text(json.dumps(nb))
+    notes = vg.shown_inputs_notes(api, SET, "s1")
+    assert len(notes) == 1 and "lacks the read-only cells" in notes[0] and "Q1" in notes[0]
 
 
 # ---- alliancekit-grade key ---------------------------------------------------------------------
