@@ -21,8 +21,9 @@ Options (all optional, each a whole number):
 ``--nofile``  open files (``RLIMIT_NOFILE``);
 ``--cpu``     CPU seconds (``RLIMIT_CPU``), a backstop to the grader's wall-clock limit.
 
-Limits are set as both soft and hard limits, so the submission cannot raise them again, and
-``PR_SET_NO_NEW_PRIVS`` is set so that no set-uid program can give privileges back.
+POSIX message queues are refused (``RLIMIT_MSGQUEUE`` 0). Limits are set as both soft and hard
+limits, so the submission cannot raise them again, and ``PR_SET_NO_NEW_PRIVS`` is set so that
+no set-uid program can give privileges back.
 """
 import os
 import resource
@@ -58,6 +59,9 @@ def main(argv: list) -> None:
     if unknown:
         sys.exit(f"_jail.py: unknown options {sorted(unknown)}")
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # no POSIX message queue: it would outlive its maker in the IPC namespace, which the kernels
+    # forked from one parent share (kernelserver.py clears System V objects; these it cannot see)
+    resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
     for flag, limit in _LIMITS.items():
         if flag in values:
             resource.setrlimit(limit, (values[flag], values[flag]))

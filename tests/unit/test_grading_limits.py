@@ -332,3 +332,20 @@ def test_a_student_id_cannot_write_a_formula_or_an_escape_into_what_the_instruct
     assert "\x1b" not in shown("\x1b]0;owned\x07name")
     row = GradeResult("\x1b[2J+1+1", "graded", 1, 1, 1, 1, False)
     assert "\x1b" not in summary_table([row])
+
+
+def test_the_jail_refuses_a_posix_message_queue(tmp_path):
+    # a queue outlives its maker in the IPC namespace: nothing run in the jail may make one
+    import subprocess
+    import sys
+
+    from alliancekit.grading import _jail
+
+    probe = ("import ctypes, ctypes.util, sys\n"
+             "rt = ctypes.CDLL(ctypes.util.find_library('rt'), use_errno=True)\n"
+             "q = rt.mq_open(b'/ak-jail-probe', 0o100 | 0o2, 0o600, None)\n"
+             "if q != -1: rt.mq_unlink(b'/ak-jail-probe')\n"
+             "sys.exit(0 if q == -1 else 3)\n")
+    done = subprocess.run([sys.executable, "-I", "-S", _jail.__file__, "--",
+                           sys.executable, "-c", probe], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
