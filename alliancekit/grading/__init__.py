@@ -275,7 +275,19 @@ def _pool_worker(run: GradingRun) -> _Worker:
 
 
 def _grade_in_pool(run: GradingRun, assignment: str, student: str) -> dict:
-    return _grade_one(_pool_worker(run), assignment, student)
+    return _grade_and_read(_pool_worker(run), assignment, student)
+
+
+def _grade_and_read(worker: _Worker, assignment: str, student: str) -> dict:
+    """Autograde one submission, then check and read its scores in the same process, so that
+    with ``--jobs`` the workers do that in parallel too; the outcome carries its `GradeResult`."""
+    from alliancekit.grading.variantgrading import shown_inputs_notes
+
+    outcome = _grade_one(worker, assignment, student)
+    outcome["notes"] = outcome.get("notes", []) + shown_inputs_notes(worker.api, assignment,
+                                                                      student)
+    outcome["result"] = _result(Path(worker.api.coursedir.root), worker, assignment, outcome)
+    return outcome
 
 
 def _grade_one(worker: _Worker, assignment: str, student: str) -> dict:
@@ -522,7 +534,7 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     try:
         if jobs == 1:
             for student in todo:
-                outcomes.append(_grade_one(worker, assignment, student))
+                outcomes.append(_grade_and_read(worker, assignment, student))
                 bar.update(1)
         else:
             import multiprocessing
@@ -546,9 +558,11 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
 
     results = []
     for outcome in sorted(outcomes, key=lambda o: o["student"]):
-        outcome["notes"] = outcome.get("notes", []) + shown_inputs_notes(
-            api, assignment, outcome["student"])
-        results.append(_result(course, worker, assignment, outcome))
+        if "result" not in outcome:  # its worker process died before it could read the scores
+            outcome["notes"] = outcome.get("notes", []) + shown_inputs_notes(
+                api, assignment, outcome["student"])
+            outcome["result"] = _result(course, worker, assignment, outcome)
+        results.append(outcome["result"])
     _write_report(results, Path(report) if report else
                   course / "autograded" / f"grading-report-{assignment}.csv")
     return results
