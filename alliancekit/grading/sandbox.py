@@ -350,6 +350,11 @@ class CappedKernelClient(BudgetedKernelClient):
     (the test then fails, saying the kernel did not hand over its answers), and ZMQ reconnects for
     the next request. Outputs (the iopub channel) have their own byte budget
     (`alliancekit.grading.budget`).
+
+    ``MAXMSGSIZE`` bounds frames, not their number, and ZMQ holds a message until all its frames
+    have arrived; so the client connects to the kernel's relay (`alliancekit.grading.relay`), not
+    to the kernel, and the relay bounds each message whole. `shell_dropped` also reports a reply
+    the relay dropped, or the relay giving up.
     """
 
     _shell_watch = None
