@@ -356,6 +356,8 @@ def _hashable(value):
 #: Most set elements or dict keys that may share one hash value. Python builds a set of n values
 #: that all share a hash in time n squared (300,000 such ints kept a judge busy for minutes).
 MAX_SAME_HASH = 64
+#: The words that name a refused hash flood in the reason (`alliancekit.grading.judging` notes it).
+FLOODING = "a hash-flooding attack"
 
 
 def _no_flood(keys: list, what: str) -> None:
@@ -366,8 +368,7 @@ def _no_flood(keys: list, what: str) -> None:
 
     most = Counter(hash(k) for k in keys).most_common(1)[0][1]
     if most > MAX_SAME_HASH:
-        _fail(f"{most:,} {what} share one hash value (a hash-flooding attack): refused, "
-              "before building it")
+        _fail(f"{most:,} {what} share one hash value ({FLOODING}): refused, before building it")
 
 
 def _field(node: dict, name: str, kind):
