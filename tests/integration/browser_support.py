@@ -257,10 +257,7 @@ def open_notebook(page, server: LabServer, relative: str, *, timeout: float = 90
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell",
                            timeout=timeout * 1e3)
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=timeout * 1e3)
-    # A kernel picker appears only if the notebook names no kernel; accept the default.
-    picker = page.locator(".jp-Dialog .jp-mod-accept")
-    if picker.count():
-        picker.first.click()
+    answer_open_dialog(page)
     wait_kernel_idle(page, timeout=timeout)
 
 
@@ -280,8 +277,33 @@ def wait_kernel_idle(page, *, timeout: float = 90.0) -> None:
     page.wait_for_function(f"() => ({_KERNEL_STATUS})() === 'idle'", timeout=timeout * 1e3)
 
 
+#: Modal dialogs a front end may raise on its own while a notebook opens, and the button that
+#: answers each as a student would: the kernel picker (Notebook 7 raises it when the session is
+#: slow to start on a loaded machine) takes the notebook's own kernel.
+_BENIGN_DIALOGS = {"Select Kernel": ".jp-mod-accept"}
+
+
+def answer_open_dialog(page) -> None:
+    """Answer a benign modal dialog (see ``_BENIGN_DIALOGS``); fail naming any other one.
+
+    A dialog that blocks the page would otherwise surface as a 60 s click timeout that names
+    only the element it covered; this says which dialog it was and what it said.
+    """
+    dialog = page.locator(".jp-Dialog")
+    if not dialog.count():
+        return
+    title = dialog.first.locator(".jp-Dialog-header").inner_text().strip()
+    button = _BENIGN_DIALOGS.get(title)
+    if button is None:
+        body = dialog.first.locator(".jp-Dialog-body").inner_text().strip()
+        raise AssertionError(f"an unexpected dialog blocks the page: {title!r}: {body[:500]!r}")
+    dialog.first.locator(button).first.click()
+    dialog.first.wait_for(state="detached")
+
+
 def click_menu(page, menu: str, command: str) -> None:
     """Click a top menu (e.g. "Run") and then its item with lumino ``data-command`` ``command``."""
+    answer_open_dialog(page)
     page.locator(".lm-MenuBar-item", has_text=menu).first.click()
     item = page.locator(f".lm-Menu-item[data-command='{command}']").first
     item.wait_for(state="visible")
