@@ -14,10 +14,15 @@ student's cells run behind that message, in order. Later kernels start as usual:
 started, so after the first notebook a student's server does exactly what a plain one does.
 
 When servers are started before class (``hub/prestart.py``), the warm-up happens then, spread
-over the stagger, rather than when the class begins. The spare is the student's own process,
-under the student's own user, limits and environment (their variant key included): nothing is
-shared between students. A spare that fails to start or warm up is shut down and forgotten; the
-student then gets a kernel started as usual.
+over the stagger, rather than when the class begins. When the whole class logs in at once instead,
+a spare would only compete with the servers still starting (on two cores, 45 log-ins at once then
+outlasted the hub's 120 s start timeout): the spare is therefore started only while the machine
+has a core to spare (fewer runnable tasks than cores, ``machine_is_busy``); otherwise it is put
+off, and if the student opens a notebook first, no spare is started at all.
+
+The spare is the student's own process, under the student's own user, limits and environment
+(their variant key included): nothing is shared between students. A spare that fails to start
+or warm up is shut down and forgotten; the student then gets a kernel started as usual.
 
 ``hub/jupyterhub_config.py`` switches it on for students' servers with
 ``--ServerApp.kernel_manager_class=alliancekit._warmkernel.WarmKernelManager``.
@@ -27,6 +32,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import statistics
+from pathlib import Path
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import IOLoop
@@ -35,12 +42,65 @@ from traitlets import Float
 WARM_UP = "__import__('alliancekit._warmup')._warmup.warm_up()"
 
 
+def runnable_tasks(stat: Path = Path("/proc/stat")) -> int:
+    """Tasks runnable on the machine right now (``procs_running`` of ``/proc/stat``).
+
+    Parameters
+    ----------
+    stat
+        The kernel's statistics file; another path only in tests.
+
+    Returns
+    -------
+    int
+        The count, this process included; 0 where the file or the line is missing (the check
+        then never finds the machine busy).
+    """
+    try:
+        for line in stat.read_text().splitlines():
+            if line.startswith("procs_running "):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def machine_is_busy(samples: list[int], cores: int, busy_at: float) -> bool:
+    """Whether the machine has no core to spare, from a few samples of its runnable tasks.
+
+    Parameters
+    ----------
+    samples
+        Runnable tasks counted a fraction of a second apart (``runnable_tasks``), each including
+        the process that counted; at least one.
+    cores
+        The machine's cores (at least 1).
+    busy_at
+        Runnable tasks per core, other than the counter, at which the machine counts as busy.
+
+    Returns
+    -------
+    bool
+        True when the median of the samples, less the counting process, reaches
+        ``busy_at * cores``.
+    """
+    if not samples:
+        raise ValueError("samples: give at least one count of runnable tasks")
+    if cores < 1:
+        raise ValueError(f"cores must be at least 1, got {cores}")
+    return statistics.median(samples) - 1 >= busy_at * cores
+
+
 class WarmKernelManager(AsyncMappingKernelManager):
     """jupyter_server's kernel manager, with one warm spare kernel for the first notebook."""
 
     spare_delay = Float(3.0, config=True, help=(
         "Seconds after the server starts before the spare kernel is started (the server first "
         "answers the hub's readiness check). A negative value switches the spare off."))
+    spare_busy_at = Float(1.0, config=True, help=(
+        "Runnable tasks per core (besides the server) at which the machine counts as busy; "
+        "while it is, the spare is put off by spare_delay (at least a second) and tried again. "
+        "0 puts it off for ever; a very large value never does."))
     hand_over_timeout = Float(120.0, config=True, help=(
         "Seconds to wait for the spare to finish warming up and take over a notebook; on a "
         "timeout the spare is shut down and a kernel is started as usual."))
@@ -52,8 +112,24 @@ class WarmKernelManager(AsyncMappingKernelManager):
             IOLoop.current().call_later(self.spare_delay, self._start_spare)
 
     def _start_spare(self) -> None:
-        if self._spare is None:
-            self._spare = asyncio.ensure_future(self._warm_spare())
+        asyncio.ensure_future(self._start_spare_when_idle())
+
+    async def _start_spare_when_idle(self) -> None:
+        """Start the spare now if the machine has a core to spare, else look again later."""
+        if self._spare is not None:  # a notebook was opened first: no spare for this server
+            return
+        samples = []
+        for _ in range(5):
+            samples.append(runnable_tasks())
+            await asyncio.sleep(0.1)
+        if self._spare is not None:
+            return
+        if machine_is_busy(samples, os.cpu_count() or 1, self.spare_busy_at):
+            self.log.info("Spare kernel put off: the machine is busy (%s tasks runnable)",
+                          statistics.median(samples))
+            IOLoop.current().call_later(max(self.spare_delay, 1.0), self._start_spare)
+            return
+        self._spare = asyncio.ensure_future(self._warm_spare())
 
     async def _warm_spare(self) -> str | None:
         """Start the spare and send it the warm-up; its id, or None when that failed."""

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from process_support import stop_process_group
 
 from alliancekit._env import environment
 
@@ -136,13 +137,7 @@ class Chore:
         return found
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # the chore's own group only
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process, grace=40)
 
 
 @pytest.fixture(scope="module")

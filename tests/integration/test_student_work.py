@@ -14,7 +14,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from process_support import stop_process_group
 
 from alliancekit._env import environment
 
@@ -115,13 +115,7 @@ class Server:
             return error.code, error.read()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # our own process group only
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process, grace=20)
 
 
 def _solution_code(name: str, grade_id: str) -> str:

@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from process_support import stop_process_group
 
 PROBE = (
     "import json, os, sys\n"
@@ -41,7 +41,7 @@ def _free_port() -> int:
 class Server:
     """A Jupyter server with the warm kernel manager, stopped by its process group."""
 
-    def __init__(self, root: Path, scratch: Path):
+    def __init__(self, root: Path, scratch: Path, *, busy_at: float = 1e9):
         self.port, self.token = _free_port(), secrets.token_hex(16)
         self.log = scratch / "server.log"
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(scratch / "config"),
@@ -52,7 +52,10 @@ class Server:
                    "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
                    f"--ServerApp.root_dir={root}",
                    "--ServerApp.kernel_manager_class=alliancekit._warmkernel.WarmKernelManager",
-                   "--WarmKernelManager.spare_delay=0"]
+                   "--WarmKernelManager.spare_delay=0",
+                   # by default a busy test machine must not put the spare off (its own test
+                   # below gives 0: the machine then always counts as busy)
+                   f"--WarmKernelManager.spare_busy_at={busy_at}"]
         if os.geteuid() == 0:
             command.append("--allow-root")
         with self.log.open("wb") as handle:
@@ -129,13 +132,7 @@ class Server:
         return json.loads("".join(out).strip().splitlines()[-1])
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process, grace=30)
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +192,25 @@ def test_later_notebooks_get_kernels_started_as_usual(server, first, later):
 
 def test_the_warm_up_leaves_no_name_in_the_students_namespace(first, later):
     assert first["probe"]["names"] == later["probe"]["names"]
+
+
+def test_a_busy_machine_puts_the_spare_off_and_the_notebook_gets_a_kernel_as_usual(
+        tmp_path_factory):
+    """While every core is taken (here: always, ``spare_busy_at=0``), no spare competes with the
+    servers still starting; the first notebook then gets a kernel started for it, as without one."""
+    root = tmp_path_factory.mktemp("busy-home")
+    (root / "course").mkdir()
+    busy = Server(root, tmp_path_factory.mktemp("busy-scratch"), busy_at=0)
+    try:
+        busy.wait_for(lambda: busy.log.read_text().count("Spare kernel put off") >= 2,
+                      "put its spare off twice")
+        assert busy.request("GET", "api/kernels")[1] == []
+        kernel = busy.open_notebook("course/05-erosion.ipynb")
+        probe = busy.run(kernel, PROBE)
+        assert probe["cwd"] == str(root / "course")
+        assert not probe["warm"]
+        time.sleep(1.5)  # past the next look at the machine: the spare is not started after all
+        assert [k["id"] for k in busy.request("GET", "api/kernels")[1]] == [kernel]
+        assert "is warm" not in busy.log.read_text()
+    finally:
+        busy.stop()

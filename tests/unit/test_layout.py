@@ -103,8 +103,9 @@ DRAWING = {"render", "model_charts", "replication_charts", "charts", "explorer",
 #: The one place that reads the shipped files.
 READER = "cases"
 #: Standalone tools for instructors and learners, not part of the data flow; they read and write
-#: course files (notebooks, gradebooks, reports, the variant secret) by design.
-TOOLS = {"checks", "grading", "studentview", "variants"}
+#: course files (notebooks, gradebooks, reports, the variant secret) by design; and the hub
+#: servers' kernel manager, which reads how busy the machine is (/proc/stat), never course data.
+TOOLS = {"checks", "grading", "studentview", "variants", "_warmkernel"}
 MAX_LINES = 800
 ROOT = PACKAGE.parent
 FILE_CALLS = {"read_csv", "read_text", "read_bytes", "open", "files", "loadtxt", "genfromtxt"}
