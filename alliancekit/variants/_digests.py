@@ -44,11 +44,11 @@ DIGESTS: dict = {
     },
     'ex09-evidence': {
         'Q1': ('6168a49582bc', 'd116afb6f61d', '6c3f9363fae0', 'ce5d3aa79ae5', '4d44dd7e230b'),
-        'Q5': ('f934a825aa7d', '7651b1e1726c', 'bf154968e3b0', '182abea85cf2', 'dff82820fed1'),
+        'Q5': ('f934a825aa7d', '7651b1e1726c', 'bf154968e3b0', '182abea85cf2', 'a9590a57dcd6'),
         'Q6': ('fa4a19e797ba', '7a54b4a2ccc1', '3ddf0bb0741d', '4a1547c9fa77', 'f5fad728ff29'),
     },
     'ex10-landscape': {
-        'Q1': ('d94adbcaaf9f', '8c83d1138bb7', '54eb5b919ed9', '4748ad551b7a', '4945b7fdce71'),
+        'Q1': ('d94adbcaaf9f', '8c83d1138bb7', '54eb5b919ed9', '298681734d43', '4945b7fdce71'),
         'Q4': ('928c1d36f184', 'a1b519b99872', 'ef80a8cda6c4', 'e263e9704919', '6eb947779031'),
         'Q5': ('3372747f76a7', '569567d63783', 'a71f2b9d229c', '6dc0f5c2277e', 'd827049039f8'),
     },

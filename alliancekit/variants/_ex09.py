@@ -9,10 +9,17 @@ different row; two of the five lower the hazard, so the percentage is negative t
 
 Q5: the bug (the ``sample`` flag) is the same in every variant; the rate the classmate meant is
 taken, on the cases from 1945 on, under Berkemeier & Fuhrmann's or the re-created Leeds, Long &
-Mitchell coding, over every pact or over one kind (defence, non-aggression). Each counts at
-least 28 commitments, every rate lies between 0.11 and 0.23 (BF all 11 of 53, LLM all 12 of 54,
-BF defence 5 of 42, LLM defence 6 of 43, BF non-aggression 5 of 28), and no two are equal to the
-third decimal.
+Mitchell coding, over every pact or over the pacts carrying one obligation (ATOP's ``defense`` or
+``consul`` flag; a pact may carry several). Each counts at least 30 commitments, every rate lies
+between 0.11 and 0.23 (BF all 11 of 53, LLM all 12 of 54, BF defence 5 of 42, LLM defence 6 of
+43, BF consultation 5 of 30), and no two are equal to the third decimal.
+
+Non-aggression pacts are not offered, although Berkemeier & Fuhrmann report them: in the file a
+row whose only obligation at stake was non-aggression is set aside (``nonagg…`` = 1, never also
+coded violated) while rows of pure non-aggression pacts coded violated are counted, so on the
+cases from 1945 on 108 rows of non-aggression pacts are set aside against 28 counted (5
+honoured). A rate over them measures that rule more than how reliable the pacts were; the question
+would teach the wrong reading.
 
 Q6: the lower threshold's power-shift hazard ratio differs from one variant to the next (2.38,
 2.23, 2.09, 1.89, 2.25 to two decimals); at the higher threshold new outside alliances stay
@@ -35,6 +42,8 @@ _MEANING = {  # what 1 means for each variable (alliancekit.abrogation.VARIABLES
     "linkage": "the treaty provides for economic aid or comes with a companion agreement",
 }
 
+_OBLIGATION = {"defense": "a promise of defence", "consul": "a promise to consult"}
+
 _VARIABLES = tuple({"variable": v} for v in (
     "new_outside_alliance",   # public: solutions/
     "power_shift", "regime_change", "democracy", "linkage"))
@@ -44,7 +53,7 @@ _RATES = (
     {"coding": "LLM", "pacts": "all"},
     {"coding": "BF", "pacts": "defense"},
     {"coding": "LLM", "pacts": "defense"},
-    {"coding": "BF", "pacts": "nonagg"},
+    {"coding": "BF", "pacts": "consul"},
 )
 
 _THRESHOLDS = (
@@ -63,11 +72,14 @@ def _variable_words(v: dict) -> list[str]:
 
 
 def _rate_words(v: dict) -> list[str]:
-    kind = ("every pact" if v["pacts"] == "all"
-            else f"the pacts with {v['pacts']} == 1 only")
-    return ["Your inputs:",
-            f"  coding = {v['coding']!r}   the coding to count with (q5[\"coding\"])",
-            f"  pacts  = {v['pacts']!r}   the rows to count: {kind} (q5[\"pacts\"])"]
+    lines = ["Your inputs:",
+             f"  coding = {v['coding']!r}   the coding to count with (q5[\"coding\"])"]
+    pacts = v["pacts"]
+    if pacts == "all":
+        return lines + ["  pacts  = 'all'   the rows to count: every pact (q5[\"pacts\"])"]
+    return lines + [f"  pacts  = {pacts!r}   the rows to count: the pacts with {pacts} == 1 "
+                    "only (q5[\"pacts\"]),",
+                    f"           whose treaty carries {_OBLIGATION[pacts]}, beside any others"]
 
 
 def _threshold_words(v: dict) -> list[str]:

@@ -35,3 +35,15 @@ def test_leeds_long_and_mitchells_figure_has_one_home():
 def test_a_flag_that_is_not_true_or_false_is_refused_not_read_as_true(flag, value):
     with pytest.raises(TypeError, match=flag):
         F.honour_rate(**{flag: value})
+
+
+@pytest.mark.parametrize("coding", F.CODINGS)
+def test_a_non_aggression_promise_is_set_aside_when_kept_and_counted_when_broken(coding):
+    """Lessons 09 and ex09 read B&F's 37 % for non-aggression pacts with this rule in mind: no row
+    set aside as non-aggression-only is coded violated, yet rows of pacts whose only obligation
+    is non-aggression are coded violated and counted."""
+    d = F.rows()
+    set_aside = d[d[f"nonagg{coding}"] == 1]
+    assert len(set_aside) > 100 and (set_aside[f"violate{coding}"] == 0).all()
+    pure = d[(d["nonagg"] == 1) & (d[["defense", "offense", "neutral", "consul"]] == 0).all(axis=1)]
+    assert F.honour_rate(pure, coding)["violated"] > 0

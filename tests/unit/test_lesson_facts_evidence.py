@@ -42,6 +42,8 @@ CORRECTED = {
     "gap_unexplained": ("09", r"the gap stays \*\*unexplained\*\*", r"counting-rule hypothesis"),
     "period_effect_documented": ("09", r"66 % of counted commitments honoured before 1945 and "
                                  r"22 % from 1945 to 2003", r"Berkemeier & Fuhrmann 2018"),
+    "nonaggression_rate_read_with_its_rule": (
+        "09", r"Read that 37 % with the counting rule in\s+mind", r"Berkemeier & Fuhrmann 2018"),
     "selection_in_honour_rates": ("09", r"the tested cases are not a random sample of promises",
                                   r"Smith 1995; Leeds 2003"),
     # Leeds & Savun: two of five effects, and what they are
@@ -61,6 +63,7 @@ CORRECTED = {
 ERRORS = {
     "bf_keep_to_active_help": r"Berkemeier and Fuhrmann keep to promises of active help",
     "nonaggression_easy_to_keep": r"\(easy to keep\)",
+    "nonaggression_not_easy_to_keep": r"not \"easy to\s+keep\" in war",
     "llm_judged_every_promise": r"Leeds, Long and Mitchell judged every promise that a war touched",
     "gap_is_a_rule_difference": r"The gap is a difference of \*rule\*, not of sample",
     "best_reading_rule": r"Our best reading is that the gap comes from the rule",
