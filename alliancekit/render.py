@@ -33,11 +33,13 @@ that are friendly to colorblind people. https://jfly.uni-koeln.de/color/
 """
 from __future__ import annotations
 
+import functools
 import html
 import math
 import os
 import sys
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -83,7 +85,7 @@ __all__ = [
     "render", "live_frontend", "mimebundle", "to_svg", "describe",
     "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
     "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE", "Parts",
-    "records",
+    "records", "builder",
 ]
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -591,6 +593,39 @@ def fast_spec(chart: alt.TopLevelMixin) -> dict:
 # --------------------------------------------------------------------------------------------
 # helpers shared by the chart builders
 # --------------------------------------------------------------------------------------------
+_Builder = TypeVar("_Builder", bound=Callable)
+
+
+def builder(build: _Builder) -> _Builder:
+    """Mark a chart builder: it runs without altair checking each part as it is created.
+
+    By default altair validates every schema object against the Vega-Lite schema the moment it
+    is made ("debug mode"), and validates the whole chart again when it is displayed or written
+    (``to_dict``). For the course's builders the first round is work done twice: a chart is
+    always checked whole on display, and the tests check every builder's output
+    (``tests/unit/test_charts.py``). Students' own altair code keeps altair's defaults.
+
+    Parameters
+    ----------
+    build : callable
+        A function that returns an altair chart.
+
+    Returns
+    -------
+    callable
+        The same function (same name, signature and docstring), run with debug mode off.
+    """
+    if not callable(build):
+        raise TypeError(f"build must be a function that returns a chart; got {vd.show(build)}")
+
+    @functools.wraps(build)
+    def run(*args, **kwargs):
+        with alt.utils.schemapi.debug_mode(False):
+            return build(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
 def require_columns(frame: pd.DataFrame, columns: list[str], name: str = "frame") -> None:
     """Check that ``frame`` is a DataFrame with ``columns`` (TypeError/ValueError naming it)."""
     if isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):

@@ -306,3 +306,50 @@ def test_importing_charts_leaves_the_format_packages_importable():
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+# ----------------------------------------------------- builders skip altair's debug mode
+def _counting_validation(monkeypatch) -> list:
+    """Count altair's schema validations from now on (each still runs)."""
+    schemapi = alt.utils.schemapi
+    real, calls = schemapi.validate_jsonschema, []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(schemapi, "validate_jsonschema", counted)
+    return calls
+
+
+def test_a_builder_does_not_validate_each_part_as_it_is_made(monkeypatch):
+    calls = _counting_validation(monkeypatch)
+    BUILDERS["fan_chart"]()
+    assert calls == []
+
+
+def test_a_built_chart_is_still_validated_whole_when_written(monkeypatch):
+    chart = BUILDERS["fan_chart"]()
+    chart.width = "very wide"              # not a size Vega-Lite knows
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        chart.to_dict()
+
+
+def test_a_builder_leaves_altairs_debug_mode_as_it_was():
+    BUILDERS["gap_chart"]()
+    with pytest.raises(ValueError):
+        charts.fan_chart(_fan(), threshold=2.0)
+    assert alt.utils.schemapi.DEBUG_MODE is True
+
+
+def test_every_chart_builder_is_marked_as_one():
+    from alliancekit import coursecharts, model_charts, replication_charts
+
+    builders = [getattr(module, name) for module in (charts, model_charts, replication_charts,
+                                                     coursecharts)
+                for name in module.__all__
+                if name.endswith(("_chart", "_curve", "_map")) or name in ("timeline",
+                                                                          "membership_timeline")]
+    assert len(builders) > 20
+    unmarked = [f.__name__ for f in builders if not hasattr(f, "__wrapped__")]
+    assert unmarked == []
