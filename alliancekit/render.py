@@ -38,6 +38,7 @@ import html
 import math
 import os
 import sys
+import weakref
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
 
@@ -89,7 +90,7 @@ __all__ = [
     "render", "live_frontend", "mimebundle", "to_svg", "describe",
     "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
     "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE", "Parts",
-    "records", "builder",
+    "records", "builder", "display_bundle",
 ]
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -578,7 +579,8 @@ def fast_spec(chart: alt.TopLevelMixin) -> dict:
         if isinstance(data, (pd.DataFrame, alt.InlineData)):
             name = f"ak{len(swapped)}"
             swapped.append((item, data, name))
-            item.data = alt.NamedData(name=name)
+            with alt.utils.schemapi.debug_mode(False):   # a name: valid by construction
+                item.data = alt.NamedData(name=name)
         for attr in ("layer", "hconcat", "vconcat", "concat"):
             parts = getattr(item, attr, alt.Undefined)
             if parts is not alt.Undefined and parts:
@@ -625,9 +627,56 @@ def builder(build: _Builder) -> _Builder:
     @functools.wraps(build)
     def run(*args, **kwargs):
         with alt.utils.schemapi.debug_mode(False):
-            return build(*args, **kwargs)
+            chart = build(*args, **kwargs)
+        if isinstance(chart, alt.TopLevelMixin):
+            _BUILT[id(chart)] = chart
+        return chart
 
     return run  # type: ignore[return-value]
+
+
+#: The charts the builders returned that are still alive, by id (see `display_bundle`).
+_BUILT: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def display_bundle(chart: alt.TopLevelMixin) -> tuple[dict, dict]:
+    """What a notebook shows for an altair chart: registered with IPython for every chart.
+
+    In a live notebook (`live_frontend`), a chart a course builder returned (`builder`) is written
+    with `fast_spec`: the same chart as altair's own display writes, without validating it against
+    the Vega-Lite schema again (the tests validate every builder's output) and without altair's
+    data pipeline, which is most of a first chart's cost after ``import altair``. Every other
+    chart (a student's own, one composed with ``|``, any chart outside a live notebook or with
+    another renderer or data transformer enabled) is displayed by altair as usual, validated.
+
+    Parameters
+    ----------
+    chart : altair chart
+
+    Returns
+    -------
+    tuple of (dict, dict)
+        The mimebundle and its metadata.
+    """
+    _check_chart(chart)
+    if (_BUILT.get(id(chart)) is chart and live_frontend() and alt.renderers.active == RENDERER
+            and alt.data_transformers.active == "default"):
+        return render(fast_spec(chart))
+    bundle = chart._repr_mimebundle_()
+    return bundle if isinstance(bundle, tuple) else (bundle or {}, {})
+
+
+def _register_display() -> bool:
+    """In IPython, display altair charts through `display_bundle`; False outside IPython."""
+    if "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    shell.display_formatter.mimebundle_formatter.for_type(alt.TopLevelMixin, display_bundle)
+    return True
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], name: str = "frame") -> None:
@@ -725,3 +774,6 @@ def sized(chart: alt.TopLevelMixin, width: float | alt.Step | None = None,
     if height is not None:
         chart.height = height
     return chart
+
+
+_register_display()

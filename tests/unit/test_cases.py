@@ -115,6 +115,20 @@ def test_a_number_that_does_not_parse_is_named_with_its_column(monkeypatch, old,
             cases.table("capabilities")
 
 
+DAYS = ["1882-05-20", "1915-05-23", "1921-07-01", "1934-12-31", "1949-04-04", "1999-03-12",
+        "2020-01-01"]
+
+
+@pytest.mark.parametrize("alliance", ["little_entente", "nato", "triple_alliance",
+                                      "balkan_entente_1934"])
+@pytest.mark.parametrize("use_accession", [False, True])
+def test_member_codes_are_the_members_of_each_day(alliance, use_accession):
+    expected = [sorted(int(c) for c in cases.members(alliance, day,
+                                                     use_accession=use_accession)["ccode"])
+                for day in DAYS]
+    assert cases.member_codes(alliance, DAYS, use_accession=use_accession) == expected
+
+
 # -------------------------------------------------------------------------------- state codes
 @pytest.mark.parametrize("given_,code", [
     (255, 255), ("255", 255), ("GMY", 255), ("gmy", 255), ("Germany", 255), (" germany ", 255),

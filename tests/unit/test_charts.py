@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliancekit import charts
+from alliancekit import charts, render
 from alliancekit.survival import kaplan_meier
 
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -353,3 +353,36 @@ def test_every_chart_builder_is_marked_as_one():
     assert len(builders) > 20
     unmarked = [f.__name__ for f in builders if not hasattr(f, "__wrapped__")]
     assert unmarked == []
+
+
+# ------------------------------------------------------------------ what a notebook displays
+@pytest.fixture
+def live(monkeypatch):
+    """A kernel a Jupyter server started for a notebook (render.live_frontend)."""
+    monkeypatch.setenv("JPY_SESSION_NAME", "lesson.ipynb")
+    monkeypatch.delenv("ALLIANCEKIT_SNAPSHOT", raising=False)
+
+
+def test_a_live_notebook_shows_a_builders_chart_without_validating_it_again(live, monkeypatch):
+    chart = BUILDERS["fan_chart"]()
+    calls = _counting_validation(monkeypatch)
+    bundle, _ = render.display_bundle(chart)
+    assert calls == []
+    assert _resolved(bundle[charts.VEGALITE_MIMETYPE]) == _resolved(
+        chart._repr_mimebundle_()[0][charts.VEGALITE_MIMETYPE])
+
+
+def test_a_live_notebook_validates_a_chart_no_builder_made(live, monkeypatch):
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").properties(
+        description="one point")
+    calls = _counting_validation(monkeypatch)
+    bundle, _ = render.display_bundle(chart)
+    assert calls and charts.VEGALITE_MIMETYPE in bundle
+
+
+def test_without_a_browser_a_builders_chart_is_displayed_by_altair_with_its_svg(monkeypatch):
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    chart = BUILDERS["gap_chart"]()
+    calls = _counting_validation(monkeypatch)
+    bundle, _ = render.display_bundle(chart)
+    assert calls and charts.SVG_MIMETYPE in bundle
