@@ -199,6 +199,7 @@ CALLS = {
     render.finish: dict(chart=_chart, title="t", description="d", subtitle="s"),
     render.sized: dict(chart=_chart, width=100, height=100),
     render.builder: dict(build=lambda: charts.dissolution_chart),
+    render.display_bundle: dict(chart=_chart),
     charts.survival_curve: dict(table=_km, title="t", subtitle="s"),
     charts.survival_band_chart: dict(table=_km, title="t"),
     charts.incidence_chart: dict(
