@@ -91,6 +91,26 @@ def machine_is_busy(samples: list[int], cores: int, busy_at: float) -> bool:
     return statistics.median(samples) - 1 >= busy_at * cores
 
 
+def hand_over_code(cwd: str, env: dict[str, str]) -> str:
+    """The code the server runs in its warm spare to hand it to a notebook.
+
+    Parameters
+    ----------
+    cwd : str
+        The notebook's folder (absolute path) the kernel moves to.
+    env : dict of str to str
+        The ``JPY_*`` variables a kernel started for that notebook would have had.
+
+    Returns
+    -------
+    str
+        One line of Python calling ``alliancekit._warmup.hand_over`` (also used by
+        ``benchmarks/bench_cold_cells.py --warm``).
+    """
+    return ("__import__('alliancekit._warmup')._warmup.hand_over("
+            f"{json.dumps(cwd)}, {json.dumps(env)})")
+
+
 class WarmKernelManager(AsyncMappingKernelManager):
     """jupyter_server's kernel manager, with one warm spare kernel for the first notebook."""
 
@@ -180,8 +200,7 @@ class WarmKernelManager(AsyncMappingKernelManager):
             self.root_dir
         env = {k: v for k, v in (kwargs.get("env") or {}).items()
                if k.startswith("JPY_") and isinstance(v, str)}
-        code = ("__import__('alliancekit._warmup')._warmup.hand_over("
-                f"{json.dumps(str(cwd))}, {json.dumps(env)})")
+        code = hand_over_code(str(cwd), env)
         try:
             status = await self._run_silently(kernel_id, code)
         except Exception as err:

@@ -65,6 +65,7 @@ from .render import (  # noqa: F401 (re-exported: charts.<name> keeps working)
     DataTable,
     Parts,
     alt,
+    builder,
     chart_frame,
     data_table,
     date_axis,
@@ -100,6 +101,7 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 # 02: survival of alliances
 # --------------------------------------------------------------------------------------------
+@builder
 def survival_curve(table: pd.DataFrame, title: str = "How long alliances last",
                    subtitle: str | None = None):
     """Step chart of the share of alliances still in force after t years, with censoring ticks.
@@ -151,6 +153,7 @@ def survival_parts(table: pd.DataFrame) -> Parts:
     return Parts((table,), description, tuple(groups))
 
 
+@builder
 def membership_timeline(memberships: pd.DataFrame, start: str = "1991-01-01",
                         end: str | None = None, title: str = "Members over time",
                         subtitle: str | None = None):
@@ -206,6 +209,7 @@ def membership_parts(memberships: pd.DataFrame, start: str = "1991-01-01",
     return Parts((data,), description, (int(t0.year), int(t1.year)))
 
 
+@builder
 def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
              title: str = "Timeline", subtitle: str | None = None):
     """Horizontal bars from start to end, one row per label, with optional dated events.
@@ -263,6 +267,7 @@ def timeline(spans: pd.DataFrame, events: pd.DataFrame | None = None,
 # --------------------------------------------------------------------------------------------
 # 04: capabilities (CINC)
 # --------------------------------------------------------------------------------------------
+@builder
 def capabilities_chart(totals: pd.DataFrame, title: str = "Capabilities (CINC)",
                        subtitle: str | None = None, events: pd.DataFrame | None = None,
                        stacked: bool = False, browser_controls: bool = False,
@@ -357,6 +362,7 @@ def _sign_label(sign) -> str:
     return "allied (+)" if sign > 0 else "hostile (−)"
 
 
+@builder
 def network_chart(positions: pd.DataFrame, edges: pd.DataFrame, title: str = "Signed network",
                   subtitle: str | None = None, size: int = 300):
     """Draw a signed network with altair: solid blue lines for +, dashed vermillion lines for −.
@@ -438,6 +444,7 @@ def network_parts(positions: pd.DataFrame, edges: pd.DataFrame) -> Parts:
     return Parts((e, nodes), description, ("contested" in e.columns,))
 
 
+@builder
 def triad_chart(triads: pd.DataFrame, title: str = "Triads",
                 subtitle: str | None = None) -> alt.Chart:
     """One row per closed triad, marked balanced or unbalanced.
@@ -486,6 +493,7 @@ def triad_parts(triads: pd.DataFrame) -> Parts:
 # --------------------------------------------------------------------------------------------
 # how sure a result is: confidence bands, competing risks, sensitivity (issue 10)
 # --------------------------------------------------------------------------------------------
+@builder
 def survival_band_chart(table: pd.DataFrame, title: str = "How long alliances last",
                         subtitle: str | None = None):
     """Kaplan-Meier step line of each group with its pointwise confidence band.
@@ -542,6 +550,7 @@ def _step_grid(table: pd.DataFrame, group: str, step: float = 0.5) -> pd.DataFra
     return pd.concat(parts, ignore_index=True) if parts else table.copy()
 
 
+@builder
 def incidence_chart(table: pd.DataFrame, title: str = "How alliances ended",
                     subtitle: str | None = None, labels: Mapping[str, str] | None = None):
     """Cumulative incidence of each way of ending, one small panel per cause, with bands.

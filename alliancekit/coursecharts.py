@@ -16,7 +16,7 @@ import pandas as pd
 from alliancekit import _validate as vd
 from alliancekit import cases
 from alliancekit._geometry import clip_ring, densify_ring
-from alliancekit.render import PALETTE, alt
+from alliancekit.render import PALETTE, alt, builder
 from alliancekit.render import require_columns as _require
 
 __all__ = ["course_timeline_chart", "schematic_map"]
@@ -28,6 +28,7 @@ def _titled(chart, title: str, description: str, subtitle: str | None = None):
     return chart
 
 
+@builder
 def course_timeline_chart(events: pd.DataFrame, title: str = "The course on one time line",
                           subtitle: str | None = None):
     """Every dated event of the course as a dot on a time line, one row per kind of event.
@@ -94,6 +95,7 @@ def _land(extent: list[list[float]]):
         fill="#f1efe9", stroke="#c9c4b8", strokeWidth=0.6)
 
 
+@builder
 def schematic_map(places: pd.DataFrame, ties: pd.DataFrame, title: str,
                   subtitle: str = "Schematic: dots are capitals, lines are alliance ties, "
                                   "not borders", width: int = 520, height: int = 420,

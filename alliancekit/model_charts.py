@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as vd
-from .render import ALLIED, HOSTILE, PALETTE, Parts, alt, sized, year_axis
+from .render import ALLIED, HOSTILE, PALETTE, Parts, alt, builder, sized, year_axis
 from .render import ONE as _ONE
 from .render import finish as _finish
 from .render import require_columns as _require
@@ -39,6 +39,7 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 # 01 and 03: member calculus
 # --------------------------------------------------------------------------------------------
+@builder
 def margin_chart(frame: pd.DataFrame, title: str = "Commitment margin",
                  subtitle: str | None = None, highlight_year: int | None = None):
     """The commitment margin by year (stay while it is at or above 0), with its parts.
@@ -108,6 +109,7 @@ def margin_parts(frame: pd.DataFrame, highlight_year: int | None = None) -> Part
     return Parts(frames, description, (first, last, highlight_year is not None))
 
 
+@builder
 def margin_components_chart(parts: pd.DataFrame, title: str = "Stay or leave?",
                             subtitle: str | None = None):
     """Bars of the terms of one commitment margin: + benefit, − costs, − outside option = margin.
@@ -157,6 +159,7 @@ def margin_components_parts(parts: pd.DataFrame) -> Parts:
 # --------------------------------------------------------------------------------------------
 # 05 and 07: cohesion fans, the gap, dissolution
 # --------------------------------------------------------------------------------------------
+@builder
 def fan_chart(fan: pd.DataFrame, title: str = "Futures of cohesion", subtitle: str | None = None,
               shocks: pd.DataFrame | None = None, threshold: float | None = None,
               y_title: str = "Cohesion"):
@@ -231,6 +234,7 @@ def _plain(value):
     return value
 
 
+@builder
 def gap_chart(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame,
               title: str = "Rhetoric and reality", subtitle: str | None = None):
     """Median professed cohesion against median actual cohesion, with the gap shaded.
@@ -279,6 +283,7 @@ def gap_parts(cohesion_fan: pd.DataFrame, professed_fan: pd.DataFrame) -> Parts:
     return Parts((wide,), description, (int(wide["year"].min()), int(wide["year"].max())))
 
 
+@builder
 def dissolution_chart(probability: pd.DataFrame,
                       title: str = "Share of model runs in which the alliance has dissolved",
                       subtitle: str | None = None):
@@ -308,6 +313,7 @@ def dissolution_chart(probability: pd.DataFrame,
 # --------------------------------------------------------------------------------------------
 # 06: portfolios
 # --------------------------------------------------------------------------------------------
+@builder
 def portfolio_chart(strategies: pd.DataFrame, title: str = "Security, cost and net value",
                     subtitle: str | None = None):
     """Bars of security, cost and net value per strategy, best strategy first.
@@ -360,6 +366,7 @@ def portfolio_parts(strategies: pd.DataFrame) -> Parts:
 # --------------------------------------------------------------------------------------------
 # 07: scorecard
 # --------------------------------------------------------------------------------------------
+@builder
 def scorecard_chart(items: pd.DataFrame, title: str = "Assessment scorecard",
                     subtitle: str | None = None):
     """Horizontal bars of each checklist item's score in [0, 1], coloured by what it does.
@@ -400,6 +407,7 @@ def scorecard_parts(items: pd.DataFrame) -> Parts:
 # --------------------------------------------------------------------------------------------
 # how sure a result is: sensitivity (issue 10)
 # --------------------------------------------------------------------------------------------
+@builder
 def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on",
                   subtitle: str | None = None, outcome: str = "Share of runs dissolved",
                   base: float | None = None):
@@ -469,6 +477,7 @@ def tornado_chart(table: pd.DataFrame, title: str = "What the result depends on"
     return _finish(chart, title, description, subtitle)
 
 
+@builder
 def margin_compare_chart(frame: pd.DataFrame, title: str = "Two codings of the outside option",
                          subtitle: str | None = None,
                          labels: tuple[str, str] = ("outside option as coded",

@@ -33,11 +33,14 @@ that are friendly to colorblind people. https://jfly.uni-koeln.de/color/
 """
 from __future__ import annotations
 
+import functools
 import html
 import math
 import os
 import sys
-from typing import NamedTuple
+import weakref
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -45,12 +48,16 @@ import pandas as pd
 from . import _validate as vd
 from . import svgtext
 
-#: Optional packages jsonschema imports, when installed, to check string formats ("iri", "uri",
-#: "duration"). rfc3987_syntax's grammar dominates ``import altair`` (measured on the course
-#: machine: 1.15 s with it, 0.27 s without); rfc3986_validator and isoduration (which imports
-#: arrow) cost another 50-130 ms (``python -X importtime``, 7 December, loaded machine).
-#: altair validates specs without a format checker, so those formats are never checked here.
-_FORMAT_PACKAGES = ("rfc3987_syntax", "rfc3986_validator", "isoduration")
+#: Optional packages jsonschema imports, when installed, to check string formats. rfc3987_syntax's
+#: grammar dominates ``import altair`` (measured on the course machine: 1.15 s with it, 0.27 s
+#: without); rfc3986_validator and isoduration (which imports arrow) cost another 50-130 ms, and
+#: the checkers of hostnames, date-times, colour names, JSON pointers and URI templates about
+#: 75 ms more at load 15 (``python -X importtime``, 7 December, loaded machine). The Vega-Lite
+#: schema names only the formats "uri", "uri-reference" and "color-hex" (none of which these
+#: packages are needed for once the first two are left unchecked), so nothing altair validates
+#: is checked differently.
+_FORMAT_PACKAGES = ("rfc3987_syntax", "rfc3986_validator", "isoduration", "fqdn", "idna",
+                    "rfc3339_validator", "webcolors", "jsonpointer", "uri_template")
 
 
 def _import_altair():
@@ -83,7 +90,7 @@ __all__ = [
     "render", "live_frontend", "mimebundle", "to_svg", "describe",
     "title_text", "data_table", "DataTable", "chart_frame", "fast_spec", "iso_date",
     "inline_records", "require_columns", "tooltips", "finish", "sized", "ONE", "Parts",
-    "records",
+    "records", "builder", "display_bundle",
 ]
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -572,7 +579,8 @@ def fast_spec(chart: alt.TopLevelMixin) -> dict:
         if isinstance(data, (pd.DataFrame, alt.InlineData)):
             name = f"ak{len(swapped)}"
             swapped.append((item, data, name))
-            item.data = alt.NamedData(name=name)
+            with alt.utils.schemapi.debug_mode(False):   # a name: valid by construction
+                item.data = alt.NamedData(name=name)
         for attr in ("layer", "hconcat", "vconcat", "concat"):
             parts = getattr(item, attr, alt.Undefined)
             if parts is not alt.Undefined and parts:
@@ -591,6 +599,86 @@ def fast_spec(chart: alt.TopLevelMixin) -> dict:
 # --------------------------------------------------------------------------------------------
 # helpers shared by the chart builders
 # --------------------------------------------------------------------------------------------
+_Builder = TypeVar("_Builder", bound=Callable)
+
+
+def builder(build: _Builder) -> _Builder:
+    """Mark a chart builder: it runs without altair checking each part as it is created.
+
+    By default altair validates every schema object against the Vega-Lite schema the moment it
+    is made ("debug mode"), and validates the whole chart again when it is displayed or written
+    (``to_dict``). For the course's builders the first round is work done twice: a chart is
+    always checked whole on display, and the tests check every builder's output
+    (``tests/unit/test_charts.py``). Students' own altair code keeps altair's defaults.
+
+    Parameters
+    ----------
+    build : callable
+        A function that returns an altair chart.
+
+    Returns
+    -------
+    callable
+        The same function (same name, signature and docstring), run with debug mode off.
+    """
+    if not callable(build):
+        raise TypeError(f"build must be a function that returns a chart; got {vd.show(build)}")
+
+    @functools.wraps(build)
+    def run(*args, **kwargs):
+        with alt.utils.schemapi.debug_mode(False):
+            chart = build(*args, **kwargs)
+        if isinstance(chart, alt.TopLevelMixin):
+            _BUILT[id(chart)] = chart
+        return chart
+
+    return run  # type: ignore[return-value]
+
+
+#: The charts the builders returned that are still alive, by id (see `display_bundle`).
+_BUILT: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def display_bundle(chart: alt.TopLevelMixin) -> tuple[dict, dict]:
+    """What a notebook shows for an altair chart: registered with IPython for every chart.
+
+    In a live notebook (`live_frontend`), a chart a course builder returned (`builder`) is written
+    with `fast_spec`: the same chart as altair's own display writes, without validating it against
+    the Vega-Lite schema again (the tests validate every builder's output) and without altair's
+    data pipeline, which is most of a first chart's cost after ``import altair``. Every other
+    chart (a student's own, one composed with ``|``, any chart outside a live notebook or with
+    another renderer or data transformer enabled) is displayed by altair as usual, validated.
+
+    Parameters
+    ----------
+    chart : altair chart
+
+    Returns
+    -------
+    tuple of (dict, dict)
+        The mimebundle and its metadata.
+    """
+    _check_chart(chart)
+    if (_BUILT.get(id(chart)) is chart and live_frontend() and alt.renderers.active == RENDERER
+            and alt.data_transformers.active == "default"):
+        return render(fast_spec(chart))
+    bundle = chart._repr_mimebundle_()
+    return bundle if isinstance(bundle, tuple) else (bundle or {}, {})
+
+
+def _register_display() -> bool:
+    """In IPython, display altair charts through `display_bundle`; False outside IPython."""
+    if "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    shell.display_formatter.mimebundle_formatter.for_type(alt.TopLevelMixin, display_bundle)
+    return True
+
+
 def require_columns(frame: pd.DataFrame, columns: list[str], name: str = "frame") -> None:
     """Check that ``frame`` is a DataFrame with ``columns`` (TypeError/ValueError naming it)."""
     if isinstance(columns, (str, bytes)) or not hasattr(columns, "__iter__"):
@@ -686,3 +774,6 @@ def sized(chart: alt.TopLevelMixin, width: float | alt.Step | None = None,
     if height is not None:
         chart.height = height
     return chart
+
+
+_register_display()

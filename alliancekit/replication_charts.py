@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as vd
-from .render import ALLIED, HOSTILE, NEUTRAL, PALETTE, Parts, alt, sized
+from .render import ALLIED, HOSTILE, NEUTRAL, PALETTE, Parts, alt, builder, sized
 from .render import ONE as _ONE
 from .render import finish as _finish
 from .render import require_columns as _require
@@ -24,6 +24,7 @@ __all__ = ["hazard_ratio_chart", "honour_rate_chart", "blocs_chart", "blocs_part
            "sensitivity_chart"]
 
 
+@builder
 def hazard_ratio_chart(table: pd.DataFrame, title: str = "What raises the hazard of abrogation",
                        subtitle: str | None = None):
     """Hazard ratios (points) with their 95 % confidence intervals (bars), log scale.
@@ -72,6 +73,7 @@ def hazard_ratio_chart(table: pd.DataFrame, title: str = "What raises the hazard
     return _finish(sized(chart, width=420), title, description, subtitle)
 
 
+@builder
 def honour_rate_chart(table: pd.DataFrame, title: str = "Honoured in war: published and ours",
                       subtitle: str | None = None):
     """Published rates beside our count under each coding, one row per figure.
@@ -113,6 +115,7 @@ def honour_rate_chart(table: pd.DataFrame, title: str = "Honoured in war: publis
     return _finish(sized(chart, width=380), title, description, subtitle)
 
 
+@builder
 def blocs_chart(scored: pd.DataFrame, title: str = "The 1936 landscape's best split",
                 subtitle: str | None = None):
     """Each state's predicted bloc against the side it took in the war.
@@ -159,6 +162,7 @@ def blocs_parts(scored: pd.DataFrame) -> Parts:
     return Parts((data,), description, tuple(order))
 
 
+@builder
 def sensitivity_chart(frame: pd.DataFrame, reference: int | None = 15,
                       title: str = "How the count depends on each weight",
                       subtitle: str | None = None):

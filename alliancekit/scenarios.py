@@ -119,22 +119,23 @@ def _asymmetry_by_year(alliance_id, years):
     Members are those in force on 1 July, or on 31 December when fewer than two were in force on
     1 July (an alliance founded that summer).
     """
-    def members_in(year):
-        found = cases.members(alliance_id, f"{year}-07-01")["ccode"]
-        if len(found) < 2:
-            found = cases.members(alliance_id, f"{year}-12-31")["ccode"]
-        return sorted(int(c) for c in found)
-
-    member_sets = {int(y): members_in(int(y)) for y in years}
+    # members on 1 July and on 31 December of every year, found in one pass
+    codes = cases.member_codes(alliance_id, [f"{int(y)}-{day}" for y in years
+                                             for day in ("07-01", "12-31")])
+    member_sets = {int(y): july if len(july) >= 2 else december
+                   for y, july, december in zip(years, codes[::2], codes[1::2], strict=True)}
     states = sorted({c for s in member_sets.values() for c in s})
     cap = cases.cinc(states=states)
-    wide = cap.pivot_table(index="year", columns="ccode", values="cinc")
+    wide = cap.pivot(index="year", columns="ccode", values="cinc")   # (ccode, year) is a key
     wide = wide.reindex(range(int(wide.index.min()), max(int(years[-1]), int(wide.index.max()))
                               + 1)).ffill()
+    table = wide.to_numpy(float)
+    row = {int(y): i for i, y in enumerate(wide.index)}
+    column = {int(c): i for i, c in enumerate(wide.columns)}
     values = []
     for y in years:
-        members = [c for c in member_sets[int(y)] if c in wide.columns]
-        shares = wide.loc[int(y), members].to_numpy(float) if int(y) in wide.index else []
+        members = [column[c] for c in member_sets[int(y)] if c in column]
+        shares = table[row[int(y)], members] if int(y) in row else []
         shares = np.nan_to_num(np.asarray(shares, float))
         values.append(asymmetry(shares) if len(shares) and shares.sum() > 0 else np.nan)
     return pd.Series(values, index=pd.Index(years, name="year"))

@@ -22,8 +22,16 @@ hub) gives every kernel it starts for a notebook: the kernel then works as under
 the browser draws the charts and keeps the static pictures (`alliancekit.render.live_frontend`); no
 browser answers here, so this measures what a hub kernel pays.
 
+A third, ``--warm`` (implies ``--live``), is the hub's real path for a student's first notebook:
+the kernel is started as ``alliancekit._warmkernel.WarmKernelManager`` starts its spare (in the
+server's environment, without ``JPY_SESSION_NAME``), runs the same silent warm-up
+(``alliancekit._warmup.warm_up``), and is then handed to the notebook with the same hand-over
+message before the lesson's cells run. The warm-up's own CPU is printed apart: on a hub whose
+servers are started before class (``hub/prestart.py``) it is paid before the class begins.
+
     python benchmarks/bench_cold_cells.py                   # lesson 05, 3 fresh kernels
     python benchmarks/bench_cold_cells.py --live            # ... as a hub student's kernel
+    python benchmarks/bench_cold_cells.py --warm            # ... given the server's warm spare
     python benchmarks/bench_cold_cells.py --runs 5 --lesson course/04-little-entente.ipynb
 """
 from __future__ import annotations
@@ -57,8 +65,47 @@ def _stamp(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def run_once(path: Path) -> list[tuple[int, str, float, float]]:
-    """One fresh kernel: (cell index, first source line, wall s, kernel CPU s) per code cell."""
+def _run_silently(client: NotebookClient, code: str) -> None:
+    """Run ``code`` in the client's kernel as the warm kernel manager does (silent, no history)."""
+    msg_id = client.kc.execute(code, silent=True, store_history=False)
+    reply = client.wait_for_reply(msg_id)       # within the client's cell timeout
+    status = (reply or {}).get("content", {}).get("status")
+    if status != "ok":
+        raise RuntimeError(f"{code[:60]!r} ended with status {status!r}")
+
+
+def warm_spare(client: NotebookClient, path: Path) -> float:
+    """Start the client's kernel as the hub's warm spare, warm it and hand it to ``path``.
+
+    The kernel starts in this repository's folder with the environment a student's server has
+    (no ``JPY_SESSION_NAME``), runs ``WARM_UP`` silently, then gets the hand-over the server
+    sends when the notebook at ``path`` asks for a kernel. Returns the warm-up's CPU seconds.
+    """
+    from alliancekit._warmkernel import WARM_UP, hand_over_code
+
+    session = os.environ.pop("JPY_SESSION_NAME", None)
+    try:
+        client.km = client.create_kernel_manager()
+        client.start_new_kernel(cwd=str(ROOT))
+        client.start_new_kernel_client()
+    finally:
+        if session is not None:
+            os.environ["JPY_SESSION_NAME"] = session
+    pid = client.km.provisioner.process.pid
+    start = _cpu_seconds(pid)
+    _run_silently(client, WARM_UP)
+    warm = _cpu_seconds(pid) - start
+    _run_silently(client, hand_over_code(str(path.parent), {"JPY_SESSION_NAME": str(path)}))
+    return warm
+
+
+def run_once(path: Path, warm: bool = False) -> tuple[list[tuple[int, str, float, float]],
+                                                       float | None]:
+    """One kernel, fresh or (``warm``) the hub's warmed spare.
+
+    Returns (cell index, first source line, wall s, kernel CPU s) per code cell, and the
+    warm-up's CPU seconds (None for a fresh kernel).
+    """
     nb = nbformat.read(path, as_version=4)
     cpu = {}
 
@@ -75,6 +122,7 @@ def run_once(path: Path) -> list[tuple[int, str, float, float]]:
     client = NotebookClient(nb, timeout=nbrun.CELL_TIMEOUT, kernel_name=nbrun.KERNEL,
                             record_timing=True, on_cell_execute=before, on_cell_executed=after,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
+    warm_cpu = warm_spare(client, path) if warm else None
     client.execute()
     rows = []
     for index, cell in enumerate(nb.cells):
@@ -84,7 +132,7 @@ def run_once(path: Path) -> list[tuple[int, str, float, float]]:
         wall = (_stamp(timing["shell.execute_reply"])
                 - _stamp(timing["iopub.execute_input"])).total_seconds()
         rows.append((index, cell.source.splitlines()[0][:60], wall, cpu[index]))
-    return rows
+    return rows, warm_cpu
 
 
 def main(argv=None) -> int:
@@ -94,7 +142,11 @@ def main(argv=None) -> int:
     p.add_argument("--all", action="store_true", help="print every code cell, not only > 50 ms")
     p.add_argument("--live", action="store_true",
                    help="run the kernel as a Jupyter server would for JupyterLab (a hub student)")
+    p.add_argument("--warm", action="store_true",
+                   help="as --live, in the spare kernel the hub's server warms for the first "
+                        "notebook (alliancekit._warmkernel)")
     args = p.parse_args(argv)
+    args.live = args.live or args.warm
     if args.runs < 1:
         p.error("--runs must be at least 1")
     path = (ROOT / args.lesson).resolve()
@@ -105,9 +157,12 @@ def main(argv=None) -> int:
     else:
         os.environ.pop("JPY_SESSION_NAME", None)
     load_before = os.getloadavg()[0]
-    runs = [run_once(path) for _ in range(args.runs)]
-    mode = "live (as under JupyterLab on the hub)" if args.live else "export (as nbclient)"
-    print(f"{path.name}: {args.runs} fresh kernels, {mode}, {os.cpu_count()} cores, load "
+    results = [run_once(path, args.warm) for _ in range(args.runs)]
+    runs = [cells for cells, _ in results]
+    mode = ("live, in the server's warmed spare (the hub's first notebook)" if args.warm else
+            "live, fresh kernel (as under JupyterLab on the hub)" if args.live else
+            "export (as nbclient)")
+    print(f"{path.name}: {args.runs} kernels, {mode}, {os.cpu_count()} cores, load "
           f"average {load_before:.2f} before and {os.getloadavg()[0]:.2f} after")
     print(f"{'cell':>5} {'wall ms':>8} {'CPU ms':>8}  source (first line)")
     medians = []
@@ -132,6 +187,9 @@ def main(argv=None) -> int:
     print(f"  the three named cells: wall {named_wall * 1e3:.0f} ms, CPU {named_cpu * 1e3:.0f} ms")
     print(f"  every code cell: wall {sum(m[2] for m in medians) * 1e3:.0f} ms, "
           f"CPU {sum(m[3] for m in medians) * 1e3:.0f} ms")
+    if args.warm:
+        warm = statistics.median(w for _, w in results)
+        print(f"  the spare's warm-up, before the notebook opened: CPU {warm * 1e3:.0f} ms")
     return 0
 
 

@@ -39,6 +39,7 @@ import pandas as pd
 from .. import _validate as vd
 from .._validate import UnknownNameError
 from .._validate import unknown as _unknown
+from ._daily import member_codes  # noqa: F401 (re-exported: the public API of the case data)
 from ._land import land  # noqa: F401 (re-exported: the public API of the case data)
 from ._tables import (  # noqa: F401 (re-exported: the public API of the case data)
     EXIT_MODES,
@@ -58,7 +59,7 @@ States = "int | str | Iterable[int | str]"
 
 __all__ = [
     "UnknownNameError", "DataError", "Case", "table", "table_names", "state_code", "state_name",
-    "members", "memberships_on", "alliances_of", "cinc", "capitals", "land", "case",
+    "members", "member_codes", "memberships_on", "alliances_of", "cinc", "capitals", "land", "case",
     "case_names",
     "durations", "cite", "data_versions", "KINDS", "EXIT_MODES", "MECHANISMS", "GREAT_POWERS",
     "LITTLE_ENTENTE", "ATOP_CENSOR_DATE",
@@ -246,10 +247,17 @@ def _with_states(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: columns[c] for c in order}, index=pd.RangeIndex(len(frame)))
 
 
+def _in_force(start: np.ndarray, left: np.ndarray, on: np.datetime64) -> np.ndarray:
+    """The one rule for membership on a date: ``joined <= on < left`` (half-open), on datetime64
+    arrays (no start: never in force; no ``left``: still in force)."""
+    return (start <= on) & (np.isnat(left) | (left > on))
+
+
 def _active(m: pd.DataFrame, on: pd.Timestamp, use_accession: bool = False) -> pd.Series:
-    """The one rule for membership on a date: ``joined <= on < left`` (half-open)."""
+    """`_in_force` for the rows of a memberships frame, as a boolean Series on its index."""
     start = m["accession"].fillna(m["joined"]) if use_accession else m["joined"]
-    return (start <= on) & (m["left"].isna() | (m["left"] > on))
+    return pd.Series(_in_force(start.to_numpy(), m["left"].to_numpy(), on.to_datetime64()),
+                     index=m.index)
 
 
 def memberships_on(on: DateLike, states: States | None = None, *,

@@ -111,7 +111,31 @@ def _read_text(name: str) -> str:
     return (_data_dir() / f"{name}.csv").read_text(encoding="utf-8")
 
 
+#: Schema types that pandas' C parser reads straight into numbers (`_parse`).
+_NUMBERS = {"int": "int64", "flag": "int64", "float": "float64", "optional_float": "float64"}
+
+
+def _parse(text: str, schema: dict[str, str]) -> pd.DataFrame:
+    """A table's CSV text read once: number columns parsed as numbers, the others kept as text.
+
+    Reading every cell as text and converting the numbers afterwards made a Python string of each
+    cell first (capabilities.csv: some 90,000). Floats are parsed as Python parses them
+    (``float_precision="round_trip"``), so the values are those the conversion gave. When a
+    number column does not parse (an empty or malformed cell), every column is read as text
+    instead, and `_typed` names the column and what is wrong.
+    """
+    numbers = {col: _NUMBERS[kind] for col, kind in schema.items() if kind in _NUMBERS}
+    missing = {col: [""] for col, kind in schema.items() if kind == "optional_float"}
+    try:
+        return pd.read_csv(io.StringIO(text), dtype={**dict.fromkeys(schema, str), **numbers},
+                           keep_default_na=False, na_values=missing,
+                           float_precision="round_trip")
+    except (ValueError, TypeError, OverflowError):
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
 def _typed(frame: pd.DataFrame, name: str, schema: dict[str, str]) -> pd.DataFrame:
+    """Each column converted to its schema type (columns `_parse` read as numbers are kept)."""
     cols = list(frame.columns)
     if cols != list(schema):
         raise DataError(f"{name}.csv: columns {cols} differ from the schema {list(schema)}")
@@ -119,14 +143,14 @@ def _typed(frame: pd.DataFrame, name: str, schema: dict[str, str]) -> pd.DataFra
     for col, kind in schema.items():
         s = frame[col]
         try:
-            if kind == "str":
+            if kind in _NUMBERS and s.dtype == _NUMBERS[kind]:
+                out[col] = s
+            elif kind == "str":
                 out[col] = s.astype(str)
             elif kind in ("int", "flag"):
                 if (s == "").any():
                     raise ValueError("empty cell")
                 out[col] = s.astype("int64")
-                if kind == "flag" and not out[col].isin([0, 1]).all():
-                    raise ValueError("values other than 0 and 1")
             elif kind == "optional_int":
                 out[col] = pd.to_numeric(s.replace("", None)).astype("Int64")
             elif kind == "float":
@@ -136,6 +160,8 @@ def _typed(frame: pd.DataFrame, name: str, schema: dict[str, str]) -> pd.DataFra
             elif kind == "date":
                 out[col] = pd.to_datetime(s.replace("", None), format="%Y-%m-%d").astype(
                     "datetime64[ns]")
+            if kind == "flag" and not out[col].isin([0, 1]).all():
+                raise ValueError("values other than 0 and 1")
         except (ValueError, TypeError) as err:
             raise DataError(f"{name}.csv: column {col!r} is not {kind}: {err}") from None
     return pd.DataFrame(out)
@@ -161,8 +187,7 @@ def _load(name: str) -> pd.DataFrame:
     """Read, type and check one table (cached; never hand the cached frame out)."""
     text = _read_text(name)
     if name in _SCHEMAS:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        frame = _typed(raw, name, _SCHEMAS[name])
+        frame = _typed(_parse(text, _SCHEMAS[name]), name, _SCHEMAS[name])
         for col in _REQUIRED.get(name, ()):
             empty = frame[col].isna() | (frame[col].astype(str) == "")
             if empty.any():

@@ -94,6 +94,41 @@ def test_a_dangling_source_key_is_reported(monkeypatch):
             cases.table("alliances")
 
 
+@pytest.mark.parametrize("name", sorted(tables._SCHEMAS))
+def test_a_table_read_in_one_pass_equals_it_read_as_text_and_converted(name):
+    """Numbers parsed while reading give exactly the values of converting each cell's text."""
+    import io
+
+    text, schema = tables._read_text(name), tables._SCHEMAS[name]
+    as_text = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(tables._typed(tables._parse(text, schema), name, schema),
+                                  tables._typed(as_text, name, schema), check_exact=True)
+
+
+@pytest.mark.parametrize("old, new, column", [
+    (",0.039697491,nmc60", ",,nmc60", "cinc"),          # an empty cell where a float must be
+    ("\n2,USA,1816,", "\nUS,USA,1816,", "ccode"),       # text where a whole number must be
+])
+def test_a_number_that_does_not_parse_is_named_with_its_column(monkeypatch, old, new, column):
+    with _shipped_file_edited(monkeypatch, "capabilities", old, new):
+        with pytest.raises(cases.DataError, match=f"capabilities.csv: column '{column}'"):
+            cases.table("capabilities")
+
+
+DAYS = ["1882-05-20", "1915-05-23", "1921-07-01", "1934-12-31", "1949-04-04", "1999-03-12",
+        "2020-01-01"]
+
+
+@pytest.mark.parametrize("alliance", ["little_entente", "nato", "triple_alliance",
+                                      "balkan_entente_1934"])
+@pytest.mark.parametrize("use_accession", [False, True])
+def test_member_codes_are_the_members_of_each_day(alliance, use_accession):
+    expected = [sorted(int(c) for c in cases.members(alliance, day,
+                                                     use_accession=use_accession)["ccode"])
+                for day in DAYS]
+    assert cases.member_codes(alliance, DAYS, use_accession=use_accession) == expected
+
+
 # -------------------------------------------------------------------------------- state codes
 @pytest.mark.parametrize("given_,code", [
     (255, 255), ("255", 255), ("GMY", 255), ("gmy", 255), ("Germany", 255), (" germany ", 255),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliancekit import charts
+from alliancekit import charts, render
 from alliancekit.survival import kaplan_meier
 
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -306,3 +306,83 @@ def test_importing_charts_leaves_the_format_packages_importable():
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+# ----------------------------------------------------- builders skip altair's debug mode
+def _counting_validation(monkeypatch) -> list:
+    """Count altair's schema validations from now on (each still runs)."""
+    schemapi = alt.utils.schemapi
+    real, calls = schemapi.validate_jsonschema, []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(schemapi, "validate_jsonschema", counted)
+    return calls
+
+
+def test_a_builder_does_not_validate_each_part_as_it_is_made(monkeypatch):
+    calls = _counting_validation(monkeypatch)
+    BUILDERS["fan_chart"]()
+    assert calls == []
+
+
+def test_a_built_chart_is_still_validated_whole_when_written(monkeypatch):
+    chart = BUILDERS["fan_chart"]()
+    chart.width = "very wide"              # not a size Vega-Lite knows
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        chart.to_dict()
+
+
+def test_a_builder_leaves_altairs_debug_mode_as_it_was():
+    BUILDERS["gap_chart"]()
+    with pytest.raises(ValueError):
+        charts.fan_chart(_fan(), threshold=2.0)
+    assert alt.utils.schemapi.DEBUG_MODE is True
+
+
+def test_every_chart_builder_is_marked_as_one():
+    from alliancekit import coursecharts, model_charts, replication_charts
+
+    builders = [getattr(module, name) for module in (charts, model_charts, replication_charts,
+                                                     coursecharts)
+                for name in module.__all__
+                if name.endswith(("_chart", "_curve", "_map")) or name in ("timeline",
+                                                                          "membership_timeline")]
+    assert len(builders) > 20
+    unmarked = [f.__name__ for f in builders if not hasattr(f, "__wrapped__")]
+    assert unmarked == []
+
+
+# ------------------------------------------------------------------ what a notebook displays
+@pytest.fixture
+def live(monkeypatch):
+    """A kernel a Jupyter server started for a notebook (render.live_frontend)."""
+    monkeypatch.setenv("JPY_SESSION_NAME", "lesson.ipynb")
+    monkeypatch.delenv("ALLIANCEKIT_SNAPSHOT", raising=False)
+
+
+def test_a_live_notebook_shows_a_builders_chart_without_validating_it_again(live, monkeypatch):
+    chart = BUILDERS["fan_chart"]()
+    calls = _counting_validation(monkeypatch)
+    bundle, _ = render.display_bundle(chart)
+    assert calls == []
+    assert _resolved(bundle[charts.VEGALITE_MIMETYPE]) == _resolved(
+        chart._repr_mimebundle_()[0][charts.VEGALITE_MIMETYPE])
+
+
+def test_a_live_notebook_validates_a_chart_no_builder_made(live, monkeypatch):
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").properties(
+        description="one point")
+    calls = _counting_validation(monkeypatch)
+    bundle, _ = render.display_bundle(chart)
+    assert calls and charts.VEGALITE_MIMETYPE in bundle
+
+
+def test_without_a_browser_a_builders_chart_is_displayed_by_altair_with_its_svg(monkeypatch):
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    chart = BUILDERS["gap_chart"]()
+    calls = _counting_validation(monkeypatch)
+    bundle, _ = render.display_bundle(chart)
+    assert calls and charts.SVG_MIMETYPE in bundle
