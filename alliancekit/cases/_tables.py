@@ -119,8 +119,9 @@ def _parse(text: str, schema: dict[str, str]) -> pd.DataFrame:
     """A table's CSV text read once: number columns parsed as numbers, the others kept as text.
 
     Reading every cell as text and converting the numbers afterwards made a Python string of each
-    cell first (capabilities.csv: some 90,000). Floats are parsed as Python parses them
-    (``float_precision="round_trip"``), so the values are those the conversion gave. When a
+    cell first (capabilities.csv: some 90,000). pandas' default parser gives every float of the
+    shipped tables exactly the value Python's ``float`` gives its text (checked column by column;
+    its ``float_precision`` option is deprecated in pandas 3). When a
     number column does not parse (an empty or malformed cell), every column is read as text
     instead, and `_typed` names the column and what is wrong.
     """
@@ -128,8 +129,7 @@ def _parse(text: str, schema: dict[str, str]) -> pd.DataFrame:
     missing = {col: [""] for col, kind in schema.items() if kind == "optional_float"}
     try:
         return pd.read_csv(io.StringIO(text), dtype={**dict.fromkeys(schema, str), **numbers},
-                           keep_default_na=False, na_values=missing,
-                           float_precision="round_trip")
+                           keep_default_na=False, na_values=missing)
     except (ValueError, TypeError, OverflowError):
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
