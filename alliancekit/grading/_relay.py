@@ -9,6 +9,12 @@ bounded (``RLIMIT_DATA``): messages from the kernel over their channel's byte or
 dropped here and never reach the grader; a kernel that sends more than the relay can hold kills
 the relay (the grader then hears nothing more from that kernel), never the grader.
 
+On shell, control, stdin and heartbeat the kernel only ever answers: the relay passes on at most
+one message from the kernel per message the grader sent on that channel, and drops the rest
+unread (``"unasked"``). Without that, a kernel could send thousands of replies each under the cap,
+which the grader's ZMQ would queue (up to its high-water mark of 1000 messages) whether or not
+anything reads them. The grader never asks for input, so nothing from the kernel's stdin passes.
+
 It reads one JSON plan on stdin::
 
     {"kernel": <the kernel's connection info: transport, ip and the five ports>,
@@ -19,7 +25,8 @@ It reads one JSON plan on stdin::
      "memory": <the relay's RLIMIT_DATA, bytes>}
 
 and writes one JSON line per event on stdout: ``{"ready": true}`` once bound, then
-``{"dropped": <channel>, "frames": n, "bytes": b}`` for each message it drops, and
+``{"dropped": <channel>, "frames": n, "bytes": b}`` for each message it drops as too large,
+``{"unasked": <channel>, "bytes": b}`` for each message the grader did not ask for, and
 ``{"lost": <channel>}`` before it exits (status 3) when the kernel's side of a channel went away:
 the kernel died, or sent a message larger than the relay could hold. The key is not
 needed: the relay counts frames and bytes, it neither reads nor signs a message.
@@ -56,6 +63,7 @@ def main() -> int:
     fronts = {}  # front socket -> back socket
     watches = {}  # monitor of a back socket -> its channel
     poller = zmq.Poller()
+    asked = {"shell": 0, "control": 0, "stdin": 0, "hb": 0}  # requests not answered yet
     for channel in ("shell", "control", "stdin", "hb", "iopub"):
         port = kernel[f"{channel}_port"]
         kernel_url = f"ipc://{kernel['ip']}-{port}" if kernel["transport"] == "ipc" else (
@@ -86,7 +94,10 @@ def main() -> int:
                 return 3
             frames = sock.recv_multipart(copy=False)
             if sock in fronts:  # from the grader (trusted): to the kernel as it is
-                fronts[sock].send_multipart(frames, copy=False)
+                back = fronts[sock]
+                if pairs[back][1] in asked:
+                    asked[pairs[back][1]] += 1
+                back.send_multipart(frames, copy=False)
                 continue
             out, channel = pairs[sock]
             size = sum(len(f.buffer) for f in frames)
@@ -96,6 +107,10 @@ def main() -> int:
                 output_left -= 0 if over else size
             else:
                 over = len(frames) > MAX_FRAMES or size > reply_bytes
+                if not over and asked[channel] <= 0:
+                    _say({"unasked": channel, "bytes": size})
+                    continue
+                asked[channel] -= 0 if over else 1
             if over:
                 _say({"dropped": channel, "frames": len(frames), "bytes": size})
                 continue

@@ -3,8 +3,13 @@
 ZMQ bounds each frame of a message (``MAXMSGSIZE``) but not how many frames it has, and it hands a
 message over only once every frame has arrived: a kernel could make whichever process receives
 its messages hold gigabytes. That process is a small relay with its own memory limit, started
-here; it drops every message from the kernel over its channel's budget (counted whole) and reports
-what it dropped, which `Relay.notes` turns into notes for the instructor.
+here; it drops every message from the kernel over its channel's budget (counted whole), and every
+reply the grader did not ask for, and reports what it dropped, which `Relay.notes` turns into notes
+for the instructor.
+
+The grader's client connects to the relay only, never to the kernel: if the relay stops while its
+kernel still runs (killed, out of memory, a bug), `on_lost` is called, the grader stops the kernel
+and the submission fails with a note (`Relay.died`); it is never graded over another connection.
 """
 from __future__ import annotations
 
@@ -37,9 +42,16 @@ class Relay:
         Bytes of iopub messages passed on before only small ones (status, errors) still pass.
 
     on_lost : callable, optional
-        Called (from a thread, with no argument) when the kernel's side of a channel went away:
-        the kernel died, or sent more than the relay could hold.
+        Called (from a thread, with no argument) when the kernel's side of a channel went away
+        (the kernel died, or sent more than the relay could hold), or when the relay itself
+        stopped without being asked to (then `died` is True).
     """
+
+    #: Set by the grader when the relay lost a channel while the kernel was still running.
+    overflowed = False
+    #: True once the relay process ended without being stopped and without reporting a lost channel.
+    died = False
+    _stopping = False
 
     def __init__(self, kernel: dict, *, reply_bytes: int, output_bytes: int,
                  output_total: int, on_lost=None) -> None:
@@ -48,7 +60,9 @@ class Relay:
         self.front = str(self.folder / "k")
         self.reply_bytes, self.output_bytes = reply_bytes, output_bytes
         self.memory = RELAY_BASE_BYTES + 2 * max(reply_bytes, output_bytes)
-        self.dropped: list[dict] = []
+        # what the relay dropped, counted (a kernel may make it drop millions of small messages:
+        # one kept record each would grow the grader): kind -> [count, the largest drop]
+        self.dropped: dict[str, list] = {}
         plan = {"kernel": {k: v for k, v in kernel.items() if k == "ip" or k == "transport"
                            or k.endswith("_port")},
                 "front": self.front, "reply_bytes": reply_bytes, "output_bytes": output_bytes,
@@ -65,13 +79,29 @@ class Relay:
         threading.Thread(target=self._listen, daemon=True).start()
 
     def _listen(self) -> None:
+        lost = False
         for line in self.process.stdout:
             try:
                 event = json.loads(line)
             except ValueError:
-                return
-            self.dropped.append(event)
-            if "lost" in event and self.on_lost is not None:
+                break
+            kind = ("unasked" if "unasked" in event else "lost" if "lost" in event
+                    else "output" if event.get("dropped") == "iopub"
+                    else "reply" if event.get("dropped") in ("shell", "control") else "other")
+            seen = self.dropped.setdefault(kind, [0, event])
+            seen[0] += 1
+            if event.get("bytes", 0) > seen[1].get("bytes", 0):
+                seen[1] = event
+            if "lost" in event:
+                lost = True
+                if self.on_lost is not None:
+                    self.on_lost()
+        if lost or self._stopping:
+            return
+        self.process.wait()
+        if not self._stopping:  # it ended by itself (or was killed) while the grader needed it
+            self.died = True
+            if self.on_lost is not None:
                 self.on_lost()
 
     def lost_reply(self) -> bool:
@@ -83,8 +113,7 @@ class Relay:
             True once the kernel's replies can no longer be trusted to arrive.
         """
         time.sleep(0.05)  # let the listener read a drop reported just before a timeout
-        return self.process.poll() is not None or any(
-            d.get("dropped") in ("shell", "control") for d in self.dropped)
+        return self.process.poll() is not None or "reply" in self.dropped
 
     def notes(self) -> list[str]:
         """What the relay did that the instructor should know, one sentence each.
@@ -95,32 +124,39 @@ class Relay:
             Empty when every message of the kernel was passed on.
         """
         found = []
-        drops = [d for d in self.dropped if "dropped" in d]
-        replies = [d for d in drops if d["dropped"] != "iopub"]
-        outputs = [d for d in drops if d["dropped"] == "iopub"]
+        count = {kind: seen[0] for kind, seen in self.dropped.items()}
+        largest = {kind: seen[1] for kind, seen in self.dropped.items()}
+        replies = count.get("reply", 0) + count.get("other", 0)
         if replies:
-            d = max(replies, key=lambda d: d["bytes"])
-            found.append(f"its kernel sent {len(replies)} message(s) over the grader's budget "
+            d = max((largest[k] for k in ("reply", "other") if k in largest),
+                    key=lambda d: d["bytes"])
+            found.append(f"its kernel sent {replies} message(s) over the grader's budget "
                          f"({self.reply_bytes // MiB} MiB, at most 8 parts) on its reply "
                          f"channels, the largest {d['bytes'] / MiB:,.0f} MiB in {d['frames']} "
                          "parts: dropped unread")
-        if outputs:
-            d = max(outputs, key=lambda d: d["bytes"])
-            found.append(f"its kernel sent {len(outputs)} output message(s) over the grader's "
+        if "output" in count:
+            d = largest["output"]
+            found.append(f"its kernel sent {count['output']} output message(s) over the grader's "
                          f"budget ({self.output_bytes / MiB:,.0f} MiB each, at most 16 parts), "
                          f"the largest {d['bytes'] / MiB:,.0f} MiB in {d['frames']} parts: "
                          "dropped unread")
+        if "unasked" in count:
+            found.append(f"its kernel sent {count['unasked']} message(s) the grader had not "
+                         "asked for on its reply channels (shell, control, stdin, heartbeat): "
+                         "dropped unread")
+        if self.died:
+            found.append("the grader's message relay to its kernel stopped while the kernel ran "
+                         f"(exit status {self.process.returncode}): the grader stopped the kernel "
+                         "and graded nothing more of this submission")
         if self.overflowed:
             found.append("its kernel sent a message larger than the grader's relay could hold "
                          f"({self.memory // MiB} MiB): the grader stopped listening to it and "
                          "stopped the kernel")
         return found
 
-    #: Set by the grader when the relay lost a channel while the kernel was still running.
-    overflowed = False
-
     def stop(self) -> None:
         """Stop the relay and remove its sockets' folder."""
+        self._stopping = True
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()

@@ -584,11 +584,16 @@ class SandboxKernelManager(AsyncKernelManager):
         self.ip = self._relay.front
 
     def _relay_lost(self) -> None:
-        """The relay lost the kernel: if the kernel still runs, it sent too much; stop it."""
+        """The relay lost the kernel, or died: if the kernel still runs, stop it.
+
+        A kernel still running when the relay lost it sent more than the relay could hold. A
+        relay that died leaves no way to talk to the kernel (the client knows only the relay's
+        sockets): the kernel is stopped, so the submission fails with the relay's note.
+        """
         process = getattr(getattr(self, "provisioner", None), "process", None)
         relay = self._relay
         if relay is not None and process is not None and process.poll() is None:
-            relay.overflowed = True
+            relay.overflowed = not relay.died
             self.kill_now()
 
     def _stop_relay(self) -> None:

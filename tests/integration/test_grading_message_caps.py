@@ -8,7 +8,19 @@ round 3, R2 and R3). One small class is graded, in a fresh process whose peak me
 
 - ``b_frames``: honest answers, but every hand-over reply carries 24 buffers of 32 MiB (768 MiB);
 - ``b_iopub``: honest answers, plus one output message with a 160 MiB frame;
+- ``c_flood``: honest answers, but its first execute reply goes out 41 times, 40 of them padded
+  with 8 MiB (each under the reply cap; the grader's ZMQ would queue them all, read or not);
+- ``d_relay_dies``: honest answers, but its relay is killed while its kernel runs;
 - ``a_good``: the honest control.
+
+How the peak is measured, and why not with ``ru_maxrss``: ``getrusage(RUSAGE_SELF).ru_maxrss``
+of a process started with fork or vfork and exec begins at its parent's memory (Linux copies the
+parent's high-water mark at fork, and at exec records the old address space's mark; CPython's
+subprocess uses vfork, so the mark is the parent's *peak*). This test's first version measured
+that way: alone, the parent (pytest) was small and the grader's peak read 130-200 MiB; in CI, in
+a pytest-xdist worker that had run hundreds of tests before, the same grading read 741 MiB, the
+worker's own peak, not the grader's. ``VmHWM`` in ``/proc/self/status`` is the high-water mark of
+the grading process's own address space, made new at its exec: what the grader itself held.
 """
 from __future__ import annotations
 
@@ -52,13 +64,42 @@ _k.session.send(_k.iopub_socket, "stream", {"name": "stdout", "text": "x"},
                 _k.get_parent("shell"), buffers=[memoryview(bytearray(160 << 20))])
 """
 
+FLOOD = """
+_k = get_ipython().kernel
+_send, _pad = _k.session.send, "y" * (8 << 20)
+def _flood(stream, t, content=None, parent=None, *a, **kw):
+    if t == "execute_reply" and not _flood.done:
+        _flood.done = True
+        for _ in range(40):
+            _send(stream, t, dict(content or {}, pad=_pad), parent, *a, **kw)
+    return _send(stream, t, content, parent, *a, **kw)
+_flood.done = False
+_k.session.send = _flood
+"""
+
+SLOW = """
+import time
+time.sleep(8)
+"""
+
 GRADE = """
-import json, resource, sys
+import json, re, resource, sys, threading
+from pathlib import Path
 from alliancekit import grading
 from alliancekit.grading import sandbox
+
+start_relay = sandbox.SandboxKernelManager._start_relay
+def _start_relay(manager):  # d_relay_dies: its relay is killed 3 s after its kernel started
+    start_relay(manager)
+    if manager.submission is not None and manager.submission.student == "d_relay_dies":
+        threading.Timer(3.0, manager._relay.process.kill).start()
+sandbox.SandboxKernelManager._start_relay = _start_relay
+
 results = grading.grade_assignment(sys.argv[1], sys.argv[2], timeout=10, jobs=1, progress=False,
                                    limits=sandbox.Limits(memory_mb=1536, seconds=240))
-print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+status = Path("/proc/self/status").read_text()
+print(json.dumps({"peak_mib": int(re.search(r"VmHWM:\\s*(\\d+) kB", status).group(1)) / 1024,
+                  "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "results": {r.student: [r.status, r.auto_score, list(r.notes)]
                               for r in results}}))
 """
@@ -72,7 +113,9 @@ def graded(tmp_path_factory):
     good = ex01.solution_answers()
     students = {"a_good": good,
                 "b_frames": dict(good, **{"q1-answer": good["q1-answer"] + FRAMES}),
-                "b_iopub": dict(good, **{"q1-answer": good["q1-answer"] + IOPUB})}
+                "b_iopub": dict(good, **{"q1-answer": good["q1-answer"] + IOPUB}),
+                "c_flood": dict(good, **{"q1-answer": good["q1-answer"] + FLOOD}),
+                "d_relay_dies": dict(good, **{"q1-answer": good["q1-answer"] + SLOW})}
     for student, answers in students.items():
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
@@ -85,7 +128,10 @@ def graded(tmp_path_factory):
 
 
 def test_the_grader_holds_no_oversized_message_while_grading(graded):
-    assert graded["peak_mib"] < GRADER_PEAK_MIB
+    """The grading process's own peak (see the module docstring); ru_maxrss shown for contrast."""
+    print(f"grader peak {graded['peak_mib']:.0f} MiB (VmHWM); ru_maxrss "
+          f"{graded['maxrss_mib']:.0f} MiB, which counts the parent's peak")
+    assert graded["peak_mib"] < GRADER_PEAK_MIB, graded
 
 
 def test_the_honest_control_gets_every_point(graded):
@@ -105,3 +151,17 @@ def test_an_output_message_with_a_huge_frame_is_dropped_with_a_note(graded):
     assert score == sum(ex01.points().values())
     assert any("output message(s) over the grader's budget" in n
                and "160 MiB" in n for n in notes), notes
+
+
+def test_replies_the_grader_did_not_ask_for_are_dropped_with_a_note(graded):
+    """One reply per request passes (here the first copy); the other 40 are dropped unread."""
+    status, score, notes = graded["results"]["c_flood"]
+    assert (status, score) == ("graded", sum(ex01.points().values()))
+    assert any("message(s) the grader had not asked for" in n for n in notes), notes
+
+
+def test_a_submission_whose_relay_dies_fails_with_a_note_and_is_not_graded(graded):
+    """No other way to the kernel exists: without its relay the kernel is stopped, never graded."""
+    status, score, notes = graded["results"]["d_relay_dies"]
+    assert (status, score) == ("needs attention", 0.0)
+    assert any("message relay to its kernel stopped" in n for n in notes), notes
