@@ -42,6 +42,7 @@ import zmq
 # metadata, content (7), plus one spare; iopub may carry a few buffers (widgets' comm messages)
 MAX_FRAMES = 8
 MAX_OUTPUT_FRAMES = 16
+REPLIES_QUEUED = 4  # messages from the kernel the relay queues on a reply channel
 SMALL = 64 * 1024  # messages that still pass once the iopub total is spent (status, errors)
 
 
@@ -73,6 +74,9 @@ def main() -> int:
             back.setsockopt(zmq.SUBSCRIBE, b"")
         else:
             back, out = context.socket(zmq.DEALER), context.socket(zmq.ROUTER)
+            # replies come one per request: a few queued here at most; a flood waits in the
+            # kernel (its own memory) instead of filling the relay's
+            back.rcvhwm = REPLIES_QUEUED
         back.linger = out.linger = 0
         out.bind(f"ipc://{front}-{port}")
         back.connect(kernel_url)
