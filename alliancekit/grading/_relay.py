@@ -9,11 +9,12 @@ bounded (``RLIMIT_DATA``): messages from the kernel over their channel's byte or
 dropped here and never reach the grader; a kernel that sends more than the relay can hold kills
 the relay (the grader then hears nothing more from that kernel), never the grader.
 
-On shell, control, stdin and heartbeat the kernel only ever answers: the relay passes on at most
-one message from the kernel per message the grader sent on that channel, and drops the rest
-unread (``"unasked"``). Without that, a kernel could send thousands of replies each under the cap,
-which the grader's ZMQ would queue (up to its high-water mark of 1000 messages) whether or not
-anything reads them. The grader never asks for input, so nothing from the kernel's stdin passes.
+On shell, control, stdin and heartbeat the kernel only ever answers: the relay passes on one reply
+per request the grader sent (on shell and control, the one whose parent header names the
+request's ``msg_id``; on the heartbeat, one echo per ping) and drops the rest unread
+(``"unasked"``). Without that, a kernel could send thousands of replies each under the cap, which
+the grader's ZMQ would queue (up to its high-water mark of 1000 messages) whether or not anything
+reads them. The grader never asks for input, so nothing from the kernel's stdin passes.
 
 It reads one JSON plan on stdin::
 
@@ -44,6 +45,53 @@ MAX_FRAMES = 8
 MAX_OUTPUT_FRAMES = 16
 REPLIES_QUEUED = 4  # messages from the kernel the relay queues on a reply channel
 SMALL = 64 * 1024  # messages that still pass once the iopub total is spent (status, errors)
+DELIMITER = b"<IDS|MSG>"  # ends a Jupyter message's routing ids
+HEADER_BYTES = 64 * 1024  # a header or parent header larger than this is not read
+
+
+def _msg_id(frames: list, offset: int) -> str | None:
+    """The ``msg_id`` of the header ``offset`` frames after the delimiter, or None."""
+    for i, frame in enumerate(frames[:-offset]):
+        if len(frame.buffer) == len(DELIMITER) and frame.bytes == DELIMITER:
+            header = frames[i + offset]
+            if len(header.buffer) > HEADER_BYTES:
+                return None
+            try:
+                found = json.loads(header.bytes).get("msg_id")
+            except (ValueError, AttributeError, RecursionError):
+                return None
+            return found if isinstance(found, str) else None
+    return None
+
+
+class Asked:
+    """The requests the grader sent and the kernel has not answered yet, per channel."""
+
+    def __init__(self) -> None:
+        self.requests = {"shell": set(), "control": set()}  # their msg_ids
+        self.pings = 0  # heartbeats not echoed yet
+
+    def sent(self, channel: str, frames: list) -> None:
+        """Count a message the grader sent to the kernel on ``channel``."""
+        if channel in self.requests:
+            request = _msg_id(frames, 2)  # delimiter, signature, header
+            if request is not None:
+                self.requests[channel].add(request)
+        elif channel == "hb":
+            self.pings += 1
+
+    def answers(self, channel: str, frames: list) -> bool:
+        """Whether a message from the kernel on ``channel`` answers a request (which it uses up)."""
+        if channel in self.requests:
+            request = _msg_id(frames, 3)  # delimiter, signature, header, parent header
+            if request not in self.requests[channel]:
+                return False
+            self.requests[channel].discard(request)
+            return True
+        if channel == "hb" and self.pings > 0:
+            self.pings -= 1
+            return True
+        return False  # stdin: the grader never asks for input
 
 
 def _say(event: dict) -> None:
@@ -64,7 +112,7 @@ def main() -> int:
     fronts = {}  # front socket -> back socket
     watches = {}  # monitor of a back socket -> its channel
     poller = zmq.Poller()
-    asked = {"shell": 0, "control": 0, "stdin": 0, "hb": 0}  # requests not answered yet
+    asked = Asked()
     for channel in ("shell", "control", "stdin", "hb", "iopub"):
         port = kernel[f"{channel}_port"]
         kernel_url = f"ipc://{kernel['ip']}-{port}" if kernel["transport"] == "ipc" else (
@@ -99,8 +147,7 @@ def main() -> int:
             frames = sock.recv_multipart(copy=False)
             if sock in fronts:  # from the grader (trusted): to the kernel as it is
                 back = fronts[sock]
-                if pairs[back][1] in asked:
-                    asked[pairs[back][1]] += 1
+                asked.sent(pairs[back][1], frames)
                 back.send_multipart(frames, copy=False)
                 continue
             out, channel = pairs[sock]
@@ -111,10 +158,9 @@ def main() -> int:
                 output_left -= 0 if over else size
             else:
                 over = len(frames) > MAX_FRAMES or size > reply_bytes
-                if not over and asked[channel] <= 0:
+                if not over and not asked.answers(channel, frames):
                     _say({"unasked": channel, "bytes": size})
                     continue
-                asked[channel] -= 0 if over else 1
             if over:
                 _say({"dropped": channel, "frames": len(frames), "bytes": size})
                 continue
