@@ -105,15 +105,18 @@ class Relay:
                 self.on_lost()
 
     def lost_reply(self) -> bool:
-        """Whether a reply was dropped (shell or control) or the relay died (nothing more comes).
+        """Whether the kernel's own doing lost a reply: one dropped (shell or control), or one
+        larger than the relay could hold (the relay gave up).
 
         Returns
         -------
         bool
-            True once the kernel's replies can no longer be trusted to arrive.
+            True once the kernel's replies can no longer be trusted to arrive. False when the
+            relay died of something else (`died`): that is not the kernel's doing, and the
+            grader stops the kernel anyway.
         """
         time.sleep(0.05)  # let the listener read a drop reported just before a timeout
-        return self.process.poll() is not None or "reply" in self.dropped
+        return "reply" in self.dropped or (self.process.poll() is not None and not self.died)
 
     def notes(self) -> list[str]:
         """What the relay did that the instructor should know, one sentence each.
