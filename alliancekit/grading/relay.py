@@ -105,8 +105,7 @@ class Relay:
                 self.on_lost()
 
     def lost_reply(self) -> bool:
-        """Whether the kernel's own doing lost a reply: one dropped (shell or control), or one
-        larger than the relay could hold (the relay gave up).
+        """Whether the kernel lost a reply: dropped (shell or control), or too large for the relay.
 
         Returns
         -------
