@@ -19,8 +19,10 @@ parent's high-water mark at fork, and at exec records the old address space's ma
 subprocess uses vfork, so the mark is the parent's *peak*). This test's first version measured
 that way: alone, the parent (pytest) was small and the grader's peak read 130-200 MiB; in CI, in
 a pytest-xdist worker that had run hundreds of tests before, the same grading read 741 MiB, the
-worker's own peak, not the grader's. ``VmHWM`` in ``/proc/self/status`` is the high-water mark of
-the grading process's own address space, made new at its exec: what the grader itself held.
+worker's own peak, not the grader's. Run from a pytest process that had first peaked at 760 MiB,
+on a loaded machine, this grading reads 788 MiB by ``ru_maxrss`` and 144 MiB by ``VmHWM``.
+``VmHWM`` in ``/proc/self/status`` is the high-water mark of the grading process's own address
+space, made new at its exec: what the grader itself held.
 """
 from __future__ import annotations
 
