@@ -12,6 +12,16 @@ refused, with a message saying why:
 - a file or folder owned by another Unix user, where the student's name is a Unix user;
 - a file larger than ``max_file_mb``, or more than ``max_files`` files.
 
+Only the offending folder is refused: a student whose newest folder was refused (a folder forged
+under their id by a classmate, say) is collected from their newest folder that passes the checks.
+
+The submission time is the one in the inbound folder's name (which nbgrader's collect already uses
+to pick the latest submission), never the ``timestamp.txt`` inside it, which the student can
+rewrite after submitting: a ``timestamp.txt`` that disagrees with the name is reported and replaced
+in ``submitted/`` by the name's time, so a back-dated file dodges no late penalty. A folder changed
+well after the time in its name (its entries' change times, which no user can set back) is
+reported too, for the instructor to judge.
+
 Files the released set does not have (by name) are reported and collected, but never reach the
 grading sandbox (`alliancekit.grading.sandbox` shows only the set's own files). The copy itself is
 done by `SafeCollect`, nbgrader's own collect with a copy that takes regular files only and never
@@ -21,6 +31,7 @@ link's target.
 from __future__ import annotations
 
 import argparse
+import datetime
 import fnmatch
 import os
 import pwd
@@ -53,11 +64,19 @@ class Verdict:
         Reasons to refuse the submission (links, special files, owners, sizes).
     unexpected : tuple of str
         Files the released set does not have; collected, but never shown to the grader's kernel.
+    skipped : tuple of str
+        Folders under the student's id refused while another of their folders is collected, each
+        with its reasons.
+    times : tuple of str
+        What disagreed about the submission time (``timestamp.txt``, late changes): reported; the
+        time in the folder's name is used.
     """
 
     student: str
     problems: tuple = field(default_factory=tuple)
     unexpected: tuple = field(default_factory=tuple)
+    skipped: tuple = field(default_factory=tuple)
+    times: tuple = field(default_factory=tuple)
 
     @property
     def refused(self) -> bool:
@@ -219,6 +238,81 @@ def shown(text: str, *, spreadsheet: bool = False) -> str:
     return "'" + text if spreadsheet and text[:1] in ("=", "+", "-", "@") else text
 
 
+#: How long after the time in its name a folder may still change (nbgrader's own copying).
+LATE_CHANGE = datetime.timedelta(minutes=10)
+
+
+def folder_time(folder: Path) -> datetime.datetime | None:
+    """The submission time in an inbound folder's name (``<student>+<set>+<time>+<random>``).
+
+    Parameters
+    ----------
+    folder : path
+        The inbound folder.
+
+    Returns
+    -------
+    datetime.datetime or None
+        The time in UTC (naive, as nbgrader keeps it); None when the name holds no readable time.
+    """
+    from nbgrader.utils import parse_utc
+
+    parts = Path(folder).name.rsplit("+", 3)
+    try:
+        return parse_utc(parts[2]) if len(parts) >= 3 else None
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def check_times(folder: Path) -> list[str]:
+    """Where a folder's ``timestamp.txt`` or its change times disagree with the time in its name.
+
+    Parameters
+    ----------
+    folder : path
+        An inbound folder that passed `check_folder` (no links in it).
+
+    Returns
+    -------
+    list of str
+        One sentence per disagreement; empty when all agree.
+    """
+    from nbgrader.utils import parse_utc
+
+    when = folder_time(folder)
+    if when is None:
+        return []
+    found = []
+    text, claimed = None, None
+    try:
+        fd = os.open(Path(folder) / "timestamp.txt",
+                     os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            text = handle.read(200).decode("utf-8", "replace").strip()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        text = "(unreadable)"
+    try:
+        claimed = parse_utc(text) if text else None
+    except (ValueError, OverflowError, TypeError):
+        pass
+    if text is not None and (claimed is None or abs(claimed - when) > datetime.timedelta(
+            seconds=1)):
+        found.append(f"timestamp.txt says {shown(text)!r} but the folder's name says "
+                     f"{when:%Y-%m-%d %H:%M:%S} UTC; the name's time is used")
+    changed = max((os.lstat(Path(here) / n).st_ctime for here, dirs, names
+                   in os.walk(folder, followlinks=False) for n in dirs + names),
+                  default=os.lstat(folder).st_ctime)
+    changed = max(changed, os.lstat(folder).st_ctime)
+    changed_at = datetime.datetime.fromtimestamp(changed, datetime.timezone.utc).replace(
+        tzinfo=None)
+    if changed_at - when > LATE_CHANGE:
+        found.append(f"the folder was changed at {changed_at:%Y-%m-%d %H:%M} UTC, after the "
+                     f"time in its name ({when:%Y-%m-%d %H:%M} UTC): check it by hand")
+    return found
+
+
 def info_owner(path: Path) -> int:
     """The uid owning ``path`` itself (a link is not followed)."""
     return os.lstat(path).st_uid
@@ -227,16 +321,32 @@ def info_owner(path: Path) -> int:
 class SafeCollect(ExchangeCollect):
     """nbgrader's collect, skipping refused students and copying regular files only.
 
-    ``refused`` lists student ids not to collect (filled by `collect_set` from its checks).
+    ``refused`` lists student ids not to collect and ``skipped`` folder names never to pick
+    (filled by `collect_set` from its checks). The collected folder's ``timestamp.txt`` is
+    written from the time in its name (`folder_time`).
     """
 
     refused = List(Unicode(), help="student ids whose submissions are not collected"
                    ).tag(config=True)
+    skipped = List(Unicode(), help="inbound folder names never collected").tag(config=True)
     max_file_mb = Integer(20, help="largest file copied, in MiB").tag(config=True)
+
+    def _path_to_record(self, path):
+        name = os.path.split(path)[1]
+        if name in self.skipped:  # its time may be unreadable; it is never picked anyway
+            return {"username": name.rsplit("+", 3)[0], "filename": name,
+                    "timestamp": datetime.datetime.min}
+        return super()._path_to_record(path)
+
+    def _sort_by_timestamp(self, records):
+        # a student's folders that passed the checks first, newest first
+        return sorted(records, key=lambda r: (r["filename"] not in self.skipped, r["timestamp"]),
+                      reverse=True)
 
     def init_src(self):
         super().init_src()
-        self.src_records = [r for r in self.src_records if r["username"] not in self.refused]
+        self.src_records = [r for r in self.src_records if r["username"] not in self.refused
+                            and r["filename"] not in self.skipped]
 
     def do_copy(self, src, dest, log=None):
         ignore = list(self.coursedir.ignore) if self.coursedir is not None else []
@@ -253,6 +363,13 @@ class SafeCollect(ExchangeCollect):
                     continue
                 _copy_regular(os.path.join(here, name), os.path.join(target, name),
                               self.max_file_mb * MiB, self.log)
+        when = folder_time(Path(src))
+        if when is not None:  # the time in the name, not the student's timestamp.txt
+            stamp = os.path.join(dest, "timestamp.txt")
+            if os.path.lexists(stamp):
+                os.unlink(stamp)
+            with open(stamp, "w") as out:
+                out.write(f"{when:%Y-%m-%d %H:%M:%S.%f} UTC")
 
 
 def _copy_regular(src: str, dest: str, limit: int, log) -> None:
@@ -333,15 +450,30 @@ def collect_set(assignment: str, course: Path, *, max_file_mb: float = 20,
     expected = released_files(Path(course), assignment, coursedir.get("release_directory",
                               "release"), coursedir.get("source_directory", "source"),
                               coursedir.get("ignore", ()))
-    found: dict[str, list[Verdict]] = {}
+    found: dict[str, list[tuple[Path, Verdict]]] = {}
     for folder in sorted(inbound.glob(f"*+{assignment}+*")):
         student = folder.name.rsplit("+", 3)[0]
-        found.setdefault(student, []).append(
-            check_folder(folder, student, expected, max_file_mb=max_file_mb, max_files=max_files))
-    verdicts = [Verdict(s, tuple(dict.fromkeys(p for v in vs for p in v.problems)),
-                        tuple(dict.fromkeys(u for v in vs for u in v.unexpected)))
-                for s, vs in sorted(found.items())]
+        verdict = check_folder(folder, student, expected, max_file_mb=max_file_mb,
+                               max_files=max_files)
+        if not verdict.refused and folder_time(folder) is None:
+            verdict = Verdict(student, ("the time in the folder's name cannot be read",))
+        found.setdefault(student, []).append((folder, verdict))
+    verdicts, skipped = [], []
+    for student, pairs in sorted(found.items()):
+        good = [(f, v) for f, v in pairs if not v.refused]
+        bad = [(f, v) for f, v in pairs if v.refused]
+        skipped += [f.name for f, _ in bad]
+        if not good:  # nothing of theirs to collect
+            verdicts.append(Verdict(student, tuple(dict.fromkeys(
+                p for _, v in bad for p in v.problems))))
+            continue
+        newest, verdict = max(good, key=lambda fv: folder_time(fv[0]))
+        verdicts.append(Verdict(
+            student, (), verdict.unexpected,
+            tuple(f"{shown(f.name)}: " + "; ".join(v.problems) for f, v in bad),
+            tuple(check_times(newest))))
     config.SafeCollect.refused = [v.student for v in verdicts if v.refused]
+    config.SafeCollect.skipped = skipped
     config.SafeCollect.max_file_mb = int(max_file_mb)
     config.ExchangeFactory.collect = SafeCollect
     from nbgrader.apps import NbGraderAPI
@@ -375,15 +507,21 @@ def main(argv: list[str]) -> int:
         return 2
     for v in verdicts:
         if v.refused:
-            print(f"REFUSED {v.student}: " + "; ".join(v.problems))
-        else:
-            extra = (f" (not graded, not part of the set: {', '.join(v.unexpected)})"
-                     if v.unexpected else "")
-            print(f"ok      {v.student}{extra}")
+            print(f"REFUSED {shown(v.student)}: " + "; ".join(shown(p) for p in v.problems))
+            continue
+        extra = (f" (not graded, not part of the set: {', '.join(map(shown, v.unexpected))})"
+                 if v.unexpected else "")
+        print(f"ok      {shown(v.student)}{extra}")
+        for text in v.skipped:
+            print(f"  REFUSED folder {shown(text)} (their newest folder that passed is collected)")
+        for text in v.times:
+            print(f"  TIME    {shown(v.student)}: {shown(text)}")
     if not result.get("success"):
         print("nbgrader collect failed:\n" + (result.get("error") or result.get("log") or ""),
               file=sys.stderr)
         return 2
     refused = sum(v.refused for v in verdicts)
-    print(f"{len(verdicts) - refused} collected, {refused} refused")
-    return 1 if refused else 0
+    folders = sum(len(v.skipped) for v in verdicts)
+    print(f"{len(verdicts) - refused} collected, {refused} refused"
+          + (f", {folders} other folder(s) refused" if folders else ""))
+    return 1 if refused or folders else 0

@@ -313,16 +313,18 @@ def decode(node, *, depth: int = MAX_DEPTH, _budget: _Budget | None = None):
             _fail(f"a {tag} without its items")
         budget.take(len(items))
         if tag == "dict":
-            out = {}
+            pairs = []
             for pair in items:
                 if type(pair) is not list or len(pair) != 2:
                     _fail("a dict entry that is not a key and a value")
                 key = decode(pair[0], depth=depth - 1, _budget=budget)
-                out[_hashable(key)] = decode(pair[1], depth=depth - 1, _budget=budget)
-            return out
+                pairs.append((_hashable(key), decode(pair[1], depth=depth - 1, _budget=budget)))
+            _no_flood([k for k, _ in pairs], "dict keys")
+            return dict(pairs)
         values = [decode(v, depth=depth - 1, _budget=budget) for v in items]
         if tag in ("set", "frozenset"):
             values = [_hashable(v) for v in values]
+            _no_flood(values, f"{tag} elements")
         return {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[tag](values)
     if tag == "ndarray":
         return _decode_array(node, budget)
@@ -349,6 +351,24 @@ def _hashable(value):
     except TypeError:
         _fail("an unhashable set element or dict key")
     return value
+
+
+#: Most set elements or dict keys that may share one hash value. Python builds a set of n values
+#: that all share a hash in time n squared (300,000 such ints kept a judge busy for minutes).
+MAX_SAME_HASH = 64
+#: The words that name a refused hash flood in the reason (`alliancekit.grading.judging` notes it).
+FLOODING = "a hash-flooding attack"
+
+
+def _no_flood(keys: list, what: str) -> None:
+    """Refuse keys many of which share one hash value (hash flooding), before hashing them in."""
+    if len(keys) <= MAX_SAME_HASH:
+        return
+    from collections import Counter
+
+    most = Counter(hash(k) for k in keys).most_common(1)[0][1]
+    if most > MAX_SAME_HASH:
+        _fail(f"{most:,} {what} share one hash value ({FLOODING}): refused, before building it")
 
 
 def _field(node: dict, name: str, kind):

@@ -362,6 +362,11 @@ class CappedKernelClient(BudgetedKernelClient):
     (the test then fails, saying the kernel did not hand over its answers), and ZMQ reconnects for
     the next request. Outputs (the iopub channel) have their own byte budget
     (`alliancekit.grading.budget`).
+
+    ``MAXMSGSIZE`` bounds frames, not their number, and ZMQ holds a message until all its frames
+    have arrived; so the client connects to the kernel's relay (`alliancekit.grading.relay`), not
+    to the kernel, and the relay bounds each message whole. `shell_dropped` also reports a reply
+    the relay dropped, or the relay giving up.
     """
 
     _shell_watch = None
@@ -395,6 +400,9 @@ class CappedKernelClient(BudgetedKernelClient):
         bool
             True once the connection to the kernel's shell socket has been lost.
         """
+        relay = getattr(self.parent, "_relay", None)
+        if relay is not None and relay.lost_reply():
+            self._dropped = True
         watch = self._shell_watch
         while watch is not None and not self._dropped and await watch.poll(0):
             await watch.recv_multipart()  # the only event watched is a disconnection
@@ -498,6 +506,7 @@ class SandboxKernelManager(AsyncKernelManager):
         from alliancekit.grading.budget import OutputBudget
 
         self._root_mode = _as_root()
+        self._stop_relay()  # a restart: the old kernel's relay
         _LIVE.add(self)
         self.output_budget = OutputBudget(int(self.output_mb * MiB))
         self.output_tail = b""
@@ -559,7 +568,40 @@ class SandboxKernelManager(AsyncKernelManager):
         if self._info_read is not None:
             pid = self._read_child_pid()
             self.ip = f"/proc/{pid}/root{self._box}/ipc/k"
+        self._start_relay()
         return result
+
+    _relay = None
+
+    def _start_relay(self) -> None:
+        """Put a relay between the grader and the kernel: every message is bounded whole."""
+        from alliancekit.grading.relay import Relay
+
+        output = int(self.output_mb * MiB) + MiB
+        self._relay = Relay(self.get_connection_info(), reply_bytes=REPLY_BYTES,
+                            output_bytes=output, output_total=max(64 * MiB, 8 * output),
+                            on_lost=self._relay_lost)
+        self.ip = self._relay.front
+
+    def _relay_lost(self) -> None:
+        """The relay lost the kernel, or died: if the kernel still runs, stop it.
+
+        A kernel still running when the relay lost it sent more than the relay could hold. A
+        relay that died leaves no way to talk to the kernel (the client knows only the relay's
+        sockets): the kernel is stopped, so the submission fails with the relay's note.
+        """
+        process = getattr(getattr(self, "provisioner", None), "process", None)
+        relay = self._relay
+        if relay is not None and process is not None and process.poll() is None:
+            relay.overflowed = not relay.died
+            self.kill_now()
+
+    def _stop_relay(self) -> None:
+        relay, self._relay = self._relay, None
+        if relay is not None:
+            for text in relay.notes():
+                self._note(text)
+            relay.stop()
 
     _info_write = None
 
@@ -595,6 +637,7 @@ class SandboxKernelManager(AsyncKernelManager):
     def remove_box(self) -> None:
         """Kill the sandbox, note an out-of-memory kill, remove its cgroup and its folder."""
         self.kill_now()
+        self._stop_relay()
         if self._cgroup is not None:
             kills = self._cgroup.oom_kills()
             if kills:

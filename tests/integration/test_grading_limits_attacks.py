@@ -574,3 +574,49 @@ def test_the_safe_copy_never_follows_a_link_even_if_made_after_the_check(tmp_pat
     copier = SafeCollect()
     copier.do_copy(str(src), str(tmp_path / "dest"))
     assert sorted(p.name for p in (tmp_path / "dest").iterdir()) == ["ok.ipynb"]
+
+
+def test_collect_takes_the_time_from_the_folders_name_not_a_back_dated_timestamp_txt(
+        tmp_path, capsys):
+    """Red team round 3, R5: a late student back-dates timestamp.txt in their inbound folder."""
+    from alliancekit import grading
+
+    course, exchange = _exchange_course(tmp_path)
+    inbound = exchange / "alliancekit" / "inbound"
+    late = inbound / f"honest+{ASSIGNMENT}+2026-12-07 09:20:43.000000 UTC+z"
+    late.mkdir()
+    nbformat.write(ex01.student({}), late / NOTEBOOK)
+    (late / "timestamp.txt").write_text("2026-11-30 12:00:00.000000 UTC")
+    grading.main(["collect", ASSIGNMENT, "--course", str(course)])
+    out = capsys.readouterr().out
+    stamp = course / "submitted" / "honest" / ASSIGNMENT / "timestamp.txt"
+    assert stamp.read_text().startswith("2026-12-07 09:20:43")
+    assert "timestamp.txt says '2026-11-30 12:00:00.000000 UTC'" in out
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making files owned by another user needs root")
+def test_a_folder_forged_under_a_classmates_id_is_refused_and_theirs_still_collected(
+        tmp_path, capsys):
+    """Red team round 3: a classmate's newer forged folder (and a stray file) under one's id."""
+    from alliancekit import grading
+
+    victim = pwd.getpwnam("nobody")
+    course, exchange = _exchange_course(tmp_path)
+    inbound = exchange / "alliancekit" / "inbound"
+    own = inbound / f"nobody+{ASSIGNMENT}+2026-12-01 10:00:00.000000 UTC+r"
+    own.mkdir()
+    nbformat.write(ex01.student({}), own / NOTEBOOK)
+    for path in (own, own / NOTEBOOK):
+        os.chown(path, victim.pw_uid, victim.pw_gid)
+    forged = inbound / f"nobody+{ASSIGNMENT}+2026-12-02 10:00:00.000000 UTC+x"
+    forged.mkdir()  # owned by root here: by someone other than nobody
+    nbformat.write(ex01.student({}), forged / NOTEBOOK)
+    (inbound / f"nobody+{ASSIGNMENT}+2026-12-03 10:00:00.000000 UTC+y").write_text("stray")
+    code = grading.main(["collect", ASSIGNMENT, "--course", str(course)])
+    out = capsys.readouterr().out
+    assert code == 1  # something was refused: the instructor should look
+    assert "ok      nobody" in out
+    assert f"REFUSED folder {forged.name}: the folder belongs to uid 0, not to nobody" in out
+    assert "+y: " in out and "is a link or not a folder" in out
+    stamp = course / "submitted" / "nobody" / ASSIGNMENT / "timestamp.txt"
+    assert stamp.read_text().startswith("2026-12-01 10:00:00")

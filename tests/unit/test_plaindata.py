@@ -210,3 +210,17 @@ _hiding = st.recursive(
 def test_anything_not_plain_is_refused_by_the_encoder_wherever_it_hides(value):
     with pytest.raises(PlainDataError):
         plaindata.encode(value)
+
+
+@pytest.mark.parametrize("tag", ["set", "frozenset", "dict"])
+def test_keys_that_all_share_one_hash_are_refused_before_building_the_set(tag):
+    """Red team round 3, hash flooding: a set of ints that all hash alike costs n squared time."""
+    same = [k * (2 ** 61 - 1) for k in range(1, 2001)]  # hash(x) == 0 for every one
+    items = [[x, None] for x in same] if tag == "dict" else same
+    with pytest.raises(PlainDataError, match="share one hash value"):
+        plaindata.decode({"t": tag, "v": items})
+
+
+def test_a_large_set_of_ordinary_values_still_arrives():
+    value = set(range(100_000)) | {str(n) for n in range(1000)}
+    assert plaindata.decode(plaindata.encode(value)) == value
