@@ -31,15 +31,17 @@ descriptor per name in ``files``
     ``{"op": "ended"}`` or ``{"op": "dirty", ...}``.
 
 What one kernel leaves never reaches the next: before each fork (and on ``end``) every other
-process of the sandbox is killed, ``/tmp``, the home, ``/dev/shm`` (and in user-namespace mode the
-sockets' folder) are emptied, and every System V shared memory segment, semaphore set and message
-queue of the sandbox's IPC namespace is removed (POSIX message queues are refused to the whole
-sandbox by ``_jail.py``). Whatever a kernel changes in its own memory (a patched module, a hook)
-lives in that forked child only. The parent is not dumpable, so a kernel (same user) cannot read
-or write its memory; a kernel that kills or stops it only makes the grader start a new one. Each
-kernel is made dumpable again, as a kernel started on its own is: it may read its own memory
-(``/proc/self/mem``), which holds nothing but the parent's imports and its own submission. The
-parent refuses to fork while it has a second thread (a fork then could copy a held lock).
+process of the sandbox is killed and waited for until it is gone, ``/tmp``, the home, ``/dev/shm``
+(and in user-namespace mode the sockets' folder) are emptied, and every System V shared memory
+segment, semaphore set and message queue of the sandbox's IPC namespace is removed (POSIX message
+queues are refused to the whole sandbox by ``_jail.py``). A fork that fails (the process limit
+still counting a killed kernel) is answered as "dirty". Whatever a kernel changes in its own
+memory (a patched module, a hook) lives in that forked child only. The parent is not dumpable,
+so a kernel (same user) cannot read or write its memory; a kernel that kills or stops it only
+makes the grader start a new one. Each kernel is made dumpable again, as a kernel started on its
+own is: it may read its own memory (``/proc/self/mem``), which holds nothing but the parent's
+imports and its own submission. The parent refuses to fork while it has a second thread (a fork
+then could copy a held lock).
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 
 from alliancekit.grading.judgeserver import (
     _end_judges,
@@ -122,8 +125,23 @@ def _prepare() -> None:
         pass
 
 
+def _others() -> list[int]:
+    """Processes of the sandbox other than this one and bubblewrap's init (its own /proc)."""
+    me = os.getpid()
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+
+
 def _clean(child: int | None) -> str | None:
     why = _end_judges(child)
+    deadline = time.monotonic() + 3.0
+    while _others() and time.monotonic() < deadline:  # killed, not yet gone (init reaps them)
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.005)
+    if _others():
+        why = (why + "; " if why else "") + "processes of the last kernel are still there"
     left = clear_sysv_ipc()
     if left:
         why = (why + "; " if why else "") + f"could not remove System V IPC objects ({left})"
@@ -275,7 +293,13 @@ def main() -> None:
                     os.close(fd)
                 send({"op": "dirty", "why": why})
                 continue
-            child = os.fork()
+            try:
+                child = os.fork()
+            except OSError as exc:  # e.g. the process limit, still counting a killed kernel
+                for fd in fds:
+                    os.close(fd)
+                send({"op": "dirty", "why": f"could not fork a kernel ({exc})"})
+                continue
             if child == 0:
                 control.close()
                 _run_kernel(message, fds)

@@ -340,13 +340,16 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
         return cmd, kw
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
-        server = self._server
-        try:
-            self._forked = self._fork(server, Path(kw.get("cwd") or "."))
-        except (KernelServerError, OSError) as exc:
-            stop_kernels()
-            raise sandbox.SandboxError(f"the kernels' parent could not fork a kernel ({exc})"
-                                       ) from exc
+        for attempt in (1, 2):  # a parent that cannot fork is replaced once
+            server = self._server = kernel_server(self._limits(), 120.0)
+            try:
+                self._forked = self._fork(server, Path(kw.get("cwd") or "."))
+                break
+            except (KernelServerError, OSError) as exc:
+                stop_kernels()
+                if attempt == 2:
+                    raise sandbox.SandboxError(
+                        f"the kernels' parent could not fork a kernel ({exc})") from exc
         provisioner = self.provisioner
         provisioner.process = self._forked
         provisioner.pid = self._forked.pid
@@ -370,6 +373,9 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
         with open(self.connection_file) as handle:
             connection = json.load(handle)
         connection.pop("kernel_name", None)
+        if not str(self.ip).startswith(f"{server.box}/"):  # a new parent: its sockets' folder
+            self.ip = str(server.box / "ipc" / f"k{next(_COUNTER)}")
+        connection["ip"] = self.ip
         server.warm(list(self.warm_modules), 120.0)
         files = (self._own_files(source) if source.is_dir() else [])[:200]
         fds = [os.open(path, os.O_RDONLY | os.O_NOFOLLOW) for path in files]
