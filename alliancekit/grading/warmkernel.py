@@ -413,6 +413,9 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
         except BaseException:
             ours.close()
             server.kill()
+            if self._cgroup is not None:  # a second attempt makes its own
+                self._cgroup.remove()
+                self._cgroup = None
             raise
         return _ForkedKernel(server, ours, pid)
 
