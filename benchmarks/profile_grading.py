@@ -11,7 +11,7 @@ around each phase, and prints the mean wall time per submission of:
   named;
 - the judge: its fork, the set-up cells it runs, and each test (answers handed over + test run);
 - the kernel's end and clean-up;
-- the CPU time of every process involved (grader, sandboxes, kernels, judges), per submission;
+- the CPU time of the grading process itself (nbgrader, alliancekit-grade), per submission;
 - nbgrader's own work around the notebook (reading, checksums, writing, the gradebook) and what
   ``alliancekit-grade`` does after it (sanitising, notes, reading the scores).
 
@@ -130,15 +130,18 @@ def main(argv: list[str] | None = None) -> int:
         grading.grade_assignment(args.assignment, course, students=students[1:], jobs=1,
                                  timeout=args.timeout, progress=False)
         after = os.times()
-    # CPU of this process and of every process it waited for (sandboxes, kernels, judges and
-    # their parents, all ended by now), for all the submissions, the parents' start included
-    cpu = sum(after[:4]) - sum(before[:4])
+    # CPU of this process (nbgrader and alliancekit-grade), and of the processes it waited for
+    # (sandboxes started per kernel; a parent's sandbox is killed at the end, not waited for, so
+    # warm kernels' and judges' CPU is not in it)
+    cpu = sum(after[:2]) - sum(before[:2])
+    waited = sum(after[2:4]) - sum(before[2:4])
     n = len(WALLS) - 1
     print(f"profile_grading: {args.assignment}, {n} submissions timed after a first one, kernels "
           f"{'cold' if args.cold_kernels else 'warm (as root)'}, load average {load:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after; mean wall per submission "
-          f"{statistics.mean(WALLS[1:]):.2f} s (first: {WALLS[0]:.2f} s); CPU, all processes, "
-          f"{cpu / (n + 1):.2f} s per submission")
+          f"{statistics.mean(WALLS[1:]):.2f} s (first: {WALLS[0]:.2f} s); CPU per submission: "
+          f"grading process {cpu / (n + 1):.2f} s, processes it waited for "
+          f"{waited / (n + 1):.2f} s")
     for label in TIMES:
         TIMES[label] -= FIRST.get(label, 0.0)
     for label, seconds in sorted(TIMES.items(), key=lambda item: -item[1]):
