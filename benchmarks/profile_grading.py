@@ -86,7 +86,9 @@ def _instrument() -> None:
     from alliancekit.grading import judging, sandbox, warmkernel
 
     _timed(NotebookClient, "async_start_new_kernel", "kernel: launch (sandbox or fork)")
-    _timed(NotebookClient, "async_start_new_kernel_client", "kernel: start until it answers")
+    # nbclient's sync wrappers were bound to the original coroutines: time them, not those
+    _timed(NotebookClient, "start_new_kernel_client", "kernel: start until it answers")
+    _timed(NotebookClient, "_cleanup_kernel", "kernel: shut down (nbclient)")
     _timed(judging.JudgedExecute, "preprocess_cell", _cell_label)
     _timed(judging.JudgedExecute, "_ak_run_setup", "judge: set-up cells (inside cells above)")
     _timed(judging, "fork_judge", "judge: fork")
