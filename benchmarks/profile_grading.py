@@ -18,7 +18,7 @@ around each phase, and prints the mean wall time per submission of:
 The first submission (the warm parents' start) is left out of the means. Wall times on a shared
 machine: the load average is printed.
 
-    python benchmarks/profile_grading.py --assignment ex02-patterns --size 6 [--cold-kernels]
+    python benchmarks/profile_grading.py --assignment ex02-patterns --size 6 [--warm-kernels]
 """
 from __future__ import annotations
 
@@ -116,14 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--assignment", default="ex02-patterns")
     parser.add_argument("--size", type=int, default=6, help="submissions (the first is left out)")
     parser.add_argument("--timeout", type=int, default=60)
-    parser.add_argument("--cold-kernels", action="store_true",
-                        help="a new sandbox and Python per kernel (no warm parent)")
+    parser.add_argument("--warm-kernels", action="store_true",
+                        help="as root, kernels forked from a warm parent")
     args = parser.parse_args(argv)
     from alliancekit import grading
 
     with tempfile.TemporaryDirectory(prefix="ak-profile-grading-") as scratch:
         course = Path(scratch)
-        students = make_class(course, args.assignment, args.size + 1, args.cold_kernels)
+        students = make_class(course, args.assignment, args.size + 1, args.warm_kernels)
         grading.grade_assignment(args.assignment, course, students=students[:1],
                                  timeout=args.timeout, progress=False)
         _instrument()
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     waited = sum(after[2:4]) - sum(before[2:4])
     n = len(WALLS) - 1
     print(f"profile_grading: {args.assignment}, {n} submissions timed after a first one, kernels "
-          f"{'cold' if args.cold_kernels else 'warm (as root)'}, load average {load:.2f} before, "
+          f"{'warm (as root)' if args.warm_kernels else 'cold'}, load average {load:.2f} before, "
           f"{os.getloadavg()[0]:.2f} after; mean wall per submission "
           f"{statistics.mean(WALLS[1:]):.2f} s (first: {WALLS[0]:.2f} s); CPU per submission: "
           f"grading process {cpu / (n + 1):.2f} s, processes it waited for "
