@@ -443,9 +443,8 @@ class JudgedExecute(sandbox.GradingExecute):
 
     warm_kernels = Bool(False, help="When grading as root, fork each student's kernel from a "
                         "warm parent in a kernel sandbox kept per grading process (alliancekit."
-                        "grading.warmkernel; opt-in: test_grading_hostile's resource attack still "
-                        "loses 2 points with it); False, or grading as an ordinary user, starts a "
-                        "new sandbox and Python per submission").tag(config=True)
+                        "grading.warmkernel); False, or grading as an ordinary user, starts a new "
+                        "sandbox and Python per submission").tag(config=True)
 
     sandboxed = True
 

@@ -20,9 +20,10 @@ descriptor per name in ``files``
     starts a session of its own, reports its process id over the life-line (as
     ``SCM_CREDENTIALS``, which the operating system translates into the grader's process
     namespace) and waits there for the grader's "go" (it has been put in the submission's
-    cgroup), which carries its connection (key and socket names) and its owner's variant
-    variables. Only then does it copy the submission's files (read from the descriptors) into
-    ``$HOME/<workdir>`` and run the kernel. The parent never receives a connection key or a
+    cgroup), which carries its connection (key and socket names), its owner's variant variables
+    and the kernel command's own options (e.g. nbclient's in-memory history). Only then does it
+    copy the submission's files (read from the descriptors) into ``$HOME/<workdir>`` and run
+    the kernel. The parent never receives a connection key or a
     variant, so no later kernel can find one in the memory it inherits. Answer
     ``{"op": "forked"}``, or ``{"op": "dirty", "why": ...}`` when something of the previous
     kernel could not be removed (the grader then starts a new parent).
@@ -230,11 +231,13 @@ def _run_kernel(message: dict, fds: list) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w") as handle:
             json.dump(go["connection"], handle)
-        sys.argv = ["ipykernel_launcher", "-f", path]
+        options = [o for o in go.get("options") or [] if isinstance(o, str)
+                   and o.startswith("--")][:20]  # the kernel command's own, from the grader
+        sys.argv = ["ipykernel_launcher", "-f", path, *options]
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()
-        app.initialize(["-f", path])
+        app.initialize(["-f", path, *options])
         app.start()
         code = 0
     except BaseException:  # noqa: BLE001 (the grader sees a dead kernel)

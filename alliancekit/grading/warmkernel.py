@@ -342,10 +342,13 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
         return cmd, kw
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
+        # the kernel command's own options (nbclient's --HistoryManager.hist_file=:memory:, which
+        # keeps IPython from starting a history-saving thread), as a started kernel would get them
+        options = [a for a in kernel_cmd if isinstance(a, str) and a.startswith("--")][:20]
         for attempt in (1, 2):  # a parent that cannot fork is replaced once
             server = self._server = kernel_server(self._limits(), 120.0)
             try:
-                self._forked = self._fork(server, Path(kw.get("cwd") or "."))
+                self._forked = self._fork(server, Path(kw.get("cwd") or "."), options)
                 break
             except (KernelServerError, OSError) as exc:
                 stop_kernels()
@@ -371,7 +374,7 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
         if step is not None:
             step()
 
-    def _fork(self, server: KernelServer, source: Path) -> _ForkedKernel:
+    def _fork(self, server: KernelServer, source: Path, options: list) -> _ForkedKernel:
         with open(self.connection_file) as handle:
             connection = json.load(handle)
         connection.pop("kernel_name", None)
@@ -408,7 +411,7 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
                     with open(procs, "w") as handle:
                         handle.write(str(pid))
             # the key and the owner's variant go to the child alone, never through the parent
-            go = json.dumps({"connection": connection,
+            go = json.dumps({"connection": connection, "options": options,
                              "env": dict(self.submission.variant_env
                                          if self.submission is not None else {})}).encode()
             ours.sendall(b"g" + struct.pack("!I", len(go)) + go)
