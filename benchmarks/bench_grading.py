@@ -7,9 +7,9 @@ submissions (default 30, a mix of right and wrong answers):
 1. bare: execute each submission with nbclient, one after another (the floor: kernel start-up plus
    the notebook's own code, no sandbox, no grading);
 2. `alliancekit-grade`, 1 process, sandboxed (the default): nbgrader's autograde per student with
-   the student's kernel in a bubblewrap sandbox (a new sandbox and Python each; with
-   ``--warm-kernels``, as root, forked per submission from a parent that imported the library
-   once) and every test run by the trusted judge (a second sandbox, fed the answers as plain data,
+   the student's kernel in a bubblewrap sandbox (as root, by default, forked per submission from a
+   parent that imported the library once; ``--warm-kernels`` sets that explicitly) and every
+   test run by the trusted judge (a second sandbox, fed the answers as plain data,
    a judge forked per submission from such a parent); per-submission time and its ratio to bare;
 3. the same with ``unsafe=True`` (no sandbox, tests in the student's kernel), to show what the
    sandbox and the judge cost together (left out with ``--skip-unsafe``);
@@ -127,7 +127,10 @@ def run_set(assignment: str, size: int, jobs: int, timeout: int, unsafe_run: boo
     right = [k for k, student in enumerate(students) if k % 3 != 2]
     full = {r.student for r in serial if r.auto_score == r.auto_max}
     full_right = sum(students[k] in full for k in right)
-    warm = warm and sandbox._as_root()
+    from alliancekit.grading.judging import JudgedExecute
+
+    default = JudgedExecute.class_traits()["warm_kernels"].default_value
+    warm = sandbox._as_root() and (warm or default)
     print(f"bench_grading: {assignment}, class of {n}, {os.cpu_count()} cores visible, "
           f"kernels {'forked from a warm parent' if warm else 'in a new sandbox each'}, "
           f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
@@ -159,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-unsafe", action="store_true",
                         help="leave out the run without a sandbox (saves a quarter of the time)")
     parser.add_argument("--warm-kernels", action="store_true",
-                        help="as root, kernels forked from a warm parent "
-                             "(c.JudgedExecute.warm_kernels = True)")
+                        help="as root, kernels forked from a warm parent, set explicitly "
+                             "(c.JudgedExecute.warm_kernels = True, the default as root)")
     args = parser.parse_args(argv)
     for assignment in args.assignments or ["ex01-theory", "ex02-patterns"]:
         run_set(assignment, args.size, args.jobs, args.timeout, not args.skip_unsafe,

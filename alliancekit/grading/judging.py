@@ -5,11 +5,11 @@ told ``--unsafe-trust-submissions``). For each submission it starts two sandboxe
 
 - the student's kernel (`alliancekit.grading.sandbox.SandboxKernelManager`), which runs every
   cell the student wrote or could have written, and the read-only set-up cells (so that the
-  student's code finds ``ak``, the data and the constants it expects). With
-  ``c.JudgedExecute.warm_kernels = True`` (opt-in, root only) it is forked from a warm parent kept
-  in a kernel sandbox per grading process, which imported ipykernel, the library and the set's own
-  modules and never ran student code (`alliancekit.grading.warmkernel`); by default, and always as
-  an ordinary user, each submission gets a new sandbox and Python;
+  student's code finds ``ak``, the data and the constants it expects). As root it is forked from
+  a warm parent kept in a kernel sandbox per grading process, which imported ipykernel, the library
+  and the set's own modules and never ran student code (`alliancekit.grading.warmkernel`;
+  ``c.JudgedExecute.warm_kernels = False`` turns that off); as an ordinary user each submission
+  gets a new sandbox and Python;
 - the judge (`alliancekit.grading.judge`), a separate sandbox that runs only the assignment's own
   cells as the gradebook records them: the read-only set-up cells, and the test cells, hidden tests
   included. It never runs a line of the submission. It runs the set-up cells in the set's order
@@ -441,7 +441,7 @@ class JudgedExecute(sandbox.GradingExecute):
     judge_seconds = Float(120.0, help="Seconds the judge may take for one set-up cell or test "
                           "(not counting calls of the student's functions)").tag(config=True)
 
-    warm_kernels = Bool(False, help="When grading as root, fork each student's kernel from a "
+    warm_kernels = Bool(True, help="When grading as root, fork each student's kernel from a "
                         "warm parent in a kernel sandbox kept per grading process (alliancekit."
                         "grading.warmkernel); False, or grading as an ordinary user, starts a new "
                         "sandbox and Python per submission").tag(config=True)

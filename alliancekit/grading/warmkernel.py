@@ -29,10 +29,8 @@ A kernel that runs out of time, sends an over-size reply, or kills its parent ha
 sandbox killed; the next submission gets a new parent.
 
 `alliancekit.grading.judging.JudgedExecute` uses it when the grader runs as root and
-``c.JudgedExecute.warm_kernels`` is True (opt-in: with it, test_grading_hostile's resource attack,
-whose fork bomb fills the process limit, gets "can't start new thread" in its next cell and loses
-that question's points, which a kernel started on its own does not); as an ordinary user
-(user-namespace mode) each kernel always gets a new sandbox of its own.
+``c.JudgedExecute.warm_kernels`` is True (the default); as an ordinary user (user-namespace mode)
+each kernel always gets a new sandbox of its own.
 """
 from __future__ import annotations
 
