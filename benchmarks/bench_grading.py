@@ -7,9 +7,10 @@ submissions (default 30, a mix of right and wrong answers):
 1. bare: execute each submission with nbclient, one after another (the floor: kernel start-up plus
    the notebook's own code, no sandbox, no grading);
 2. `alliancekit-grade`, 1 process, sandboxed (the default): nbgrader's autograde per student with
-   the student's kernel in a bubblewrap sandbox and every test run by the trusted judge (a second
-   sandbox, fed the answers as plain data, a judge forked per submission from a parent that
-   imported the library once); per-submission time and its ratio to bare;
+   the student's kernel in a bubblewrap sandbox (as root, by default, forked per submission from a
+   parent that imported the library once; ``--warm-kernels`` sets that explicitly) and every
+   test run by the trusted judge (a second sandbox, fed the answers as plain data,
+   a judge forked per submission from such a parent); per-submission time and its ratio to bare;
 3. the same with ``unsafe=True`` (no sandbox, tests in the student's kernel), to show what the
    sandbox and the judge cost together (left out with ``--skip-unsafe``);
 4. `alliancekit-grade`, J processes (default 2, one per core), sandboxed: the wall time for the
@@ -37,11 +38,17 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 
 
-def make_class(course: Path, assignment: str, size: int) -> list[str]:
-    """Copy the course files and write ``size`` submissions: 2 in 3 right, the rest blank."""
+def make_class(course: Path, assignment: str, size: int, warm: bool = False) -> list[str]:
+    """Copy the course files and write ``size`` submissions: 2 in 3 right, the rest blank.
+
+    ``warm``: kernels forked from a warm parent (``c.JudgedExecute.warm_kernels = True``).
+    """
     import nbformat
 
     shutil.copy(ROOT / "nbgrader_config.py", course)
+    if warm:
+        with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
+            config.write("\nc.JudgedExecute.warm_kernels = True\n")
     shutil.copytree(ROOT / "solutions" / assignment, course / "solutions" / assignment)
     solution = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", 4)
     answers = {}
@@ -80,12 +87,14 @@ def bare(course: Path, assignment: str, students: list[str], timeout: int) -> li
     return times
 
 
-def run_set(assignment: str, size: int, jobs: int, timeout: int, unsafe_run: bool = True) -> None:
+def run_set(assignment: str, size: int, jobs: int, timeout: int, unsafe_run: bool = True,
+            warm: bool = False) -> None:
     from alliancekit import grading
+    from alliancekit.grading import sandbox
 
     with tempfile.TemporaryDirectory(prefix="ak-bench-grading-") as scratch:
         course = Path(scratch)
-        students = make_class(course, assignment, size)
+        students = make_class(course, assignment, size, warm)
         # record the assignment in the gradebook once, outside the timings
         grading.grade_assignment(assignment, course, students=students[:1], timeout=timeout,
                                  progress=False)
@@ -118,7 +127,12 @@ def run_set(assignment: str, size: int, jobs: int, timeout: int, unsafe_run: boo
     right = [k for k, student in enumerate(students) if k % 3 != 2]
     full = {r.student for r in serial if r.auto_score == r.auto_max}
     full_right = sum(students[k] in full for k in right)
+    from alliancekit.grading.judging import JudgedExecute
+
+    default = JudgedExecute.class_traits()["warm_kernels"].default_value
+    warm = sandbox._as_root() and (warm or default)
     print(f"bench_grading: {assignment}, class of {n}, {os.cpu_count()} cores visible, "
+          f"kernels {'forked from a warm parent' if warm else 'in a new sandbox each'}, "
           f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
     print(f"  bare nbclient execution          : {bare_mean:6.2f} s per submission "
           f"(median {statistics.median(bare_times):.2f}, total {sum(bare_times):.1f} s)")
@@ -147,9 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=60, help="per-cell timeout, seconds")
     parser.add_argument("--skip-unsafe", action="store_true",
                         help="leave out the run without a sandbox (saves a quarter of the time)")
+    parser.add_argument("--warm-kernels", action="store_true",
+                        help="as root, kernels forked from a warm parent, set explicitly "
+                             "(c.JudgedExecute.warm_kernels = True, the default as root)")
     args = parser.parse_args(argv)
     for assignment in args.assignments or ["ex01-theory", "ex02-patterns"]:
-        run_set(assignment, args.size, args.jobs, args.timeout, not args.skip_unsafe)
+        run_set(assignment, args.size, args.jobs, args.timeout, not args.skip_unsafe,
+                args.warm_kernels)
     return 0
 
 

@@ -555,6 +555,9 @@ def grade_assignment(assignment: str, course_dir: str | os.PathLike = ".", *, st
     finally:
         bar.close()
         judging.stop_judges()  # this process's judges' parent (a worker's stops at its exit)
+        from alliancekit.grading.warmkernel import stop_kernels
+
+        stop_kernels()  # and its kernels' parent
 
     results = []
     for outcome in sorted(outcomes, key=lambda o: o["student"]):

@@ -5,7 +5,11 @@ told ``--unsafe-trust-submissions``). For each submission it starts two sandboxe
 
 - the student's kernel (`alliancekit.grading.sandbox.SandboxKernelManager`), which runs every
   cell the student wrote or could have written, and the read-only set-up cells (so that the
-  student's code finds ``ak``, the data and the constants it expects);
+  student's code finds ``ak``, the data and the constants it expects). As root it is forked from
+  a warm parent kept in a kernel sandbox per grading process, which imported ipykernel, the library
+  and the set's own modules and never ran student code (`alliancekit.grading.warmkernel`;
+  ``c.JudgedExecute.warm_kernels = False`` turns that off); as an ordinary user each submission
+  gets a new sandbox and Python;
 - the judge (`alliancekit.grading.judge`), a separate sandbox that runs only the assignment's own
   cells as the gradebook records them: the read-only set-up cells, and the test cells, hidden tests
   included. It never runs a line of the submission. It runs the set-up cells in the set's order
@@ -67,7 +71,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from traitlets import Float
+from traitlets import Bool, Float
 
 from alliancekit.grading import limits as _hard
 from alliancekit.grading import lockedcells, plaindata, sandbox, testnames
@@ -437,11 +441,28 @@ class JudgedExecute(sandbox.GradingExecute):
     judge_seconds = Float(120.0, help="Seconds the judge may take for one set-up cell or test "
                           "(not counting calls of the student's functions)").tag(config=True)
 
+    warm_kernels = Bool(True, help="When grading as root, fork each student's kernel from a "
+                        "warm parent in a kernel sandbox kept per grading process (alliancekit."
+                        "grading.warmkernel); False, or grading as an ordinary user, starts a new "
+                        "sandbox and Python per submission").tag(config=True)
+
     sandboxed = True
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("kernel_manager_class", sandbox.SandboxKernelManager)
         super().__init__(*args, **kwargs)
+        if "kernel_manager_class" not in kwargs:
+            from alliancekit.grading.warmkernel import WarmKernelManager
+
+            # as an ordinary user (user-namespace mode) each kernel gets a sandbox of its own
+            warm = self.warm_kernels and sandbox._as_root()
+            self.kernel_manager_class = WarmKernelManager if warm else sandbox.SandboxKernelManager
+
+    def create_kernel_manager(self):
+        """The kernel manager, told which modules a warm parent imports before forking it."""
+        km = super().create_kernel_manager()
+        if hasattr(km, "warm_modules"):
+            km.warm_modules = tuple(getattr(self, "_ak_modules", ()))
+        return km
 
     # ---- the whole notebook -------------------------------------------------------------
     def preprocess(self, nb, resources=None, km=None):
@@ -463,7 +484,8 @@ class JudgedExecute(sandbox.GradingExecute):
         self._ak_sealed = False
         self._ak_kernels: list = []
         limits = sandbox.Limits(seconds=self.seconds)
-        self._ak_judge = fork_judge(limits, self.sandboxed, warm_modules(self._ak_trusted),
+        self._ak_modules = warm_modules(self._ak_trusted)  # the judges' and kernels' parents'
+        self._ak_judge = fork_judge(limits, self.sandboxed, self._ak_modules,
                                     self.judge_seconds, whose.variant_env)
         try:
             nb, resources = super().preprocess(nb, resources, km)

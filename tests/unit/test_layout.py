@@ -322,6 +322,8 @@ KEPT_STATE = {
     ("limits", "_LIVE"): "the cgroups this process made, removed at exit",
     ("limits", "_COUNTER"): "cgroup names unique within the process",
     ("judging", "_SERVER"): "this process's judges' parent (one process), stopped at exit",
+    ("warmkernel", "_SERVER"): "this process's kernels' parent (one process), stopped at exit",
+    ("warmkernel", "_COUNTER"): "kernel socket names unique within the process",
 }
 #: Another module's values a grading module may change: its own process's, at its entry point.
 #: (module, what) -> why.
@@ -331,6 +333,8 @@ KEPT_PATCHES = {
     ("judgeserver", "sys.path"): "the judges' parent's own process: no module from its home",
     ("judgeserver", "os.environ"): "a forked judge's own process: its owner's variant variables, "
                                    "from the fork request",
+    ("kernelserver", "sys.path"): "the kernels' parent's own process: no module from its home",
+    ("kernelserver", "sys.argv"): "a forked kernel's own process: ipykernel's command line",
 }
 _MUTATORS = {"append", "extend", "insert", "update", "clear", "pop", "popitem", "add",
              "discard", "remove", "setdefault"}
