@@ -327,7 +327,7 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
         from alliancekit.grading.budget import OutputBudget
 
         self._root_mode = sandbox._as_root()
-        self._relay_hook("_stop_relay")  # a restart: the old kernel's relay, if there is one
+        self._stop_relay()  # a restart: the old kernel's relay, if there is one
         self.output_budget = OutputBudget(int(self.output_mb * sandbox.MiB))
         self.output_tail = b""
         server = self._server = kernel_server(self._limits(), 120.0)
@@ -359,18 +359,7 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
         provisioner.pgid = None
         if not server.root_mode:
             self.ip = f"/proc/{server.sandbox_pid}/root{self.ip}"
-        self._relay_hook("_start_relay")
-
-    def _relay_hook(self, name: str) -> None:
-        """Call the sandbox manager's relay step ``name`` where the grader has a message relay.
-
-        A forked kernel is launched here, not by `SandboxKernelManager`, so whatever that class
-        puts between the grader and a new kernel (a relay bounding each message whole) is called
-        from here too; without one this does nothing.
-        """
-        step = getattr(self, name, None)
-        if step is not None:
-            step()
+        self._start_relay()  # every message bounded whole, as for a kernel started on its own
 
     def _fork(self, server: KernelServer, source: Path, options: list) -> _ForkedKernel:
         with open(self.connection_file) as handle:
@@ -437,7 +426,7 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
         forked, self._forked = self._forked, None
         if forked is not None:
             forked.kill()
-        self._relay_hook("_stop_relay")
+        self._stop_relay()
         if self._cgroup is not None:
             kills = self._cgroup.oom_kills()
             if kills:
