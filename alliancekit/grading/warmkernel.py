@@ -270,15 +270,14 @@ class _ForkedKernel:
             self.returncode = -signal.SIGKILL
             return self.returncode
         for _ in range(16):  # the life-line ends when the kernel's process does
-            ready, _, _ = select.select([self.lifeline], [], [], 0)
-            if not ready:
-                return None
             try:
-                if not self.lifeline.recv(1 << 16):
+                # ValueError: `kill` closed the life-line meanwhile (the relay's thread polls too)
+                ready, _, _ = select.select([self.lifeline], [], [], 0)
+                if ready and not self.lifeline.recv(1 << 16):
                     self.returncode = 1
-                    return self.returncode
-            except OSError:
-                self.returncode = 1
+            except (OSError, ValueError):
+                self.returncode = 1 if self.returncode is None else self.returncode
+            if self.returncode is not None or not ready:
                 return self.returncode
         return None
 
