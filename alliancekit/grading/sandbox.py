@@ -592,9 +592,15 @@ class SandboxKernelManager(AsyncKernelManager):
         """
         process = getattr(getattr(self, "provisioner", None), "process", None)
         relay = self._relay
-        if relay is not None and process is not None and process.poll() is None:
-            relay.overflowed = not relay.died
-            self.kill_now()
+        if relay is None or process is None:
+            return
+        try:  # a kernel that is ending (shut down, or being killed) closes its sockets first
+            process.wait(timeout=2.0)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+        relay.overflowed = not relay.died
+        self.kill_now()
 
     def _stop_relay(self) -> None:
         relay, self._relay = self._relay, None
