@@ -79,12 +79,27 @@ class Relay:
         threading.Thread(target=self._listen, daemon=True).start()
 
     def _listen(self) -> None:
-        lost = False
+        try:
+            self._read_events()
+        except (ValueError, OSError):  # `stop` closed the pipe while this thread read it
+            if self._stopping:
+                return
+            raise
+        if "lost" in self.dropped or self._stopping:
+            return
+        self.process.wait()
+        if not self._stopping:  # it ended by itself (or was killed) while the grader needed it
+            self.died = True
+            if self.on_lost is not None:
+                self.on_lost()
+
+    def _read_events(self) -> None:
+        """Count each drop the relay reports; call `on_lost` when it reports a lost channel."""
         for line in self.process.stdout:
             try:
                 event = json.loads(line)
             except ValueError:
-                break
+                return
             kind = ("unasked" if "unasked" in event else "lost" if "lost" in event
                     else "output" if event.get("dropped") == "iopub"
                     else "reply" if event.get("dropped") in ("shell", "control") else "other")
@@ -92,16 +107,7 @@ class Relay:
             seen[0] += 1
             if event.get("bytes", 0) > seen[1].get("bytes", 0):
                 seen[1] = event
-            if "lost" in event:
-                lost = True
-                if self.on_lost is not None:
-                    self.on_lost()
-        if lost or self._stopping:
-            return
-        self.process.wait()
-        if not self._stopping:  # it ended by itself (or was killed) while the grader needed it
-            self.died = True
-            if self.on_lost is not None:
+            if kind == "lost" and self.on_lost is not None:
                 self.on_lost()
 
     def lost_reply(self) -> bool:
