@@ -63,7 +63,6 @@ import os
 import re
 import select
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -73,9 +72,9 @@ from pathlib import Path
 
 from traitlets import Bool, Float
 
-from alliancekit.grading import limits as _hard
 from alliancekit.grading import lockedcells, plaindata, sandbox, testnames
 from alliancekit.grading.metadata import nbgrader_of
+from alliancekit.grading.parent import SandboxedParent, userns_filter_fd
 
 __all__ = ["JudgedExecute", "JudgeServer", "JudgeError", "fork_judge", "stop_judges",
            "trusted_cells", "warm_modules"]
@@ -163,7 +162,7 @@ class _Line:
             pass
 
 
-class JudgeServer:
+class JudgeServer(SandboxedParent):
     """The judges' parent (`alliancekit.grading.judgeserver`) in its own bubblewrap sandbox.
 
     Started once per grading process; `fork` gives a fresh judge for each submission.
@@ -178,6 +177,9 @@ class JudgeServer:
         Seconds the parent may take to start (it imports the library).
     """
 
+    who = "the judge's parent"
+    error = JudgeError
+
     def __init__(self, limits: sandbox.Limits, *, sandboxed: bool = True,
                  timeout: float = 120.0):
         self.key = (limits, sandboxed)
@@ -190,11 +192,7 @@ class JudgeServer:
         try:
             if sandboxed:
                 uid = _judge_uid(sandbox._pick_uid()) if sandbox._as_root() else None
-                program = _hard.userns_filter()  # no user namespace inside, as for the kernel
-                if program is not None:
-                    seccomp, write = os.pipe()
-                    os.write(write, program)  # a few hundred bytes: fits the pipe's buffer
-                    os.close(write)
+                seccomp = userns_filter_fd()  # no user namespace inside, as for the kernel
                 command = sandbox._bwrap_args(box, limits, uid=uid, ipc_host=False,
                                               seccomp_fd=seccomp,
                                               extra_env={"AK_JUDGE_IPC": str(box / "ipc")},
@@ -219,38 +217,6 @@ class JudgeServer:
             raise
         finally:
             shutil.rmtree(box, ignore_errors=True)  # the sandbox has made its mounts
-
-    def _ask(self, message: dict | None, timeout: float, fds: tuple = ()) -> dict:
-        try:
-            if message is not None:
-                socket.send_fds(self.control, [json.dumps(message).encode("utf-8")], list(fds))
-            ready, _, _ = select.select([self.control], [], [], timeout)
-            data = self.control.recv(1 << 16) if ready else None
-        except OSError as exc:
-            raise JudgeError(f"the judge's parent stopped ({self.why()})") from exc
-        if data is None:
-            raise JudgeError(f"the judge's parent did not answer within {timeout:g} s")
-        if not data:
-            raise JudgeError(f"the judge's parent stopped ({self.why()})")
-        try:
-            reply = json.loads(data)
-        except ValueError:
-            reply = None
-        if type(reply) is not dict:
-            raise JudgeError("the judge's parent sent something that is not a message")
-        return reply
-
-    def alive(self) -> bool:
-        """Whether the parent's sandbox is still running."""
-        return self.process.poll() is None
-
-    def warm(self, modules: list[str], timeout: float) -> None:
-        """Have the parent import these modules (the assignment's own imports), once each."""
-        new = [m for m in modules if m not in self.warmed]
-        if new:
-            if self._ask({"op": "warm", "modules": new}, timeout).get("op") != "warmed":
-                raise JudgeError("the judge's parent did not import the library")
-            self.warmed.update(new)
 
     def fork(self, timeout: float, env: dict[str, str] | None = None) -> _Line:
         """A new judge, forked from the parent, that has never seen a submission.
@@ -284,14 +250,6 @@ class JudgeServer:
         except (OSError, ValueError):
             lines = []
         return lines[-1][:300] if lines else f"exit status {self.process.poll()}"
-
-    def kill(self) -> None:
-        """Kill the parent's sandbox and everything in it."""
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except OSError:
-                self.process.kill()
 
     def close(self) -> None:
         """Stop the parent and every judge."""

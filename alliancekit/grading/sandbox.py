@@ -64,6 +64,7 @@ from alliancekit.grading.budget import BudgetedKernelClient
 from alliancekit.grading.context import GradingProcess, Submission
 from alliancekit.grading.envpipe import env_pipe
 from alliancekit.grading.metadata import nbgrader_of
+from alliancekit.grading.parent import userns_filter_fd
 
 __all__ = ["Limits", "SandboxError", "sandbox_problem", "check_course_hidden",
            "SandboxKernelManager", "CappedKernelClient", "REPLY_BYTES", "GradingExecute",
@@ -533,11 +534,8 @@ class SandboxKernelManager(AsyncKernelManager):
         info_fd = None
         if not self._root_mode:
             self._info_read, info_fd = os.pipe()
-        program = _hard.userns_filter()
-        if program is not None:
-            self._seccomp_fd, write = os.pipe()
-            os.write(write, program)  # a few hundred bytes: fits the pipe's buffer
-            os.close(write)
+        self._seccomp_fd = userns_filter_fd()
+        if self._seccomp_fd is not None:
             self._files.append(self._seccomp_fd)
         wrapper = _bwrap_args(self._box, self._limits(),
                               uid=_pick_uid() if self._root_mode else None,

@@ -50,8 +50,8 @@ import threading
 import time
 from pathlib import Path
 
-from alliancekit.grading import limits as _hard
 from alliancekit.grading import sandbox
+from alliancekit.grading.parent import SandboxedParent, userns_filter_fd
 
 __all__ = ["WarmKernelManager", "KernelServer", "KernelServerError", "kernel_server",
            "stop_kernels"]
@@ -63,7 +63,7 @@ class KernelServerError(RuntimeError):
     """The kernels' parent could not start, stopped answering, or could not clear a kernel."""
 
 
-class KernelServer:
+class KernelServer(SandboxedParent):
     """The kernels' parent (`alliancekit.grading.kernelserver`) in its bubblewrap sandbox.
 
     Parameters
@@ -73,6 +73,9 @@ class KernelServer:
     timeout : float, default 120
         Seconds the parent may take to start (it imports the library).
     """
+
+    who = "the kernels' parent"
+    error = KernelServerError
 
     def __init__(self, limits: sandbox.Limits, timeout: float = 120.0):
         self.key = limits
@@ -87,12 +90,8 @@ class KernelServer:
         out_read, out_write = os.pipe()
         keep = [info_write, out_write]
         try:
-            program = _hard.userns_filter()
-            seccomp = None
-            if program is not None:
-                seccomp, write = os.pipe()
-                os.write(write, program)  # a few hundred bytes: fits the pipe's buffer
-                os.close(write)
+            seccomp = userns_filter_fd()
+            if seccomp is not None:
                 keep.append(seccomp)
             extra = {} if self.root_mode else {"AK_JUDGE_IPC": str(self.box / "ipc")}
             command = sandbox._bwrap_args(
@@ -137,38 +136,6 @@ class KernelServer:
         lines = self.tail.decode("utf-8", "replace").strip().splitlines()
         return lines[-1][:300] if lines else f"exit status {self.process.poll()}"
 
-    def _ask(self, message: dict | None, timeout: float, fds: tuple = ()) -> dict:
-        try:
-            if message is not None:
-                socket.send_fds(self.control, [json.dumps(message).encode("utf-8")], list(fds))
-            ready, _, _ = select.select([self.control], [], [], timeout)
-            data = self.control.recv(1 << 16) if ready else None
-        except OSError as exc:
-            raise KernelServerError(f"the kernels' parent stopped ({self.why()})") from exc
-        if data is None:
-            raise KernelServerError(f"the kernels' parent did not answer within {timeout:g} s")
-        if not data:
-            raise KernelServerError(f"the kernels' parent stopped ({self.why()})")
-        try:
-            reply = json.loads(data)
-        except ValueError:
-            reply = None
-        if type(reply) is not dict:
-            raise KernelServerError("the kernels' parent sent something that is not a message")
-        return reply
-
-    def alive(self) -> bool:
-        """Whether the parent's sandbox is still running."""
-        return self.process.poll() is None
-
-    def warm(self, modules: list[str], timeout: float) -> None:
-        """Have the parent import these modules, once each."""
-        new = [m for m in modules if m not in self.warmed]
-        if new:
-            if self._ask({"op": "warm", "modules": new}, timeout).get("op") != "warmed":
-                raise KernelServerError("the kernels' parent did not import the library")
-            self.warmed.update(new)
-
     def end(self, timeout: float = 30.0) -> None:
         """End the current kernel and clear what it left; kill the sandbox if that fails."""
         if not self.alive():
@@ -193,14 +160,6 @@ class KernelServer:
                         os.unlink(entry.path)
                     except OSError:
                         pass
-
-    def kill(self) -> None:
-        """Kill the parent's sandbox and everything in it."""
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except OSError:
-                self.process.kill()
 
     def close(self) -> None:
         """Stop the parent and every kernel, and remove the sandbox's folder."""
