@@ -671,7 +671,7 @@ def _result(course: Path, worker: _Worker, assignment: str, outcome: dict) -> Gr
                            notes=("the gradebook stayed busy (locked by another program), so "
                                   "this student's scores could not be checked or read; grade "
                                   "them again", *notes))
-    if any(n.startswith("over its memory limit") for n in notes):
+    if any(n.startswith(("over its memory limit", "its kernel tampered")) for n in notes):
         status = "needs attention"
     words = _suspicious(course, api, assignment, student)
     if words and outcome["success"]:  # information only: the judge decided the score

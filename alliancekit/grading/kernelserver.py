@@ -61,6 +61,7 @@ from alliancekit.grading.judgeserver import (
     _warm,
     warm_data,
 )
+from alliancekit.grading.procstate import changed, process_settings
 
 __all__ = ["main", "clear_sysv_ipc", "BASE_MODULES"]
 
@@ -132,7 +133,7 @@ def _others() -> list[int]:
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
 
 
-def _clean(child: int | None) -> str | None:
+def _clean(child: int | None, start: dict) -> str | None:
     why = _end_judges(child)
     deadline = time.monotonic() + 3.0
     while _others() and time.monotonic() < deadline:  # killed, not yet gone (init reaps them)
@@ -146,6 +147,10 @@ def _clean(child: int | None) -> str | None:
     left = clear_sysv_ipc()
     if left:
         why = (why + "; " if why else "") + f"could not remove System V IPC objects ({left})"
+    tampered = changed(start, process_settings())
+    if tampered:  # a kernel changed its parent: every later fork would inherit it
+        why = ((why + "; " if why else "") + "a kernel changed the kernels' parent's "
+               + ", ".join(tampered)[:200])
     return why
 
 
@@ -261,7 +266,7 @@ def main() -> None:
     def send(message: dict) -> None:
         control.send(json.dumps(message).encode("utf-8"))
 
-    child = None
+    child, start = None, process_settings()
     send({"op": "ready"})
     while True:
         data, fds, _, _ = socket.recv_fds(control, 1 << 16, 250)
@@ -285,10 +290,10 @@ def main() -> None:
         elif op == "end":
             for fd in fds:
                 os.close(fd)
-            why, child = _clean(child), None
+            why, child = _clean(child, start), None
             send({"op": "dirty", "why": why} if why else {"op": "ended"})
         elif op == "fork" and fds:
-            why, child = _clean(child), None
+            why, child = _clean(child, start), None
             if not why and _threads() > 1:
                 why = "the kernels' parent has a second thread; it cannot fork safely"
             if why:
@@ -313,7 +318,7 @@ def main() -> None:
             for fd in fds:
                 os.close(fd)
             send({"op": "error", "why": "unknown request"})
-    _clean(child)
+    _clean(child, start)
 
 
 if __name__ == "__main__":

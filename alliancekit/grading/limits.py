@@ -21,7 +21,9 @@ Where no cgroup can be had (an ordinary user without a delegated cgroup, as on t
 
 `userns_filter` is a seccomp program (classic BPF) that refuses new user namespaces (``unshare``
 and ``clone`` with ``CLONE_NEWUSER``; ``clone3`` answers "not implemented", so that the C library
-falls back to ``clone``). Bubblewrap loads it (``--seccomp``) before it starts the kernel.
+falls back to ``clone``), and the kernel's keyrings (``add_key``, ``request_key``, ``keyctl``:
+a uid's keys outlive the sandbox and are seen by the next kernel under that uid). Bubblewrap
+loads it (``--seccomp``) before it starts the kernel.
 """
 from __future__ import annotations
 
@@ -365,12 +367,13 @@ def sweep_stale(plan: CgroupPlan) -> list[str]:
 _LD_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 _ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
 _CLONE_NEWUSER = 0x10000000
-#: machine -> (AUDIT_ARCH value, unshare, clone, clone3)
-_ARCH = {"x86_64": (0xC000003E, 272, 56, 435), "aarch64": (0xC00000B7, 97, 220, 435)}
+#: machine -> (AUDIT_ARCH value, unshare, clone, clone3, (add_key, request_key, keyctl))
+_ARCH = {"x86_64": (0xC000003E, 272, 56, 435, (248, 249, 250)),
+         "aarch64": (0xC00000B7, 97, 220, 435, (217, 218, 219))}
 
 
 def userns_filter(machine: str | None = None) -> bytes | None:
-    """A seccomp program (``struct sock_filter`` array) that refuses new user namespaces.
+    """A seccomp program (``struct sock_filter`` array): no new user namespace, no keyring.
 
     Parameters
     ----------
@@ -383,12 +386,14 @@ def userns_filter(machine: str | None = None) -> bytes | None:
         The program for bubblewrap's ``--seccomp``, or None on an architecture it does not know.
         ``unshare`` or ``clone`` with ``CLONE_NEWUSER`` fail with EPERM, ``clone3`` with ENOSYS
         (its flags cannot be inspected; the C library then uses ``clone``), any other ABI
-        (x32, 32-bit) with EPERM; everything else is allowed.
+        (x32, 32-bit) with EPERM; so do ``add_key``, ``request_key`` and ``keyctl`` (the
+        kernel's keyrings belong to a uid and outlive the sandbox: one kernel could leave keys
+        for the next, and on the host); everything else is allowed.
     """
     arch = _ARCH.get(machine or platform.machine())
     if arch is None:
         return None
-    audit, unshare, clone, clone3 = arch
+    audit, unshare, clone, clone3, (add_key, request_key, keyctl) = arch
     eperm, enosys = _ERRNO | errno.EPERM, _ERRNO | errno.ENOSYS
     program = [
         (_LD_ABS, 0, 0, 4),              # 0  A = arch
@@ -397,14 +402,18 @@ def userns_filter(machine: str | None = None) -> bytes | None:
         (_LD_ABS, 0, 0, 0),              # 3  A = syscall number
         (_JGE, 0, 1, 0x40000000),        # 4  x32 numbers
         (_RET, 0, 0, eperm),             # 5
-        (_JEQ, 0, 1, clone3),            # 6
-        (_RET, 0, 0, enosys),            # 7
-        (_JEQ, 2, 0, unshare),           # 8  -> 11
-        (_JEQ, 1, 0, clone),             # 9  -> 11
-        (_RET, 0, 0, _ALLOW),            # 10
-        (_LD_ABS, 0, 0, 16),             # 11 A = low word of the first argument (flags)
-        (_JSET, 0, 1, _CLONE_NEWUSER),   # 12
-        (_RET, 0, 0, eperm),             # 13
+        (_JEQ, 2, 0, add_key),           # 6  -> 9: the kernel's keyrings are shared by uid
+        (_JEQ, 1, 0, request_key),       # 7  -> 9
+        (_JEQ, 0, 1, keyctl),            # 8
+        (_RET, 0, 0, eperm),             # 9
+        (_JEQ, 0, 1, clone3),            # 10
+        (_RET, 0, 0, enosys),            # 11
+        (_JEQ, 2, 0, unshare),           # 12 -> 15
+        (_JEQ, 1, 0, clone),             # 13 -> 15
         (_RET, 0, 0, _ALLOW),            # 14
+        (_LD_ABS, 0, 0, 16),             # 15 A = low word of the first argument (flags)
+        (_JSET, 0, 1, _CLONE_NEWUSER),   # 16
+        (_RET, 0, 0, eperm),             # 17
+        (_RET, 0, 0, _ALLOW),            # 18
     ]
     return b"".join(struct.pack("<HBBI", *op) for op in program)

@@ -136,10 +136,17 @@ class KernelServer(SandboxedParent):
         lines = self.tail.decode("utf-8", "replace").strip().splitlines()
         return lines[-1][:300] if lines else f"exit status {self.process.poll()}"
 
-    def end(self, timeout: float = 30.0) -> None:
-        """End the current kernel and clear what it left; kill the sandbox if that fails."""
+    def end(self, timeout: float = 30.0) -> str | None:
+        """End the current kernel and clear what it left; kill the sandbox if that fails.
+
+        Returns
+        -------
+        str or None
+            Why the parent was not left clean (then the sandbox is killed, and the next kernel
+            gets a new one), or None.
+        """
         if not self.alive():
-            return
+            return None
         try:
             reply = self._ask({"op": "end"}, timeout)
         except KernelServerError:
@@ -147,6 +154,7 @@ class KernelServer(SandboxedParent):
         if reply.get("op") != "ended":
             self.kill()
         self.clear_sockets()
+        return str(reply.get("why"))[:300] if reply.get("op") == "dirty" else None
 
     def clear_sockets(self) -> None:
         """As root: remove the last kernel's socket files from the host's sockets' folder."""
@@ -220,6 +228,8 @@ class _ForkedKernel:
         self.server, self.lifeline, self.pid = server, lifeline, pid
         self.returncode = None
         self.ended = False
+        #: Why the parent was not clean after this kernel ended (`KernelServer.end`), or None.
+        self.unclean = None
         self.stdin = self.stdout = self.stderr = None
 
     def poll(self) -> int | None:
@@ -257,7 +267,7 @@ class _ForkedKernel:
         """End the kernel and everything it started (once), and clear what it left."""
         if not self.ended:
             self.ended = True
-            self.server.end()
+            self.unclean = self.server.end()
         if self.returncode is None:
             self.returncode = -signal.SIGKILL
         self.close()
@@ -384,6 +394,9 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
         forked, self._forked = self._forked, None
         if forked is not None:
             forked.kill()
+            if forked.unclean and "changed the kernels' parent" in forked.unclean:
+                self._note(f"its kernel tampered with the grader's sandbox ({forked.unclean}): "
+                           "the grader replaced the sandbox before the next submission")
         self._stop_relay()
         if self._cgroup is not None:
             kills = self._cgroup.oom_kills()

@@ -192,3 +192,79 @@ def test_the_first_kernel_got_its_owners_variant(after_a_hostile_kernel):
 
 def test_the_next_kernel_finds_no_earlier_key_or_variant_in_its_memory(after_a_hostile_kernel):
     assert after_a_hostile_kernel[1]["secrets"] == []
+
+
+# --------------------------------------------------------------------------------------------
+# A kernel that changes its parent (same uid): the next kernel gets a new, untouched parent
+# --------------------------------------------------------------------------------------------
+TAMPER = """\
+import os, resource
+parent = os.getppid()
+resource.prlimit(parent, resource.RLIMIT_NOFILE, (40, 40))
+os.setpriority(os.PRIO_PROCESS, parent, 19)
+print('TAMPERED')
+"""
+SETTINGS = """\
+import os, resource
+print('REPORT', resource.getrlimit(resource.RLIMIT_NOFILE)[0], os.getpriority(os.PRIO_PROCESS, 0))
+"""
+
+
+NOTES: list = []
+
+
+class _Noted(_Watched):
+    """Keeps the notes the grader makes on this kernel's submission."""
+
+    async def _async_pre_start_kernel(self, **kw):
+        self.submission = Submission(student="tamperer")
+        NOTES.append(self.submission)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+@pytest.fixture(scope="module")
+def after_a_kernel_that_changed_its_parent():
+    warmkernel.stop_kernels()
+    NOTES.clear()
+    try:
+        before = _report(_run(SETTINGS))
+        server = warmkernel._SERVER["server"]
+        assert "TAMPERED" in _run(TAMPER, _Noted)
+        after = _report(_run(SETTINGS))
+        yield (before, after, warmkernel._SERVER.get("server") is server,
+               NOTES[0].notes.take(NOTES[0].student))
+    finally:
+        warmkernel.stop_kernels()
+
+
+def test_a_kernel_that_changed_its_parent_leaves_the_next_kernel_untouched(
+        after_a_kernel_that_changed_its_parent):
+    before, after, _, _ = after_a_kernel_that_changed_its_parent
+    assert after == before
+
+
+def test_the_next_kernel_after_a_changed_parent_comes_from_a_new_one(
+        after_a_kernel_that_changed_its_parent):
+    assert not after_a_kernel_that_changed_its_parent[2]
+
+
+def test_a_kernel_that_changed_its_parent_is_noted(after_a_kernel_that_changed_its_parent):
+    notes = after_a_kernel_that_changed_its_parent[3]
+    assert any("tampered" in n and "RLIMIT_NOFILE" in n and "nice" in n for n in notes), notes
+
+
+KEYRING = """\
+import ctypes, platform
+add_key = {"x86_64": 248, "aarch64": 217}[platform.machine()]
+libc = ctypes.CDLL(None, use_errno=True)
+made = libc.syscall(add_key, b"user", b"ak-probe", b"x", 1, -4)  # the uid's own keyring
+print('REPORT', made, ctypes.get_errno())
+"""
+
+
+def test_a_kernel_cannot_leave_a_key_in_its_uids_keyring():
+    warmkernel.stop_kernels()
+    try:
+        assert _report(_run(KEYRING)) == "-1 1"  # refused: EPERM
+    finally:
+        warmkernel.stop_kernels()

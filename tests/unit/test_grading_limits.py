@@ -103,6 +103,11 @@ def test_the_filter_allows_threads_forks_other_namespaces_and_other_calls(nr, fl
     assert _run_filter(limits.userns_filter("x86_64"), X86, nr, flags) == ALLOW
 
 
+@pytest.mark.parametrize("nr", [248, 249, 250])  # add_key, request_key, keyctl
+def test_the_filter_refuses_the_kernels_keyrings(nr):
+    assert _run_filter(limits.userns_filter("x86_64"), X86, nr) == 0x00050000 | 1
+
+
 def test_clone3_is_told_it_does_not_exist_so_that_libc_falls_back_to_clone():
     assert _run_filter(limits.userns_filter("x86_64"), X86, 435) == 0x00050000 | 38
 
