@@ -283,22 +283,37 @@ def wait_kernel_idle(page, *, timeout: float = 90.0) -> None:
 _BENIGN_DIALOGS = {"Select Kernel": ".jp-mod-accept"}
 
 
-def answer_open_dialog(page) -> None:
-    """Answer a benign modal dialog (see ``_BENIGN_DIALOGS``); fail naming any other one.
+def answer_open_dialog(page, *, timeout: float = 90.0) -> None:
+    """Answer benign modal dialogs (see ``_BENIGN_DIALOGS``) until none is open; fail on others.
 
     A dialog that blocks the page would otherwise surface as a 60 s click timeout that names
-    only the element it covered; this says which dialog it was and what it said.
+    only the element it covered; this says which dialog it was and what it said. On a loaded
+    machine the kernel picker can ignore a click made before its kernel list has loaded (CI,
+    stop 31: the dialog stayed open for 60 s after one click), so the answer is repeated every
+    few seconds, and a dialog that closes only to be raised again is answered again.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     dialog = page.locator(".jp-Dialog")
-    if not dialog.count():
-        return
-    title = dialog.first.locator(".jp-Dialog-header").inner_text().strip()
-    button = _BENIGN_DIALOGS.get(title)
-    if button is None:
-        body = dialog.first.locator(".jp-Dialog-body").inner_text().strip()
-        raise AssertionError(f"an unexpected dialog blocks the page: {title!r}: {body[:500]!r}")
-    dialog.first.locator(button).first.click()
-    dialog.first.wait_for(state="detached")
+    deadline = time.monotonic() + timeout
+    title = ""
+    while dialog.count():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the dialog {title!r} stayed open for {timeout:.0f} s although "
+                                 "it was answered every few seconds")
+        try:
+            title = dialog.first.locator(".jp-Dialog-header").inner_text(timeout=5_000).strip()
+        except PlaywrightTimeout:
+            continue  # it closed while being read
+        button = _BENIGN_DIALOGS.get(title)
+        if button is None:
+            body = dialog.first.locator(".jp-Dialog-body").inner_text().strip()
+            raise AssertionError(f"an unexpected dialog blocks the page: {title!r}: {body[:500]!r}")
+        try:
+            dialog.first.locator(button).first.click(timeout=5_000)
+            dialog.first.wait_for(state="detached", timeout=5_000)
+        except PlaywrightTimeout:
+            continue  # not taken yet (or raised again): answer it again
 
 
 def click_menu(page, menu: str, command: str) -> None:
