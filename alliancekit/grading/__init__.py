@@ -237,6 +237,8 @@ class _Worker:
 
     api: object  # nbgrader.apps.NbGraderAPI
     process: GradingProcess
+    #: this process's gradebook engines (`alliancekit.grading.engines`)
+    engines: dict = field(default_factory=dict)
 
 
 def _gradebook_lock(db_url: str, wait: float):
@@ -281,12 +283,14 @@ def _grade_in_pool(run: GradingRun, assignment: str, student: str) -> dict:
 def _grade_and_read(worker: _Worker, assignment: str, student: str) -> dict:
     """Autograde one submission, then check and read its scores in the same process, so that
     with ``--jobs`` the workers do that in parallel too; the outcome carries its `GradeResult`."""
+    from alliancekit.grading.engines import shared_engines
     from alliancekit.grading.variantgrading import shown_inputs_notes
 
-    outcome = _grade_one(worker, assignment, student)
-    outcome["notes"] = outcome.get("notes", []) + shown_inputs_notes(worker.api, assignment,
-                                                                      student)
-    outcome["result"] = _result(Path(worker.api.coursedir.root), worker, assignment, outcome)
+    with shared_engines(worker.engines):
+        outcome = _grade_one(worker, assignment, student)
+        outcome["notes"] = outcome.get("notes", []) + shown_inputs_notes(worker.api, assignment,
+                                                                          student)
+        outcome["result"] = _result(Path(worker.api.coursedir.root), worker, assignment, outcome)
     return outcome
 
 

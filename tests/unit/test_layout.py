@@ -325,9 +325,12 @@ KEPT_STATE = {
     ("warmkernel", "_SERVER"): "this process's kernels' parent (one process), stopped at exit",
     ("warmkernel", "_COUNTER"): "kernel socket names unique within the process",
 }
-#: Another module's values a grading module may change: its own process's, at its entry point.
-#: (module, what) -> why.
+#: Another module's values a grading module may change: its own process's, at its entry point,
+#: or for one block that puts the value back. (module, what) -> why.
 KEPT_PATCHES = {
+    ("engines", "gradebook_module.create_engine"): "nbgrader's engine factory, swapped while a "
+                                                   "grading process grades one submission and "
+                                                   "put back after (engines.shared_engines)",
     ("judge", "sys.stdout"): "the judge's own process: prints go to stderr, not the channel",
     ("judgeserver", "sys.stdout"): "the judges' parent's own process: prints go to stderr",
     ("judgeserver", "sys.path"): "the judges' parent's own process: no module from its home",
