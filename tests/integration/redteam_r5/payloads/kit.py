@@ -41,14 +41,20 @@ def atk_persistent_ring():
     return ring if ring >= 0 else f"error {atk_err()}"
 
 
-def atk_key_add(payload):
-    out = {}
+def _key_rings(out):
+    """The keyrings to try, by name; the persistent one's error, if any, goes into ``out``."""
     rings = {"session": -3, "user": -4, "user-session": -5}
     pers = atk_persistent_ring()
     if isinstance(pers, int):
         rings["persistent"] = pers
     else:
         out["persistent"] = pers
+    return rings
+
+
+def atk_key_add(payload):
+    out = {}
+    rings = _key_rings(out)
     for name, ring in rings.items():
         data = payload + f" ({name})".encode()
         r = _LIBC.syscall(ctypes.c_long(_SYSNO["add_key"]), b"user", ATK.encode(), data,
@@ -59,12 +65,7 @@ def atk_key_add(payload):
 
 def atk_key_find():
     out = {}
-    rings = {"session": -3, "user": -4, "user-session": -5}
-    pers = atk_persistent_ring()
-    if isinstance(pers, int):
-        rings["persistent"] = pers
-    else:
-        out["persistent"] = pers
+    rings = _key_rings(out)
     for name, ring in rings.items():
         key = _keyctl(10, ring, b"user", ATK.encode(), 0)  # KEYCTL_SEARCH
         if key < 0:
