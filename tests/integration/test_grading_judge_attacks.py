@@ -22,7 +22,9 @@ honest students around them must score exactly as before:
   the reply is refused as it arrives, and the kernel is stopped;
 - ``b_printer``: a blank notebook that prints the judge's pass lines itself;
 - ``b_hunter``: good answers, plus a last cell that looks for the text of the hidden tests (a
-  canary planted in one of them) in every file it can reach and in its own process memory.
+  canary planted in one of them) in every file it can reach and in its own process memory. Its
+  search takes seconds, so it is graded alone with a longer cell timeout (the class keeps a short
+  one, which ``b_loop`` waits out seven times).
 
 The session attack and the hunter are also graded with ``--unsafe-trust-submissions`` (tests in
 the student's kernel, as before this judge), to show that the attacks are real: there the blank
@@ -52,7 +54,8 @@ pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "ex01-theory"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-CELL_TIMEOUT = 5
+CELL_TIMEOUT = 5  # b_loop's seven hand-overs each wait this long
+HUNT_TIMEOUT = 60  # the hunter reads every file and its whole memory: seconds on a loaded machine
 LIMITS = sandbox.Limits(memory_mb=1536, seconds=240)
 CANARY = uuid.uuid4().hex
 PREFIX = "AKHIDDEN"
@@ -212,9 +215,12 @@ def _class() -> dict[str, nbformat.NotebookNode]:
         "b_loop": ex01.student(dict(good, **{"q1-answer": good["q1-answer"] + "\n" + LOOP})),
         "b_flood": ex01.student(dict(good, **{"q1-answer": good["q1-answer"] + "\n" + FLOOD})),
         "b_printer": ex01.student({"q1-answer": PRINTER}),
-        "b_hunter": _with_cell(ex01.student(good), HUNTER),
         "z_good": ex01.student(good),
     }
+
+
+def _hunter() -> nbformat.NotebookNode:
+    return _with_cell(ex01.student(ex01.solution_answers()), HUNTER)
 
 
 def _course(root: Path, students: dict) -> Path:
@@ -255,10 +261,19 @@ def judged(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def hunted(tmp_path_factory):
+    """The hunter graded alone, with a cell timeout its long search cannot reach."""
+    course = _course(tmp_path_factory.mktemp("hunted"), {"b_hunter": _hunter()})
+    [result] = grading.grade_assignment(ASSIGNMENT, course, timeout=HUNT_TIMEOUT, progress=False,
+                                        limits=LIMITS)
+    return course, result
+
+
+@pytest.fixture(scope="module")
 def unsafe(tmp_path_factory):
-    students = {k: v for k, v in _class().items() if k in ("b_session", "b_hunter")}
+    students = {"b_session": _class()["b_session"], "b_hunter": _hunter()}
     course = _course(tmp_path_factory.mktemp("unsafe"), students)
-    results = grading.grade_assignment(ASSIGNMENT, course, timeout=CELL_TIMEOUT, progress=False,
+    results = grading.grade_assignment(ASSIGNMENT, course, timeout=HUNT_TIMEOUT, progress=False,
                                        unsafe=True, limits=LIMITS)
     return course, {r.student: r for r in results}
 
@@ -335,10 +350,10 @@ def test_without_the_judge_the_hunter_finds_the_hidden_tests_canary_in_its_memor
     assert CANARY in _hunted(unsafe[0], "b_hunter")
 
 
-def test_the_hidden_tests_text_is_nowhere_in_the_students_files_or_memory(judged):
-    course, results = judged
+def test_the_hidden_tests_text_is_nowhere_in_the_students_files_or_memory(hunted):
+    course, result = hunted
     assert CANARY not in _hunted(course, "b_hunter")
-    assert results["b_hunter"].auto_score == AUTO_MAX
+    assert result.auto_score == AUTO_MAX
 
 
 # --------------------------------------------------------------------------------------------

@@ -60,6 +60,12 @@ import hashlib, json, os, re
 import pandas
 def _listing(folder):
     return sorted(n for n in os.listdir(folder) if n == "left-behind" or n == "locked")
+def _described(pid):  # "pid (name) state ppid", so that a failure says what was left
+    try:
+        with open(f"/proc/{{pid}}/stat") as stat:
+            return " ".join(stat.read().split()[:4])
+    except OSError:
+        return None  # gone while we looked
 def _in_memory(hashes):
     pattern = re.compile(rb"[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}"
                          rb"|first-owners-variant-[0-9a-f]{{32}}")
@@ -80,8 +86,8 @@ def _in_memory(hashes):
     return sorted(found & set(hashes))
 print("REPORT", json.dumps({{
     "files": _listing("/tmp") + _listing(os.environ["HOME"]) + _listing("/dev/shm"),
-    "others": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()
-                     and int(p) not in (1, os.getpid(), os.getppid())),
+    "others": sorted(filter(None, (_described(int(p)) for p in os.listdir("/proc") if p.isdigit()
+                                   and int(p) not in (1, os.getpid(), os.getppid())))),
     "patched": hasattr(pandas, "LEFT_BEHIND"),
     "shm": open("/proc/sysvipc/shm").read().splitlines()[1:],
     "secrets": _in_memory({hashes!r}),
