@@ -65,6 +65,7 @@ from alliancekit.grading.context import GradingProcess, Submission
 from alliancekit.grading.envpipe import env_pipe
 from alliancekit.grading.metadata import nbgrader_of
 from alliancekit.grading.parent import userns_filter_fd
+from alliancekit.grading.ready import wait_until_ready
 
 __all__ = ["Limits", "SandboxError", "sandbox_problem", "check_course_hidden",
            "SandboxKernelManager", "CappedKernelClient", "REPLY_BYTES", "GradingExecute",
@@ -409,6 +410,10 @@ class CappedKernelClient(BudgetedKernelClient):
             await watch.recv_multipart()  # the only event watched is a disconnection
             self._dropped = True
         return self._dropped
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Wait for the kernel's first answer (`alliancekit.grading.ready`: no fixed pauses)."""
+        await wait_until_ready(self, timeout)
 
     def stop_channels(self) -> None:
         """Stop the channels, and the watch on the shell connection."""
