@@ -51,9 +51,11 @@ def _loglog_band(estimate: np.ndarray, variance: np.ndarray, z: float):
     """Bounds from the log(-log) transform: est ** exp(±z·se), se = sqrt(var) / |est·log est|.
 
     Where the estimate is 0 or 1, or the variance is not finite, the band collapses onto it.
+    Just below 1, ``se`` is so large that ``exp`` overflows: the band is then (0, 1), the limit
+    of the formula as the estimate nears 1.
     """
     est = np.asarray(estimate, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         se = np.sqrt(variance) / np.abs(est * np.log(est))
         low, high = est ** np.exp(z * se), est ** np.exp(-z * se)
     inside = (est > 0) & (est < 1) & np.isfinite(se)

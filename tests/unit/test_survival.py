@@ -90,3 +90,14 @@ def test_atop_alliances_mostly_outlive_five_years_but_not_twenty_five():
     # and fewer than half are still in force after twenty-five.
     table = kaplan_meier(cases.durations())
     assert share_alive(table, 5) > 0.5 > share_alive(table, 25)
+
+
+def test_a_band_just_below_one_is_the_whole_range_without_a_warning():
+    import warnings
+
+    from alliancekit.survival import _loglog_band
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow warning would fail the test
+        low, high = _loglog_band(np.array([1 - 2 ** -53]), np.array([0.01]), 1.96)
+    assert (low[0], high[0]) == (0.0, 1.0)
