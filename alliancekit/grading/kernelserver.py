@@ -29,7 +29,8 @@ descriptor per name in ``files``
     kernel could not be removed (the grader then starts a new parent).
 ``{"op": "end"}``
     End the kernel now (all processes but this one) and empty the writable folders. Answer
-    ``{"op": "ended"}`` or ``{"op": "dirty", ...}``.
+    ``{"op": "ended"}`` or ``{"op": "dirty", "why": ..., "tampered": [...]}``; ``tampered``
+    names the parent's own settings the kernel changed (`alliancekit.grading.procstate`).
 
 What one kernel leaves never reaches the next: before each fork (and on ``end``) every other
 process of the sandbox is killed and waited for until it is gone, ``/tmp``, the home, ``/dev/shm``
@@ -133,7 +134,9 @@ def _others() -> list[int]:
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
 
 
-def _clean(child: int | None, start: dict) -> str | None:
+def _clean(child: int | None, start: dict) -> tuple[str | None, list[str]]:
+    """End the last kernel and what it left: (why the parent is not clean or None, the names of
+    the parent's settings it changed)."""
     why = _end_judges(child)
     deadline = time.monotonic() + 3.0
     while _others() and time.monotonic() < deadline:  # killed, not yet gone (init reaps them)
@@ -151,7 +154,7 @@ def _clean(child: int | None, start: dict) -> str | None:
     if tampered:  # a kernel changed its parent: every later fork would inherit it
         why = ((why + "; " if why else "") + "a kernel changed the kernels' parent's "
                + ", ".join(tampered)[:200])
-    return why
+    return why, tampered
 
 
 def _threads() -> int:
@@ -290,10 +293,10 @@ def main() -> None:
         elif op == "end":
             for fd in fds:
                 os.close(fd)
-            why, child = _clean(child, start), None
-            send({"op": "dirty", "why": why} if why else {"op": "ended"})
+            (why, tampered), child = _clean(child, start), None
+            send({"op": "dirty", "why": why, "tampered": tampered} if why else {"op": "ended"})
         elif op == "fork" and fds:
-            why, child = _clean(child, start), None
+            (why, _), child = _clean(child, start), None
             if not why and _threads() > 1:
                 why = "the kernels' parent has a second thread; it cannot fork safely"
             if why:

@@ -136,17 +136,19 @@ class KernelServer(SandboxedParent):
         lines = self.tail.decode("utf-8", "replace").strip().splitlines()
         return lines[-1][:300] if lines else f"exit status {self.process.poll()}"
 
-    def end(self, timeout: float = 30.0) -> str | None:
+    def end(self, timeout: float = 30.0) -> tuple[str | None, tuple[str, ...]]:
         """End the current kernel and clear what it left; kill the sandbox if that fails.
 
         Returns
         -------
-        str or None
+        why : str or None
             Why the parent was not left clean (then the sandbox is killed, and the next kernel
             gets a new one), or None.
+        tampered : tuple of str
+            The parent's own settings the kernel changed (limits, niceness, ...), by name.
         """
         if not self.alive():
-            return None
+            return None, ()
         try:
             reply = self._ask({"op": "end"}, timeout)
         except KernelServerError:
@@ -154,7 +156,11 @@ class KernelServer(SandboxedParent):
         if reply.get("op") != "ended":
             self.kill()
         self.clear_sockets()
-        return str(reply.get("why"))[:300] if reply.get("op") == "dirty" else None
+        if reply.get("op") != "dirty":
+            return None, ()
+        tampered = reply.get("tampered")
+        names = tuple(str(n)[:40] for n in tampered[:20]) if isinstance(tampered, list) else ()
+        return str(reply.get("why"))[:300], names
 
     def clear_sockets(self) -> None:
         """As root: remove the last kernel's socket files from the host's sockets' folder."""
@@ -228,8 +234,10 @@ class _ForkedKernel:
         self.server, self.lifeline, self.pid = server, lifeline, pid
         self.returncode = None
         self.ended = False
-        #: Why the parent was not clean after this kernel ended (`KernelServer.end`), or None.
+        #: Why the parent was not clean after this kernel ended (`KernelServer.end`), or None,
+        #: and the parent's settings the kernel changed.
         self.unclean = None
+        self.tampered: tuple[str, ...] = ()
         self.stdin = self.stdout = self.stderr = None
 
     def poll(self) -> int | None:
@@ -267,7 +275,7 @@ class _ForkedKernel:
         """End the kernel and everything it started (once), and clear what it left."""
         if not self.ended:
             self.ended = True
-            self.unclean = self.server.end()
+            self.unclean, self.tampered = self.server.end()
         if self.returncode is None:
             self.returncode = -signal.SIGKILL
         self.close()
@@ -394,7 +402,7 @@ class WarmKernelManager(sandbox.SandboxKernelManager):
         forked, self._forked = self._forked, None
         if forked is not None:
             forked.kill()
-            if forked.unclean and "changed the kernels' parent" in forked.unclean:
+            if forked.tampered:
                 self._note(f"its kernel tampered with the grader's sandbox ({forked.unclean}): "
                            "the grader replaced the sandbox before the next submission")
         self._stop_relay()
