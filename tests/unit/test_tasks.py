@@ -206,3 +206,35 @@ def test_a_stop_signal_ends_the_lab_and_a_kernel_in_a_session_of_its_own(sig, tm
     finally:
         if chore.poll() is None:
             os.killpg(chore.pid, signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------------------------
+# Bytecode: a sandboxed kernel (read-only Python) must find it, not compile its imports
+# --------------------------------------------------------------------------------------------
+KERNEL_IMPORTS = "import ipykernel.kernelapp, ipykernel.debugger, pandas, altair, alliancekit"
+
+
+def test_the_course_environment_holds_the_bytecode_of_the_packages_a_kernel_imports():
+    if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+        pytest.skip("not running in the .venv that tasks.py installs (and compiles)")
+    script = (f"{KERNEL_IMPORTS}\n"
+              "import importlib.util, os, sys\n"
+              "ours = sys.prefix  # the installed packages (the library may be mid-edit)\n"
+              "files = [m.__file__ for m in list(sys.modules.values())\n"
+              "         if (getattr(m, '__file__', None) or '').endswith('.py')\n"
+              "         and m.__file__.startswith(ours)]\n"
+              "print('\\n'.join(f for f in files\n"
+              "                 if not os.path.exists(importlib.util.cache_from_source(f))))\n")
+    missing = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             check=True).stdout.split()
+    assert missing == [], f"{len(missing)} modules without bytecode, e.g. {missing[:3]}"
+
+
+def test_installing_compiles_the_environment_and_the_library_on_every_core(tasks, monkeypatch):
+    commands = []
+    monkeypatch.setattr(tasks.subprocess, "call", lambda cmd, cwd=None: commands.append(cmd))
+    tasks.compile_bytecode()
+    [command] = commands
+    assert command[1:6] == ["-m", "compileall", "-qq", "-j", "0"]
+    assert str(ROOT / "alliancekit") in command
+    assert any(part.endswith("site-packages") for part in command)
