@@ -10,7 +10,8 @@ refused, with a message saying why:
 - a symbolic link anywhere in it (or the folder itself a link);
 - a device, FIFO or socket;
 - a file or folder owned by another Unix user, where the student's name is a Unix user;
-- a file larger than ``max_file_mb``, or more than ``max_files`` files.
+- a file larger than ``max_file_mb``, more than ``max_files`` files, or files totalling more than
+  ``max_total_mb`` (apparent sizes: a sparse file counts at the size its copies will have).
 
 Only the offending folder is refused: a student whose newest folder was refused (a folder forged
 under their id by a classmate, say) is collected from their newest folder that passes the checks.
@@ -35,7 +36,6 @@ import datetime
 import fnmatch
 import os
 import pwd
-import shutil
 import stat
 import sys
 import unicodedata
@@ -123,7 +123,7 @@ def _uid_of(student: str) -> int | None:
 
 
 def check_folder(folder: Path, student: str, expected: set[str], *, max_file_mb: float = 20,
-                 max_files: int = 100, owners: bool = True) -> Verdict:
+                 max_files: int = 100, max_total_mb: float = 50, owners: bool = True) -> Verdict:
     """Check one inbound folder without following any link.
 
     Parameters
@@ -138,6 +138,9 @@ def check_folder(folder: Path, student: str, expected: set[str], *, max_file_mb:
         Largest file accepted, in MiB.
     max_files : int, default 100
         Most files accepted.
+    max_total_mb : float, default 50
+        Most bytes accepted for all files together, in MiB (apparent sizes, so a sparse file
+        counts at the size nbgrader's copies of it into ``autograded/`` and ``feedback/`` take).
     owners : bool, default True
         Check that the files belong to the student's Unix user (inbound folders); False for
         ``submitted/``, whose files the instructor's collect copied and owns.
@@ -153,7 +156,7 @@ def check_folder(folder: Path, student: str, expected: set[str], *, max_file_mb:
     info = os.lstat(top)
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
         return Verdict(student, (f"{top.name} is a link or not a folder",))
-    files = 0
+    files = total = 0
     for here, dirs, names in os.walk(top, followlinks=False):
         for name in sorted(dirs + names):
             path = Path(here) / name
@@ -170,6 +173,7 @@ def check_folder(folder: Path, student: str, expected: set[str], *, max_file_mb:
                 problems.append(f"{rel} belongs to uid {info.st_uid}, not to {student}")
             if stat.S_ISREG(mode):
                 files += 1
+                total += info.st_size
                 if info.st_size > max_file_mb * MiB:
                     problems.append(f"{rel} is {info.st_size / MiB:.0f} MiB, over the "
                                     f"{max_file_mb:g} MiB limit")
@@ -180,6 +184,9 @@ def check_folder(folder: Path, student: str, expected: set[str], *, max_file_mb:
                 unexpected.append(rel)
     if files > max_files:
         problems.append(f"{files} files, over the limit of {max_files}")
+    if total > max_total_mb * MiB:
+        problems.append(f"its files total {total / MiB:.0f} MiB, over the limit of "
+                        f"{max_total_mb:g} MiB")
     if uid is not None and info_owner(top) != uid:
         problems.insert(0, f"the folder belongs to uid {info_owner(top)}, not to {student}")
     return Verdict(student, tuple(dict.fromkeys(problems)), tuple(unexpected))
@@ -330,6 +337,7 @@ class SafeCollect(ExchangeCollect):
                    ).tag(config=True)
     skipped = List(Unicode(), help="inbound folder names never collected").tag(config=True)
     max_file_mb = Integer(20, help="largest file copied, in MiB").tag(config=True)
+    max_total_mb = Integer(50, help="most MiB copied per submission").tag(config=True)
 
     def _path_to_record(self, path):
         name = os.path.split(path)[1]
@@ -351,6 +359,7 @@ class SafeCollect(ExchangeCollect):
     def do_copy(self, src, dest, log=None):
         ignore = list(self.coursedir.ignore) if self.coursedir is not None else []
         os.makedirs(dest, exist_ok=False)
+        left = self.max_total_mb * MiB  # the folder may have grown since it was checked
         for here, dirs, names in os.walk(src, followlinks=False):
             rel = os.path.relpath(here, src)
             target = os.path.normpath(os.path.join(dest, rel))
@@ -361,8 +370,8 @@ class SafeCollect(ExchangeCollect):
             for name in names:
                 if any(fnmatch.fnmatch(name, p) for p in ignore):
                     continue
-                _copy_regular(os.path.join(here, name), os.path.join(target, name),
-                              self.max_file_mb * MiB, self.log)
+                left -= _copy_regular(os.path.join(here, name), os.path.join(target, name),
+                                      min(self.max_file_mb * MiB, left), self.log)
         when = folder_time(Path(src))
         if when is not None:  # the time in the name, not the student's timestamp.txt
             stamp = os.path.join(dest, "timestamp.txt")
@@ -372,20 +381,27 @@ class SafeCollect(ExchangeCollect):
                 out.write(f"{when:%Y-%m-%d %H:%M:%S.%f} UTC")
 
 
-def _copy_regular(src: str, dest: str, limit: int, log) -> None:
-    """Copy one file if it is a regular file (opened without following a link) under ``limit``."""
+def _copy_regular(src: str, dest: str, limit: int, log) -> int:
+    """Copy one file if it is a regular file (opened without following a link) under ``limit``.
+
+    Returns the bytes copied (0 when the file was not).
+    """
     try:
         fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         log.warning("not collected: %s (%s)", src, exc.strerror)
-        return
+        return 0
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            log.warning("not collected: %s (not a regular file, or too large)", src)
-            return
+            log.warning("not collected: %s (not a regular file, or over the size left)", src)
+            return 0
+        left = info.st_size  # never more than was checked, should the file grow meanwhile
         with open(dest, "wb") as out:
-            shutil.copyfileobj(handle, out)
+            while left > 0 and (chunk := handle.read(min(left, MiB))):
+                out.write(chunk)
+                left -= len(chunk)
+        return info.st_size - left
 
 
 def check_exchange_hidden(config) -> None:
@@ -416,7 +432,8 @@ def _inbound(config) -> Path:
 
 
 def collect_set(assignment: str, course: Path, *, max_file_mb: float = 20,
-                max_files: int = 100, update: bool = True) -> tuple[list[Verdict], dict]:
+                max_files: int = 100, max_total_mb: float = 50, update: bool = True
+                ) -> tuple[list[Verdict], dict]:
     """Check every inbound folder of a set, then run nbgrader's collect on the rest.
 
     Parameters
@@ -429,6 +446,8 @@ def collect_set(assignment: str, course: Path, *, max_file_mb: float = 20,
         Largest file accepted, in MiB.
     max_files : int, default 100
         Most files accepted per submission.
+    max_total_mb : float, default 50
+        Most bytes accepted per submission, all files together, in MiB.
     update : bool, default True
         Replace an already collected submission with a newer one (as ``nbgrader collect``).
 
@@ -454,7 +473,7 @@ def collect_set(assignment: str, course: Path, *, max_file_mb: float = 20,
     for folder in sorted(inbound.glob(f"*+{assignment}+*")):
         student = folder.name.rsplit("+", 3)[0]
         verdict = check_folder(folder, student, expected, max_file_mb=max_file_mb,
-                               max_files=max_files)
+                               max_files=max_files, max_total_mb=max_total_mb)
         if not verdict.refused and folder_time(folder) is None:
             verdict = Verdict(student, ("the time in the folder's name cannot be read",))
         found.setdefault(student, []).append((folder, verdict))
@@ -475,6 +494,7 @@ def collect_set(assignment: str, course: Path, *, max_file_mb: float = 20,
     config.SafeCollect.refused = [v.student for v in verdicts if v.refused]
     config.SafeCollect.skipped = skipped
     config.SafeCollect.max_file_mb = int(max_file_mb)
+    config.SafeCollect.max_total_mb = int(max_total_mb)
     config.ExchangeFactory.collect = SafeCollect
     from nbgrader.apps import NbGraderAPI
 
@@ -494,14 +514,17 @@ def main(argv: list[str]) -> int:
                         help="largest file accepted, in MiB (default %(default)g)")
     parser.add_argument("--max-files", type=int, default=100,
                         help="most files per submission (default %(default)d)")
+    parser.add_argument("--max-total-mb", type=float, default=50,
+                        help="most MiB per submission, all files together (default %(default)g)")
     args = parser.parse_args(argv)
-    if not args.max_file_mb > 0 or args.max_files < 1:
-        print("alliancekit-grade collect: error: --max-file-mb and --max-files must be positive",
-              file=sys.stderr)
+    if not args.max_file_mb > 0 or args.max_files < 1 or not args.max_total_mb > 0:
+        print("alliancekit-grade collect: error: --max-file-mb, --max-files and --max-total-mb "
+              "must be positive", file=sys.stderr)
         return 2
     try:
         verdicts, result = collect_set(args.assignment, Path(args.course),
-                                       max_file_mb=args.max_file_mb, max_files=args.max_files)
+                                       max_file_mb=args.max_file_mb, max_files=args.max_files,
+                                       max_total_mb=args.max_total_mb)
     except (FileNotFoundError, ValueError) as exc:
         print(f"alliancekit-grade collect: error: {exc}", file=sys.stderr)
         return 2

@@ -244,6 +244,37 @@ def test_an_oversized_file_is_refused(tmp_path):
     assert verdict.refused and "over the 2 MiB limit" in verdict.problems[0]
 
 
+def test_sparse_files_under_the_file_limit_are_refused_by_their_total(tmp_path):
+    # a red-team finding: 60 sparse 19 MiB files took 40 KB inbound, 1.2 GB in autograded/
+    folder = _folder(tmp_path)
+    for k in range(6):
+        with open(folder / f"part{k}.bin", "wb") as handle:
+            handle.truncate(19 * 1024 ** 2)
+    verdict = collect.check_folder(folder, "nobody-here", {"ex01-theory.ipynb"})
+    assert verdict.refused
+    assert "its files total 114 MiB, over the limit of 50 MiB" in verdict.problems
+
+
+def test_files_under_the_total_pass(tmp_path):
+    folder = _folder(tmp_path)
+    with open(folder / "data.bin", "wb") as handle:
+        handle.truncate(19 * 1024 ** 2)
+    verdict = collect.check_folder(folder, "nobody-here", {"ex01-theory.ipynb"})
+    assert not verdict.refused
+
+
+def test_a_copy_stops_at_the_bytes_left_to_the_submission(tmp_path):
+    import logging
+
+    (tmp_path / "a.bin").write_bytes(b"x" * 1000)
+    assert collect._copy_regular(str(tmp_path / "a.bin"), str(tmp_path / "b.bin"), 999,
+                                 logging.getLogger("test")) == 0
+    assert not (tmp_path / "b.bin").exists()
+    assert collect._copy_regular(str(tmp_path / "a.bin"), str(tmp_path / "b.bin"), 1000,
+                                 logging.getLogger("test")) == 1000
+    assert (tmp_path / "b.bin").read_bytes() == b"x" * 1000
+
+
 def test_a_folder_owned_by_another_user_is_refused(tmp_path):
     folder = _folder(tmp_path)
     student = "root" if os.getuid() != 0 else "nobody"
