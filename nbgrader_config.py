@@ -73,8 +73,9 @@ c.GenerateFeedback.preprocessors = [
 ]
 c.CapFeedbackOutputs.max_bytes = 2 * 1024 ** 2
 # A student's own answer outputs (their charts, as sanitised SVG) stay on the feedback page: with
-# alliancekit-grade the hidden tests run in the trusted judge and never enter the student's kernel,
-# so nothing the student's code printed can quote them.
+# alliancekit-grade the hidden tests run in the trusted judge and their text never enters the
+# student's kernel; a test that calls the student's function (passing it the tests' arguments)
+# runs after the submission's last cell, so no output of the student's code can quote them.
 c.StudentView.keep_answer_outputs = True
 
 # Formgrader shows a submission as nbconvert HTML from the instructor's own server: sanitise it

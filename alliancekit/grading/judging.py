@@ -42,9 +42,17 @@ For a test cell, the grader:
    outputs; nbgrader's ``SaveAutoGrades`` scores them as it scores any cell, so the gradebook,
    Formgrader and feedback work unchanged.
 
+A test that calls one of the student's functions is run after the submission's last cell of its
+own, with the answers handed over at the test's place in the notebook: no cell of the submission
+runs after a hidden test's arguments have entered its kernel, since code that kept them could
+otherwise print them where the feedback page shows them. (The function called is the one the
+name holds by then; the set's tests read no name another test sets.) Until it runs, the test's
+output is a failure saying so, which is what a submission that never gets there is scored by.
+
 The text of a test never enters the student's sandbox; only names and the plain arguments of a
-call do. The outputs of the read-only set-up cells (and the closing ``summary`` cell) are the
-judge's too, so the student's kernel cannot make them say anything.
+call do, and no cell of the submission runs after a call. The outputs of the read-only set-up
+cells (and the closing ``summary`` cell) are the judge's too, so the student's kernel cannot make
+them say anything.
 
 A student's kernel that dies fails the submission as before (``DeadKernelError``: needs attention,
 autograded scores zeroed). A kernel that does not hand over its answers within the cell timeout is
@@ -441,6 +449,12 @@ class JudgedExecute(sandbox.GradingExecute):
                                             for g in self._ak_setup.names()))
         self._ak_sealed = False
         self._ak_kernels: list = []
+        self._ak_deferred: list = []  # tests that call the student's functions (see the module doc)
+        self._ak_closing: list = []  # closing set-up cells (summary) run before those tests
+        kinds = [self._ak_trusted.get(nbgrader_of(c).get("grade_id"), (None,))[0]
+                 if c.cell_type == "code" else "text" for c in nb.cells]
+        self._ak_last_own = max((i for i, k in enumerate(kinds) if k is None), default=-1)
+        self._ak_last_test = max((i for i, k in enumerate(kinds) if k == "test"), default=-1)
         limits = sandbox.Limits(seconds=self.seconds)
         self._ak_modules = warm_modules(self._ak_trusted)  # the judges' and kernels' parents'
         self._ak_judge = fork_judge(limits, self.sandboxed, self._ak_modules,
@@ -477,15 +491,35 @@ class JudgedExecute(sandbox.GradingExecute):
                         if cell.cell_type == "code" else (None, None))
         if kind == "test":
             self._ak_run_setup(self._ak_setup.before_test(grade_id))
-            outputs = run_sync(self._ak_test)(source)
-            cell.outputs = [_output(o) for o in outputs]
+            answers = run_sync(self._ak_answers)(source)
             cell.execution_count = None
+            if index < self._ak_last_own and _has_function(answers):
+                self._ak_deferred.append((cell, source, answers))
+                cell.outputs = [_output(_NOT_YET_RUN)]
+                return cell, resources
+            cell.outputs = [_output(o) for o in run_sync(self._ak_test)(source, answers)]
             return cell, resources
         cell, resources = super().preprocess_cell(cell, resources, index)
         if kind == "setup":
             self._ak_run_setup(self._ak_setup.at_cell(grade_id))
             cell.outputs = [_output(o) for o in self._ak_setup_outputs.get(grade_id, [])]
+            if self._ak_deferred and index > self._ak_last_test:  # e.g. the summary, before a
+                self._ak_closing.append((cell, grade_id))  # cell the student added at the end
+        if index == self._ak_last_own:  # no cell of the submission runs after this one
+            self._ak_run_deferred()
         return cell, resources
+
+    def _ak_run_deferred(self) -> None:
+        """Run the tests put off until now, then again any closing set-up cell that ran first."""
+        from jupyter_core.utils import run_sync
+
+        deferred, self._ak_deferred = self._ak_deferred, []
+        for cell, source, answers in deferred:
+            cell.outputs = [_output(o) for o in run_sync(self._ak_test)(source, answers)]
+        closing, self._ak_closing = self._ak_closing, []
+        for cell, grade_id in closing:
+            self._ak_run_setup([grade_id])
+            cell.outputs = [_output(o) for o in self._ak_setup_outputs.get(grade_id, [])]
 
     def _ak_run_setup(self, grade_ids: list[str]) -> None:
         """Run these set-up cells in the judge, from the gradebook's source; keep their outputs."""
@@ -495,13 +529,18 @@ class JudgedExecute(sandbox.GradingExecute):
             reply = self._ak_judge.receive(self.judge_seconds)
             self._ak_setup_outputs[grade_id] = _outputs(reply)
 
-    async def _ak_test(self, source: str) -> list:
+    async def _ak_answers(self, source: str) -> str:
+        """The answers a test reads, as plain data from the student's kernel (or notes why not)."""
         names = testnames.answer_names(source, self._ak_known)
         answers = await self._ak_ask(
             f"answers({names!r}, {plaindata.MAX_BYTES})", f"the answers {', '.join(names)}")
         if answers is None:
             answers = plaindata.pack({name: {"t": "unreadable", "why": self._ak_last_problem}
                                       for name in names})
+        return answers
+
+    async def _ak_test(self, source: str, answers: str) -> list:
+        """Run a test in the judge with these answers, making the calls it asks for."""
         judge = self._ak_judge
         judge.send({"op": "test", "code": source, "answers": answers}, self.judge_seconds)
         stopped = False
@@ -565,6 +604,21 @@ class JudgedExecute(sandbox.GradingExecute):
         return match.group(1)
 
     _ak_last_problem = ""
+
+
+#: A deferred test's output until it has run: a failure, should it never run.
+_NOT_YET_RUN = {"output_type": "error", "ename": "RuntimeError", "evalue": "",
+                "traceback": ["[NOT YET] this check calls your function; it runs after your last "
+                              "cell, and the grading did not get there"]}
+
+
+def _has_function(answers: str) -> bool:
+    """Whether these answers (text from the student's kernel) name a function the judge may call."""
+    try:
+        nodes = plaindata.unpack(answers)
+    except plaindata.PlainDataError:
+        return False  # the judge cannot read them either, so it makes no call
+    return any(node == plaindata.FUNCTION for node in nodes.values())
 
 
 def _outputs(reply: dict) -> list:

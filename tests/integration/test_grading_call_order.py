@@ -1,0 +1,111 @@
+"""Red team: a function answer that records the judge's calls can never show their arguments.
+
+The judge checks a function question by calling the student's function, in the student's
+kernel, with the tests' arguments, hidden tests' included. A red-team submission (this round)
+wrapped its ``share_alive`` (ex02 Q1) to keep every call's arguments, and printed them from a
+later answer cell: the hidden tests' frames reached the feedback page. Now a test that calls a
+function runs after the submission's last cell of its own (`alliancekit.grading.judging`), so no
+cell of the submission runs after a call.
+
+Two submissions of ex02-patterns, graded in the sandbox, both the worked solution with a
+recording ``share_alive`` and a print of what it recorded in every later answer cell:
+
+- ``recorder``: as the set is laid out;
+- ``trailing``: with one more cell of its own after the closing summary (it too prints), so that
+  the summary runs before the put-off tests, and must be run again after them.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from alliancekit import grading
+from alliancekit.grading import sandbox
+
+pytestmark = [pytest.mark.nbgrader, pytest.mark.filterwarnings("ignore:.*not in session")]
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSIGNMENT = "ex02-patterns"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+
+if sandbox.sandbox_problem() and not os.environ.get("CI"):
+    pytest.skip(f"no grading sandbox here: {sandbox.sandbox_problem()}", allow_module_level=True)
+
+RECORD = """
+import sys as _sys
+_calls = []  # the grader's calls only (through its in-kernel hand-over), not the notebook's own
+_own_share_alive = share_alive
+def share_alive(frame, t):
+    if _sys._getframe(1).f_code.co_filename.endswith("_inkernel.py"):
+        _calls.append((len(frame), t))
+    return _own_share_alive(frame, t)
+"""
+SHOW = '\nprint("RECORDED", len(_calls), _calls)\n'
+
+
+def _gid(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def _worked_answers() -> dict[str, str]:
+    solution = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    return {_gid(c): c.source for c in solution.cells
+            if c.metadata.get("nbgrader", {}).get("solution")
+            and not c.metadata["nbgrader"].get("grade")}
+
+
+def _student(trailing: bool) -> nbformat.NotebookNode:
+    answers = _worked_answers()
+    nb = nbformat.read(ROOT / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        if _gid(cell) in answers:
+            cell.source = answers[_gid(cell)]
+            cell.source += RECORD if _gid(cell) == "q1-answer" else SHOW
+    if trailing:
+        nb.cells.append(nbformat.v4.new_code_cell(SHOW.strip()))
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = tmp_path_factory.mktemp("call-order")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)
+    for name, trailing in (("recorder", False), ("trailing", True)):
+        folder = course / "submitted" / name / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(_student(trailing), folder / NOTEBOOK)
+    results = grading.grade_assignment(ASSIGNMENT, course, jobs=1, progress=False)
+    notebooks = {r.student: nbformat.read(course / "autograded" / r.student / ASSIGNMENT /
+                                          NOTEBOOK, as_version=4) for r in results}
+    return {r.student: r for r in results}, notebooks
+
+
+def _printed(nb: nbformat.NotebookNode) -> list[str]:
+    return [o.get("text", "") for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if o.get("output_type") == "stream"]
+
+
+@pytest.mark.parametrize("student", ["recorder", "trailing"])
+def test_no_cell_of_the_submission_runs_after_a_call_to_its_function(graded, student):
+    records = re.findall(r"RECORDED (\d+)", "".join(_printed(graded[1][student])))
+    assert records, "the answer cells did not print what they recorded"
+    assert set(records) == {"0"}, records
+
+
+@pytest.mark.parametrize("student", ["recorder", "trailing"])
+def test_the_put_off_tests_still_score_the_worked_function(graded, student):
+    result = graded[0][student]
+    assert (result.status, result.auto_score) == ("graded", result.auto_max)
+
+
+def test_a_summary_that_ran_before_the_put_off_tests_is_run_again(graded):
+    nb = graded[1]["trailing"]
+    [summary] = [c for c in nb.cells if _gid(c) == "summary"]
+    text = "".join(o.get("text", "") for o in summary.outputs)
+    assert re.search(r"(\d+) of \1 checks pass", text), text
