@@ -49,6 +49,10 @@ otherwise print them where the feedback page shows them. (The function called is
 name holds by then; the set's tests read no name another test sets.) Until it runs, the test's
 output is a failure saying so, which is what a submission that never gets there is scored by.
 
+The set-up cells after the submission's last cell of its own (the closing ``summary``) run in
+the judge only, so nothing at all runs in the student's kernel after a call but the calls
+themselves and the hand-over of answers (silent requests, whose outputs no cell keeps).
+
 The text of a test never enters the student's sandbox; only names and the plain arguments of a
 call do, and no cell of the submission runs after a call. The outputs of the read-only set-up
 cells (and the closing ``summary`` cell) are the judge's too, so the student's kernel cannot make
@@ -499,7 +503,13 @@ class JudgedExecute(sandbox.GradingExecute):
                 return cell, resources
             cell.outputs = [_output(o) for o in run_sync(self._ak_test)(source, answers)]
             return cell, resources
-        cell, resources = super().preprocess_cell(cell, resources, index)
+        if kind == "setup" and index > self._ak_last_own:
+            # after the submission's last cell nothing more runs in its kernel: tests have called
+            # its functions by now, and a hook it left could, in any cell run there, redraw an
+            # earlier output of its own (a display update) with their arguments
+            cell.execution_count = None
+        else:
+            cell, resources = super().preprocess_cell(cell, resources, index)
         if kind == "setup":
             self._ak_run_setup(self._ak_setup.at_cell(grade_id))
             cell.outputs = [_output(o) for o in self._ak_setup_outputs.get(grade_id, [])]

@@ -8,7 +8,9 @@ function runs after the submission's last cell of its own (`alliancekit.grading.
 cell of the submission runs after a call.
 
 Two submissions of ex02-patterns, graded in the sandbox, both the worked solution with a
-recording ``share_alive`` and a print of what it recorded in every later answer cell:
+recording ``share_alive``, a print of what it recorded in every later answer cell, and an output
+of the Q1 cell that a hook redraws (a display update) with the count of calls after every cell the
+kernel runs, and during each call:
 
 - ``recorder``: as the set is laid out;
 - ``trailing``: with one more cell of its own after the closing summary (it too prints), so that
@@ -16,6 +18,7 @@ recording ``share_alive`` and a print of what it recorded in every later answer 
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -38,12 +41,17 @@ if sandbox.sandbox_problem() and not os.environ.get("CI"):
 
 RECORD = """
 import sys as _sys
+from IPython.display import display as _display, update_display as _update
 _calls = []  # the grader's calls only (through its in-kernel hand-over), not the notebook's own
 _own_share_alive = share_alive
 def share_alive(frame, t):
     if _sys._getframe(1).f_code.co_filename.endswith("_inkernel.py"):
         _calls.append((len(frame), t))
+        _update(f"REDRAWN {len(_calls)}", display_id="ak-record")
     return _own_share_alive(frame, t)
+_display("REDRAWN 0", display_id="ak-record")  # redrawn with the calls, whenever it can be
+get_ipython().events.register(
+    "post_run_cell", lambda *_: _update(f"REDRAWN {len(_calls)}", display_id="ak-record"))
 """
 SHOW = '\nprint("RECORDED", len(_calls), _calls)\n'
 
@@ -96,6 +104,14 @@ def test_no_cell_of_the_submission_runs_after_a_call_to_its_function(graded, stu
     records = re.findall(r"RECORDED (\d+)", "".join(_printed(graded[1][student])))
     assert records, "the answer cells did not print what they recorded"
     assert set(records) == {"0"}, records
+
+
+@pytest.mark.parametrize("student", ["recorder", "trailing"])
+def test_no_output_of_the_submission_is_redrawn_after_a_call(graded, student):
+    outputs = json.dumps([c.get("outputs", []) for c in graded[1][student].cells])
+    redrawn = re.findall(r"REDRAWN (\d+)", outputs)
+    assert redrawn, "the Q1 cell did not show its display"
+    assert set(redrawn) == {"0"}, redrawn
 
 
 @pytest.mark.parametrize("student", ["recorder", "trailing"])
