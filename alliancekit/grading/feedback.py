@@ -172,6 +172,8 @@ def _short(text: str) -> bool:
 def _allowed_reason(reason: str, constants: set, templates: list) -> bool:
     fixed = {"one of the checks did not hold.",
              "not answered yet: the answer cell above still says `raise NotImplementedError()`."}
+    if reason.startswith("your code raised "):  # quotes an error's text, maybe one the student's
+        return False  # function chose while a hidden test called it: never shown, even if it fits
     if reason in constants or reason in fixed or any(_fits(reason, t) for t in templates):
         return True
     # checks turns a missing name into "not answered yet: name 'x' is not defined."

@@ -45,6 +45,12 @@ _ERRORS = {name: value for name, value in vars(builtins).items()
            if isinstance(value, type) and issubclass(value, Exception)}
 
 
+#: Errors whose message ``alliancekit.checks`` shows as the check's own (an assertion's message, a
+#: name not defined): raised by the student's function, they come back as `StudentError`, so that
+#: text the function chose (it may carry the tests' arguments) never reads as a check's message.
+_OWN_TEXT_ERRORS = (AssertionError, NameError)
+
+
 class StudentError(Exception):
     """An error raised by the student's function, named after the student's own exception."""
 
@@ -164,7 +170,8 @@ class Judge:
                         and all(type(x) is str for x in raised)):
                     raise RuntimeError(f"{name} gave an answer the grader cannot read")
                 kind = _ERRORS.get(raised[0])
-                if kind is not None and kind.__module__ == "builtins":
+                if (kind is not None and kind.__module__ == "builtins"
+                        and not issubclass(kind, _OWN_TEXT_ERRORS)):
                     raise kind(raised[1][:1000])
                 raise StudentError(f"{raised[0][:80]}: {raised[1][:1000]}")
             node = nodes.get("ok")

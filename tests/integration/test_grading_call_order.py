@@ -14,7 +14,12 @@ kernel runs, and during each call:
 
 - ``recorder``: as the set is laid out;
 - ``trailing``: with one more cell of its own after the closing summary (it too prints), so that
-  the summary runs before the put-off tests, and must be run again after them.
+  the summary runs before the put-off tests, and must be run again after them;
+- ``raiser``: the worked solution, whose ``share_alive`` raises, when the grader calls it, an
+  assertion and a ``NameError`` whose texts carry the arguments, shaped to read as the checks'
+  own messages (a failed test's message can reach the feedback page).
+
+Feedback pages are made for all three: none shows an argument of a call.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.apps import NbGraderAPI
 
 from alliancekit import grading
 from alliancekit.grading import sandbox
@@ -54,6 +60,19 @@ get_ipython().events.register(
     "post_run_cell", lambda *_: _update(f"REDRAWN {len(_calls)}", display_id="ak-record"))
 """
 SHOW = '\nprint("RECORDED", len(_calls), _calls)\n'
+RAISE = """
+import sys as _sys
+_own_share_alive = share_alive
+_raised = [0]
+def share_alive(frame, t):
+    if _sys._getframe(1).f_code.co_filename.endswith("_inkernel.py"):
+        _raised[0] += 1
+        name = f"ARGS_{len(frame)}_{str(t).replace('.', '_')}"
+        if _raised[0] % 2:
+            raise AssertionError(f"ARGS {len(frame)} {t} should be a float")
+        raise NameError(f"name {name!r} is not defined")
+    return _own_share_alive(frame, t)
+"""
 
 
 def _gid(cell) -> str | None:
@@ -67,13 +86,16 @@ def _worked_answers() -> dict[str, str]:
             and not c.metadata["nbgrader"].get("grade")}
 
 
-def _student(trailing: bool) -> nbformat.NotebookNode:
+def _student(trailing: bool, raising: bool = False) -> nbformat.NotebookNode:
     answers = _worked_answers()
     nb = nbformat.read(ROOT / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
     for cell in nb.cells:
         if _gid(cell) in answers:
             cell.source = answers[_gid(cell)]
-            cell.source += RECORD if _gid(cell) == "q1-answer" else SHOW
+            if raising:
+                cell.source += RAISE if _gid(cell) == "q1-answer" else ""
+            else:
+                cell.source += RECORD if _gid(cell) == "q1-answer" else SHOW
     if trailing:
         nb.cells.append(nbformat.v4.new_code_cell(SHOW.strip()))
     return nb
@@ -84,14 +106,23 @@ def graded(tmp_path_factory):
     course = tmp_path_factory.mktemp("call-order")
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "solutions" / ASSIGNMENT, course / "solutions" / ASSIGNMENT)
-    for name, trailing in (("recorder", False), ("trailing", True)):
+    students = {"recorder": _student(False), "trailing": _student(True),
+                "raiser": _student(False, raising=True)}
+    for name, nb in students.items():
         folder = course / "submitted" / name / ASSIGNMENT
         folder.mkdir(parents=True)
-        nbformat.write(_student(trailing), folder / NOTEBOOK)
+        nbformat.write(nb, folder / NOTEBOOK)
     results = grading.grade_assignment(ASSIGNMENT, course, jobs=1, progress=False)
     notebooks = {r.student: nbformat.read(course / "autograded" / r.student / ASSIGNMENT /
                                           NOTEBOOK, as_version=4) for r in results}
-    return {r.student: r for r in results}, notebooks
+    api = NbGraderAPI(config=grading._load_config(course))
+    pages = {}
+    for r in results:
+        done = api.generate_feedback(ASSIGNMENT, r.student)
+        assert done["success"], done["error"]
+        pages[r.student] = (course / "feedback" / r.student / ASSIGNMENT /
+                            f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
+    return {r.student: r for r in results}, notebooks, pages
 
 
 def _printed(nb: nbformat.NotebookNode) -> list[str]:
@@ -118,6 +149,20 @@ def test_no_output_of_the_submission_is_redrawn_after_a_call(graded, student):
 def test_the_put_off_tests_still_score_the_worked_function(graded, student):
     result = graded[0][student]
     assert (result.status, result.auto_score) == ("graded", result.auto_max)
+
+
+@pytest.mark.parametrize("student", ["recorder", "trailing", "raiser"])
+def test_no_feedback_page_shows_an_argument_of_a_call(graded, student):
+    page = graded[2][student]
+    assert "Score" in page
+    assert not re.search(r"RECORDED [1-9]|REDRAWN [1-9]|ARGS[ _]\d", page)
+
+
+def test_the_raisers_function_was_called_and_failed_its_tests(graded):
+    result = graded[0]["raiser"]
+    assert result.status == "graded" and result.auto_score < result.auto_max
+    q1 = next(c for c in graded[1]["raiser"].cells if _gid(c) == "q1-tests")
+    assert "ARGS" in json.dumps(q1.outputs)  # the instructor's view keeps the error's text
 
 
 def test_a_summary_that_ran_before_the_put_off_tests_is_run_again(graded):

@@ -94,3 +94,26 @@ def test_a_forged_envelope_fails_the_test_without_stopping_the_judge():
     judge, _ = _judge()
     assert _failed(judge.test('with check("Q1"):\n    assert True', "not base64!"))
     assert not _failed(judge.test('with check("Q2"):\n    assert True', _answers()))
+
+
+def _raising(kind: str, message: str) -> list[dict]:
+    raised = {"op": "result", "payload": plaindata.pack({"raised": [kind, message]})}
+    judge, _ = _judge([raised])
+    return judge.test('with check("Q1"):\n    assert double(2.0) == 4.0, "double 2.0"',
+                      _answers(double=plaindata.FUNCTION))
+
+
+def test_a_students_assertion_never_reads_as_the_checks_own_message():
+    outputs = _raising("AssertionError", "the hidden inputs were 2.5 and 7")
+    assert outputs[-1]["evalue"].startswith("Q1: your code raised StudentError: AssertionError")
+
+
+def test_a_students_name_error_never_reads_as_a_missing_answer():
+    outputs = _raising("NameError", "name 'hidden_2_5_and_7' is not defined")
+    assert outputs[-1]["ename"] == "CheckFailed"
+    assert "your code raised StudentError: NameError" in outputs[-1]["evalue"]
+
+
+def test_a_students_other_builtin_error_keeps_its_kind():
+    outputs = _raising("ValueError", "bad frame")
+    assert outputs[-1]["evalue"] == "Q1: your code raised ValueError: bad frame"

@@ -443,6 +443,16 @@ def test_a_message_the_submission_wrote_is_not_shown():
         assert "run this test cell in your own notebook" in shown
 
 
+def test_an_error_the_code_raised_is_not_shown_even_where_a_template_would_fit_it():
+    # a function the judge called can raise any text; "{_name} should be a float" fits almost all
+    source = 'with check("Q1"):\n    assert isinstance(x, float), f"{_name} should be a float"\n'
+    evalue = "Q1: your code raised StudentError: AssertionError: 2.5, 7 should be a float"
+    cell = _test_cell(new_output("error", ename="CheckFailed", evalue=evalue, traceback=[]))
+    cell.source = source
+    shown = _shown(cell)
+    assert "2.5, 7" not in shown and "run this test cell in your own notebook" in shown
+
+
 def test_a_failed_hidden_test_shows_the_visible_pass_and_the_failure_without_code():
     shown = _shown(_test_cell(
         new_output("stream", name="stdout", text="[PASS] Q1: correct, all visible checks pass."),
