@@ -392,7 +392,17 @@ def test_validation_inverted_fails_on_the_student_version(name):
 CRAFTED = {
     "ex01-theory": [("q8-answer", 'bug_q8 = "a"\nstays_q8 = False', 2),
                     ("q9-answer", 'keeps_q9 = {"a", "d"}', 2)],
-    "ex02-patterns": [("q7-answer",
+    "ex02-patterns": [("q3-answer",  # red team: a chart of the era labels alone, no curves
+                       "import altair as alt\n"
+                       'observed = [e for e, part in durations.groupby("era") '
+                       'if (~part["ended"]).mean() < 0.10]\n'
+                       'alive_by_era = {e: share_alive(durations[durations["era"] == e], '
+                       'q3["compare"]) for e in observed}\n'
+                       "longest_lived_era = max(alive_by_era, key=alive_by_era.get)\n"
+                       "longest_lived_share = alive_by_era[longest_lived_era]\n"
+                       'chart_q3 = alt.Chart(pd.DataFrame({"group": sorted(set(durations["era"]))'
+                       '})).mark_text(text="no curves")', 2),
+                      ("q7-answer",
                        'bug_q7 = "a"\nkm_time = float(durations["years"].quantile(q7["ended"]))',
                        2),
                       ("q8-answer", 'alive_all_ended = alive[q8["horizon"]]', 2)],
