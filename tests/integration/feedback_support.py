@@ -36,8 +36,9 @@ def worked(assignment: str) -> nbformat.NotebookNode:
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and not meta.get("grade"):
-            cell.source = (cell.source.replace("### BEGIN SOLUTION\n", "")
-                           .replace("### END SOLUTION\n", ""))
+            # whole marker lines, indented ones too (inside a function's body)
+            cell.source = re.sub(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", "",
+                                 cell.source, flags=re.M)
     student = nbformat.read(ROOT / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
                if c.metadata.get("nbgrader", {}).get("solution")}

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from feedback_support import worked
 from nbgrader.apps import NbGraderAPI
 
 from alliancekit import grading
@@ -79,23 +80,16 @@ def _gid(cell) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
-def _worked_answers() -> dict[str, str]:
-    solution = nbformat.read(ROOT / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    return {_gid(c): c.source for c in solution.cells
-            if c.metadata.get("nbgrader", {}).get("solution")
-            and not c.metadata["nbgrader"].get("grade")}
-
-
 def _student(trailing: bool, raising: bool = False) -> nbformat.NotebookNode:
-    answers = _worked_answers()
-    nb = nbformat.read(ROOT / "exercises" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    nb = worked(ASSIGNMENT)
     for cell in nb.cells:
-        if _gid(cell) in answers:
-            cell.source = answers[_gid(cell)]
-            if raising:
-                cell.source += RAISE if _gid(cell) == "q1-answer" else ""
-            else:
-                cell.source += RECORD if _gid(cell) == "q1-answer" else SHOW
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("solution") or meta.get("grade"):
+            continue
+        if raising:
+            cell.source += RAISE if _gid(cell) == "q1-answer" else ""
+        else:
+            cell.source += RECORD if _gid(cell) == "q1-answer" else SHOW
     if trailing:
         nb.cells.append(nbformat.v4.new_code_cell(SHOW.strip()))
     return nb
