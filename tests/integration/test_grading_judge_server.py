@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,16 +44,25 @@ except OSError as exc:
     print("REPORT", "parent's memory refused:", type(exc).__name__)
 """
 
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Where the repository or Python lies under /tmp, the sandbox's /tmp holds the empty folders that
+#: its read-only bind mounts hang from: nobody left them behind.
+BOUND = sorted({p.relative_to("/tmp").parts[0] for p in
+                (ROOT, Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve())
+                if p.is_relative_to("/tmp") and p != Path("/tmp")})
+
 LOOK = """\
 import json, os
 print("REPORT", json.dumps({
-    "tmp": sorted(n for n in os.listdir("/tmp") if not n.startswith("ak-judge-")),
+    "tmp": sorted(n for n in os.listdir("/tmp") if not n.startswith("ak-judge-")
+                  and n not in BOUND),
     "home": sorted(os.listdir(os.environ["HOME"])),
     "shm": sorted(os.listdir("/dev/shm")),
     "others": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()
                      and int(p) not in (1, os.getpid(), os.getppid())),
 }))
-"""
+""".replace("BOUND", repr(BOUND))
 
 
 def _run(code: str) -> str:
